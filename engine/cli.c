@@ -1,0 +1,159 @@
+#include "cli.h"
+
+#include <string.h>
+
+#include "scenario.h"
+
+static const uint64_t MAX_CUSTOMERS = UINT64_C(1000000000000);
+enum { MAX_THREADS = 1024 };
+
+void cli_usage(FILE *f)
+{
+    fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
+          "       cjmsim --help | --version\n"
+          "\n"
+          "Simulates the customer journey of a scenario for the baseline and every variant\n"
+          "on the same synthetic customers, prints a summary and writes a results directory.\n"
+          "\n"
+          "Options of run:\n"
+          "  --out DIR          results directory (default: results/<scenario file name>);\n"
+          "                     a previous cjmsim result there is replaced\n"
+          "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
+          "  --days N           days to simulate (default: the scenario's, else 180)\n"
+          "  --seed N           random seed (default: the scenario's, else 1)\n"
+          "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
+          "                     (default: baseline, each intervention, all together)\n"
+          "  --threads N        worker threads (default: one per core); results do not\n"
+          "                     depend on it\n"
+          "  --quiet            print nothing but errors\n"
+          "\n"
+          "Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
+          "not be written, 5 out of memory or system error, 130 interrupted.\n",
+          f);
+}
+
+bool cli_number(const char *what, const char *text, uint64_t min, uint64_t max, uint64_t *out,
+                cj_err *err)
+{
+    if (!text[0] || strspn(text, "0123456789") != strlen(text)) {
+        cj_fail(err, CJ_ERR_USAGE, "%s: '%s' is not a whole number (write digits only, e.g. %llu)",
+                what, text, (unsigned long long)(min > 1 ? min : 1000));
+        return false;
+    }
+    uint64_t v = 0;
+    for (const char *p = text; *p; p++) {
+        unsigned digit = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - digit) / 10) {
+            v = UINT64_MAX;
+            break;
+        }
+        v = v * 10 + digit;
+    }
+    if (v < min || v > max) {
+        cj_fail(err, CJ_ERR_USAGE, "%s: %s is out of range: it must be from %llu to %llu", what,
+                text, (unsigned long long)min, (unsigned long long)max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* The value of an option given as "--opt value" or "--opt=value". */
+static const char *option_value(int argc, char **argv, int *i, const char *name, cj_err *err)
+{
+    const char *arg = argv[*i];
+    size_t len = strlen(name);
+    if (arg[len] == '=')
+        return arg + len + 1;
+    if (*i + 1 >= argc) {
+        cj_fail(err, CJ_ERR_USAGE, "%s needs a value", name);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+static bool option_is(const char *arg, const char *name)
+{
+    size_t len = strlen(name);
+    return strncmp(arg, name, len) == 0 && (arg[len] == '\0' || arg[len] == '=');
+}
+
+static cj_status parse_run(int argc, char **argv, int first, cli_options *o, cj_err *err)
+{
+    for (int i = first; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = NULL;
+        uint64_t n;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->command = CLI_HELP;
+            return CJ_OK;
+        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            o->quiet = true;
+        } else if (option_is(arg, "--out")) {
+            if (!(value = option_value(argc, argv, &i, "--out", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, "--out needs a directory name");
+            o->out = value;
+        } else if (option_is(arg, "--customers")) {
+            if (!(value = option_value(argc, argv, &i, "--customers", err)) ||
+                !cli_number("--customers", value, 1, MAX_CUSTOMERS, &n, err))
+                return err->status;
+            o->customers = (int64_t)n;
+            o->has_customers = true;
+        } else if (option_is(arg, "--days")) {
+            if (!(value = option_value(argc, argv, &i, "--days", err)) ||
+                !cli_number("--days", value, 1, SCN_MAX_DAYS, &n, err))
+                return err->status;
+            o->days = (int)n;
+            o->has_days = true;
+        } else if (option_is(arg, "--seed")) {
+            if (!(value = option_value(argc, argv, &i, "--seed", err)) ||
+                !cli_number("--seed", value, 0, INT64_MAX, &n, err))
+                return err->status;
+            o->seed = n;
+            o->has_seed = true;
+        } else if (option_is(arg, "--threads")) {
+            if (!(value = option_value(argc, argv, &i, "--threads", err)) ||
+                !cli_number("--threads", value, 1, MAX_THREADS, &n, err))
+                return err->status;
+            o->threads = (int)n;
+        } else if (option_is(arg, "--variants")) {
+            if (!(value = option_value(argc, argv, &i, "--variants", err)))
+                return err->status;
+            o->variants = value;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim --help)", arg);
+        } else if (o->scenario) {
+            return cj_fail(err, CJ_ERR_USAGE, "one scenario at a time: got '%s' and '%s'",
+                           o->scenario, arg);
+        } else {
+            o->scenario = arg;
+        }
+    }
+    if (!o->scenario)
+        return cj_fail(err, CJ_ERR_USAGE, "run needs a scenario file: cjmsim run scenario.lua");
+    return CJ_OK;
+}
+
+cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
+{
+    memset(o, 0, sizeof *o);
+    if (argc < 2)
+        return cj_fail(err, CJ_ERR_USAGE, "no command given (try: cjmsim run scenario.lua, or "
+                                          "cjmsim --help)");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        o->command = CLI_HELP;
+        return CJ_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        o->command = CLI_VERSION;
+        return CJ_OK;
+    }
+    if (strcmp(cmd, "run") == 0) {
+        o->command = CLI_RUN;
+        return parse_run(argc, argv, 2, o, err);
+    }
+    return cj_fail(err, CJ_ERR_USAGE, "unknown command '%s' (try: cjmsim run scenario.lua)", cmd);
+}

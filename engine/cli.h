@@ -1,0 +1,37 @@
+/*
+ * cli — the command line: `cjmsim run S.lua [options]`, --help, --version.
+ * Parsing only; main.c acts on the result.
+ */
+#ifndef CJ_CLI_H
+#define CJ_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+typedef enum { CLI_RUN, CLI_HELP, CLI_VERSION } cli_command;
+
+typedef struct {
+    cli_command command;
+    const char *scenario;
+    const char *out; /* NULL: results/<scenario file name> */
+    bool has_customers, has_days, has_seed;
+    int64_t customers;
+    int days;
+    uint64_t seed;
+    int threads; /* 0: one per core */
+    const char *variants; /* NULL: the default variants */
+    bool quiet;
+} cli_options;
+
+cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);
+void cli_usage(FILE *f);
+
+/* Parses a whole number in [min, max] written with digits only; returns
+ * false with a message naming `what` otherwise. */
+bool cli_number(const char *what, const char *text, uint64_t min, uint64_t max,
+                uint64_t *out, cj_err *err);
+
+#endif

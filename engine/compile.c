@@ -1,0 +1,507 @@
+#include "compile.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox.h"
+#include "util.h"
+
+/* A sum of probabilities up to this far above 1 is rounding, not a mistake. */
+static const double SUM_TOLERANCE = 1e-9;
+
+/* The probability of one edge for one persona in one variant: the scenario's
+ * or an intervention's spec, times the product of the scale factors. */
+typedef struct {
+    const scn_prob *spec;
+    int spec_id;      /* cache key: edge index, or n_edges + change number */
+    double factor;
+    int line;         /* where the spec was written */
+    const char *changed_by; /* last intervention that changed it, or NULL */
+} edge_prob;
+
+/* Values of one spec for one (persona, mood, purchases), over days in stage. */
+typedef struct {
+    double *values; /* values[d - 1]; day d beyond n uses values[n - 1] */
+    int n;          /* 0 while not evaluated */
+} eval_cache;
+
+/* The customer that __index of the proxy table `c` describes. */
+typedef struct {
+    const scn_scenario *scn;
+    int persona, mood, purchases, days_in_stage;
+    int read_days; /* set when the function read c.days_in_stage */
+} customer_view;
+
+typedef struct {
+    const scn_scenario *scn;
+    cmp_model *model;
+    const var_list *variants;
+    cj_err *err;
+    customer_view view;
+    int proxy_ref;
+    size_t n_specs;
+    eval_cache *cache; /* [spec][persona][mood][purchases] */
+} compile_ctx;
+
+static int customer_index(lua_State *L)
+{
+    customer_view *view = lua_touserdata(L, lua_upvalueindex(1));
+    const scn_scenario *scn = view->scn;
+    if (lua_type(L, 2) != LUA_TSTRING)
+        return luaL_error(L, "c[%s]: customer fields are names (c.mood)", luaL_typename(L, 2));
+    const char *key = lua_tostring(L, 2);
+    if (strcmp(key, "persona") == 0) {
+        lua_pushstring(L, scn->personas[view->persona].name);
+    } else if (strcmp(key, "mood") == 0) {
+        lua_pushinteger(L, view->mood);
+    } else if (strcmp(key, "purchases") == 0) {
+        lua_pushinteger(L, view->purchases);
+    } else if (strcmp(key, "days_in_stage") == 0) {
+        view->read_days = 1;
+        lua_pushinteger(L, view->days_in_stage);
+    } else {
+        bool known = false;
+        for (size_t p = 0; p < scn->n_personas; p++) {
+            const scn_persona *persona = &scn->personas[p];
+            for (size_t a = 0; a < persona->n_attrs; a++) {
+                const scn_attr *attr = &persona->attrs[a];
+                if (strcmp(attr->name, key) != 0)
+                    continue;
+                known = true;
+                if ((int)p != view->persona)
+                    continue;
+                if (attr->lua_type == LUA_TNUMBER)
+                    lua_pushnumber(L, attr->number);
+                else if (attr->lua_type == LUA_TBOOLEAN)
+                    lua_pushboolean(L, attr->boolean);
+                else
+                    lua_pushstring(L, attr->string);
+                return 1;
+            }
+        }
+        if (!known)
+            return luaL_error(L, "c.%s: no persona has an attribute '%s'; a customer has "
+                                 "persona, mood, purchases, days_in_stage and its persona's "
+                                 "attributes",
+                              key, key);
+        lua_pushnil(L); /* another persona's attribute: `c.team_size or 1` works */
+    }
+    return 1;
+}
+
+static int customer_newindex(lua_State *L)
+{
+    return luaL_error(L, "c is read-only: a probability function cannot change the customer");
+}
+
+/* Creates the proxy `c` under protection (it allocates). */
+static int make_proxy(lua_State *L)
+{
+    void *view = lua_touserdata(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 2);
+    lua_pushlightuserdata(L, view);
+    lua_pushcclosure(L, customer_index, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, customer_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_setmetatable(L, -2);
+    return 1;
+}
+
+static void describe_state(char *buf, size_t size, const compile_ctx *ctx, int persona,
+                           int mood, int purchases, int day)
+{
+    snprintf(buf, size, "persona '%s', mood %d, purchases %d%s, day %d in stage",
+             ctx->scn->personas[persona].name, mood, purchases,
+             purchases == SCN_PURCHASES_CAP ? " or more" : "", day);
+}
+
+/* Calls a probability function for the customer in ctx->view. */
+static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *edge_name,
+                          double *out)
+{
+    lua_State *L = ctx->scn->L;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, spec->func_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->proxy_ref);
+    int status = sbx_pcall(L, 1, 1);
+    char state[256];
+    describe_state(state, sizeof state, ctx, ctx->view.persona, ctx->view.mood,
+                   ctx->view.purchases, ctx->view.days_in_stage);
+    if (status != LUA_OK) {
+        cj_fail(ctx->err, status == LUA_ERRMEM ? CJ_ERR_RESOURCE : CJ_ERR_SCENARIO,
+                "%s (in the probability of %s, for %s)", lua_tostring(L, -1), edge_name, state);
+        lua_pop(L, 1);
+        return false;
+    }
+    if (lua_type(L, -1) != LUA_TNUMBER) {
+        cj_fail(ctx->err, CJ_ERR_SCENARIO,
+                "%s:%d: the probability function of %s returned a %s, not a number (for %s)",
+                ctx->scn->path, spec->func_line, edge_name, luaL_typename(L, -1), state);
+        lua_pop(L, 1);
+        return false;
+    }
+    *out = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+    return true;
+}
+
+/*
+ * The values of a spec over days in stage for one (persona, mood,
+ * purchases). A function that does not read c.days_in_stage is called once;
+ * one that does is called for every day up to the run's length, and its
+ * values are cut where they stop changing.
+ */
+static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const char *edge_name,
+                                  int persona, int mood, int purchases)
+{
+    const scn_scenario *scn = ctx->scn;
+    size_t slot = (((size_t)ep->spec_id * scn->n_personas + (size_t)persona) * SCN_MOODS +
+                   (size_t)(mood - SCN_MOOD_MIN)) *
+                      CMP_PURCHASE_BUCKETS +
+                  (size_t)purchases;
+    eval_cache *cache = &ctx->cache[slot];
+    if (cache->n)
+        return cache;
+    const scn_prob *spec = ep->spec;
+    if (spec->kind != SCN_PROB_FUNCTION) {
+        cache->values = xmalloc(sizeof *cache->values);
+        cache->values[0] = spec->kind == SCN_PROB_NUMBER ? spec->number : spec->per_persona[persona];
+        cache->n = 1;
+        return cache;
+    }
+    int days = ctx->model->days;
+    ctx->view = (customer_view){scn, persona, mood, purchases, 1, 0};
+    double first;
+    if (!call_function(ctx, spec, edge_name, &first))
+        return NULL;
+    if (!ctx->view.read_days) {
+        cache->values = xmalloc(sizeof *cache->values);
+        cache->values[0] = first;
+        cache->n = 1;
+        return cache;
+    }
+    double *values = xcalloc((size_t)days, sizeof *values);
+    values[0] = first;
+    for (int d = 2; d <= days; d++) {
+        ctx->view.days_in_stage = d;
+        if (!call_function(ctx, spec, edge_name, &values[d - 1])) {
+            free(values);
+            return NULL;
+        }
+    }
+    int n = days;
+    while (n > 1 && (values[n - 1] == values[n - 2] ||
+                     (isnan(values[n - 1]) && isnan(values[n - 2]))))
+        n--;
+    cache->values = values;
+    cache->n = n;
+    return cache;
+}
+
+/* The spec and factor of edge e for persona p in a variant. */
+static edge_prob effective_prob(const compile_ctx *ctx, uint32_t mask, int persona, int e)
+{
+    const scn_scenario *scn = ctx->scn;
+    edge_prob ep = {&scn->edges[e].prob, e, 1.0, scn->edges[e].line, NULL};
+    int change_id = (int)scn->n_edges;
+    for (size_t i = 0; i < scn->n_interventions; i++) {
+        const scn_intervention *iv = &scn->interventions[i];
+        for (size_t c = 0; c < iv->n_changes; c++, change_id++) {
+            const scn_edge_change *change = &iv->changes[c];
+            if (change->edge != e || !(mask & (1u << i)) ||
+                !(iv->personas & (UINT64_C(1) << persona)))
+                continue;
+            if (change->is_set) {
+                ep.spec = &change->prob;
+                ep.spec_id = change_id;
+                ep.factor = 1.0;
+            } else {
+                ep.factor *= change->factor;
+            }
+            ep.line = iv->line;
+            ep.changed_by = iv->name;
+        }
+    }
+    return ep;
+}
+
+static void edge_name(char *buf, size_t size, const scn_scenario *scn, int e)
+{
+    snprintf(buf, size, "%s->%s", scn->stages[scn->edges[e].from].name,
+             scn->stages[scn->edges[e].to].name);
+}
+
+static void variant_clause(char *buf, size_t size, const cmp_variant *variant,
+                           const edge_prob *ep)
+{
+    if (ep && ep->changed_by)
+        snprintf(buf, size, " in variant '%s' (changed by intervention '%s')", variant->name,
+                 ep->changed_by);
+    else if (variant->mask)
+        snprintf(buf, size, " in variant '%s'", variant->name);
+    else
+        buf[0] = '\0';
+}
+
+typedef struct {
+    edge_prob ep;
+    const eval_cache *values;
+} out_value;
+
+static double value_at(const out_value *ov, int day)
+{
+    int i = day <= ov->values->n ? day - 1 : ov->values->n - 1;
+    return ov->ep.factor * ov->values->values[i];
+}
+
+/* Checks one state's exit probabilities and appends its threshold rows. */
+static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan, int persona,
+                          int stage, int mood, int purchases, bool *edge_possible)
+{
+    const scn_scenario *scn = ctx->scn;
+    uint32_t k = variant->out_start[stage + 1] - variant->out_start[stage];
+    cmp_state *state = &plan->states[cmp_state_index(stage, mood, purchases)];
+    out_value *outs = xcalloc(k, sizeof *outs);
+    int rows = 1;
+    for (uint32_t j = 0; j < k; j++) {
+        int e = variant->out_edge[variant->out_start[stage] + j];
+        char name[160];
+        edge_name(name, sizeof name, scn, e);
+        outs[j].ep = effective_prob(ctx, variant->mask, persona, e);
+        outs[j].values = evaluate(ctx, &outs[j].ep, name, persona, mood, purchases);
+        if (!outs[j].values) {
+            free(outs);
+            return false;
+        }
+        if (outs[j].values->n > rows)
+            rows = outs[j].values->n;
+    }
+    if (plan->n_thr + (size_t)rows * k >= CMP_UNREACHABLE) {
+        free(outs);
+        cj_fail(ctx->err, CJ_ERR_RESOURCE, "%s: the probability tables are too large: fewer "
+                "days or fewer functions of days_in_stage would help", scn->path);
+        return false;
+    }
+    state->thr_offset = (uint32_t)plan->n_thr;
+    state->n_rows = (uint32_t)rows;
+    plan->thr = xrealloc(plan->thr, plan->n_thr + (size_t)rows * k, sizeof *plan->thr);
+    for (int day = 1; day <= rows; day++) {
+        double sum = 0;
+        for (uint32_t j = 0; j < k; j++) {
+            double p = value_at(&outs[j], day);
+            int e = variant->out_edge[variant->out_start[stage] + j];
+            if (!(p >= 0.0 && p <= 1.0)) {
+                char name[160], where[256], clause[256];
+                edge_name(name, sizeof name, scn, e);
+                describe_state(where, sizeof where, ctx, persona, mood, purchases, day);
+                variant_clause(clause, sizeof clause, variant, &outs[j].ep);
+                cj_fail(ctx->err, CJ_ERR_SCENARIO,
+                        "%s:%d: transition %s: probability %g for %s%s; a daily probability "
+                        "must be from 0 to 1",
+                        scn->path, outs[j].ep.line, name, p, where, clause);
+                free(outs);
+                return false;
+            }
+            if (p > 0)
+                edge_possible[j] = true;
+            sum += p;
+            uint64_t thr = (uint64_t)llround(fmin(sum, 1.0) * (double)CMP_ONE);
+            plan->thr[plan->n_thr + (size_t)(day - 1) * k + j] = thr;
+        }
+        if (sum > 1.0 + SUM_TOLERANCE) {
+            char where[256], clause[256], terms[1024] = "";
+            describe_state(where, sizeof where, ctx, persona, mood, purchases, day);
+            variant_clause(clause, sizeof clause, variant, NULL);
+            for (uint32_t j = 0; j < k; j++) {
+                char term[256], name[160];
+                edge_name(name, sizeof name, scn, variant->out_edge[variant->out_start[stage] + j]);
+                snprintf(term, sizeof term, "%s%s %g", j ? " + " : "", name,
+                         value_at(&outs[j], day));
+                strncat(terms, term, sizeof terms - strlen(terms) - 1);
+            }
+            cj_fail(ctx->err, CJ_ERR_SCENARIO,
+                    "%s:%d: stage '%s': the daily probabilities of leaving sum to %g for %s%s "
+                    "(%s); they must not exceed 1",
+                    scn->path, scn->stages[stage].line, scn->stages[stage].name, sum, where,
+                    clause, terms);
+            free(outs);
+            return false;
+        }
+    }
+    plan->n_thr += (size_t)rows * k;
+    free(outs);
+    return true;
+}
+
+/* Walks the states a persona can reach in a variant, compiling each. */
+static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
+{
+    const scn_scenario *scn = ctx->scn;
+    cmp_plan *plan = &variant->plans[persona];
+    size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    plan->mood_delta = xcalloc(scn->n_stages, sizeof *plan->mood_delta);
+    plan->touch_mask = xcalloc(scn->n_stages, sizeof *plan->touch_mask);
+    plan->states = xcalloc(n_states, sizeof *plan->states);
+    for (size_t i = 0; i < n_states; i++)
+        plan->states[i].thr_offset = CMP_UNREACHABLE;
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        int delta = scn->stages[s].emotion;
+        for (size_t i = 0; i < scn->n_interventions; i++) {
+            const scn_intervention *iv = &scn->interventions[i];
+            if (!(variant->mask & (1u << i)) || !(iv->personas & (UINT64_C(1) << persona)))
+                continue;
+            if (iv->at == (int)s)
+                delta += iv->mood;
+            if (iv->touches[s])
+                plan->touch_mask[s] |= 1u << i;
+        }
+        plan->mood_delta[s] = (int8_t)delta;
+    }
+
+    size_t *queue = xcalloc(n_states, sizeof *queue);
+    bool *seen = xcalloc(n_states, sizeof *seen);
+    size_t head = 0, tail = 0;
+    int entry = scn->entry;
+    int mood0 = cmp_clamp_mood(scn->personas[persona].mood + plan->mood_delta[entry]);
+    size_t start = cmp_state_index(entry, mood0, scn->stages[entry].purchase ? 1 : 0);
+    queue[tail++] = start;
+    seen[start] = true;
+    bool ok = true;
+    while (ok && head < tail) {
+        size_t idx = queue[head++];
+        int purchases = (int)(idx % CMP_PURCHASE_BUCKETS);
+        int mood = (int)(idx / CMP_PURCHASE_BUCKETS % SCN_MOODS) + SCN_MOOD_MIN;
+        int stage = (int)(idx / CMP_PURCHASE_BUCKETS / SCN_MOODS);
+        uint32_t k = variant->out_start[stage + 1] - variant->out_start[stage];
+        bool *possible = xcalloc(k, sizeof *possible);
+        ok = compile_state(ctx, variant, plan, persona, stage, mood, purchases, possible);
+        for (uint32_t j = 0; ok && j < k; j++) {
+            if (!possible[j])
+                continue;
+            int to = scn->edges[variant->out_edge[variant->out_start[stage] + j]].to;
+            int next_purchases = purchases + (scn->stages[to].purchase ? 1 : 0);
+            if (next_purchases > SCN_PURCHASES_CAP)
+                next_purchases = SCN_PURCHASES_CAP;
+            size_t next = cmp_state_index(to, cmp_clamp_mood(mood + plan->mood_delta[to]),
+                                          next_purchases);
+            if (!seen[next]) {
+                seen[next] = true;
+                queue[tail++] = next;
+            }
+        }
+        free(possible);
+    }
+    free(queue);
+    free(seen);
+    return ok;
+}
+
+/* The variant's outgoing edges per stage: the baseline's plus those its
+ * interventions add with `set`. */
+static void build_out_edges(const scn_scenario *scn, cmp_variant *variant)
+{
+    bool *present = xcalloc(scn->n_edges, sizeof *present);
+    for (size_t e = 0; e < scn->n_base_edges; e++)
+        present[e] = true;
+    for (size_t i = 0; i < scn->n_interventions; i++) {
+        if (!(variant->mask & (1u << i)))
+            continue;
+        const scn_intervention *iv = &scn->interventions[i];
+        for (size_t c = 0; c < iv->n_changes; c++)
+            if (iv->changes[c].is_set)
+                present[iv->changes[c].edge] = true;
+    }
+    variant->out_start = xcalloc(scn->n_stages + 1, sizeof *variant->out_start);
+    variant->out_edge = xcalloc(scn->n_edges, sizeof *variant->out_edge);
+    uint32_t n = 0;
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        variant->out_start[s] = n;
+        for (size_t e = 0; e < scn->n_edges; e++)
+            if (present[e] && scn->edges[e].from == (int)s)
+                variant->out_edge[n++] = (int)e;
+    }
+    variant->out_start[scn->n_stages] = n;
+    free(present);
+}
+
+cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days, cj_err *err)
+{
+    cmp_model *model = xcalloc(1, sizeof *model);
+    model->scn = scn;
+    model->days = days;
+    model->purchase_slot = xcalloc(scn->n_stages, sizeof *model->purchase_slot);
+    for (size_t s = 0; s < scn->n_stages; s++)
+        model->purchase_slot[s] =
+            scn->stages[s].purchase ? (int)model->n_purchase_stages++ : -1;
+
+    compile_ctx ctx = {.scn = scn, .model = model, .variants = variants, .err = err};
+    size_t n_changes = 0;
+    for (size_t i = 0; i < scn->n_interventions; i++)
+        n_changes += scn->interventions[i].n_changes;
+    ctx.n_specs = scn->n_edges + n_changes;
+    size_t n_cache = ctx.n_specs * scn->n_personas * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    ctx.cache = xcalloc(n_cache, sizeof *ctx.cache);
+
+    lua_State *L = scn->L;
+    lua_pushcfunction(L, make_proxy);
+    lua_pushlightuserdata(L, &ctx.view);
+    if (sbx_pcall(L, 1, 1) != LUA_OK) {
+        cj_fail(err, CJ_ERR_RESOURCE, "cannot prepare the customer table: %s",
+                lua_tostring(L, -1));
+        lua_pop(L, 1);
+        free(ctx.cache);
+        cmp_free(model);
+        return NULL;
+    }
+    ctx.proxy_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+    model->variants = xcalloc(variants->n, sizeof *model->variants);
+    model->n_variants = variants->n;
+    bool ok = true;
+    for (size_t v = 0; ok && v < variants->n; v++) {
+        cmp_variant *variant = &model->variants[v];
+        variant->mask = variants->items[v].mask;
+        variant->name = variants->items[v].name;
+        variant->plans = xcalloc(scn->n_personas, sizeof *variant->plans);
+        build_out_edges(scn, variant);
+        for (size_t p = 0; ok && p < scn->n_personas; p++)
+            ok = compile_plan(&ctx, variant, (int)p);
+    }
+    luaL_unref(L, LUA_REGISTRYINDEX, ctx.proxy_ref);
+    for (size_t i = 0; i < n_cache; i++)
+        free(ctx.cache[i].values);
+    free(ctx.cache);
+    if (!ok) {
+        cmp_free(model);
+        return NULL;
+    }
+    return model;
+}
+
+void cmp_free(cmp_model *model)
+{
+    if (!model)
+        return;
+    for (size_t v = 0; v < model->n_variants; v++) {
+        cmp_variant *variant = &model->variants[v];
+        if (variant->plans) {
+            for (size_t p = 0; p < model->scn->n_personas; p++) {
+                free(variant->plans[p].mood_delta);
+                free(variant->plans[p].touch_mask);
+                free(variant->plans[p].states);
+                free(variant->plans[p].thr);
+            }
+        }
+        free(variant->plans);
+        free(variant->out_start);
+        free(variant->out_edge);
+    }
+    free(model->variants);
+    free(model->purchase_slot);
+    free(model);
+}

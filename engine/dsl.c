@@ -1,0 +1,107 @@
+#include "dsl.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+
+static int dsl_caller_line(lua_State *L)
+{
+    lua_Debug ar;
+    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
+        return ar.currentline;
+    return 0;
+}
+
+/* Appends {kind, line, name, value} to the declaration list; the value is
+ * the stack slot `value_index`. */
+static void dsl_record(lua_State *L, const char *kind, const char *name, int value_index)
+{
+    value_index = lua_absindex(L, value_index);
+    int line = dsl_caller_line(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, kind);
+    lua_setfield(L, -2, "kind");
+    lua_pushinteger(L, line);
+    lua_setfield(L, -2, "line");
+    if (name) {
+        lua_pushstring(L, name);
+        lua_setfield(L, -2, "name");
+    }
+    lua_pushvalue(L, value_index);
+    lua_setfield(L, -2, "value");
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+}
+
+static int dsl_scenario(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return luaL_error(L, "scenario expects a table: scenario { name = \"My shop\", days = 180 }");
+    dsl_record(L, "scenario", NULL, 1);
+    return 0;
+}
+
+/* The second half of `persona "name" { ... }`: receives the table. */
+static int dsl_named_body(lua_State *L)
+{
+    const char *kind = lua_tostring(L, lua_upvalueindex(1));
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
+    if (lua_type(L, 1) != LUA_TTABLE)
+        return luaL_error(L, "%s \"%s\" expects a table after the name: %s \"%s\" { ... }", kind,
+                          name, kind, name);
+    dsl_record(L, kind, name, 1);
+    return 0;
+}
+
+static int dsl_named(lua_State *L)
+{
+    const char *kind = lua_tostring(L, lua_upvalueindex(1));
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return luaL_error(L, "%s expects a name in quotes: %s \"name\" { ... }", kind, kind);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_pushvalue(L, 1);
+    lua_pushcclosure(L, dsl_named_body, 2);
+    return 1;
+}
+
+static int dsl_transition(lua_State *L)
+{
+    if (lua_gettop(L) != 3)
+        return luaL_error(L, "transition takes three arguments: transition(\"from\", \"to\", "
+                             "probability), got %d",
+                          lua_gettop(L));
+    if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TSTRING)
+        return luaL_error(L, "transition(from, to, probability): from and to must be stage "
+                             "names in quotes");
+    int t = lua_type(L, 3);
+    if (t != LUA_TNUMBER && t != LUA_TTABLE && t != LUA_TFUNCTION)
+        return luaL_error(L, "transition(\"%s\", \"%s\", ...): the probability must be a "
+                             "number, a table of persona = number, or a function(c), not a %s",
+                          lua_tostring(L, 1), lua_tostring(L, 2), luaL_typename(L, 3));
+    dsl_record(L, "transition", NULL, 3);
+    /* from and to go into the record just made */
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
+    lua_rawgeti(L, -1, (lua_Integer)lua_rawlen(L, -1));
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "from");
+    lua_pushvalue(L, 2);
+    lua_setfield(L, -2, "to");
+    lua_pop(L, 2);
+    return 0;
+}
+
+void dsl_open(lua_State *L)
+{
+    static const char *const NAMED[] = {"persona", "stage", "intervention", NULL};
+    for (const char *const *kind = NAMED; *kind; kind++) {
+        lua_pushstring(L, *kind);
+        lua_pushcclosure(L, dsl_named, 1);
+        lua_setglobal(L, *kind);
+    }
+    lua_pushcfunction(L, dsl_scenario);
+    lua_setglobal(L, "scenario");
+    lua_pushcfunction(L, dsl_transition);
+    lua_setglobal(L, "transition");
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
+    lua_pop(L, 1);
+}

@@ -1,0 +1,33 @@
+/*
+ * cjmsim — a Monte Carlo simulator of customer journeys.
+ * main() turns a command line into a command and a status into an exit code.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "run.h"
+
+int main(int argc, char **argv)
+{
+    cli_options opts;
+    cj_err err = {0};
+    if (cli_parse(argc, argv, &opts, &err) != CJ_OK) {
+        fprintf(stderr, "cjmsim: %s\n", err.msg);
+        return err.status;
+    }
+    switch (opts.command) {
+    case CLI_HELP:
+        cli_usage(stdout);
+        return 0;
+    case CLI_VERSION:
+        printf("cjmsim %s\n", CJMSIM_VERSION);
+        return 0;
+    case CLI_RUN:
+        break;
+    }
+    if (run_command(&opts, argc, argv, &err) != CJ_OK) {
+        fprintf(stderr, "cjmsim: %s\n", err.msg);
+        return err.status;
+    }
+    return 0;
+}

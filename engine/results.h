@@ -1,0 +1,30 @@
+/*
+ * results — the machine-readable results: summary.json (the contract other
+ * tools read, documented in README.md), manifest.json (how to reproduce the
+ * run), funnel.csv, transitions.csv and daily.csv.
+ */
+#ifndef CJ_RESULTS_H
+#define CJ_RESULTS_H
+
+#include <stdio.h>
+
+#include "err.h"
+#include "stats.h"
+
+typedef struct {
+    const char *version;
+    const char *scenario_sha256;
+    uint64_t seed;
+    int threads;
+    int argc;
+    char **argv;
+} res_run_info;
+
+/* Each writes one file's content to f; the caller checks f for errors. */
+void res_summary_json(FILE *f, const st_results *r, uint64_t seed);
+void res_manifest_json(FILE *f, const st_results *r, const res_run_info *info);
+void res_funnel_csv(FILE *f, const st_results *r);
+void res_transitions_csv(FILE *f, const st_results *r);
+void res_daily_csv(FILE *f, const st_results *r);
+
+#endif

@@ -1,0 +1,104 @@
+#include <stdbool.h>
+#include <string.h>
+
+#include "results.h"
+
+/* A CSV field, quoted when it holds a separator, a quote or a line break
+ * (RFC 4180), so that any stage or persona name reads back unchanged. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_names(FILE *f, const char *variant, const char *persona)
+{
+    csv_field(f, variant);
+    fputc(',', f);
+    csv_field(f, persona);
+}
+
+static const char *group_name(const st_results *r, size_t group)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    return group == r->totals->n_personas ? "all" : scn->personas[group].name;
+}
+
+void res_funnel_csv(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    fputs("variant,persona,stage,reached,share_of_customers,conversion_from_previous,"
+          "mood_on_entry\n",
+          f);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        for (size_t g = 0; g < r->n_groups; g++) {
+            const sim_cell *c = st_cell(r, v, g);
+            int64_t n = st_group_at(r, v, g)->customers;
+            for (size_t s = 0; s < scn->n_stages; s++) {
+                csv_names(f, t->model->variants[v].name, group_name(r, g));
+                fputc(',', f);
+                csv_field(f, scn->stages[s].name);
+                fprintf(f, ",%lld,%.6f,", (long long)c->reached[s],
+                        st_ratio((double)c->reached[s], (double)n));
+                if (s > 0)
+                    fprintf(f, "%.6f", st_ratio((double)c->reached[s], (double)c->reached[s - 1]));
+                fputc(',', f);
+                if (c->entries[s])
+                    fprintf(f, "%.4f", (double)c->mood_sum[s] / (double)c->entries[s]);
+                fputc('\n', f);
+            }
+        }
+    }
+}
+
+void res_transitions_csv(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    fputs("variant,persona,from,to,customers,moves,conversion\n", f);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        for (size_t g = 0; g < r->n_groups; g++) {
+            const sim_cell *c = st_cell(r, v, g);
+            for (size_t e = 0; e < scn->n_edges; e++) {
+                const scn_edge *edge = &scn->edges[e];
+                csv_names(f, t->model->variants[v].name, group_name(r, g));
+                fputc(',', f);
+                csv_field(f, scn->stages[edge->from].name);
+                fputc(',', f);
+                csv_field(f, scn->stages[edge->to].name);
+                fprintf(f, ",%lld,%lld,%.6f\n", (long long)c->edge_customers[e],
+                        (long long)c->edge_moves[e],
+                        st_ratio((double)c->edge_customers[e], (double)c->reached[edge->from]));
+            }
+        }
+    }
+}
+
+void res_daily_csv(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    int days = t->model->days;
+    fputs("variant,persona,day,buyers,repeat_buyers\n", f);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        for (size_t g = 0; g < r->n_groups; g++) {
+            const sim_cell *c = st_cell(r, v, g);
+            int64_t buyers = 0, repeat = 0;
+            for (int d = 0; d <= days; d++) {
+                buyers += c->first_purchase_day[d];
+                repeat += c->second_purchase_day[d];
+                csv_names(f, t->model->variants[v].name, group_name(r, g));
+                fprintf(f, ",%d,%lld,%lld\n", d, (long long)buyers, (long long)repeat);
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "results.h"
+#include "util.h"
+
+/* A JSON string of text that may not be UTF-8 (paths, arguments). */
+static json_t *json_text(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char *clean = utf8_sanitized(s);
+    j = json_string(clean);
+    free(clean);
+    return j;
+}
+
+/* 15 significant digits print 0.1 as 0.1 and keep every count exact. */
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(15))
+
+static json_t *stage_counts(const st_results *r, const int64_t *counts)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    json_t *obj = json_object();
+    for (size_t s = 0; s < scn->n_stages; s++)
+        json_object_set_new(obj, scn->stages[s].name, json_integer(counts[s]));
+    return obj;
+}
+
+/* Average mood just after entering each stage; null where nobody entered. */
+static json_t *stage_moods(const st_results *r, const sim_cell *c)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    json_t *obj = json_object();
+    for (size_t s = 0; s < scn->n_stages; s++)
+        json_object_set_new(obj, scn->stages[s].name,
+                            c->entries[s] ? json_real((double)c->mood_sum[s] / (double)c->entries[s])
+                                          : json_null());
+    return obj;
+}
+
+static json_t *edge_stats(const st_results *r, const sim_cell *c)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    json_t *obj = json_object();
+    for (size_t e = 0; e < scn->n_edges; e++) {
+        const scn_edge *edge = &scn->edges[e];
+        char key[160];
+        snprintf(key, sizeof key, "%s->%s", scn->stages[edge->from].name,
+                 scn->stages[edge->to].name);
+        json_object_set_new(
+            obj, key,
+            json_pack("{sIsIsf}", "customers", (json_int_t)c->edge_customers[e], "moves",
+                      (json_int_t)c->edge_moves[e], "conversion",
+                      st_ratio((double)c->edge_customers[e], (double)c->reached[edge->from])));
+    }
+    return obj;
+}
+
+static json_t *uplift_json(const st_group *g)
+{
+    json_t *obj = json_object();
+    for (int m = 0; m < ST_N_METRICS; m++) {
+        if (m == ST_COST)
+            continue; /* the cost of a variant is its own, not a difference */
+        const st_uplift *u = &g->uplift[m];
+        json_object_set_new(obj, st_metric_name((st_metric)m),
+                            json_pack("{sfs[ff]sf}", "diff", u->diff, "ci95", u->lo, u->hi, "se",
+                                      u->se));
+    }
+    return obj;
+}
+
+/* The fields shared by a variant and each of its personas. */
+static void group_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+{
+    const st_group *g = st_group_at(r, v, group);
+    const sim_cell *c = st_cell(r, v, group);
+    double n = (double)g->customers;
+    json_object_set_new(obj, "customers", json_integer(g->customers));
+    json_object_set_new(obj, "reached", stage_counts(r, c->reached));
+    json_object_set_new(obj, "buyers", json_integer((json_int_t)g->total[ST_BUYERS]));
+    json_object_set_new(obj, "repeat_buyers", json_integer((json_int_t)g->total[ST_REPEAT_BUYERS]));
+    json_object_set_new(obj, "purchases", json_integer((json_int_t)g->total[ST_PURCHASES]));
+    json_object_set_new(obj, "revenue", json_real(g->total[ST_REVENUE]));
+    json_object_set_new(obj, "cost", json_real(g->total[ST_COST]));
+    json_object_set_new(obj, "profit", json_real(g->total[ST_PROFIT]));
+    json_object_set_new(obj, "buyer_rate", json_real(st_ratio(g->total[ST_BUYERS], n)));
+    json_object_set_new(obj, "repeat_rate", json_real(st_ratio(g->total[ST_REPEAT_BUYERS], n)));
+    json_object_set_new(obj, "repeat_rate_of_buyers",
+                        json_real(st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS])));
+    json_object_set_new(obj, "revenue_per_customer",
+                        json_real(st_ratio(g->total[ST_REVENUE], n)));
+    json_object_set_new(obj, "mood_on_entry", stage_moods(r, c));
+    if (g->has_uplift) {
+        json_object_set_new(obj, "uplift", uplift_json(g));
+        json_object_set_new(obj, "incremental_revenue", json_real(g->incremental_revenue));
+        json_object_set_new(obj, "incremental_profit", json_real(g->incremental_profit));
+        json_object_set_new(obj, "roi", g->has_roi ? json_real(g->roi) : json_null());
+        json_object_set_new(obj, "payback", g->has_roi ? json_real(g->payback) : json_null());
+    }
+}
+
+static json_t *interventions_of(const scn_scenario *scn, uint32_t mask)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < scn->n_interventions; i++)
+        if (mask & (1u << i))
+            json_array_append_new(arr, json_string(scn->interventions[i].name));
+    return arr;
+}
+
+void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
+{
+    const sim_totals *t = r->totals;
+    const cmp_model *model = t->model;
+    const scn_scenario *scn = model->scn;
+    json_t *root = json_object();
+    json_object_set_new(root, "scenario", json_string(scn->name));
+    json_object_set_new(root, "seed", json_integer((json_int_t)seed));
+    json_object_set_new(root, "customers", json_integer(t->customers));
+    json_object_set_new(root, "days", json_integer(model->days));
+    json_object_set_new(root, "margin", json_real(scn->margin));
+    json_t *stages = json_array(), *personas = json_array();
+    for (size_t s = 0; s < scn->n_stages; s++)
+        json_array_append_new(stages, json_string(scn->stages[s].name));
+    for (size_t p = 0; p < scn->n_personas; p++)
+        json_array_append_new(personas, json_string(scn->personas[p].name));
+    json_object_set_new(root, "stages", stages);
+    json_object_set_new(root, "personas", personas);
+    json_t *variants = json_array();
+    for (size_t v = 0; v < t->n_variants; v++) {
+        json_t *var = json_object();
+        json_object_set_new(var, "name", json_string(model->variants[v].name));
+        json_object_set_new(var, "interventions", interventions_of(scn, model->variants[v].mask));
+        group_fields(var, r, v, t->n_personas);
+        json_object_set_new(var, "transitions", edge_stats(r, st_cell(r, v, t->n_personas)));
+        json_t *per = json_object();
+        for (size_t p = 0; p < t->n_personas; p++) {
+            json_t *obj = json_object();
+            group_fields(obj, r, v, p);
+            json_object_set_new(per, scn->personas[p].name, obj);
+        }
+        json_object_set_new(var, "personas", per);
+        json_array_append_new(variants, var);
+    }
+    json_object_set_new(root, "variants", variants);
+    json_dumpf(root, f, JSON_FLAGS);
+    fputc('\n', f);
+    json_decref(root);
+}
+
+void res_manifest_json(FILE *f, const st_results *r, const res_run_info *info)
+{
+    const sim_totals *t = r->totals;
+    const cmp_model *model = t->model;
+    const scn_scenario *scn = model->scn;
+    json_t *root = json_object();
+    json_object_set_new(root, "program", json_string("cjmsim"));
+    json_object_set_new(root, "version", json_string(info->version));
+    json_object_set_new(root, "scenario", json_string(scn->name));
+    json_object_set_new(root, "scenario_file", json_text(scn->path));
+    json_object_set_new(root, "scenario_sha256", json_string(info->scenario_sha256));
+    json_object_set_new(root, "seed", json_integer((json_int_t)info->seed));
+    json_object_set_new(root, "customers", json_integer(t->customers));
+    json_object_set_new(root, "days", json_integer(model->days));
+    json_object_set_new(root, "threads", json_integer(info->threads));
+    json_object_set_new(root, "block_size", json_integer(SIM_BLOCK));
+    json_t *variants = json_array();
+    for (size_t v = 0; v < t->n_variants; v++)
+        json_array_append_new(variants, json_string(model->variants[v].name));
+    json_object_set_new(root, "variants", variants);
+    json_t *argv = json_array();
+    for (int i = 0; i < info->argc; i++)
+        json_array_append_new(argv, json_text(info->argv[i]));
+    json_object_set_new(root, "command_line", argv);
+    json_t *files = json_array();
+    static const char *const FILES[] = {"summary.json", "funnel.csv", "transitions.csv",
+                                        "daily.csv", "manifest.json"};
+    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++)
+        json_array_append_new(files, json_string(FILES[i]));
+    json_object_set_new(root, "files", files);
+    json_dumpf(root, f, JSON_FLAGS);
+    fputc('\n', f);
+    json_decref(root);
+}

@@ -1,0 +1,86 @@
+/*
+ * sim — the Monte Carlo run: customers walk the compiled journey day by day.
+ *
+ * Customers are numbered persona by persona and cut into blocks of
+ * SIM_BLOCK. Block b draws from the PCG stream (seed, b); each customer gets
+ * a generator seeded from its block's stream and walks every variant with a
+ * copy of it, so all variants see the same customers and the same random
+ * numbers (common random numbers). Everything counted is an integer, so
+ * blocks can be summed in any order, by any number of threads, with the same
+ * result to the last bit.
+ */
+#ifndef CJ_SIM_H
+#define CJ_SIM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compile.h"
+#include "err.h"
+
+enum { SIM_BLOCK = 1024 };
+
+/* Positions in a customer's counter vector (sim_layout). */
+enum { SIM_K_BUYER = 0, SIM_K_REPEAT = 1, SIM_K_PURCHASES = 2 };
+
+/* Where each counter sits in the per-customer vector k:
+ * [buyer, repeat buyer, purchases per purchase stage…, exposed per
+ * intervention…, uses per intervention…]. Every money figure is a linear
+ * function of k, so sums of k and of k·kᵀ differences give exact totals and
+ * variances of any of them. */
+typedef struct {
+    size_t n_k;
+    size_t purchases; /* first purchase-stage slot */
+    size_t exposed;   /* first intervention-exposure slot */
+    size_t uses;      /* first intervention-use slot */
+} sim_layout;
+
+/* Everything counted for one persona in one variant. */
+typedef struct {
+    int64_t customers;
+    int64_t *reached;        /* per stage: customers who ever entered it */
+    int64_t *entries;        /* per stage: times entered */
+    int64_t *mood_sum;       /* per stage: sum of mood just after entering */
+    int64_t *edge_customers; /* per edge: customers who took it at least once */
+    int64_t *edge_moves;     /* per edge: times taken */
+    int64_t *k_sum;          /* per counter: sum over customers */
+    int64_t *first_purchase_day;  /* per day 0..days: customers whose 1st purchase it was */
+    int64_t *second_purchase_day; /* per day: customers whose 2nd purchase it was */
+    int64_t *d_sum;  /* per counter: sum of (variant − baseline) per customer */
+    int64_t *dd_sum; /* n_k × n_k: sum of the products of those differences */
+} sim_cell;
+
+typedef struct {
+    const cmp_model *model;
+    sim_layout layout;
+    int64_t customers;
+    int64_t *persona_customers; /* exact allocation by share */
+    size_t n_variants, n_personas;
+    sim_cell *cells; /* [variant * n_personas + persona] */
+} sim_totals;
+
+/* A cell of zeros sized for the model; cells add up exactly. */
+void sim_cell_init(sim_cell *cell, const cmp_model *model, const sim_layout *layout);
+void sim_cell_add(sim_cell *dst, const sim_cell *src, const cmp_model *model,
+                  const sim_layout *layout);
+void sim_cell_free(sim_cell *cell);
+
+/* Set by a signal handler to stop a run between blocks. */
+extern volatile sig_atomic_t sim_interrupted;
+
+/* Largest-remainder allocation of customers × share; ties go to the persona
+ * declared first. */
+void sim_allocate(const scn_scenario *scn, int64_t customers, int64_t *counts);
+
+/* Runs the simulation; totals must be released with sim_free. */
+cj_status sim_run(const cmp_model *model, int64_t customers, uint64_t seed, int threads,
+                  sim_totals *totals, cj_err *err);
+void sim_free(sim_totals *totals);
+
+static inline sim_cell *sim_at(const sim_totals *t, size_t variant, size_t persona)
+{
+    return &t->cells[variant * t->n_personas + persona];
+}
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * stats — the figures a marketer reads, derived from the integer totals.
+ *
+ * Uplift is measured on paired per-customer differences (variant minus
+ * baseline on the same customer with the same random numbers): its mean is
+ * the difference of the two rates and its standard error comes from the
+ * variance of the differences, which common random numbers keep small.
+ */
+#ifndef CJ_STATS_H
+#define CJ_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim.h"
+
+/* Two-sided 95% normal quantile. */
+#define ST_Z95 1.959963984540054
+
+typedef enum {
+    ST_REPEAT_BUYERS,
+    ST_BUYERS,
+    ST_PURCHASES,
+    ST_REVENUE,
+    ST_COST,
+    ST_PROFIT,
+    ST_N_METRICS
+} st_metric;
+
+/* Per-customer mean difference from the baseline with its 95% interval. */
+typedef struct {
+    double diff, se, lo, hi;
+} st_uplift;
+
+/* One variant for one persona, or for everyone. */
+typedef struct {
+    int64_t customers;
+    double total[ST_N_METRICS]; /* repeat buyers, buyers, purchases, revenue, cost, profit */
+    bool has_uplift;            /* every variant but the baseline */
+    st_uplift uplift[ST_N_METRICS];
+    bool has_roi; /* the variant costs something */
+    double incremental_revenue, incremental_profit, roi, payback;
+} st_group;
+
+typedef struct {
+    const sim_totals *totals;
+    size_t n_groups;   /* personas + 1: the last group is everyone */
+    st_group *groups;  /* [variant * n_groups + group] */
+    sim_cell *everyone; /* per variant: the persona cells summed */
+} st_results;
+
+void st_compute(const sim_totals *totals, st_results *out);
+void st_free(st_results *results);
+
+static inline const st_group *st_group_at(const st_results *r, size_t variant, size_t group)
+{
+    return &r->groups[variant * r->n_groups + group];
+}
+
+/* The counts of a group: a persona's cell, or everyone's when
+ * group == number of personas. */
+const sim_cell *st_cell(const st_results *r, size_t variant, size_t group);
+
+const char *st_metric_name(st_metric m);
+
+/* x / y, or 0 when y is 0: rates of groups nobody is in. */
+double st_ratio(double x, double y);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * util — allocation that cannot return NULL unnoticed, and small string helpers
+ * shared by every module.
+ */
+#ifndef CJ_UTIL_H
+#define CJ_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* These abort with a message on exhaustion: cjmsim's allocations are small
+ * and few, and there is nothing sensible to continue with. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *ptr, size_t n, size_t size);
+char *xstrdup(const char *s);
+
+/* Appends one zeroed element to a growing array, returns its address. */
+void *xgrow(void *array_ptr, size_t *n, size_t elem_size);
+
+/* The Levenshtein distance of two short names, for "did you mean" hints. */
+size_t edit_distance(const char *a, const char *b);
+
+/* Is s valid UTF-8 (no overlongs, no surrogates)? JSON needs it. */
+bool utf8_valid(const char *s);
+
+/* A copy of s with every invalid UTF-8 byte replaced by '?'. */
+char *utf8_sanitized(const char *s);
+
+#endif
+
