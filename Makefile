@@ -25,6 +25,8 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(DEP_CFLAGS) \
 LDLIBS    := $(DEP_LIBS) -lm -pthread
 
 BUILD     ?= build
+# `make V=1` shows the full commands.
+Q         := $(if $(V),,@)
 ENGINE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c))
 ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(BUILD)/engine/%.o)
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
@@ -39,15 +41,18 @@ cjmsim: $(BUILD)/cjmsim
 	cp $< $@
 
 $(BUILD)/cjmsim: $(ENGINE_OBJ) $(BUILD)/engine/main.o
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/engine/%.o: engine/%.c $(wildcard engine/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC    $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJ) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Iengine -Itests/unit $(LDFLAGS) -o $@ $< $(ENGINE_OBJ) $(TEST_LIBS)
+	@echo "  TEST  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Iengine -Itests/unit $(LDFLAGS) -o $@ $< $(ENGINE_OBJ) $(TEST_LIBS)
 
 # Every test speaks TAP; prove counts them and ends with "Result: PASS".
 check: $(BUILD)/cjmsim $(TEST_BIN)

@@ -27,6 +27,11 @@ void cli_usage(FILE *f)
           "                     depend on it\n"
           "  --quiet            print nothing but errors\n"
           "\n"
+          "Limits of the scenario's Lua sandbox:\n"
+          "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
+          "  --lua-memory MB       memory a scenario may use (default 512)\n"
+          "  --lua-seconds S       time loading and compiling may take (default 10)\n"
+          "\n"
           "Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
           "not be written, 5 out of memory or system error, 130 interrupted.\n",
           f);
@@ -118,6 +123,22 @@ static cj_status parse_run(int argc, char **argv, int first, cli_options *o, cj_
                 !cli_number("--threads", value, 1, MAX_THREADS, &n, err))
                 return err->status;
             o->threads = (int)n;
+        } else if (option_is(arg, "--lua-instructions")) {
+            if (!(value = option_value(argc, argv, &i, "--lua-instructions", err)) ||
+                !cli_number("--lua-instructions", value, 1000, UINT64_C(1000000000000000), &n,
+                            err))
+                return err->status;
+            o->lua_instructions = n;
+        } else if (option_is(arg, "--lua-memory")) {
+            if (!(value = option_value(argc, argv, &i, "--lua-memory", err)) ||
+                !cli_number("--lua-memory", value, 1, 1024 * 1024, &n, err))
+                return err->status;
+            o->lua_memory_mb = n;
+        } else if (option_is(arg, "--lua-seconds")) {
+            if (!(value = option_value(argc, argv, &i, "--lua-seconds", err)) ||
+                !cli_number("--lua-seconds", value, 1, 86400, &n, err))
+                return err->status;
+            o->lua_seconds = (unsigned)n;
         } else if (option_is(arg, "--variants")) {
             if (!(value = option_value(argc, argv, &i, "--variants", err)))
                 return err->status;

@@ -24,6 +24,9 @@ typedef struct {
     int threads; /* 0: one per core */
     const char *variants; /* NULL: the default variants */
     bool quiet;
+    uint64_t lua_instructions; /* 0: the sandbox's defaults */
+    uint64_t lua_memory_mb;
+    unsigned lua_seconds;
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

@@ -133,8 +133,10 @@ static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *ed
     describe_state(state, sizeof state, ctx, ctx->view.persona, ctx->view.mood,
                    ctx->view.purchases, ctx->view.days_in_stage);
     if (status != LUA_OK) {
-        cj_fail(ctx->err, status == LUA_ERRMEM ? CJ_ERR_RESOURCE : CJ_ERR_SCENARIO,
-                "%s (in the probability of %s, for %s)", lua_tostring(L, -1), edge_name, state);
+        char msg[CJ_ERR_MSG_MAX - 512];
+        sbx_error_message(L, status, ctx->scn->path, msg, sizeof msg);
+        cj_fail(ctx->err, CJ_ERR_SCENARIO, "%s (in the probability of %s, for %s)", msg,
+                edge_name, state);
         lua_pop(L, 1);
         return false;
     }
@@ -300,10 +302,16 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
                 edge_name(name, sizeof name, scn, e);
                 describe_state(where, sizeof where, ctx, persona, mood, purchases, day);
                 variant_clause(clause, sizeof clause, variant, &outs[j].ep);
-                cj_fail(ctx->err, CJ_ERR_SCENARIO,
-                        "%s:%d: transition %s: probability %g for %s%s; a daily probability "
-                        "must be from 0 to 1",
-                        scn->path, outs[j].ep.line, name, p, where, clause);
+                if (isnan(p))
+                    cj_fail(ctx->err, CJ_ERR_SCENARIO,
+                            "%s:%d: transition %s: the probability is not a number (NaN) for "
+                            "%s%s; check for 0/0 or math.huge - math.huge",
+                            scn->path, outs[j].ep.line, name, where, clause);
+                else
+                    cj_fail(ctx->err, CJ_ERR_SCENARIO,
+                            "%s:%d: transition %s: probability %g for %s%s; a daily "
+                            "probability must be from 0 to 1",
+                            scn->path, outs[j].ep.line, name, p, where, clause);
                 free(outs);
                 return false;
             }

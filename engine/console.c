@@ -41,21 +41,28 @@ static void print_funnel(FILE *f, const st_results *r, int w)
     const scn_scenario *scn = r->totals->model->scn;
     const sim_cell *c = st_cell(r, 0, r->totals->n_personas);
     double n = (double)r->totals->customers;
-    fprintf(f, "Funnel (baseline): customers who reached each stage\n");
-    fprintf(f, "  %-*s %12s %9s %15s %13s\n", w - 2, "stage", "reached", "of all", "from previous",
-            "mood on entry");
+    int conv_w = 0;
+    for (size_t s = 0; s < scn->n_stages; s++)
+        if ((int)strlen(scn->stages[s].name) > conv_w)
+            conv_w = (int)strlen(scn->stages[s].name);
+    conv_w += 11;
+    fprintf(f, "Funnel (baseline): customers who reached each stage, the conversion into it\n"
+               "from the stage most of them came from, and the average mood on entering it\n");
+    fprintf(f, "  %-*s %12s %8s  %-*s %6s\n", w - 2, "stage", "reached", "of all", conv_w,
+            "conversion", "mood");
     for (size_t s = 0; s < scn->n_stages; s++) {
         char num[32];
         fprintf(f, "  %-*s %12s %8.1f%%", w - 2, scn->stages[s].name,
                 grouped(num, sizeof num, (double)c->reached[s]),
                 100 * st_ratio((double)c->reached[s], n));
-        if (s > 0)
-            fprintf(f, " %14.1f%%",
-                    100 * st_ratio((double)c->reached[s], (double)c->reached[s - 1]));
-        else
-            fprintf(f, " %15s", "");
+        char conv[160] = "";
+        int e = r->main_edge[s];
+        if (e >= 0)
+            snprintf(conv, sizeof conv, "%5.1f%% of %s", 100 * st_stage_conversion(r, c, s),
+                     scn->stages[scn->edges[e].from].name);
+        fprintf(f, "  %-*s", conv_w, conv);
         if (c->entries[s])
-            fprintf(f, " %+13.2f", (double)c->mood_sum[s] / (double)c->entries[s]);
+            fprintf(f, " %+6.2f", (double)c->mood_sum[s] / (double)c->entries[s]);
         fputc('\n', f);
     }
     fputc('\n', f);
@@ -97,7 +104,9 @@ static void print_money(FILE *f, const st_results *r, int w)
 {
     const sim_totals *t = r->totals;
     size_t all = t->n_personas;
-    fprintf(f, "Money (margin %.0f%% of revenue counts as profit)\n", 100 * t->model->scn->margin);
+    const scn_text *currency = scn_text_get(&t->model->scn->texts, "currency");
+    fprintf(f, "Money%s%s (profit = %.0f%% margin on revenue - cost; ROI = extra profit / cost)\n",
+            currency ? ", " : "", currency ? currency->items[0] : "", 100 * t->model->scn->margin);
     fprintf(f, "  %-*s %13s %11s %13s %13s %8s\n", w - 2, "variant", "revenue", "cost", "profit",
             "vs baseline", "ROI");
     for (size_t v = 0; v < t->n_variants; v++) {
@@ -159,8 +168,12 @@ static void print_sentences(FILE *f, const st_results *r)
     for (size_t v = 1; v < t->n_variants; v++) {
         const st_group *g = st_group_at(r, v, all);
         const st_uplift *u = &g->uplift[ST_REPEAT_BUYERS];
+        const st_group *base = st_group_at(r, 0, all);
         fprintf(f, "  %s: %+.2f points of repeat buyers [%+.2f; %+.2f]", t->model->variants[v].name,
                 100 * u->diff, 100 * u->lo, 100 * u->hi);
+        if (base->total[ST_REPEAT_BUYERS] > 0)
+            fprintf(f, " (%+.0f%%)",
+                    100 * (g->total[ST_REPEAT_BUYERS] / base->total[ST_REPEAT_BUYERS] - 1));
         if (u->lo > 0)
             fprintf(f, ", a real gain");
         else if (u->hi < 0)

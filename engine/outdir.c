@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "util.h"
 
 enum { MAX_OPEN_FDS = 16 };
@@ -21,15 +23,19 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
-/* mkdir -p of the directories above `path`. */
-static int make_parents(const char *path)
+/* mkdir -p of the directories above `path`, remembering the ones it made
+ * so that a failed run can take them away again. */
+static int make_parents(out_dir *dir, const char *path)
 {
     char *copy = xstrdup(path);
     for (char *p = copy + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+        if (mkdir(copy, 0777) == 0) {
+            char **slot = xgrow(&dir->made_parents, &dir->n_made_parents, sizeof(char *));
+            *slot = xstrdup(copy);
+        } else if (errno != EEXIST) {
             free(copy);
             return -1;
         }
@@ -37,6 +43,18 @@ static int make_parents(const char *path)
     }
     free(copy);
     return 0;
+}
+
+static void forget_parents(out_dir *dir, bool remove_them)
+{
+    for (size_t i = dir->n_made_parents; i-- > 0;) {
+        if (remove_them)
+            rmdir(dir->made_parents[i]);
+        free(dir->made_parents[i]);
+    }
+    free(dir->made_parents);
+    dir->made_parents = NULL;
+    dir->n_made_parents = 0;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -64,6 +82,19 @@ static bool is_empty_dir(const char *path)
     return empty;
 }
 
+/* Did cjmsim write this manifest? Another program's manifest.json (a web
+ * app's) must not make its directory replaceable. */
+static bool is_cjmsim_manifest(const char *path)
+{
+    json_t *root = json_load_file(path, 0, NULL);
+    if (!root)
+        return false;
+    const char *program = json_string_value(json_object_get(root, "program"));
+    bool ours = program && strcmp(program, "cjmsim") == 0;
+    json_decref(root);
+    return ours;
+}
+
 /* May `path` be replaced by new results? */
 static cj_status check_destination(const char *path, cj_err *err)
 {
@@ -73,19 +104,28 @@ static cj_status check_destination(const char *path, cj_err *err)
                                : cj_fail(err, CJ_ERR_OUTPUT, "cannot use results directory '%s': "
                                                              "%s",
                                          path, strerror(errno));
+    if (S_ISLNK(st.st_mode))
+        return cj_fail(err, CJ_ERR_OUTPUT,
+                       "results path '%s' is a symbolic link; cjmsim neither follows nor "
+                       "replaces links: choose another --out",
+                       path);
     if (!S_ISDIR(st.st_mode))
         return cj_fail(err, CJ_ERR_OUTPUT,
                        "results path '%s' exists and is not a directory; choose another --out",
                        path);
+    if (is_empty_dir(path))
+        return CJ_OK;
     char *manifest = join(path, "manifest.json");
-    bool ours = access(manifest, F_OK) == 0;
+    bool has_manifest = access(manifest, F_OK) == 0;
+    bool ours = has_manifest && is_cjmsim_manifest(manifest);
     free(manifest);
-    if (!ours && !is_empty_dir(path))
+    if (!ours)
         return cj_fail(err, CJ_ERR_OUTPUT,
-                       "'%s' exists and is not a cjmsim results directory (it has no "
-                       "manifest.json); cjmsim replaces only its own results: choose another "
-                       "--out or remove it",
-                       path);
+                       "'%s' exists and is not a cjmsim results directory (%s); cjmsim replaces "
+                       "only its own results: choose another --out or remove it",
+                       path,
+                       has_manifest ? "its manifest.json was not written by cjmsim"
+                                    : "it has no manifest.json");
     return CJ_OK;
 }
 
@@ -100,7 +140,7 @@ cj_status out_begin(out_dir *dir, const char *path, cj_err *err)
     dir->final_path[len] = '\0';
     if (check_destination(dir->final_path, err) != CJ_OK)
         return err->status;
-    if (make_parents(dir->final_path) != 0)
+    if (make_parents(dir, dir->final_path) != 0)
         return cj_fail(err, CJ_ERR_OUTPUT, "cannot create the directories of '%s': %s",
                        dir->final_path, strerror(errno));
     size_t tlen = len + sizeof ".tmp-XXXXXX";
@@ -170,6 +210,7 @@ cj_status out_commit(out_dir *dir, cj_err *err)
     if (old)
         remove_tree(old);
     free(old);
+    forget_parents(dir, false);
     free(dir->tmp_path);
     dir->tmp_path = NULL;
     free(dir->final_path);
@@ -181,6 +222,7 @@ void out_abort(out_dir *dir)
 {
     if (dir->tmp_path)
         remove_tree(dir->tmp_path);
+    forget_parents(dir, true);
     free(dir->tmp_path);
     free(dir->final_path);
     memset(dir, 0, sizeof *dir);

@@ -17,6 +17,8 @@
 typedef struct {
     char *final_path;
     char *tmp_path;
+    char **made_parents; /* directories above final_path that this run made */
+    size_t n_made_parents;
 } out_dir;
 
 cj_status out_begin(out_dir *dir, const char *path, cj_err *err);

@@ -18,6 +18,8 @@ typedef struct {
     int threads;
     int argc;
     char **argv;
+    const char *const *files; /* the files of the results directory */
+    size_t n_files;
 } res_run_info;
 
 /* Each writes one file's content to f; the caller checks f for errors. */

@@ -37,7 +37,7 @@ void res_funnel_csv(FILE *f, const st_results *r)
 {
     const sim_totals *t = r->totals;
     const scn_scenario *scn = t->model->scn;
-    fputs("variant,persona,stage,reached,share_of_customers,conversion_from_previous,"
+    fputs("variant,persona,stage,reached,share_of_customers,from_stage,conversion_from_stage,"
           "mood_on_entry\n",
           f);
     for (size_t v = 0; v < t->n_variants; v++) {
@@ -50,8 +50,13 @@ void res_funnel_csv(FILE *f, const st_results *r)
                 csv_field(f, scn->stages[s].name);
                 fprintf(f, ",%lld,%.6f,", (long long)c->reached[s],
                         st_ratio((double)c->reached[s], (double)n));
-                if (s > 0)
-                    fprintf(f, "%.6f", st_ratio((double)c->reached[s], (double)c->reached[s - 1]));
+                int e = r->main_edge[s];
+                if (e >= 0) {
+                    csv_field(f, scn->stages[scn->edges[e].from].name);
+                    fprintf(f, ",%.6f", st_stage_conversion(r, c, s));
+                } else {
+                    fputc(',', f);
+                }
                 fputc(',', f);
                 if (c->entries[s])
                     fprintf(f, "%.4f", (double)c->mood_sum[s] / (double)c->entries[s]);

@@ -176,10 +176,8 @@ void res_manifest_json(FILE *f, const st_results *r, const res_run_info *info)
         json_array_append_new(argv, json_text(info->argv[i]));
     json_object_set_new(root, "command_line", argv);
     json_t *files = json_array();
-    static const char *const FILES[] = {"summary.json", "funnel.csv", "transitions.csv",
-                                        "daily.csv", "manifest.json"};
-    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++)
-        json_array_append_new(files, json_string(FILES[i]));
+    for (size_t i = 0; i < info->n_files; i++)
+        json_array_append_new(files, json_string(info->files[i]));
     json_object_set_new(root, "files", files);
     json_dumpf(root, f, JSON_FLAGS);
     fputc('\n', f);

@@ -70,23 +70,27 @@ static void write_daily(FILE *f, const st_results *r, const void *arg)
     res_daily_csv(f, r);
 }
 
+typedef struct {
+    const char *name;
+    writer_fn fn;
+} result_file;
+
+static const result_file RESULT_FILES[] = {
+    {"summary.json", write_summary},       {"funnel.csv", write_funnel},
+    {"transitions.csv", write_transitions}, {"daily.csv", write_daily},
+    {"manifest.json", write_manifest},
+};
+enum { N_RESULT_FILES = sizeof RESULT_FILES / sizeof RESULT_FILES[0] };
+
 static cj_status write_results(out_dir *dir, const st_results *r, const res_run_info *info,
                                cj_err *err)
 {
-    static const struct {
-        const char *name;
-        writer_fn fn;
-    } FILES[] = {
-        {"summary.json", write_summary},       {"funnel.csv", write_funnel},
-        {"transitions.csv", write_transitions}, {"daily.csv", write_daily},
-        {"manifest.json", write_manifest},
-    };
-    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
-        FILE *f = out_open(dir, FILES[i].name, err);
+    for (size_t i = 0; i < N_RESULT_FILES; i++) {
+        FILE *f = out_open(dir, RESULT_FILES[i].name, err);
         if (!f)
             return err->status;
-        FILES[i].fn(f, r, info);
-        if (out_close(dir, f, FILES[i].name, err) != CJ_OK)
+        RESULT_FILES[i].fn(f, r, info);
+        if (out_close(dir, f, RESULT_FILES[i].name, err) != CJ_OK)
             return err->status;
         if (sim_interrupted)
             return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
@@ -100,52 +104,76 @@ static int default_threads(void)
     return n > 0 ? (int)n : 1;
 }
 
+/* What the simulation needs, built under the sandbox's watchdog. */
+typedef struct {
+    scn_scenario *scn;
+    var_list variants;
+    cmp_model *model;
+    char hash[65];
+    int days;
+} prepared;
+
+static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
+{
+    sbx_limits limits = {opts->lua_instructions, (size_t)opts->lua_memory_mb * 1024 * 1024,
+                         opts->has_seed ? opts->seed : 0};
+    sbx_watchdog_arm(opts->scenario, opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
+    p->scn = scn_load(opts->scenario, &limits, err);
+    if (p->scn && sha256_file(opts->scenario, p->hash) != 0)
+        cj_fail(err, CJ_ERR_SCENARIO, "cannot read scenario '%s'", opts->scenario);
+    if (err->status == CJ_OK) {
+        if (opts->variants)
+            var_parse(p->scn, opts->variants, &p->variants, err);
+        else
+            var_default(p->scn, &p->variants);
+    }
+    if (err->status == CJ_OK) {
+        p->days = opts->has_days ? opts->days : p->scn->days;
+        p->model = cmp_build(p->scn, &p->variants, p->days, err);
+    }
+    sbx_watchdog_disarm();
+    return err->status;
+}
+
+static void prepared_free(prepared *p)
+{
+    cmp_free(p->model);
+    var_free(&p->variants);
+    scn_free(p->scn);
+}
+
 cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *err)
 {
-    scn_scenario *scn = scn_load(opts->scenario, err);
-    if (!scn)
+    catch_interrupts();
+    prepared p = {0};
+    if (prepare(opts, &p, err) != CJ_OK) {
+        prepared_free(&p);
         return err->status;
-    char hash[65];
-    if (sha256_file(opts->scenario, hash) != 0) {
-        scn_free(scn);
-        return cj_fail(err, CJ_ERR_SCENARIO, "cannot read scenario '%s'", opts->scenario);
     }
-    int64_t customers = opts->has_customers ? opts->customers : scn->customers;
-    int days = opts->has_days ? opts->days : scn->days;
-    uint64_t seed = opts->has_seed ? opts->seed : scn->seed;
+    int64_t customers = opts->has_customers ? opts->customers : p.scn->customers;
+    uint64_t seed = opts->has_seed ? opts->seed : p.scn->seed;
     int threads = opts->threads ? opts->threads : default_threads();
-
-    var_list variants;
-    if (opts->variants) {
-        if (var_parse(scn, opts->variants, &variants, err) != CJ_OK) {
-            scn_free(scn);
-            return err->status;
-        }
-    } else {
-        var_default(scn, &variants);
-    }
     char *out_path = opts->out ? xstrdup(opts->out) : default_out(opts->scenario);
-    cmp_model *model = cmp_build(scn, &variants, days, err);
     out_dir dir = {0};
     sim_totals totals = {0};
     st_results results = {0};
-    if (model && out_begin(&dir, out_path, err) == CJ_OK) {
-        catch_interrupts();
-        if (sim_run(model, customers, seed, threads, &totals, err) == CJ_OK) {
-            st_compute(&totals, &results);
-            res_run_info info = {CJMSIM_VERSION, hash, seed, threads, argc, argv};
-            if (write_results(&dir, &results, &info, err) == CJ_OK &&
-                out_commit(&dir, err) == CJ_OK && !opts->quiet)
-                con_print(stdout, &results, seed, out_path);
-        }
+    if (out_begin(&dir, out_path, err) == CJ_OK &&
+        sim_run(p.model, customers, seed, threads, &totals, err) == CJ_OK) {
+        st_compute(&totals, &results);
+        const char *names[N_RESULT_FILES];
+        for (size_t i = 0; i < N_RESULT_FILES; i++)
+            names[i] = RESULT_FILES[i].name;
+        res_run_info info = {CJMSIM_VERSION, p.hash, seed,  threads,
+                             argc,           argv,   names, N_RESULT_FILES};
+        if (write_results(&dir, &results, &info, err) == CJ_OK && out_commit(&dir, err) == CJ_OK &&
+            !opts->quiet)
+            con_print(stdout, &results, seed, out_path);
     }
     out_abort(&dir);
     st_free(&results);
     if (totals.cells)
         sim_free(&totals);
-    cmp_free(model);
-    var_free(&variants);
     free(out_path);
-    scn_free(scn);
+    prepared_free(&p);
     return err->status;
 }

@@ -46,7 +46,7 @@ static bool check_readable(const char *path, cj_err *err)
     return true;
 }
 
-scn_scenario *scn_load(const char *path, cj_err *err)
+scn_scenario *scn_load(const char *path, const sbx_limits *limits, cj_err *err)
 {
     if (!check_readable(path, err))
         return NULL;
@@ -58,7 +58,8 @@ scn_scenario *scn_load(const char *path, cj_err *err)
     scn->seed = DEFAULT_SEED;
     scn->margin = 1.0;
     scn->entry = -1;
-    scn->L = sbx_new();
+    static const sbx_limits DEFAULTS = {0};
+    scn->L = sbx_new(limits ? limits : &DEFAULTS);
     if (!scn->L) {
         cj_fail(err, CJ_ERR_RESOURCE, "cannot create the Lua state: out of memory");
         scn_free(scn);
@@ -66,6 +67,7 @@ scn_scenario *scn_load(const char *path, cj_err *err)
     }
     lua_State *L = scn->L;
     dsl_open(L);
+    sbx_seal_globals(L);
     int status = sbx_load_file(L, path);
     if (status == LUA_OK)
         status = sbx_pcall(L, 0, 0);
@@ -75,8 +77,9 @@ scn_scenario *scn_load(const char *path, cj_err *err)
         status = sbx_pcall(L, 1, 0);
     }
     if (status != LUA_OK) {
-        cj_fail(err, status == LUA_ERRMEM ? CJ_ERR_RESOURCE : CJ_ERR_SCENARIO, "%s",
-                lua_tostring(L, -1));
+        char msg[CJ_ERR_MSG_MAX];
+        sbx_error_message(L, status, path, msg, sizeof msg);
+        cj_fail(err, CJ_ERR_SCENARIO, "%s", msg);
         scn_free(scn);
         return NULL;
     }
@@ -131,8 +134,7 @@ void scn_free(scn_scenario *scn)
     free_texts(&scn->texts);
     free(scn->name);
     free(scn->path);
-    if (scn->L)
-        lua_close(scn->L);
+    sbx_close(scn->L);
     free(scn);
 }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "sandbox.h"
 
 typedef struct lua_State lua_State;
 
@@ -133,9 +134,10 @@ typedef struct {
     lua_State *L; /* kept open: compile.c evaluates the functions */
 } scn_scenario;
 
-/* Loads and checks a scenario file; on failure returns NULL and fills err
- * with a message that starts with "file:line:" wherever there is a line. */
-scn_scenario *scn_load(const char *path, cj_err *err);
+/* Loads and checks a scenario file in a sandbox with the given limits (NULL:
+ * the defaults); on failure returns NULL and fills err with a message that
+ * starts with "file:line:" wherever there is a line. */
+scn_scenario *scn_load(const char *path, const sbx_limits *limits, cj_err *err);
 void scn_free(scn_scenario *scn);
 
 int scn_find_stage(const scn_scenario *scn, const char *name);

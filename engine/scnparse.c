@@ -159,6 +159,8 @@ static double get_number(parse_ctx *ctx, int line, const char *owner, const char
         parse_fail(ctx, line, "%s: %s must be a number, not a %s", owner, key,
                    luaL_typename(ctx->L, idx));
     double v = lua_tonumber(ctx->L, idx);
+    if (isnan(v))
+        parse_fail(ctx, line, "%s: %s is not a number (NaN); check for 0/0", owner, key);
     if (!(v >= min && v <= max))
         parse_fail(ctx, line, "%s: %s = %g is out of range: it must be from %g to %g", owner, key,
                    v, min, max);
@@ -233,6 +235,18 @@ static int raw_field(lua_State *L, int idx, const char *key)
     return lua_rawget(L, idx);
 }
 
+static void unknown_persona(parse_ctx *ctx, int line, const char *owner, const char *name)
+{
+    const scn_scenario *scn = ctx->scn;
+    const char **names = lua_newuserdatauv(ctx->L, (scn->n_personas + 1) * sizeof *names, 0);
+    for (size_t p = 0; p < scn->n_personas; p++)
+        names[p] = scn->personas[p].name;
+    names[scn->n_personas] = NULL;
+    char hint[128];
+    suggest(hint, sizeof hint, name, names);
+    parse_fail(ctx, line, "%s: unknown persona '%s'%s", owner, name, hint);
+}
+
 /*
  * A table { persona = number, ... } naming every persona exactly once;
  * values go into out[] in persona order.
@@ -245,18 +259,9 @@ static void get_per_persona(parse_ctx *ctx, int line, const char *owner, int idx
     idx = lua_absindex(L, idx);
     const char **keys;
     size_t n = sorted_keys(ctx, line, owner, idx, &keys);
-    const char **names = xcalloc(scn->n_personas + 1, sizeof *names);
-    for (size_t p = 0; p < scn->n_personas; p++)
-        names[p] = scn->personas[p].name;
-    for (size_t i = 0; i < n; i++) {
-        if (scn_find_persona(scn, keys[i]) < 0) {
-            char hint[128];
-            suggest(hint, sizeof hint, keys[i], names);
-            free(names);
-            parse_fail(ctx, line, "%s: unknown persona '%s'%s", owner, keys[i], hint);
-        }
-    }
-    free(names);
+    for (size_t i = 0; i < n; i++)
+        if (scn_find_persona(scn, keys[i]) < 0)
+            unknown_persona(ctx, line, owner, keys[i]);
     lua_pop(L, 1);
     for (size_t p = 0; p < scn->n_personas; p++) {
         const char *persona = scn->personas[p].name;
@@ -499,12 +504,12 @@ static int resolve_stage(parse_ctx *ctx, int line, const char *what, const char 
     int s = scn_find_stage(ctx->scn, name);
     if (s >= 0)
         return s;
-    const char **names = xcalloc(ctx->scn->n_stages + 1, sizeof *names);
+    const char **names = lua_newuserdatauv(ctx->L, (ctx->scn->n_stages + 1) * sizeof *names, 0);
     for (size_t i = 0; i < ctx->scn->n_stages; i++)
         names[i] = ctx->scn->stages[i].name;
+    names[ctx->scn->n_stages] = NULL;
     char hint[128];
     suggest(hint, sizeof hint, name, names);
-    free(names);
     return parse_fail(ctx, line, "%s: unknown stage '%s'%s", what, name, hint);
 }
 
@@ -632,7 +637,7 @@ static void parse_personas_list(parse_ctx *ctx, int line, const char *owner,
         const char *name = lua_tostring(L, -1);
         int p = scn_find_persona(ctx->scn, name);
         if (p < 0)
-            parse_fail(ctx, line, "%s: unknown persona '%s'", owner, name);
+            unknown_persona(ctx, line, owner, name);
         iv->personas |= UINT64_C(1) << p;
         lua_pop(L, 1);
     }

@@ -11,6 +11,8 @@
 
 volatile sig_atomic_t sim_interrupted;
 
+static const double REMAINDER_TIE = 1e-9;
+
 void sim_allocate(const scn_scenario *scn, int64_t customers, int64_t *counts)
 {
     size_t n = scn->n_personas;
@@ -23,9 +25,11 @@ void sim_allocate(const scn_scenario *scn, int64_t customers, int64_t *counts)
         given += counts[p];
     }
     while (given < customers) {
+        /* customers × share is rounded in binary (90 × 0.35 = 31.4999…), so
+         * remainders this close are the same remainder: a tie. */
         size_t best = 0;
         for (size_t p = 1; p < n; p++)
-            if (remainder[p] > remainder[best])
+            if (remainder[p] > remainder[best] + REMAINDER_TIE)
                 best = p;
         counts[best]++;
         remainder[best] = -1.0;

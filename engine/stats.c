@@ -122,6 +122,33 @@ static void compute_group(const sim_totals *t, size_t v, size_t first, size_t la
     }
 }
 
+static void choose_main_edges(st_results *r)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    const sim_cell *base = &r->everyone[0];
+    r->main_edge = xcalloc(scn->n_stages, sizeof *r->main_edge);
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        r->main_edge[s] = -1;
+        int64_t best = 0;
+        for (size_t e = 0; e < scn->n_edges; e++) {
+            const scn_edge *edge = &scn->edges[e];
+            if (edge->to == (int)s && edge->from != (int)s && base->edge_customers[e] > best) {
+                best = base->edge_customers[e];
+                r->main_edge[s] = (int)e;
+            }
+        }
+    }
+}
+
+double st_stage_conversion(const st_results *r, const sim_cell *cell, size_t stage)
+{
+    int e = r->main_edge[stage];
+    if (e < 0)
+        return -1;
+    int from = r->totals->model->scn->edges[e].from;
+    return st_ratio((double)cell->edge_customers[e], (double)cell->reached[from]);
+}
+
 void st_compute(const sim_totals *t, st_results *out)
 {
     size_t n_personas = t->n_personas;
@@ -138,6 +165,7 @@ void st_compute(const sim_totals *t, st_results *out)
         for (size_t p = 0; p < n_personas; p++)
             sim_cell_add(all, sim_at(t, v, p), t->model, &t->layout);
     }
+    choose_main_edges(out);
 }
 
 const sim_cell *st_cell(const st_results *r, size_t variant, size_t group)
@@ -153,5 +181,6 @@ void st_free(st_results *r)
         sim_cell_free(&r->everyone[v]);
     free(r->everyone);
     free(r->groups);
+    free(r->main_edge);
     memset(r, 0, sizeof *r);
 }

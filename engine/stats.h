@@ -48,6 +48,10 @@ typedef struct {
     size_t n_groups;   /* personas + 1: the last group is everyone */
     st_group *groups;  /* [variant * n_groups + group] */
     sim_cell *everyone; /* per variant: the persona cells summed */
+    /* Per stage: the edge that brings most of the baseline's customers into
+     * it from another stage, or -1 (the entry stage, or nobody came). The
+     * funnel's stage-to-stage conversion is measured along it. */
+    int *main_edge;
 } st_results;
 
 void st_compute(const sim_totals *totals, st_results *out);
@@ -63,6 +67,10 @@ static inline const st_group *st_group_at(const st_results *r, size_t variant, s
 const sim_cell *st_cell(const st_results *r, size_t variant, size_t group);
 
 const char *st_metric_name(st_metric m);
+
+/* Share of the customers who reached the main edge's source stage that took
+ * the main edge into `stage`; -1 when the stage has no main edge. */
+double st_stage_conversion(const st_results *r, const sim_cell *cell, size_t stage);
 
 /* x / y, or 0 when y is 0: rates of groups nobody is in. */
 double st_ratio(double x, double y);

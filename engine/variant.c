@@ -69,8 +69,12 @@ static void var_known(const scn_scenario *scn, char *buf, size_t size)
 }
 
 /* One item of the list: "baseline" or names joined by '+'. */
-static cj_status var_parse_item(const scn_scenario *scn, const char *item, size_t len,
-                                uint32_t *mask, cj_err *err)
+#define EMPTY_NAME                                                                                 \
+    "--variants: empty name in '%s'; write names separated by commas, interventions of one "      \
+    "variant joined by '+'"
+
+static cj_status var_parse_item(const scn_scenario *scn, const char *spec, const char *item,
+                                size_t len, uint32_t *mask, cj_err *err)
 {
     *mask = 0;
     if (len == strlen("baseline") && strncmp(item, "baseline", len) == 0)
@@ -79,6 +83,8 @@ static cj_status var_parse_item(const scn_scenario *scn, const char *item, size_
     while (item <= end) {
         const char *plus = memchr(item, '+', (size_t)(end - item));
         size_t part = (size_t)((plus ? plus : end) - item);
+        if (part == 0)
+            return cj_fail(err, CJ_ERR_USAGE, EMPTY_NAME, spec);
         int i = var_find_intervention(scn, item, part);
         if (i < 0) {
             char known[1024];
@@ -104,13 +110,10 @@ cj_status var_parse(const scn_scenario *scn, const char *spec, var_list *out, cj
         size_t len = comma ? (size_t)(comma - item) : strlen(item);
         if (len == 0) {
             var_free(out);
-            return cj_fail(err, CJ_ERR_USAGE,
-                           "--variants: empty name in '%s'; write names separated by commas, "
-                           "interventions of one variant joined by '+'",
-                           spec);
+            return cj_fail(err, CJ_ERR_USAGE, EMPTY_NAME, spec);
         }
         uint32_t mask;
-        if (var_parse_item(scn, item, len, &mask, err) != CJ_OK) {
+        if (var_parse_item(scn, spec, item, len, &mask, err) != CJ_OK) {
             var_free(out);
             return err->status;
         }

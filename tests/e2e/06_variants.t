@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Variants: the default set (baseline, each intervention, all together) and
+# the ones --variants picks. A variant's results do not depend on which other
+# variants run beside it (the same customers, the same random numbers).
+source "$(dirname "$0")/lib.sh"
+
+SHOP="$SCENARIOS/shop.lua"
+cd "$WORK" || exit 1
+names() { json "$1/summary.json" '",".join(v["name"] for v in d["variants"])'; }
+
+run_cjmsim run "$SHOP" --customers 2000 --days 40 --out "$WORK/all" --quiet
+is "$RC" 0 "the default variants run"
+is "$(names "$WORK/all")" "baseline,coupon,loyalty,newsletter,coupon+loyalty+newsletter" \
+    "three interventions: baseline, each, and all three joined by '+' in declaration order"
+is "$(json "$WORK/all/manifest.json" '",".join(d["variants"])')" \
+    "baseline,coupon,loyalty,newsletter,coupon+loyalty+newsletter" "the manifest lists the same variants"
+
+run_cjmsim run "$SCENARIOS/single_intervention.lua" --customers 300 --days 20 --out "$WORK/single" --quiet
+is "$(names "$WORK/single")" "baseline,reminder" "one intervention: baseline and that one, no combination"
+
+run_cjmsim run "$SCENARIOS/minimal.lua" --customers 300 --days 20 --out "$WORK/none" --quiet
+is "$(names "$WORK/none")" "baseline" "no intervention: the baseline only"
+
+# vrun LIST EXPECTED-NAMES: --variants LIST gives these variants.
+vrun() {
+    local dir="$WORK/v$((++n))"
+    run_cjmsim run "$SHOP" --customers 2000 --days 40 --variants "$1" --out "$dir" --quiet
+    is "$RC" 0 "--variants '$1' runs"
+    is "$(names "$dir")" "$2" "--variants '$1' gives $2"
+    LAST="$dir"
+}
+n=0
+vrun loyalty "baseline,loyalty"
+vrun baseline "baseline"
+vrun newsletter,coupon "baseline,newsletter,coupon"
+vrun newsletter+coupon "baseline,coupon+newsletter"
+vrun coupon,coupon,baseline "baseline,coupon"
+vrun coupon+loyalty,loyalty+coupon "baseline,coupon+loyalty"
+vrun newsletter+loyalty+coupon,coupon "baseline,coupon+loyalty+newsletter,coupon"
+
+run_cjmsim run "$SHOP" --customers 2000 --days 40 --variants=loyalty+newsletter --out "$WORK/eq" --quiet
+is "$(names "$WORK/eq")" "baseline,loyalty+newsletter" "--variants=LIST works too"
+is "$(json "$WORK/eq/summary.json" 'd["variants"][1]["interventions"]')" "['loyalty', 'newsletter']" \
+    "a picked combination lists its interventions"
+
+# The same variant gives the same numbers whatever runs beside it.
+same_variant() { # DIR-A DIR-B NAME
+    py '
+a, b, name = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+va = [v for v in a["variants"] if v["name"] == name][0]
+vb = [v for v in b["variants"] if v["name"] == name][0]
+print(va == vb)' "$1/summary.json" "$2/summary.json" "$3"
+}
+is "$(same_variant "$WORK/all" "$WORK/v1" loyalty)" "True" "loyalty alone equals loyalty among all variants"
+is "$(same_variant "$WORK/all" "$WORK/v2" baseline)" "True" "the baseline alone equals the baseline among all variants"
+is "$(same_variant "$WORK/all" "$WORK/v7" coupon+loyalty+newsletter)" "True" \
+    "the combination equals itself among all variants"
+
+# Unknown names are usage errors (exit 2) that write nothing.
+for list in coupons baseline+coupon coupon+ +coupon; do
+    run_cjmsim run "$SHOP" --customers 2000 --days 40 --variants "$list" --out "$WORK/bad"
+    is "$RC" 2 "--variants '$list' exits 2"
+    absent "$WORK/bad" "--variants '$list' writes nothing"
+done
+run_cjmsim run "$SHOP" --variants coupons --out "$WORK/bad"
+is "$ERR" "cjmsim: --variants: unknown intervention 'coupons'; the scenario's interventions are: coupon, loyalty, newsletter" \
+    "--variants coupons: message"
+run_cjmsim run "$SHOP" --variants baseline+coupon --out "$WORK/bad"
+is "$ERR" "cjmsim: --variants: unknown intervention 'baseline'; the scenario's interventions are: coupon, loyalty, newsletter" \
+    "--variants baseline+coupon: the baseline cannot be combined"
+
+# An empty name between '+' signs is called what it is, like one between commas.
+for list in coupon+ +coupon coupon++loyalty; do
+    run_cjmsim run "$SHOP" --variants "$list" --out "$WORK/bad"
+    is "$ERR" "cjmsim: --variants: empty name in '$list'; write names separated by commas, interventions of one variant joined by '+'" \
+        "--variants '$list': message"
+done
+
+done_testing

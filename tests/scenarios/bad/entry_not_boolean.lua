@@ -1,0 +1,2 @@
+-- entry is true or false, not a word.
+stage "visit" { entry = "yes" }

@@ -1,0 +1,3 @@
+-- Personas but no journey.
+scenario { name = "Empty journey" }
+persona "solo" { share = 1 }

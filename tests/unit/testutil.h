@@ -1,0 +1,80 @@
+/*
+ * testutil — what the unit tests share: cmocka, a scenario written to a
+ * temporary file, and a whole run through the engine's C API.
+ */
+#ifndef CJ_TESTUTIL_H
+#define CJ_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compile.h"
+#include "scenario.h"
+#include "sim.h"
+#include "stats.h"
+#include "variant.h"
+
+/* Writes `text` to a fresh temporary file; returns its malloc'd path. */
+static inline char *tu_write_scenario(const char *text)
+{
+    char tmpl[] = "/tmp/cjmsim-test-XXXXXX";
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    size_t len = strlen(text);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    char *path = malloc(sizeof tmpl);
+    memcpy(path, tmpl, sizeof tmpl);
+    return path;
+}
+
+/* Path of a file in tests/scenarios, from the directory make check runs in. */
+static inline const char *tu_scenario_path(const char *name, char *buf, size_t size)
+{
+    snprintf(buf, size, "tests/scenarios/%s", name);
+    return buf;
+}
+
+/* A whole run: load, default variants, compile, simulate, compute. */
+typedef struct {
+    scn_scenario *scn;
+    var_list variants;
+    cmp_model *model;
+    sim_totals totals;
+    st_results results;
+} tu_run;
+
+static inline void tu_run_scenario(tu_run *run, const char *path, int64_t customers, int days,
+                                   uint64_t seed, int threads)
+{
+    cj_err err = {0};
+    memset(run, 0, sizeof *run);
+    run->scn = scn_load(path, NULL, &err);
+    if (!run->scn)
+        fail_msg("%s", err.msg);
+    var_default(run->scn, &run->variants);
+    run->model = cmp_build(run->scn, &run->variants, days, &err);
+    if (!run->model)
+        fail_msg("%s", err.msg);
+    if (sim_run(run->model, customers, seed, threads, &run->totals, &err) != CJ_OK)
+        fail_msg("%s", err.msg);
+    st_compute(&run->totals, &run->results);
+}
+
+static inline void tu_run_free(tu_run *run)
+{
+    st_free(&run->results);
+    sim_free(&run->totals);
+    cmp_free(run->model);
+    var_free(&run->variants);
+    scn_free(run->scn);
+}
+
+#endif
