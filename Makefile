@@ -7,6 +7,7 @@
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
+DATADIR   ?= $(PREFIX)/share/cjmsim
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -21,7 +22,7 @@ WARNINGS  := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 OPT       ?= -O2 -g
 CFLAGS    ?= $(OPT)
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(DEP_CFLAGS) \
-              -DCJMSIM_VERSION='"$(VERSION)"' $(CFLAGS)
+              -DCJMSIM_VERSION='"$(VERSION)"' -DCJMSIM_DATADIR='"$(DATADIR)"' $(CFLAGS)
 LDLIBS    := $(DEP_LIBS) -lm -pthread
 
 BUILD     ?= build
@@ -33,7 +34,7 @@ TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all check asan install uninstall clean
+.PHONY: all check asan fuzz valgrind install uninstall clean
 
 all: cjmsim
 
@@ -63,6 +64,36 @@ check: $(BUILD)/cjmsim $(TEST_BIN)
 asan:
 	$(MAKE) BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' check
+
+# libFuzzer targets (clang): scenario loading and command-line parsing, each
+# for FUZZ_SECONDS on a scratch copy of its seed corpus in tests/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build-fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := scenario cli
+
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT='-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)' \
+	    $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(FUZZ_BUILD)/corpus-$$t && cp -r tests/fuzz/corpus/$$t $(FUZZ_BUILD)/corpus-$$t && \
+	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_BUILD)/fuzz/fuzz_$$t $(FUZZ_BUILD)/corpus-$$t $$dict -max_total_time=$(FUZZ_SECONDS) \
+	        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>$(FUZZ_BUILD)/fuzz_$$t.log \
+	        || { tail -n 60 $(FUZZ_BUILD)/fuzz_$$t.log; exit 1; }; \
+	    grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units)' $(FUZZ_BUILD)/fuzz_$$t.log; \
+	done
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ  $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Iengine -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(ENGINE_OBJ) $(LDLIBS)
+
+# The example scenario under valgrind: no leak, no memory error.
+valgrind: $(BUILD)/cjmsim
+	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=all \
+	    $(BUILD)/cjmsim run scripts/sport_nutrition.lua --customers 20000 --out $(BUILD)/valgrind-results --quiet
 
 install: $(BUILD)/cjmsim
 	install -d $(DESTDIR)$(BINDIR)

@@ -1,0 +1,26 @@
+/*
+ * datadir — where cjmsim finds the product's data files (gnuplot templates
+ * in plots/, the persona library in personas/, templates for new scenarios).
+ *
+ * They are real files a person edits, not strings in the binary. Looked up,
+ * in order: $CJMSIM_DATADIR; the source tree the binary was built in (the
+ * binary's directory or its parent holding plots/); the installed
+ * PREFIX/share/cjmsim.
+ */
+#ifndef CJ_DATADIR_H
+#define CJ_DATADIR_H
+
+#include <stddef.h>
+
+#ifndef CJMSIM_DATADIR
+#define CJMSIM_DATADIR "/usr/local/share/cjmsim"
+#endif
+
+/* Writes the path of `relative` (e.g. "plots/funnel.gp") into buf and
+ * returns buf, or NULL when no data directory holds it. */
+const char *datadir_find(const char *relative, char *buf, size_t size);
+
+/* The data directory itself (the first that exists), or NULL. */
+const char *datadir_root(char *buf, size_t size);
+
+#endif
