@@ -348,9 +348,11 @@ static void parse_scenario(parse_ctx *ctx, int line, const char *name)
         const char *key = keys[i];
         raw_field(L, -2, key);
         if (strcmp(key, "name") == 0) {
+            /* checked before the old name goes: a failed check jumps away */
+            const char *title = get_string(ctx, line, "scenario", key, -1);
+            check_name(ctx, line, "scenario", title);
             free(scn->name);
-            scn->name = xstrdup(get_string(ctx, line, "scenario", key, -1));
-            check_name(ctx, line, "scenario", scn->name);
+            scn->name = xstrdup(title);
         } else if (strcmp(key, "days") == 0) {
             scn->days = (int)get_integer(ctx, line, "scenario", key, -1, 1, SCN_MAX_DAYS);
         } else if (strcmp(key, "customers") == 0) {

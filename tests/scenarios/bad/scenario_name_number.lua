@@ -1,0 +1,2 @@
+scenario { name = 0 }
+stage "a" { entry = true }
