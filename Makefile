@@ -2,12 +2,15 @@
 #   make               build ./cjmsim
 #   make check         unit, statistical and end-to-end tests (prove, TAP)
 #   make asan          the tests again under AddressSanitizer + UBSan
-#   make install PREFIX=/usr/local
+#   make bench         speed and memory against numpy and plain Lua (bench/)
+#   make install PREFIX=/usr/local   the program, its data (personas, templates)
+#                                     and the manual page cjmsim.1
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/cjmsim
+MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -34,7 +37,7 @@ TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all check asan fuzz valgrind install uninstall clean
+.PHONY: all check asan fuzz valgrind bench bench-memory install uninstall clean
 
 all: cjmsim
 
@@ -95,12 +98,31 @@ valgrind: $(BUILD)/cjmsim
 	valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=all \
 	    $(BUILD)/cjmsim run scripts/sport_nutrition.lua --customers 20000 --out $(BUILD)/valgrind-results --quiet
 
+# Speed against the alternatives, on this machine: bench/bench.py prints the
+# figures and rewrites README.md's benchmark block. Needs Debian's
+# python3-numpy, lua5.4 and time; bench-memory is its 1e8-customer run alone.
+BENCH_PYTHON ?= /usr/bin/python3
+
+bench: $(BUILD)/cjmsim
+	$(BENCH_PYTHON) bench/bench.py --cjmsim $(BUILD)/cjmsim
+
+bench-memory: $(BUILD)/cjmsim
+	$(BENCH_PYTHON) bench/bench.py --cjmsim $(BUILD)/cjmsim --memory-only
+
 install: $(BUILD)/cjmsim
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/cjmsim $(DESTDIR)$(BINDIR)/cjmsim
+	install -d $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates
+	install -m 644 personas/*.lua $(DESTDIR)$(DATADIR)/personas
+	install -m 644 templates/*.lua $(DESTDIR)$(DATADIR)/templates
+	install -d $(DESTDIR)$(DATADIR)/plots
+	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 644 docs/cjmsim.1 $(DESTDIR)$(MANDIR)/man1/cjmsim.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/cjmsim
+	rm -f $(DESTDIR)$(BINDIR)/cjmsim $(DESTDIR)$(MANDIR)/man1/cjmsim.1
+	rm -rf $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/plots
 
 clean:
 	rm -rf build build-asan cjmsim results

@@ -7,34 +7,133 @@
 static const uint64_t MAX_CUSTOMERS = UINT64_C(1000000000000);
 enum { MAX_THREADS = 1024 };
 
+static const char RUN_OPTIONS[] =
+    "  --out DIR          results directory (default: results/<scenario file name>);\n"
+    "                     a previous cjmsim result there is replaced\n"
+    "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
+    "  --days N           days to simulate (default: the scenario's, else 180)\n"
+    "  --seed N           random seed (default: the scenario's, else 1)\n"
+    "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
+    "                     (default: baseline, each intervention, all together)\n"
+    "  --threads N        worker threads (default: one per core); results do not\n"
+    "                     depend on it\n"
+    "  --quiet            print nothing but errors and warnings\n";
+
+static const char LUA_LIMITS[] =
+    "Limits of the scenario's Lua sandbox:\n"
+    "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
+    "  --lua-memory MB       memory a scenario may use (default 512)\n"
+    "  --lua-seconds S       time loading and compiling may take (default 10)\n";
+
+static const char RUN_EXIT[] =
+    "Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
+    "not be written, 5 out of memory or system error, 130 interrupted.\n";
+
 void cli_usage(FILE *f)
 {
     fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
-          "       cjmsim --help | --version\n"
+          "       cjmsim check SCENARIO.lua [options]\n"
+          "       cjmsim new NAME\n"
+          "       cjmsim help [COMMAND] | --help | --version\n"
           "\n"
           "Simulates the customer journey of a scenario for the baseline and every variant\n"
           "on the same synthetic customers, prints a summary and writes a results directory.\n"
           "\n"
-          "Options of run:\n"
-          "  --out DIR          results directory (default: results/<scenario file name>);\n"
-          "                     a previous cjmsim result there is replaced\n"
-          "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
-          "  --days N           days to simulate (default: the scenario's, else 180)\n"
-          "  --seed N           random seed (default: the scenario's, else 1)\n"
-          "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
-          "                     (default: baseline, each intervention, all together)\n"
-          "  --threads N        worker threads (default: one per core); results do not\n"
-          "                     depend on it\n"
-          "  --quiet            print nothing but errors\n"
+          "Commands:\n"
+          "  run      simulate a scenario and write its results (cjmsim help run)\n"
+          "  check    check a scenario without simulating it and show the journey it\n"
+          "           describes (cjmsim help check)\n"
+          "  new      write NAME.lua, a commented scenario that runs as is, to start\n"
+          "           from (cjmsim help new)\n"
           "\n"
-          "Limits of the scenario's Lua sandbox:\n"
-          "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
-          "  --lua-memory MB       memory a scenario may use (default 512)\n"
-          "  --lua-seconds S       time loading and compiling may take (default 10)\n"
-          "\n"
-          "Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
-          "not be written, 5 out of memory or system error, 130 interrupted.\n",
+          "Options of run:\n",
           f);
+    fputs(RUN_OPTIONS, f);
+    fputs("\n", f);
+    fputs(LUA_LIMITS, f);
+    fputs("\n", f);
+    fputs(RUN_EXIT, f);
+    fputs("\nMore: man cjmsim, and docs/scenario-language.md for the scenario files.\n", f);
+}
+
+static void run_help(FILE *f)
+{
+    fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
+          "\n"
+          "Simulates the customer journey of a scenario for the baseline and every variant\n"
+          "on the same synthetic customers, prints a summary and writes a results directory\n"
+          "(summary.json, funnel.csv, transitions.csv, daily.csv, manifest.json, ...).\n"
+          "\n"
+          "Options:\n",
+          f);
+    fputs(RUN_OPTIONS, f);
+    fputs("\n", f);
+    fputs(LUA_LIMITS, f);
+    fputs("\n", f);
+    fputs(RUN_EXIT, f);
+}
+
+static void check_help(FILE *f)
+{
+    fputs("Usage: cjmsim check SCENARIO.lua [options]\n"
+          "\n"
+          "Checks a scenario without simulating it and shows what it means: the\n"
+          "personas, the stages, the daily probability of every transition for each\n"
+          "persona (lo..hi where it depends on the customer's mood, purchases or days in\n"
+          "the stage), where customers end up from stages with constant probabilities,\n"
+          "stages nobody can reach, stages nobody can leave, and what each variant\n"
+          "changes. It finds every mistake run would find, and writes nothing.\n"
+          "\n"
+          "Options:\n"
+          "  --days N           days the probabilities are checked over (default: the\n"
+          "                     scenario's, else 180)\n"
+          "  --seed N           seed of math.random in the scenario (default 0, as run\n"
+          "                     without --seed)\n"
+          "  --variants LIST    variants to check, e.g. baseline,notify,notify+consult\n"
+          "                     (default: baseline, each intervention, all together)\n"
+          "\n",
+          f);
+    fputs(LUA_LIMITS, f);
+    fputs("\n"
+          "Exit status: 0 the scenario is valid, 2 bad command line, 3 scenario error\n"
+          "(the message names file:line), 5 out of memory or system error.\n",
+          f);
+}
+
+static void new_help(FILE *f)
+{
+    fputs("Usage: cjmsim new NAME\n"
+          "\n"
+          "Writes NAME.lua (NAME itself when it ends in .lua): a short scenario with\n"
+          "comments on every line that runs as is, to change into your own. It never\n"
+          "overwrites a file.\n"
+          "\n"
+          "  cjmsim new my_shop          writes my_shop.lua\n"
+          "  cjmsim check my_shop.lua    shows the journey it describes\n"
+          "  cjmsim run my_shop.lua      simulates it\n"
+          "\n"
+          "Exit status: 0 written, 2 bad command line, 4 the file exists or cannot be\n"
+          "written, 5 the template is missing or another system failure.\n",
+          f);
+}
+
+void cli_help(FILE *f, cli_command topic)
+{
+    switch (topic) {
+    case CLI_RUN:
+        run_help(f);
+        return;
+    case CLI_CHECK:
+        check_help(f);
+        return;
+    case CLI_NEW:
+        new_help(f);
+        return;
+    case CLI_HELP:
+    case CLI_VERSION:
+        break;
+    }
+    cli_usage(f);
 }
 
 bool cli_number(const char *what, const char *text, uint64_t min, uint64_t max, uint64_t *out,
@@ -83,15 +182,36 @@ static bool option_is(const char *arg, const char *name)
     return strncmp(arg, name, len) == 0 && (arg[len] == '\0' || arg[len] == '=');
 }
 
-static cj_status parse_run(int argc, char **argv, int first, cli_options *o, cj_err *err)
+/* Options of run that check does not take: it simulates nothing and writes
+ * nothing. */
+static bool run_only(const char *arg)
 {
+    static const char *const NAMES[] = {"--out", "--customers", "--threads", "--quiet", NULL};
+    if (strcmp(arg, "-q") == 0)
+        return true;
+    for (const char *const *name = NAMES; *name; name++)
+        if (option_is(arg, *name))
+            return true;
+    return false;
+}
+
+/* The options of run, or of check (o->command says which). */
+static cj_status parse_scenario_command(int argc, char **argv, int first, cli_options *o,
+                                        cj_err *err)
+{
+    bool check = o->command == CLI_CHECK;
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = NULL;
         uint64_t n;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->help_topic = o->command;
             o->command = CLI_HELP;
             return CJ_OK;
+        } else if (check && run_only(arg)) {
+            return cj_fail(err, CJ_ERR_USAGE, "check takes no %.*s: it simulates nothing and "
+                                              "writes nothing (see cjmsim check --help)",
+                           (int)strcspn(arg, "="), arg);
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             o->quiet = true;
         } else if (option_is(arg, "--out")) {
@@ -144,7 +264,8 @@ static cj_status parse_run(int argc, char **argv, int first, cli_options *o, cj_
                 return err->status;
             o->variants = value;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim --help)", arg);
+            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim %s--help)", arg,
+                           check ? "check " : "");
         } else if (o->scenario) {
             return cj_fail(err, CJ_ERR_USAGE, "one scenario at a time: got '%s' and '%s'",
                            o->scenario, arg);
@@ -153,8 +274,53 @@ static cj_status parse_run(int argc, char **argv, int first, cli_options *o, cj_
         }
     }
     if (!o->scenario)
-        return cj_fail(err, CJ_ERR_USAGE, "run needs a scenario file: cjmsim run scenario.lua");
+        return cj_fail(err, CJ_ERR_USAGE, "%s needs a scenario file: cjmsim %s scenario.lua",
+                       check ? "check" : "run", check ? "check" : "run");
     return CJ_OK;
+}
+
+static cj_status parse_new(int argc, char **argv, int first, cli_options *o, cj_err *err)
+{
+    for (int i = first; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->help_topic = CLI_NEW;
+            o->command = CLI_HELP;
+            return CJ_OK;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim new --help)", arg);
+        } else if (o->name) {
+            return cj_fail(err, CJ_ERR_USAGE, "one name at a time: got '%s' and '%s'", o->name,
+                           arg);
+        } else {
+            o->name = arg;
+        }
+    }
+    if (!o->name)
+        return cj_fail(err, CJ_ERR_USAGE, "new needs a name: cjmsim new my_shop");
+    return CJ_OK;
+}
+
+/* `cjmsim help [COMMAND]`. */
+static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
+{
+    static const struct {
+        const char *name;
+        cli_command command;
+    } TOPICS[] = {{"run", CLI_RUN}, {"check", CLI_CHECK}, {"new", CLI_NEW}};
+    o->command = CLI_HELP;
+    o->help_topic = CLI_HELP;
+    if (argc < 3)
+        return CJ_OK;
+    if (argc > 3)
+        return cj_fail(err, CJ_ERR_USAGE, "help takes one command: cjmsim help run");
+    for (size_t i = 0; i < sizeof TOPICS / sizeof TOPICS[0]; i++)
+        if (strcmp(argv[2], TOPICS[i].name) == 0) {
+            o->help_topic = TOPICS[i].command;
+            return CJ_OK;
+        }
+    return cj_fail(err, CJ_ERR_USAGE, "no help on '%s': the commands are run, check and new",
+                   argv[2]);
 }
 
 cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
@@ -164,17 +330,23 @@ cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
         return cj_fail(err, CJ_ERR_USAGE, "no command given (try: cjmsim run scenario.lua, or "
                                           "cjmsim --help)");
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        o->command = CLI_HELP;
+    if (strcmp(cmd, "help") == 0)
+        return parse_help(argc, argv, o, err);
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        o->command = o->help_topic = CLI_HELP;
         return CJ_OK;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         o->command = CLI_VERSION;
         return CJ_OK;
     }
-    if (strcmp(cmd, "run") == 0) {
-        o->command = CLI_RUN;
-        return parse_run(argc, argv, 2, o, err);
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "check") == 0) {
+        o->command = strcmp(cmd, "run") == 0 ? CLI_RUN : CLI_CHECK;
+        return parse_scenario_command(argc, argv, 2, o, err);
+    }
+    if (strcmp(cmd, "new") == 0) {
+        o->command = CLI_NEW;
+        return parse_new(argc, argv, 2, o, err);
     }
     return cj_fail(err, CJ_ERR_USAGE, "unknown command '%s' (try: cjmsim run scenario.lua)", cmd);
 }

@@ -1,6 +1,7 @@
 /*
- * cli — the command line: `cjmsim run S.lua [options]`, --help, --version.
- * Parsing only; main.c acts on the result.
+ * cli — the command line: `cjmsim run S.lua [options]`, `cjmsim check
+ * S.lua [options]`, `cjmsim new NAME`, help for each, --version.
+ * Parsing and the help texts only; main.c acts on the result.
  */
 #ifndef CJ_CLI_H
 #define CJ_CLI_H
@@ -11,11 +12,13 @@
 
 #include "err.h"
 
-typedef enum { CLI_RUN, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION } cli_command;
 
 typedef struct {
     cli_command command;
-    const char *scenario;
+    cli_command help_topic; /* CLI_HELP: the general usage; else that command's */
+    const char *scenario;   /* run and check */
+    const char *name;       /* new: the file to write */
     const char *out; /* NULL: results/<scenario file name> */
     bool has_customers, has_days, has_seed;
     int64_t customers;
@@ -31,6 +34,10 @@ typedef struct {
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);
 void cli_usage(FILE *f);
+
+/* The help of one command (CLI_RUN, CLI_CHECK, CLI_NEW); the general usage
+ * for any other. */
+void cli_help(FILE *f, cli_command topic);
 
 /* Parses a whole number in [min, max] written with digits only; returns
  * false with a message naming `what` otherwise. */

@@ -261,6 +261,105 @@ static double value_at(const out_value *ov, int day)
     return ov->ep.factor * ov->values->values[i];
 }
 
+/* Appends n zeroed elements to a table of doubles or thresholds and
+ * returns the offset of the first. */
+static uint32_t append_rows(void *table_ptr, size_t *n, size_t count, size_t elem_size)
+{
+    void **table = table_ptr;
+    size_t offset = *n;
+    *table = xrealloc(*table, offset + count + 1, elem_size);
+    memset((char *)*table + offset * elem_size, 0, count * elem_size);
+    *n += count;
+    return (uint32_t)offset;
+}
+
+/* Days of a constant tail tabled after the prefix, so that most exits are
+ * found in the table rather than with a logarithm: enough for all but a
+ * few percent of the exits of a daily hazard above 5%, at 12 bytes a day. */
+enum { TAIL_TABLE_DAYS = 64 };
+
+/* The guide of a node's table (see cmp_exit_day): bucket b covers u from
+ * 1 − (b + 1) w to 1 − b w, w = (1 − S(n)) / n, and starts at the first day
+ * whose survival is below its top. */
+static void build_guide(cmp_plan *plan, cmp_node *x)
+{
+    uint32_t n = x->n_table;
+    if (n == 0)
+        return;
+    const double *s = plan->surv + x->surv_offset;
+    uint32_t *guide = plan->guide + x->surv_offset;
+    double drop = 1.0 - s[n - 1];
+    x->guide_scale = drop > 0 ? (double)n / drop : 0.0;
+    uint32_t t = 1;
+    for (uint32_t b = 0; b < n; b++) {
+        double top = 1.0 - (double)b * drop / (double)n;
+        while (t < n && s[t - 1] >= top)
+            t++;
+        guide[b] = t;
+    }
+}
+
+/*
+ * The exit tables of one checked state (see cmp_node): the survival of the
+ * days before the hazard settles and of the first days of the tail, the
+ * tail's hazard, and per row the edges' shares of that day's hazard as
+ * cumulative 32-bit thresholds. The last edge that can be taken on a day
+ * gets CMP_ONE, so an edge whose probability is 0 that day is never chosen,
+ * whatever the rounding.
+ */
+static void build_exit(cmp_variant *variant, cmp_plan *plan, cmp_node *x, int stage,
+                       const out_value *outs, uint32_t k, int rows, int days)
+{
+    x->k = k;
+    x->first_edge = variant->out_start[stage];
+    x->n_prefix = (uint32_t)rows - 1;
+    x->n_table = 0;
+    x->log_surv = 0.0;
+    x->tail_scale = -INFINITY;
+    if (k == 0)
+        return;
+    x->cond_offset = append_rows(&plan->cond, &plan->n_cond, (size_t)rows * k, sizeof *plan->cond);
+    double *hazards = xcalloc((size_t)rows, sizeof *hazards);
+    for (int day = 1; day <= rows; day++) {
+        double hazard = 0;
+        int last = -1;
+        for (uint32_t j = 0; j < k; j++) {
+            double p = value_at(&outs[j], day);
+            hazard += p;
+            if (p > 0)
+                last = (int)j;
+        }
+        hazard = fmin(hazard, 1.0);
+        hazards[day - 1] = hazard;
+        uint64_t *c = plan->cond + x->cond_offset + (size_t)(day - 1) * k;
+        double cum = 0;
+        for (uint32_t j = 0; j < k; j++) {
+            cum += value_at(&outs[j], day);
+            c[j] = (int)j >= last ? CMP_ONE
+                                  : (uint64_t)llround(fmin(cum / hazard, 1.0) * (double)CMP_ONE);
+        }
+    }
+    double tail = hazards[rows - 1];
+    x->n_table = x->n_prefix;
+    /* A tail of 0 or 1 needs no table: nobody leaves, or all on its first day. */
+    if (tail > 0 && tail < 1) {
+        uint32_t left = (uint32_t)days - x->n_prefix;
+        x->n_table += left < TAIL_TABLE_DAYS ? left : TAIL_TABLE_DAYS;
+    }
+    size_t n_surv = plan->n_surv;
+    x->surv_offset = append_rows(&plan->surv, &plan->n_surv, x->n_table, sizeof *plan->surv);
+    append_rows(&plan->guide, &n_surv, x->n_table, sizeof *plan->guide);
+    double survival = 1.0;
+    for (uint32_t t = 1; t <= x->n_table; t++) {
+        survival *= 1.0 - (t <= x->n_prefix ? hazards[t - 1] : tail);
+        plan->surv[x->surv_offset + t - 1] = survival;
+    }
+    x->log_surv = log(survival);
+    x->tail_scale = tail > 0 ? 1.0 / log1p(-tail) : -INFINITY;
+    free(hazards);
+    build_guide(plan, x);
+}
+
 /* Checks one state's exit probabilities and appends its threshold rows. */
 static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan, int persona,
                           int stage, int mood, int purchases, bool *edge_possible)
@@ -268,6 +367,7 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
     const scn_scenario *scn = ctx->scn;
     uint32_t k = variant->out_start[stage + 1] - variant->out_start[stage];
     cmp_state *state = &plan->states[cmp_state_index(stage, mood, purchases)];
+    plan->stage_reached[stage] = true;
     out_value *outs = xcalloc(k, sizeof *outs);
     int rows = 1;
     for (uint32_t j = 0; j < k; j++) {
@@ -283,7 +383,8 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
         if (outs[j].values->n > rows)
             rows = outs[j].values->n;
     }
-    if (plan->n_thr + (size_t)rows * k >= CMP_UNREACHABLE) {
+    if (plan->n_thr + (size_t)rows * k >= CMP_UNREACHABLE ||
+        plan->n_surv + (size_t)rows + TAIL_TABLE_DAYS >= CMP_UNREACHABLE) {
         free(outs);
         cj_fail(ctx->err, CJ_ERR_RESOURCE, "%s: the probability tables are too large: fewer "
                 "days or fewer functions of days_in_stage would help", scn->path);
@@ -317,6 +418,10 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
             }
             if (p > 0)
                 edge_possible[j] = true;
+            if (!(p >= plan->p_min[e])) /* NAN at first */
+                plan->p_min[e] = p;
+            if (!(p <= plan->p_max[e]))
+                plan->p_max[e] = p;
             sum += p;
             uint64_t thr = (uint64_t)llround(fmin(sum, 1.0) * (double)CMP_ONE);
             plan->thr[plan->n_thr + (size_t)(day - 1) * k + j] = thr;
@@ -342,6 +447,13 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
         }
     }
     plan->n_thr += (size_t)rows * k;
+    cmp_node *node = &plan->nodes[cmp_state_index(stage, mood, purchases)];
+    node->stage = stage;
+    node->mood = (int8_t)mood;
+    node->purchases = (uint8_t)purchases;
+    node->purchase_slot = (int16_t)ctx->model->purchase_slot[stage];
+    node->touch_mask = plan->touch_mask[stage];
+    build_exit(variant, plan, node, stage, outs, k, rows, ctx->model->days);
     free(outs);
     return true;
 }
@@ -355,6 +467,12 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
     plan->mood_delta = xcalloc(scn->n_stages, sizeof *plan->mood_delta);
     plan->touch_mask = xcalloc(scn->n_stages, sizeof *plan->touch_mask);
     plan->states = xcalloc(n_states, sizeof *plan->states);
+    plan->stage_reached = xcalloc(scn->n_stages, sizeof *plan->stage_reached);
+    plan->p_min = xcalloc(scn->n_edges, sizeof *plan->p_min);
+    plan->p_max = xcalloc(scn->n_edges, sizeof *plan->p_max);
+    for (size_t e = 0; e < scn->n_edges; e++)
+        plan->p_min[e] = plan->p_max[e] = NAN;
+    plan->nodes = xcalloc(n_states, sizeof *plan->nodes);
     for (size_t i = 0; i < n_states; i++)
         plan->states[i].thr_offset = CMP_UNREACHABLE;
     for (size_t s = 0; s < scn->n_stages; s++) {
@@ -377,6 +495,7 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
     int entry = scn->entry;
     int mood0 = cmp_clamp_mood(scn->personas[persona].mood + plan->mood_delta[entry]);
     size_t start = cmp_state_index(entry, mood0, scn->stages[entry].purchase ? 1 : 0);
+    plan->entry_node = (uint32_t)start;
     queue[tail++] = start;
     seen[start] = true;
     bool ok = true;
@@ -388,15 +507,21 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
         uint32_t k = variant->out_start[stage + 1] - variant->out_start[stage];
         bool *possible = xcalloc(k, sizeof *possible);
         ok = compile_state(ctx, variant, plan, persona, stage, mood, purchases, possible);
+        if (ok)
+            plan->nodes[idx].next_offset =
+                append_rows(&plan->next, &plan->n_next, k, sizeof *plan->next);
         for (uint32_t j = 0; ok && j < k; j++) {
-            if (!possible[j])
-                continue;
             int to = scn->edges[variant->out_edge[variant->out_start[stage] + j]].to;
             int next_purchases = purchases + (scn->stages[to].purchase ? 1 : 0);
             if (next_purchases > SCN_PURCHASES_CAP)
                 next_purchases = SCN_PURCHASES_CAP;
             size_t next = cmp_state_index(to, cmp_clamp_mood(mood + plan->mood_delta[to]),
                                           next_purchases);
+            /* An edge that is never possible here is never drawn either, so
+             * the node it would lead to need not be compiled. */
+            plan->next[plan->nodes[idx].next_offset + j] = (uint32_t)next;
+            if (!possible[j])
+                continue;
             if (!seen[next]) {
                 seen[next] = true;
                 queue[tail++] = next;
@@ -435,6 +560,52 @@ static void build_out_edges(const scn_scenario *scn, cmp_variant *variant)
     }
     variant->out_start[scn->n_stages] = n;
     free(present);
+}
+
+static bool same_doubles(const double *a, const double *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n * sizeof *a) == 0;
+}
+
+/* Is node n left in plan b (variant vb) as in plan a (variant va)? The same
+ * edges and the same exit tables: a customer there draws the same day and
+ * edge from the same random numbers. */
+static bool same_node(const cmp_variant *va, const cmp_plan *a, const cmp_variant *vb,
+                      const cmp_plan *b, size_t n)
+{
+    if (a->states[n].thr_offset == CMP_UNREACHABLE || b->states[n].thr_offset == CMP_UNREACHABLE)
+        return false;
+    const cmp_node *x = &a->nodes[n], *y = &b->nodes[n];
+    if (x->k != y->k || x->n_prefix != y->n_prefix || x->n_table != y->n_table ||
+        memcmp(&x->log_surv, &y->log_surv, sizeof x->log_surv) ||
+        memcmp(&x->tail_scale, &y->tail_scale, sizeof x->tail_scale))
+        return false;
+    for (uint32_t j = 0; j < x->k; j++)
+        if (va->out_edge[x->first_edge + j] != vb->out_edge[y->first_edge + j])
+            return false;
+    size_t n_cond = (size_t)(x->n_prefix + 1) * x->k;
+    return x->k == 0 ||
+           (same_doubles(a->surv + x->surv_offset, b->surv + y->surv_offset, x->n_table) &&
+            memcmp(a->cond + x->cond_offset, b->cond + y->cond_offset,
+                   n_cond * sizeof *a->cond) == 0);
+}
+
+/* Marks, in every plan, the nodes that are left as in the first variant. */
+static void mark_shared(cmp_model *model)
+{
+    const scn_scenario *scn = model->scn;
+    size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    const cmp_variant *first = &model->variants[0];
+    for (size_t v = 0; v < model->n_variants; v++) {
+        const cmp_variant *variant = &model->variants[v];
+        for (size_t p = 0; p < scn->n_personas; p++) {
+            cmp_plan *plan = &variant->plans[p];
+            plan->same_as_first = xcalloc(n_states, sizeof *plan->same_as_first);
+            for (size_t n = 0; n < n_states; n++)
+                plan->same_as_first[n] =
+                    same_node(first, &first->plans[p], variant, plan, n);
+        }
+    }
 }
 
 cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days, cj_err *err)
@@ -488,6 +659,7 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
         cmp_free(model);
         return NULL;
     }
+    mark_shared(model);
     return model;
 }
 
@@ -502,7 +674,16 @@ void cmp_free(cmp_model *model)
                 free(variant->plans[p].mood_delta);
                 free(variant->plans[p].touch_mask);
                 free(variant->plans[p].states);
+                free(variant->plans[p].stage_reached);
+                free(variant->plans[p].p_min);
+                free(variant->plans[p].p_max);
                 free(variant->plans[p].thr);
+                free(variant->plans[p].nodes);
+                free(variant->plans[p].same_as_first);
+                free(variant->plans[p].next);
+                free(variant->plans[p].surv);
+                free(variant->plans[p].guide);
+                free(variant->plans[p].cond);
             }
         }
         free(variant->plans);

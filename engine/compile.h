@@ -4,13 +4,16 @@
  * Every probability (number, per-persona table or Lua function) is evaluated
  * once per variant, persona and reachable customer state (stage, mood,
  * purchases so far, days in stage), checked (each in [0,1], their sum at
- * most 1) and stored as cumulative 32-bit thresholds. The simulation then
- * chooses a day's transition with one random number and a few comparisons,
- * and never calls Lua.
+ * most 1) and stored twice: as the day's cumulative 32-bit thresholds (the
+ * daily rule of DESIGN.md, as written) and as exit tables from which the day
+ * a customer leaves the state and the edge it takes are drawn directly
+ * (cmp_exit_day, cmp_exit_edge), with the same distribution as tossing a
+ * coin every day. The simulation never calls Lua.
  */
 #ifndef CJ_COMPILE_H
 #define CJ_COMPILE_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +35,34 @@ typedef struct {
     uint32_t n_rows;
 } cmp_state;
 
+/*
+ * One reachable (stage, mood, purchases) state of a persona in a variant:
+ * what entering it counts, and how a customer leaves it. While a customer
+ * stays, only its days in the stage change, so day t in the stage has the
+ * exit hazard h(t) = Σ p_i(t), the same for every t > n_prefix (the tail).
+ * The survival S(t) = Π_{j≤t} (1 − h(j)) is tabled for the prefix and the
+ * first days of the tail (n_table days in all); beyond, it is geometric.
+ * The node a customer enters by edge j is next[next_offset + j], so the
+ * simulation never recomputes moods and purchase counts.
+ */
+typedef struct {
+    int32_t stage;
+    int8_t mood;          /* just after entering */
+    uint8_t purchases;    /* 0 … SCN_PURCHASES_CAP, as functions see them */
+    int16_t purchase_slot; /* the stage's index among purchase stages, or -1 */
+    uint32_t touch_mask;  /* interventions used on entering */
+    uint32_t k;           /* outgoing edges; 0: nobody leaves (absorbing) */
+    uint32_t first_edge;  /* into the variant's out_edge */
+    uint32_t n_prefix;    /* days with a hazard of their own: n_rows - 1 */
+    uint32_t n_table;     /* days whose survival is tabled, n_prefix or more */
+    uint32_t surv_offset; /* into surv and guide: S(1) … S(n_table) */
+    uint32_t cond_offset; /* into cond: n_prefix + 1 rows of k thresholds */
+    uint32_t next_offset; /* into next: the node entered by each edge */
+    double log_surv;      /* log S(n_table), 0 without a table */
+    double tail_scale;    /* 1 / log(1 − h_tail): −0 when h_tail = 1, −inf when 0 */
+    double guide_scale;   /* n_table / (1 − S(n_table)): u to a guide bucket */
+} cmp_node;
+
 /* What one persona meets in one variant. */
 typedef struct {
     int8_t *mood_delta;   /* per stage: emotion plus the variant's interventions */
@@ -39,6 +70,24 @@ typedef struct {
     cmp_state *states;    /* per cmp_state_index() */
     uint64_t *thr;        /* rows of out-degree cumulative thresholds */
     size_t n_thr;
+    cmp_node *nodes;      /* per cmp_state_index() */
+    uint32_t entry_node;  /* where every customer of the persona starts */
+    double *surv;         /* survival of the tabled days, per node */
+    uint32_t *guide;      /* per tabled day: where to start looking (cmp_exit_day) */
+    size_t n_surv;
+    uint64_t *cond;       /* per exit row: cumulative thresholds of p_i(t) / h(t) */
+    size_t n_cond;
+    uint32_t *next;       /* per node and edge: the node entered */
+    size_t n_next;
+    /* Per node: true when the day a customer leaves it and the edge it
+     * takes are drawn as in the first variant's plan, from the same tables,
+     * so that the other variants can follow the first one's walk. */
+    bool *same_as_first;
+    /* What `cjmsim check` shows; the simulation does not use it. Per stage:
+     * can a customer be there; per edge of the scenario: the smallest and
+     * largest daily probability over the reachable states (NAN: none). */
+    bool *stage_reached;
+    double *p_min, *p_max;
 } cmp_plan;
 
 typedef struct {
@@ -67,6 +116,69 @@ static inline size_t cmp_state_index(int stage, int mood, int purchases)
 static inline int cmp_clamp_mood(int mood)
 {
     return mood < SCN_MOOD_MIN ? SCN_MOOD_MIN : mood > SCN_MOOD_MAX ? SCN_MOOD_MAX : mood;
+}
+
+/*
+ * The day in the state (1, 2, …) on which a customer who has just entered
+ * it leaves, or 0 if it is still there after `horizon` days. u is uniform
+ * in (0, 1]. The customer leaves on the first day t with S(t) < u, which
+ * happens with probability S(t − 1) − S(t) = S(t − 1) h(t): exactly the law
+ * of tossing day t's coin after surviving the days before. In the table, a
+ * guide (Chen and Asau's indexed search) says where to start looking: the
+ * range of u over the table is cut into n_table equal buckets, and bucket b
+ * starts at the first day whose survival is below the bucket's top, so that
+ * the search takes a step or two on average. Beyond the table,
+ * S(n + m) = S(n) (1 − h)^m is solved for m with one logarithm.
+ */
+static inline uint32_t cmp_exit_day(const cmp_plan *plan, const cmp_node *x, double u,
+                                    uint32_t horizon)
+{
+    uint32_t n = x->n_table < horizon ? x->n_table : horizon;
+    const double *s = plan->surv + x->surv_offset; /* s[t - 1] = S(t) */
+    if (n > 0 && s[n - 1] < u) {
+        double bucket = (1.0 - u) * x->guide_scale;
+        uint32_t b = bucket < (double)(x->n_table - 1) ? (uint32_t)bucket : x->n_table - 1;
+        uint32_t t = plan->guide[x->surv_offset + b];
+        if (t > n)
+            t = n;
+        /* The guide is a hint, exact but for rounding at the buckets'
+         * edges: these loops make the answer exact whatever it says. */
+        while (t > 1 && s[t - 2] < u)
+            t--;
+        while (s[t - 1] >= u)
+            t++;
+        return t;
+    }
+    if (x->n_table >= horizon || x->tail_scale == -INFINITY) /* h_tail = 0 */
+        return 0;
+    if (x->tail_scale == 0) /* h_tail = 1: no logarithm needed */
+        return x->n_table + 1;
+    /* u <= S(n_table), so the logarithm is <= 0 but for rounding. */
+    double log_ratio = log(u) - x->log_surv;
+    if (log_ratio > 0)
+        log_ratio = 0;
+    double m = log_ratio * x->tail_scale;
+    if (!(m < (double)(horizon - x->n_table)))
+        return 0;
+    return x->n_table + (uint32_t)m + 1;
+}
+
+/* The edge (0 … k − 1 among the state's) taken on day t in the state, given
+ * v uniform over 32 bits: edge i with probability p_i(t) / h(t). */
+static inline uint32_t cmp_exit_edge(const cmp_plan *plan, const cmp_node *x, uint32_t t,
+                                     uint32_t v)
+{
+    if (x->k == 1)
+        return 0;
+    uint32_t row = t <= x->n_prefix ? t - 1 : x->n_prefix;
+    const uint64_t *c = plan->cond + x->cond_offset + (size_t)row * x->k;
+    /* Thresholds rise, and from the last edge that can be taken on they
+     * are CMP_ONE, above any v: the edge is the count of those <= v. A
+     * count, not a search, because the branch would be a coin toss. */
+    uint32_t j = 0;
+    for (uint32_t i = 0; i + 1 < x->k; i++)
+        j += v >= c[i];
+    return j;
 }
 
 /* Builds the tables for the given variants over `days` days. Probability

@@ -211,7 +211,9 @@ void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
         print_personas(f, r, w);
     print_sentences(f, r);
     if (out_dir)
-        fprintf(f, "Results: %s/ (summary.json, funnel.csv, transitions.csv, daily.csv, "
-                   "manifest.json)\n",
-                out_dir);
+        fprintf(f,
+                "Results: %s/ (summary.json, funnel.csv, transitions.csv, daily.csv, "
+                "manifest.json)\nReport:  %s/report.html (open it in a browser; the plots are in "
+                "plots/)\n",
+                out_dir, out_dir);
 }

@@ -3,11 +3,19 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-static int dsl_caller_line(lua_State *L)
+/* The nearest Lua caller: a declaration made through pcall(persona "x", t)
+ * still gets the line that wrote it. */
+int dsl_where(lua_State *L, const char **file)
 {
     lua_Debug ar;
-    if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "l", &ar))
+    *file = NULL;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+            continue;
+        if (ar.source[0] == '@')
+            *file = ar.source + 1;
         return ar.currentline;
+    }
     return 0;
 }
 
@@ -16,13 +24,18 @@ static int dsl_caller_line(lua_State *L)
 static void dsl_record(lua_State *L, const char *kind, const char *name, int value_index)
 {
     value_index = lua_absindex(L, value_index);
-    int line = dsl_caller_line(L);
+    const char *file;
+    int line = dsl_where(L, &file);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
-    lua_createtable(L, 0, 4);
+    lua_createtable(L, 0, 5);
     lua_pushstring(L, kind);
     lua_setfield(L, -2, "kind");
     lua_pushinteger(L, line);
     lua_setfield(L, -2, "line");
+    if (file) {
+        lua_pushstring(L, file);
+        lua_setfield(L, -2, "file");
+    }
     if (name) {
         lua_pushstring(L, name);
         lua_setfield(L, -2, "name");

@@ -4,7 +4,9 @@
  */
 #include <stdio.h>
 
+#include "check.h"
 #include "cli.h"
+#include "newscn.h"
 #include "run.h"
 
 int main(int argc, char **argv)
@@ -15,17 +17,25 @@ int main(int argc, char **argv)
         fprintf(stderr, "cjmsim: %s\n", err.msg);
         return err.status;
     }
+    cj_status status = CJ_OK;
     switch (opts.command) {
     case CLI_HELP:
-        cli_usage(stdout);
+        cli_help(stdout, opts.help_topic);
         return 0;
     case CLI_VERSION:
         printf("cjmsim %s\n", CJMSIM_VERSION);
         return 0;
+    case CLI_CHECK:
+        status = check_command(&opts, &err);
+        break;
+    case CLI_NEW:
+        status = new_command(&opts, &err);
+        break;
     case CLI_RUN:
+        status = run_command(&opts, argc, argv, &err);
         break;
     }
-    if (run_command(&opts, argc, argv, &err) != CJ_OK) {
+    if (status != CJ_OK) {
         fprintf(stderr, "cjmsim: %s\n", err.msg);
         return err.status;
     }

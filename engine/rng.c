@@ -1,12 +1,8 @@
 #include "rng.h"
 
-enum { RNG_OUT_BITS = 32 };
-
-static const uint64_t PCG_MULTIPLIER = 6364136223846793005ULL;
-
 static void rng_step(rng_t *rng)
 {
-    rng->state = rng->state * PCG_MULTIPLIER + rng->inc;
+    rng->state = rng->state * RNG_MULTIPLIER + rng->inc;
 }
 
 void rng_seed(rng_t *rng, uint64_t initstate, uint64_t initseq)
@@ -16,15 +12,6 @@ void rng_seed(rng_t *rng, uint64_t initstate, uint64_t initseq)
     rng_step(rng);
     rng->state += initstate;
     rng_step(rng);
-}
-
-uint32_t rng_next(rng_t *rng)
-{
-    uint64_t old = rng->state;
-    rng_step(rng);
-    uint32_t xorshifted = (uint32_t)(((old >> 18u) ^ old) >> 27u);
-    uint32_t rot = (uint32_t)(old >> 59u);
-    return (xorshifted >> rot) | (xorshifted << ((RNG_OUT_BITS - rot) & 31u));
 }
 
 /*

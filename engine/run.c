@@ -8,6 +8,9 @@
 #include "compile.h"
 #include "console.h"
 #include "outdir.h"
+#include "plot.h"
+#include "progress.h"
+#include "report.h"
 #include "results.h"
 #include "scenario.h"
 #include "sha256.h"
@@ -98,6 +101,17 @@ static cj_status write_results(out_dir *dir, const st_results *r, const res_run_
     return CJ_OK;
 }
 
+/* The plots, drawn by gnuplot, and report.html, which embeds them: written
+ * before the data files so that the manifest lists them. */
+static cj_status write_pictures(out_dir *dir, const st_results *r, uint64_t seed,
+                                plot_output *plots, cj_err *err)
+{
+    report_info info = {CJMSIM_VERSION, seed, plots};
+    if (plot_write(dir, r, plots, err) != CJ_OK || plot_draw(dir, plots, err) != CJ_OK)
+        return err->status;
+    return report_write(dir, r, &info, err);
+}
+
 static int default_threads(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -135,6 +149,31 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     return err->status;
 }
 
+/* The simulation, with a progress bar when it is long and stderr is a
+ * terminal. */
+static cj_status simulate(const prepared *p, int64_t customers, uint64_t seed, int threads,
+                          bool quiet, sim_totals *totals, cj_err *err)
+{
+    prg_bar bar;
+    prg_start(&bar, stderr, !quiet);
+    sim_options sim_opts = {threads, prg_update, &bar};
+    cj_status status = sim_run_with(p->model, customers, seed, &sim_opts, totals, err);
+    prg_finish(&bar);
+    return status;
+}
+
+/* With CJMSIM_TIMINGS set, how long each phase took, on stderr. */
+static void print_timings(double start, double prepared_at, double simulated_at)
+{
+    if (!getenv("CJMSIM_TIMINGS"))
+        return;
+    double end = prg_clock();
+    fprintf(stderr,
+            "cjmsim: timings: load and compile %.1f ms, simulate %.1f ms, results %.1f ms\n",
+            (prepared_at - start) * 1e3, (simulated_at - prepared_at) * 1e3,
+            (end - simulated_at) * 1e3);
+}
+
 static void prepared_free(prepared *p)
 {
     cmp_free(p->model);
@@ -145,11 +184,13 @@ static void prepared_free(prepared *p)
 cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *err)
 {
     catch_interrupts();
+    double start = prg_clock();
     prepared p = {0};
     if (prepare(opts, &p, err) != CJ_OK) {
         prepared_free(&p);
         return err->status;
     }
+    double prepared_at = prg_clock(), simulated_at = prepared_at;
     int64_t customers = opts->has_customers ? opts->customers : p.scn->customers;
     uint64_t seed = opts->has_seed ? opts->seed : p.scn->seed;
     int threads = opts->threads ? opts->threads : default_threads();
@@ -158,18 +199,33 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     sim_totals totals = {0};
     st_results results = {0};
     if (out_begin(&dir, out_path, err) == CJ_OK &&
-        sim_run(p.model, customers, seed, threads, &totals, err) == CJ_OK) {
+        simulate(&p, customers, seed, threads, opts->quiet, &totals, err) == CJ_OK) {
+        simulated_at = prg_clock();
         st_compute(&totals, &results);
-        const char *names[N_RESULT_FILES];
-        for (size_t i = 0; i < N_RESULT_FILES; i++)
-            names[i] = RESULT_FILES[i].name;
-        res_run_info info = {CJMSIM_VERSION, p.hash, seed,  threads,
-                             argc,           argv,   names, N_RESULT_FILES};
-        if (write_results(&dir, &results, &info, err) == CJ_OK && out_commit(&dir, err) == CJ_OK &&
-            !opts->quiet)
-            con_print(stdout, &results, seed, out_path);
+        plot_output plots = {0};
+        if (write_pictures(&dir, &results, seed, &plots, err) == CJ_OK) {
+            size_t n_names = N_RESULT_FILES + 1 + plots.n_files;
+            const char **names = xcalloc(n_names, sizeof *names);
+            for (size_t i = 0; i < N_RESULT_FILES; i++)
+                names[i] = RESULT_FILES[i].name;
+            names[N_RESULT_FILES] = REPORT_FILE;
+            for (size_t i = 0; i < plots.n_files; i++)
+                names[N_RESULT_FILES + 1 + i] = plots.files[i];
+            res_run_info info = {CJMSIM_VERSION, p.hash, seed,  threads,
+                                 argc,           argv,   names, n_names};
+            if (write_results(&dir, &results, &info, err) == CJ_OK &&
+                out_commit(&dir, err) == CJ_OK) {
+                if (!opts->quiet)
+                    con_print(stdout, &results, seed, out_path);
+                plot_warning(stderr, &plots, out_path);
+            }
+            free(names);
+        }
+        plot_output_free(&plots);
     }
     out_abort(&dir);
+    if (err->status == CJ_OK)
+        print_timings(start, prepared_at, simulated_at);
     st_free(&results);
     if (totals.cells)
         sim_free(&totals);

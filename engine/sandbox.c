@@ -342,6 +342,12 @@ int sbx_load_file(lua_State *L, const char *path)
     return luaL_loadfilex(L, path, "t");
 }
 
+bool sbx_exhausted(lua_State *L)
+{
+    const sandbox *s = sbx_of(L);
+    return s->memory_exceeded || s->instructions_exceeded;
+}
+
 /* Names a scenario may reach for, and why it cannot have them. */
 static const struct {
     const char *name;

@@ -42,6 +42,10 @@ int sbx_load_file(lua_State *L, const char *path);
  * that gives non-string errors the position they were raised at. */
 int sbx_pcall(lua_State *L, int nargs, int nresults);
 
+/* True once the scenario hit the memory or the instruction limit: its error
+ * must then travel up unchanged, whoever catches it on the way. */
+bool sbx_exhausted(lua_State *L);
+
 /* Makes the globals strict: from now on reading an undefined global or
  * creating a new one is an error. */
 void sbx_seal_globals(lua_State *L);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "dsl.h"
+#include "include.h"
 #include "sandbox.h"
 #include "scnparse.h"
 #include "util.h"
@@ -67,6 +68,7 @@ scn_scenario *scn_load(const char *path, const sbx_limits *limits, cj_err *err)
     }
     lua_State *L = scn->L;
     dsl_open(L);
+    inc_open(L, path);
     sbx_seal_globals(L);
     int status = sbx_load_file(L, path);
     if (status == LUA_OK)

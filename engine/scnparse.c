@@ -22,6 +22,17 @@ typedef struct {
     scn_scenario *scn;
     int decls; /* stack index of the declaration list */
     int scenario_line; /* where scenario { } was given, 0 before */
+    /* The file of the declaration being read when it is not the scenario (a
+     * persona file pulled in with include), so that errors name it. */
+    const char *file;
+    /* Where that persona file was included from the scenario, and the name
+     * include was given: mistakes about the scenario as a whole (shares)
+     * are reported there. NULL when the declaration is the scenario's own. */
+    const char *site_file, *site_call;
+    int site_line;
+    const char *shares_file; /* where the last persona was declared or included */
+    int shares_line;
+    const char *persona_file[SCN_MAX_PERSONAS];
 } parse_ctx;
 
 static const char *const SCENARIO_KEYS[] = {"name", "days", "customers", "seed", "margin",
@@ -55,10 +66,11 @@ static int parse_fail(parse_ctx *ctx, int line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    const char *path = ctx->file ? ctx->file : ctx->scn->path;
     if (line > 0)
-        lua_pushfstring(ctx->L, "%s:%d: %s", ctx->scn->path, line, msg);
+        lua_pushfstring(ctx->L, "%s:%d: %s", path, line, msg);
     else
-        lua_pushfstring(ctx->L, "%s: %s", ctx->scn->path, msg);
+        lua_pushfstring(ctx->L, "%s: %s", path, msg);
     return lua_error(ctx->L);
 }
 
@@ -325,9 +337,27 @@ static void for_each_decl(parse_ctx *ctx, const char *kind, decl_fn fn)
             raw_field(L, -2, "name");
             const char *name = lua_tostring(L, -1); /* anchored by the record */
             lua_pop(L, 2);
+            /* The strings below stay anchored by the record too. */
+            raw_field(L, -1, "file");
+            ctx->file = lua_tostring(L, -1);
+            if (ctx->file && strcmp(ctx->file, ctx->scn->path) == 0)
+                ctx->file = NULL;
+            raw_field(L, -2, "site_file");
+            ctx->site_file = lua_tostring(L, -1);
+            raw_field(L, -3, "site_line");
+            ctx->site_line = (int)lua_tointeger(L, -1);
+            raw_field(L, -4, "site_call");
+            ctx->site_call = lua_tostring(L, -1);
+            lua_pop(L, 4);
+            if (ctx->file && strcmp(kind, "persona") != 0)
+                parse_fail(ctx, line, "an included file may declare only personas: move this %s "
+                                      "into the scenario",
+                           kind);
             raw_field(L, -1, "value");
             fn(ctx, line, name);
             lua_pop(L, 1);
+            ctx->file = ctx->site_file = ctx->site_call = NULL;
+            ctx->site_line = 0;
         }
         lua_pop(L, 1);
     }
@@ -406,11 +436,19 @@ static void parse_persona(parse_ctx *ctx, int line, const char *name)
     if (strcmp(name, "all") == 0)
         parse_fail(ctx, line, "persona name 'all' is reserved for totals; choose another name");
     int dup = scn_find_persona(scn, name);
-    if (dup >= 0)
-        parse_fail(ctx, line, "persona '%s' is declared twice (first on line %d)", name,
-                   scn->personas[dup].line);
+    if (dup >= 0) {
+        const char *first = ctx->persona_file[dup];
+        if (first == ctx->file || (first && ctx->file && strcmp(first, ctx->file) == 0))
+            parse_fail(ctx, line, "persona '%s' is declared twice (first on line %d)", name,
+                       scn->personas[dup].line);
+        parse_fail(ctx, line, "persona '%s' is declared twice (first at %s:%d)", name,
+                   first ? first : scn->path, scn->personas[dup].line);
+    }
     if (scn->n_personas == SCN_MAX_PERSONAS)
         parse_fail(ctx, line, "too many personas: at most %d", SCN_MAX_PERSONAS);
+    ctx->persona_file[scn->n_personas] = ctx->file;
+    ctx->shares_file = ctx->site_file ? ctx->site_file : ctx->file;
+    ctx->shares_line = ctx->site_file ? ctx->site_line : line;
     scn_persona *persona = xgrow(&scn->personas, &scn->n_personas, sizeof *scn->personas);
     persona->name = xstrdup(name);
     persona->line = line;
@@ -433,6 +471,13 @@ static void parse_persona(parse_ctx *ctx, int line, const char *name)
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    if (persona->share < 0 && ctx->site_file) {
+        /* A library persona leaves the share to the scenario that includes it. */
+        ctx->file = strcmp(ctx->site_file, scn->path) == 0 ? NULL : ctx->site_file;
+        parse_fail(ctx, ctx->site_line, "%s has no share: give it one where it is included: "
+                                        "include \"%s\" { share = 0.25 }",
+                   owner, ctx->site_call ? ctx->site_call : name);
+    }
     if (persona->share < 0)
         parse_fail(ctx, line, "%s has no share: give it share = a fraction of customers (0.25)",
                    owner);
@@ -724,9 +769,13 @@ static void check_shares(parse_ctx *ctx)
                  scn->personas[p].share);
         strncat(parts, part, sizeof parts - strlen(parts) - 1);
     }
-    if (fabs(sum - 1.0) > SHARE_TOLERANCE)
-        parse_fail(ctx, scn->personas[scn->n_personas - 1].line,
-                   "persona shares sum to %g, they must sum to 1 (%s)", sum, parts);
+    if (fabs(sum - 1.0) > SHARE_TOLERANCE) {
+        ctx->file = ctx->shares_file && strcmp(ctx->shares_file, scn->path) != 0
+                        ? ctx->shares_file
+                        : NULL;
+        parse_fail(ctx, ctx->shares_line, "persona shares sum to %g, they must sum to 1 (%s)", sum,
+                   parts);
+    }
 }
 
 static void add_everyone(scn_scenario *scn)

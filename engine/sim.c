@@ -8,6 +8,7 @@
 
 #include "rng.h"
 #include "util.h"
+#include "walk.h"
 
 volatile sig_atomic_t sim_interrupted;
 
@@ -102,142 +103,33 @@ void sim_cell_add(sim_cell *dst, const sim_cell *src, const cmp_model *model,
     add_into(dst->dd_sum, src->dd_sum, l->n_k * l->n_k);
 }
 
-/* Scratch space of one thread: per-customer marks, reset by generation. */
-typedef struct {
-    uint64_t generation;
-    uint64_t *stage_mark; /* == generation: entered during this walk */
-    uint64_t *edge_mark;
-    int64_t *k;           /* this walk's counters */
-    int64_t *k_baseline;  /* the same customer's baseline counters */
-} walker;
-
 typedef struct {
     const cmp_model *model;
     const sim_layout *layout;
-    const cmp_variant *variant;
-    const cmp_plan *plan;
-    sim_cell *cell;
-    walker *w;
-    int mood, purchases;
-} walk;
-
-static void enter_stage(walk *wk, int stage, int day)
-{
-    walker *w = wk->w;
-    sim_cell *cell = wk->cell;
-    const sim_layout *l = wk->layout;
-    if (w->stage_mark[stage] != w->generation) {
-        w->stage_mark[stage] = w->generation;
-        cell->reached[stage]++;
-    }
-    wk->mood = cmp_clamp_mood(wk->mood + wk->plan->mood_delta[stage]);
-    cell->entries[stage]++;
-    cell->mood_sum[stage] += wk->mood;
-    int slot = wk->model->purchase_slot[stage];
-    if (slot >= 0) {
-        wk->purchases++;
-        w->k[l->purchases + (size_t)slot]++;
-        if (wk->purchases == 1) {
-            w->k[SIM_K_BUYER] = 1;
-            cell->first_purchase_day[day]++;
-        } else if (wk->purchases == 2) {
-            w->k[SIM_K_REPEAT] = 1;
-            cell->second_purchase_day[day]++;
-        }
-    }
-    for (uint32_t mask = wk->plan->touch_mask[stage]; mask; mask &= mask - 1) {
-        size_t i = (size_t)__builtin_ctz(mask);
-        w->k[l->exposed + i] = 1;
-        w->k[l->uses + i]++;
-    }
-}
-
-/* One customer's journey in one variant, with its own copy of the
- * customer's generator: one draw per day spent in a stage it can leave. */
-static void walk_customer(walk *wk, int persona_mood, rng_t rng)
-{
-    const cmp_model *model = wk->model;
-    const cmp_variant *variant = wk->variant;
-    const scn_scenario *scn = model->scn;
-    walker *w = wk->w;
-    memset(w->k, 0, wk->layout->n_k * sizeof *w->k);
-    w->generation++;
-    wk->mood = persona_mood;
-    wk->purchases = 0;
-    int stage = scn->entry;
-    enter_stage(wk, stage, 0);
-    int days_in_stage = 0;
-    for (int day = 1; day <= model->days; day++) {
-        uint32_t first = variant->out_start[stage];
-        uint32_t k = variant->out_start[stage + 1] - first;
-        if (k == 0)
-            break;
-        days_in_stage++;
-        int bucket = wk->purchases < SCN_PURCHASES_CAP ? wk->purchases : SCN_PURCHASES_CAP;
-        const cmp_state *st = &wk->plan->states[cmp_state_index(stage, wk->mood, bucket)];
-        uint32_t row = (uint32_t)days_in_stage < st->n_rows ? (uint32_t)days_in_stage : st->n_rows;
-        const uint64_t *thr = wk->plan->thr + st->thr_offset + (size_t)(row - 1) * k;
-        uint64_t x = rng_next(&rng);
-        if (x >= thr[k - 1])
-            continue;
-        uint32_t j = 0;
-        while (x >= thr[j])
-            j++;
-        int e = variant->out_edge[first + j];
-        wk->cell->edge_moves[e]++;
-        if (w->edge_mark[e] != w->generation) {
-            w->edge_mark[e] = w->generation;
-            wk->cell->edge_customers[e]++;
-        }
-        stage = scn->edges[e].to;
-        days_in_stage = 0;
-        enter_stage(wk, stage, day);
-    }
-}
-
-/* Adds this customer's paired difference from its baseline walk. */
-static void add_difference(sim_cell *cell, const walker *w, size_t n_k)
-{
-    int64_t d[64];
-    bool any = false;
-    for (size_t i = 0; i < n_k; i++) {
-        d[i] = w->k[i] - w->k_baseline[i];
-        any |= d[i] != 0;
-    }
-    if (!any)
-        return;
-    for (size_t i = 0; i < n_k; i++) {
-        if (!d[i])
-            continue;
-        cell->d_sum[i] += d[i];
-        int64_t *row = cell->dd_sum + i * n_k;
-        for (size_t j = 0; j < n_k; j++)
-            row[j] += d[i] * d[j];
-    }
-}
-
-typedef struct {
-    const cmp_model *model;
-    const sim_layout *layout;
+    walk_run walks;
     int64_t customers;
     uint64_t seed;
     const int64_t *persona_end; /* cumulative customer counts */
     atomic_llong next_block;
+    atomic_llong done_blocks;
     int64_t n_blocks;
+    sim_progress_fn progress;
+    void *progress_arg;
 } run_shared;
 
+/* What the main thread knows of a worker: written when it starts. The
+ * walker, written at every stage visit, is on the worker's own stack. */
 typedef struct {
     run_shared *shared;
-    sim_cell *cells; /* this thread's [variant * n_personas + persona] */
-    walker w;
+    sim_cell *cells;  /* this thread's [variant * n_personas + persona] */
+    sim_cell *common; /* per persona: customers whose journey all variants share */
+    bool reports;     /* the one thread that calls the progress function */
 } run_thread;
 
-static void run_block(run_thread *t, int64_t block)
+static void run_block(run_thread *t, walker *w, int64_t block)
 {
     const run_shared *sh = t->shared;
-    const cmp_model *model = sh->model;
-    const scn_scenario *scn = model->scn;
-    size_t n_personas = scn->n_personas;
+    size_t n_personas = sh->model->scn->n_personas;
     rng_t block_rng;
     rng_block(&block_rng, sh->seed, (uint64_t)block);
     int64_t first = block * SIM_BLOCK;
@@ -248,35 +140,9 @@ static void run_block(run_thread *t, int64_t block)
             persona++;
         rng_t customer_rng;
         rng_customer(&block_rng, &customer_rng);
-        for (size_t v = 0; v < model->n_variants; v++) {
-            const cmp_variant *variant = &model->variants[v];
-            const cmp_plan *plan = &variant->plans[persona];
-            walk wk = {model, sh->layout, variant, plan, &t->cells[v * n_personas + persona],
-                       &t->w, 0, 0};
-            wk.cell->customers++;
-            walk_customer(&wk, scn->personas[persona].mood, customer_rng);
-            add_into(wk.cell->k_sum, t->w.k, sh->layout->n_k);
-            if (v == 0)
-                memcpy(t->w.k_baseline, t->w.k, sh->layout->n_k * sizeof *t->w.k);
-            else
-                add_difference(wk.cell, &t->w, sh->layout->n_k);
-        }
+        walk_customer(w, &sh->walks, persona, customer_rng, &t->cells[persona], n_personas,
+                      &t->common[persona]);
     }
-}
-
-static void *run_worker(void *arg)
-{
-    run_thread *t = arg;
-    run_shared *sh = t->shared;
-    for (;;) {
-        if (sim_interrupted)
-            break;
-        int64_t block = atomic_fetch_add(&sh->next_block, 1);
-        if (block >= sh->n_blocks)
-            break;
-        run_block(t, block);
-    }
-    return NULL;
 }
 
 static sim_cell *cells_new(const cmp_model *model, const sim_layout *l)
@@ -300,6 +166,69 @@ static void cells_free(sim_cell *cells, size_t n)
 cj_status sim_run(const cmp_model *model, int64_t customers, uint64_t seed, int threads,
                   sim_totals *totals, cj_err *err)
 {
+    sim_options opts = {threads, NULL, NULL};
+    return sim_run_with(model, customers, seed, &opts, totals, err);
+}
+
+/* Per thread: cells for every variant and persona, and per persona a cell
+ * of the customers all variants share. Allocated by the thread itself, so
+ * that its counters, written at every stage visit, lie in its own arena and
+ * share no cache line with another thread's. */
+static void thread_init(run_thread *t)
+{
+    const run_shared *shared = t->shared;
+    const cmp_model *model = shared->model;
+    t->cells = cells_new(model, shared->layout);
+    t->common = xcalloc(model->scn->n_personas, sizeof *t->common);
+    for (size_t p = 0; p < model->scn->n_personas; p++)
+        sim_cell_init(&t->common[p], model, shared->layout);
+}
+
+static void *run_worker(void *arg)
+{
+    run_thread *t = arg;
+    run_shared *sh = t->shared;
+    thread_init(t);
+    walker w;
+    walker_init(&w, sh->model, sh->layout);
+    for (;;) {
+        if (sim_interrupted)
+            break;
+        int64_t block = atomic_fetch_add(&sh->next_block, 1);
+        if (block >= sh->n_blocks)
+            break;
+        run_block(t, &w, block);
+        int64_t done = atomic_fetch_add(&sh->done_blocks, 1) + 1;
+        if (t->reports && sh->progress) {
+            int64_t customers = done * SIM_BLOCK;
+            sh->progress(sh->progress_arg,
+                         customers < sh->customers ? customers : sh->customers, sh->customers);
+        }
+    }
+    walker_free(&w);
+    return NULL;
+}
+
+/* Adds a thread's counts into the totals and frees them. */
+static void thread_merge(run_thread *t, sim_totals *totals)
+{
+    const cmp_model *model = totals->model;
+    size_t n_personas = model->scn->n_personas, n_cells = model->n_variants * n_personas;
+    if (t->cells) {
+        for (size_t c = 0; c < n_cells; c++)
+            sim_cell_add(&totals->cells[c], &t->cells[c], model, &totals->layout);
+        cells_free(t->cells, n_cells);
+    }
+    if (t->common) {
+        for (size_t c = 0; c < n_cells; c++)
+            sim_cell_add(&totals->cells[c], &t->common[c % n_personas], model, &totals->layout);
+        cells_free(t->common, n_personas);
+    }
+}
+
+cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
+                       const sim_options *opts, sim_totals *totals, cj_err *err)
+{
     const scn_scenario *scn = model->scn;
     memset(totals, 0, sizeof *totals);
     totals->model = model;
@@ -318,42 +247,37 @@ cj_status sim_run(const cmp_model *model, int64_t customers, uint64_t seed, int 
     int64_t sum = 0;
     for (size_t p = 0; p < scn->n_personas; p++)
         persona_end[p] = sum += totals->persona_customers[p];
-    run_shared shared = {model, &totals->layout, customers, seed, persona_end, 0,
-                         (customers + SIM_BLOCK - 1) / SIM_BLOCK};
-    if (threads < 1)
-        threads = 1;
+    run_shared shared = {.model = model,
+                         .layout = &totals->layout,
+                         .customers = customers,
+                         .seed = seed,
+                         .persona_end = persona_end,
+                         .n_blocks = (customers + SIM_BLOCK - 1) / SIM_BLOCK,
+                         .progress = opts->progress,
+                         .progress_arg = opts->progress_arg};
+    atomic_init(&shared.next_block, 0);
+    atomic_init(&shared.done_blocks, 0);
+    walk_run_init(&shared.walks, model, &totals->layout);
+    int threads = opts->threads < 1 ? 1 : opts->threads;
     if (threads > shared.n_blocks)
         threads = (int)shared.n_blocks;
     run_thread *ts = xcalloc((size_t)threads, sizeof *ts);
     pthread_t *ids = xcalloc((size_t)threads, sizeof *ids);
-    size_t n_cells = model->n_variants * scn->n_personas;
-    int started = 0;
-    for (int i = 0; i < threads; i++) {
+    int started = 1;
+    for (int i = 0; i < threads; i++)
         ts[i].shared = &shared;
-        ts[i].cells = cells_new(model, &totals->layout);
-        ts[i].w.stage_mark = xcalloc(scn->n_stages, sizeof(uint64_t));
-        ts[i].w.edge_mark = xcalloc(scn->n_edges, sizeof(uint64_t));
-        ts[i].w.k = xcalloc(totals->layout.n_k, sizeof(int64_t));
-        ts[i].w.k_baseline = xcalloc(totals->layout.n_k, sizeof(int64_t));
-        if (i == 0 || pthread_create(&ids[i], NULL, run_worker, &ts[i]) == 0)
-            started++;
-        else
+    ts[0].reports = true;
+    for (int i = 1; i < threads; i++) {
+        if (pthread_create(&ids[i], NULL, run_worker, &ts[i]) != 0)
             break; /* fewer threads; the blocks still all get done */
+        started++;
     }
     run_worker(&ts[0]);
     for (int i = 1; i < started; i++)
         pthread_join(ids[i], NULL);
-    for (int i = 0; i < threads; i++) {
-        if (ts[i].cells) {
-            for (size_t c = 0; c < n_cells; c++)
-                sim_cell_add(&totals->cells[c], &ts[i].cells[c], model, &totals->layout);
-            cells_free(ts[i].cells, n_cells);
-        }
-        free(ts[i].w.stage_mark);
-        free(ts[i].w.edge_mark);
-        free(ts[i].w.k);
-        free(ts[i].w.k_baseline);
-    }
+    for (int i = 0; i < threads; i++)
+        thread_merge(&ts[i], totals);
+    walk_run_free(&shared.walks);
     free(ts);
     free(ids);
     free(persona_end);

@@ -1,13 +1,14 @@
 /*
- * sim — the Monte Carlo run: customers walk the compiled journey day by day.
+ * sim — the Monte Carlo run: blocks of customers spread over threads.
  *
  * Customers are numbered persona by persona and cut into blocks of
  * SIM_BLOCK. Block b draws from the PCG stream (seed, b); each customer gets
- * a generator seeded from its block's stream and walks every variant with a
- * copy of it, so all variants see the same customers and the same random
+ * a generator seeded from its block's stream and walks every variant with
+ * it (walk.h), so all variants see the same customers and the same random
  * numbers (common random numbers). Everything counted is an integer, so
  * blocks can be summed in any order, by any number of threads, with the same
- * result to the last bit.
+ * result to the last bit. Memory grows with threads and the model, never
+ * with the customers.
  */
 #ifndef CJ_SIM_H
 #define CJ_SIM_H
@@ -76,6 +77,20 @@ void sim_allocate(const scn_scenario *scn, int64_t customers, int64_t *counts);
 /* Runs the simulation; totals must be released with sim_free. */
 cj_status sim_run(const cmp_model *model, int64_t customers, uint64_t seed, int threads,
                   sim_totals *totals, cj_err *err);
+
+/* Called from one thread between blocks with the customers simulated so
+ * far; it must be quick (a progress bar throttles itself). */
+typedef void (*sim_progress_fn)(void *arg, int64_t done, int64_t total);
+
+typedef struct {
+    int threads;              /* worker threads, at least 1 */
+    sim_progress_fn progress; /* or NULL */
+    void *progress_arg;
+} sim_options;
+
+/* sim_run with more to say. */
+cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
+                       const sim_options *opts, sim_totals *totals, cj_err *err);
 void sim_free(sim_totals *totals);
 
 static inline sim_cell *sim_at(const sim_totals *t, size_t variant, size_t persona)

@@ -12,7 +12,8 @@
 -- The question this scenario answers: how many more customers will buy again
 -- with each fix (and with both), for which persona, and does it pay?
 --
---   cjmsim run scripts/sport_nutrition.lua
+--   cjmsim check scripts/sport_nutrition.lua   what the file means, stage by stage
+--   cjmsim run scripts/sport_nutrition.lua     the simulation
 --
 -- How to read the numbers below: a transition's probability is DAILY. A
 -- customer in "consideration" who leaves for "purchase" with 0.05 a day and for
@@ -33,6 +34,8 @@ scenario {
 -- Personas, described with the 5W method (what, who, why, when, where).
 -- `share` is the part of the audience; `mood` the mood they arrive with;
 -- other numbers (reorder) are attributes the transition functions read.
+-- The same three personas are in the persona library (personas/*.lua), so
+-- that another scenario can take them with include "beginner" { share = 0.5 }.
 
 persona "beginner" {
   share = 0.50, mood = 0,

@@ -17,7 +17,8 @@ is "$(ls -A "$WORK/cwd")" "" "with --out nothing is written in the current direc
 for f in summary.json funnel.csv transitions.csv daily.csv manifest.json; do
     ok "$([ -s "$R/$f" ]; echo $?)" "$f is written"
 done
-is "$(json "$R/manifest.json" '" ".join(sorted(d["files"]))')" "$(ls "$R" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+is "$(json "$R/manifest.json" '" ".join(sorted(d["files"]))')" \
+    "$(cd "$R" && find . -type f | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
     "manifest.json lists exactly the files of the directory"
 # DESIGN.md: the results directory also holds the plots and a report a person opens.
 

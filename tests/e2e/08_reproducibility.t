@@ -9,7 +9,7 @@ DATA="summary.json funnel.csv transitions.csv daily.csv"
 
 # 5000 customers make 5 blocks of 1024, so threads really share the work; the
 # personas' boundaries (2500, 4250) fall inside blocks.
-for scenario in design_core shop; do
+for scenario in design_core shop days_heavy; do
     S="$SCENARIOS/$scenario.lua"
     for t in 1 2 3 8; do
         run_cjmsim run "$S" --customers 5000 --days 60 --seed 3 --threads "$t" --out "$WORK/$scenario-t$t" --quiet
@@ -52,6 +52,26 @@ mkdir -p "$WORK/elsewhere"
 for f in $DATA; do
     ok "$(cmp -s "$WORK/scenario-seed/$f" "$WORK/elsewhere/results/shop/$f"; echo $?)" \
         "$f: the same bytes from another directory"
+done
+
+# A variant's figures do not depend on which other variants run with it:
+# each is measured on the same customers and random numbers, whether its
+# journeys are drawn in full or follow the baseline's where they agree.
+S="$SCENARIOS/days_heavy.lua"
+run_cjmsim run "$S" --seed 9 --out "$WORK/all-variants" --quiet
+for v in welcome_call flexible_pause welcome_call+flexible_pause; do
+    run_cjmsim run "$S" --seed 9 --variants "$v" --out "$WORK/one-variant" --quiet
+    is "$(py '
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+pick = lambda m: [x for x in m["variants"] if x["name"] in ("baseline", sys.argv[3])]
+print(pick(a) == pick(b) and len(pick(b)) == 2)' \
+        "$WORK/all-variants/summary.json" "$WORK/one-variant/summary.json" "$v")" "True" \
+        "days_heavy: $v alone gives the same figures as with every variant"
+    rows() { awk -F, -v v="$v" '$1 == "baseline" || $1 == v' "$WORK/$1/daily.csv"; }
+    is "$(rows one-variant | grep -c "^$v,")" "$(rows one-variant | grep -c "^baseline,")" \
+        "days_heavy: daily.csv has the rows of $v"
+    is "$(rows all-variants | md5sum)" "$(rows one-variant | md5sum)" \
+        "days_heavy: $v alone gives the same daily curves"
 done
 
 done_testing

@@ -16,7 +16,7 @@ S="$SCENARIOS/design_core.lua"
     exec "$CJMSIM" run "$S" --customers 2000 --days 30 --out full
 ) >"$WORK/full.out" 2>"$WORK/full.err"
 is "$?" 4 "a full disk while writing results: exit 4"
-like "$(cat "$WORK/full.err")" "^cjmsim: cannot write full/[a-z]+\.(json|csv): File too large$" \
+like "$(cat "$WORK/full.err")" "^cjmsim: cannot write full/[a-z_/]+\.(json|csv|html|dat|gp): File too large$" \
     "a full disk: the message names the file and the reason"
 absent "$WORK/full" "a full disk leaves no results directory"
 no_leftovers "$WORK" "a full disk leaves no temporary directory"

@@ -1,0 +1,304 @@
+#!/usr/bin/python3
+"""bench — how fast cjmsim is, and how it compares with what a user would
+otherwise write: a vectorised numpy simulation (bench/peer_numpy.py) and the
+same simulation in plain Lua 5.4 (bench/peer_lua.lua), on the same models.
+
+Run by `make bench` (and `make bench-memory` for the 100-million-customer
+memory run alone). For each benchmark scenario it measures cjmsim's wall
+time, the time of its simulation phase, nanoseconds per customer-day-variant,
+peak memory, and the speed-up from 1 to 2 threads; then the peers, at sizes
+that keep them reasonable (scaled linearly to the same number of customers),
+with their results beside cjmsim's so that a reader sees they simulate the
+same model. It prints a table, and rewrites the block of README.md between
+<!-- bench:start --> and <!-- bench:end --> with it.
+
+Needs Debian's python3-numpy, lua5.4 and time (/usr/bin/time).
+"""
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+README = os.path.join(ROOT, "README.md")
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# The scenarios: the example shop, and one where nearly every probability is
+# a function of days in stage and customers stay in stages for months.
+SCENARIOS = [
+    ("sport_nutrition", os.path.join(ROOT, "scripts", "sport_nutrition.lua")),
+    ("meal_kit", os.path.join(HERE, "meal_kit.lua")),
+]
+CUSTOMERS, DAYS = 1_000_000, 365
+MEMORY_CUSTOMERS = 100_000_000
+
+# The targets this machine class is held to.
+TARGET_WALL_2T = 1.0        # seconds, sport_nutrition 1e6 x 365 x 4, 2 threads
+TARGET_VS_NUMPY = 20.0      # times faster than numpy, 1 thread
+TARGET_SCALING = 1.7        # 1 -> 2 threads
+TARGET_MEMORY_MB = 200.0    # peak RSS with 1e8 customers
+TARGET_LOAD_MS = 50.0       # loading and compiling an example scenario
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"cpu": model, "nproc": os.cpu_count(), "system": platform.platform()}
+
+
+TIMINGS = re.compile(r"load and compile ([\d.]+) ms, simulate ([\d.]+) ms, results ([\d.]+) ms")
+
+
+def run_cjmsim(cjmsim, scenario, out, customers, days, threads, plots=True):
+    """One run under /usr/bin/time: wall seconds, peak RSS in MB (of cjmsim
+    and gnuplot, which it runs), phases. Without plots, gnuplot is kept out
+    of reach (cjmsim then only warns), to measure cjmsim's memory alone."""
+    cmd = ["/usr/bin/time", "-f", "@@time %e %M", cjmsim, "run", scenario, "--customers",
+           str(customers), "--days", str(days), "--threads", str(threads), "--out", out,
+           "--quiet"]
+    env = dict(os.environ, CJMSIM_TIMINGS="1")
+    if not plots:
+        env["PATH"] = os.path.dirname(out)  # an empty directory: no gnuplot
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit("bench: %s failed:\n%s" % (" ".join(cmd[3:]), proc.stderr))
+    rss = float(re.search(r"@@time [\d.]+ (\d+)", proc.stderr).group(1)) / 1024
+    phases = TIMINGS.search(proc.stderr)
+    return {"wall": wall, "rss_mb": rss, "load_ms": float(phases.group(1)),
+            "sim_s": float(phases.group(2)) / 1e3, "results_s": float(phases.group(3)) / 1e3}
+
+
+def cjmsim_results(out):
+    with open(os.path.join(out, "summary.json")) as f:
+        summary = json.load(f)
+    return [{"name": v["name"], "buyers": v["buyers"], "repeat_buyers": v["repeat_buyers"]}
+            for v in summary["variants"]]
+
+
+def run_peer(cmd):
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), proc.stderr))
+    result = json.loads(proc.stdout)
+    result["wall"] = wall
+    return result
+
+
+def agreement(a, na, b, nb):
+    """z of the difference of two shares (independent samples)."""
+    pa, pb = a / na, b / nb
+    p = (a + b) / (na + nb)
+    se = math.sqrt(p * (1 - p) * (1 / na + 1 / nb)) or 1.0
+    return (pa - pb) / se
+
+
+def fmt_s(x):
+    return "%.2f s" % x if x >= 0.1 else "%.0f ms" % (x * 1e3)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cjmsim", default=os.path.join(ROOT, "build", "cjmsim"))
+    parser.add_argument("--repeat", type=int, default=7, help="cjmsim runs per measure (best)")
+    parser.add_argument("--numpy-customers", type=int, default=CUSTOMERS)
+    parser.add_argument("--lua-customers", type=int, default=100_000)
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only the 1e8-customer memory run (make bench-memory)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the 1e8-customer run")
+    parser.add_argument("--no-readme", action="store_true", help="do not rewrite README.md")
+    args = parser.parse_args()
+    if args.memory_only:
+        args.no_readme = True  # the README block holds the whole benchmark
+    cjmsim = os.path.abspath(args.cjmsim)
+    work = tempfile.mkdtemp(prefix="cjmsim-bench-")
+    lines = []
+
+    def say(text=""):
+        print(text, flush=True)
+        lines.append(text)
+
+    try:
+        m = machine()
+        say("Machine: %s, %d cores (nproc), %s" % (m["cpu"], m["nproc"], m["system"]))
+        say("Command: make bench (bench/bench.py); cjmsim: the best of %d runs, peers: one run"
+            % args.repeat)
+        say()
+        report = {"machine": m, "scenarios": []}
+        if not args.memory_only:
+            report["load"] = bench_load(cjmsim, work, say)
+            for name, path in SCENARIOS:
+                report["scenarios"].append(bench_scenario(name, path, cjmsim, work, args, say))
+        if not args.no_memory:
+            report["memory"] = bench_memory(cjmsim, work, say)
+        say()
+        check_targets(report, say)
+        if not args.no_readme:
+            write_readme(lines)
+            print("\nREADME.md: the block between %s and %s is updated." % (START, END))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_load(cjmsim, work, say):
+    """Loading and compiling every example scenario (one customer, min of 5)."""
+    say("Loading and compiling the example scenarios (--customers 1, --days 365, best of 5):")
+    scripts = sorted(os.path.join(ROOT, "scripts", f)
+                     for f in os.listdir(os.path.join(ROOT, "scripts")) if f.endswith(".lua"))
+    worst = 0.0
+    for path in scripts + [os.path.join(HERE, "meal_kit.lua")]:
+        out = os.path.join(work, "load")
+        ms = min(run_cjmsim(cjmsim, path, out, 1, DAYS, 1)["load_ms"] for _ in range(5))
+        worst = max(worst, ms)
+        say("  %-40s %6.1f ms" % (os.path.relpath(path, ROOT), ms))
+    say()
+    return {"worst_ms": worst}
+
+
+def bench_scenario(name, path, cjmsim, work, args, say):
+    out = os.path.join(work, name)
+    # 1 and 2 threads in turn, so that a burst of other work on the machine
+    # slows both alike; the fastest of each counts.
+    tries = {1: [], 2: []}
+    for _ in range(args.repeat):
+        for threads in (1, 2):
+            tries[threads].append(run_cjmsim(cjmsim, path, out, CUSTOMERS, DAYS, threads))
+    runs = {t: {"wall": min(x["wall"] for x in r), "sim_s": min(x["sim_s"] for x in r),
+                "load_ms": min(x["load_ms"] for x in r),
+                "results_s": min(x["results_s"] for x in r),
+                "rss_mb": max(x["rss_mb"] for x in r)} for t, r in tries.items()}
+    ours = cjmsim_results(out)
+    n_variants = len(ours)
+    cdv = CUSTOMERS * DAYS * n_variants
+    numpy = run_peer(["/usr/bin/python3", os.path.join(HERE, "peer_numpy.py"), name,
+                      "--customers", str(args.numpy_customers), "--days", str(DAYS)])
+    lua = run_peer(["lua5.4", os.path.join(HERE, "peer_lua.lua"), name,
+                    str(args.lua_customers), str(DAYS), "1"])
+    np_scale = CUSTOMERS / args.numpy_customers
+    lua_scale = CUSTOMERS / args.lua_customers
+    np_sim, lua_sim = numpy["seconds"] * np_scale, lua["seconds"] * lua_scale
+    np_wall, lua_wall = numpy["wall"] * np_scale, lua["wall"] * lua_scale
+
+    say("%s: %s customers x %d days x %d variants (%s customer-days-variants)"
+        % (name, "{:,}".format(CUSTOMERS), DAYS, n_variants, "{:,}".format(cdv)))
+    say("  %-26s %10s %12s %10s %12s %10s" % ("", "wall", "simulation", "ns/cdv", "peak RSS",
+                                             "cjmsim is"))
+    r1, r2 = runs[1], runs[2]
+    for label, r in (("cjmsim, 1 thread", r1), ("cjmsim, 2 threads", r2)):
+        say("  %-26s %10s %12s %10.2f %9.1f MB %10s" % (
+            label, fmt_s(r["wall"]), fmt_s(r["sim_s"]), r["sim_s"] * 1e9 / cdv, r["rss_mb"], ""))
+    np_note = "" if np_scale == 1 else " (x%g)" % np_scale
+    say("  %-26s %10s %12s %10.1f %12s %9.0fx" % (
+        "numpy float32" + np_note, fmt_s(np_wall), fmt_s(np_sim), np_sim * 1e9 / cdv, "",
+        np_sim / r1["sim_s"]))
+    say("  %-26s %10s %12s %10.1f %12s %9.0fx" % (
+        "Lua 5.4 (x%g)" % lua_scale, fmt_s(lua_wall), fmt_s(lua_sim), lua_sim * 1e9 / cdv, "",
+        lua_sim / r1["sim_s"]))
+    scaling_sim = r1["sim_s"] / r2["sim_s"]
+    scaling_wall = r1["wall"] / r2["wall"]
+    say("  1 -> 2 threads: simulation %.2fx, wall %.2fx; numpy / cjmsim at 1 thread: simulation "
+        "%.0fx, wall %.0fx" % (scaling_sim, scaling_wall, np_sim / r1["sim_s"],
+                                np_wall / r1["wall"]))
+    say("  cjmsim's wall with 2 threads = loading and compiling %s + simulation %s + results, "
+        "plots (gnuplot) and report %s + start and exit"
+        % (fmt_s(r2["load_ms"] / 1e3), fmt_s(r2["sim_s"]), fmt_s(r2["results_s"])))
+    say("  ns/cdv: simulation time per customer-day-variant; peak RSS: cjmsim and the gnuplot it "
+        "runs. The peers' times are scaled linearly from %s (numpy) and %s (Lua) customers."
+        % ("{:,}".format(args.numpy_customers), "{:,}".format(args.lua_customers)))
+    say("  The same model in all three (share of customers, %; z: difference from cjmsim in "
+        "standard errors):")
+    say("    %-42s %17s %17s %17s" % ("variant: buyers / repeat buyers", "cjmsim", "numpy", "Lua"))
+    for i, v in enumerate(ours):
+        cells = []
+        for peer, n in ((None, CUSTOMERS), (numpy, args.numpy_customers),
+                        (lua, args.lua_customers)):
+            row = v if peer is None else peer["variants"][i]
+            assert row["name"] == v["name"], (row["name"], v["name"])
+            b, r = row["buyers"], row["repeat_buyers"]
+            text = "%5.2f / %5.2f" % (100 * b / n, 100 * r / n)
+            if peer is not None:
+                zb = agreement(b, n, v["buyers"], CUSTOMERS)
+                zr = agreement(r, n, v["repeat_buyers"], CUSTOMERS)
+                text += " z%+.1f/%+.1f" % (zb, zr)
+            cells.append(text)
+        say("    %-42s %17s %s %s" % (v["name"], cells[0], cells[1], cells[2]))
+    say()
+    return {"name": name, "runs": runs, "numpy_sim": np_sim, "numpy_wall": np_wall,
+            "lua_sim": lua_sim, "scaling_sim": scaling_sim, "scaling_wall": scaling_wall}
+
+
+def bench_memory(cjmsim, work, say):
+    path = SCENARIOS[0][1]
+    out = os.path.join(work, "memory", "out")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    say("Memory: sport_nutrition with %s customers x %d days x 4 variants, 2 threads, cjmsim "
+        "alone (plots left out):" % ("{:,}".format(MEMORY_CUSTOMERS), DAYS))
+    r = run_cjmsim(cjmsim, path, out, MEMORY_CUSTOMERS, DAYS, 2, plots=False)
+    r1m = run_cjmsim(cjmsim, path, out, CUSTOMERS, DAYS, 2, plots=False)
+    say("  peak RSS %.1f MB (%.1f MB with %s customers); wall %s, simulation %s"
+        % (r["rss_mb"], r1m["rss_mb"], "{:,}".format(CUSTOMERS), fmt_s(r["wall"]),
+           fmt_s(r["sim_s"])))
+    return {"rss_mb": r["rss_mb"], "rss_1m_mb": r1m["rss_mb"], "wall": r["wall"]}
+
+
+def check_targets(report, say):
+    say("Targets:")
+
+    def line(ok, text):
+        say("  [%s] %s" % ("met" if ok else "MISSED", text))
+
+    for s in report["scenarios"]:
+        r1, r2 = s["runs"][1], s["runs"][2]
+        if s["name"] == "sport_nutrition":
+            line(r2["wall"] <= TARGET_WALL_2T, "sport_nutrition 1e6 x 365 x 4 in <= %.1f s wall "
+                 "with 2 threads: %.2f s" % (TARGET_WALL_2T, r2["wall"]))
+        line(s["numpy_sim"] / r1["sim_s"] >= TARGET_VS_NUMPY,
+             "%s: >= %.0fx faster than numpy at 1 thread: %.0fx (simulation), %.0fx (wall)"
+             % (s["name"], TARGET_VS_NUMPY, s["numpy_sim"] / r1["sim_s"],
+                s["numpy_wall"] / r1["wall"]))
+        line(s["scaling_sim"] >= TARGET_SCALING,
+             "%s: >= %.1fx from 1 to 2 threads: %.2fx (simulation), %.2fx (wall)"
+             % (s["name"], TARGET_SCALING, s["scaling_sim"], s["scaling_wall"]))
+    if "memory" in report:
+        line(report["memory"]["rss_mb"] < TARGET_MEMORY_MB, "1e8 customers in < %.0f MB: %.1f MB"
+             % (TARGET_MEMORY_MB, report["memory"]["rss_mb"]))
+    if "load" in report:
+        line(report["load"]["worst_ms"] < TARGET_LOAD_MS,
+             "loading and compiling each example scenario in < %.0f ms: at most %.1f ms"
+             % (TARGET_LOAD_MS, report["load"]["worst_ms"]))
+
+
+def write_readme(lines):
+    with open(README) as f:
+        text = f.read()
+    if START not in text or END not in text:
+        print("README.md: no %s ... %s block; not updated" % (START, END), file=sys.stderr)
+        return
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    block = "%s\n```\n%s\n```\n%s" % (START, "\n".join(lines).rstrip(), END)
+    with open(README + ".tmp", "w") as f:
+        f.write(head + block + tail)
+    os.replace(README + ".tmp", README)
+
+
+if __name__ == "__main__":
+    main()

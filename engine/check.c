@@ -1,0 +1,574 @@
+#include "check.h"
+
+#include <lua.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox.h"
+#include "scenario.h"
+#include "util.h"
+#include "variant.h"
+
+/* TEXT holds a range ("0.002..0.048") or a change of two ranges. */
+enum { NUMBER = 24, TEXT = 112, LINE = 4096 };
+
+/* 1234567 -> "1,234,567". */
+static const char *grouped(char *buf, size_t size, int64_t x)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%lld", (long long)x);
+    size_t len = strlen(digits), o = 0;
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Appends to a line buffer; a line longer than the buffer is cut. */
+static void add(char *line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(char *line, const char *fmt, ...)
+{
+    size_t len = strlen(line);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line + len, LINE - len, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * A daily probability as a person reads it: "0.05", or "0.002..0.048" when
+ * it depends on the customer, or "" when no customer of the persona ever
+ * uses the edge. Four significant digits hide the 2^-32 steps of the tables.
+ */
+static void range_text(char *buf, size_t size, const cmp_plan *plan, int e)
+{
+    double lo = plan->p_min[e], hi = plan->p_max[e];
+    if (isnan(lo)) {
+        buf[0] = '\0';
+        return;
+    }
+    char a[NUMBER], b[NUMBER];
+    snprintf(a, sizeof a, "%.4g", lo);
+    snprintf(b, sizeof b, "%.4g", hi);
+    if (strcmp(a, b) == 0)
+        snprintf(buf, size, "%s", a);
+    else
+        snprintf(buf, size, "%s..%s", a, b);
+}
+
+static bool constant(const cmp_plan *plan, int e)
+{
+    char text[TEXT];
+    range_text(text, sizeof text, plan, e);
+    return text[0] && !strstr(text, "..");
+}
+
+/* The edges leaving stage s in a variant. */
+static uint32_t out_degree(const cmp_variant *v, int s)
+{
+    return v->out_start[s + 1] - v->out_start[s];
+}
+
+static int out_edge(const cmp_variant *v, int s, uint32_t j)
+{
+    return v->out_edge[v->out_start[s] + j];
+}
+
+static void edge_label(char *buf, size_t size, const scn_scenario *scn, int e)
+{
+    snprintf(buf, size, "%s -> %s", scn->stages[scn->edges[e].from].name,
+             scn->stages[scn->edges[e].to].name);
+}
+
+static int edge_width(const scn_scenario *scn)
+{
+    int w = 10;
+    for (size_t e = 0; e < scn->n_edges; e++) {
+        char label[2 * TEXT + 8];
+        edge_label(label, sizeof label, scn, (int)e);
+        if ((int)strlen(label) > w)
+            w = (int)strlen(label);
+    }
+    return w;
+}
+
+static int stage_width(const scn_scenario *scn)
+{
+    int w = 10;
+    for (size_t s = 0; s < scn->n_stages; s++)
+        if ((int)strlen(scn->stages[s].name) > w)
+            w = (int)strlen(scn->stages[s].name);
+    return w;
+}
+
+/* Beyond this width a per-persona row is written one persona a line. */
+enum { ROW_WIDTH = 100 };
+
+/*
+ * A row "label  texts": one text when every persona has the same, else
+ * "beginner 0.03  athlete 0.04  coach -", or, when that is too long, one
+ * persona a line under each other.
+ */
+static void print_row(FILE *f, int indent, const char *label, int w, const scn_scenario *scn,
+                      char texts[][TEXT])
+{
+    size_t np = scn->n_personas;
+    bool same = true;
+    for (size_t p = 1; p < np; p++)
+        if (strcmp(texts[p], texts[0]) != 0)
+            same = false;
+    if (same) {
+        fprintf(f, "%*s%-*s  %s\n", indent, "", w, label, texts[0][0] ? texts[0] : "-");
+        return;
+    }
+    char line[LINE] = "";
+    int pw = 0;
+    for (size_t p = 0; p < np; p++) {
+        add(line, "%s%s %s", p ? "  " : "", scn->personas[p].name, texts[p][0] ? texts[p] : "-");
+        if ((int)strlen(scn->personas[p].name) > pw)
+            pw = (int)strlen(scn->personas[p].name);
+    }
+    if (indent + w + 2 + (int)strlen(line) <= ROW_WIDTH) {
+        fprintf(f, "%*s%-*s  %s\n", indent, "", w, label, line);
+        return;
+    }
+    for (size_t p = 0; p < np; p++)
+        fprintf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw,
+                scn->personas[p].name, texts[p][0] ? texts[p] : "-");
+}
+
+static void print_header(FILE *f, const cmp_model *model)
+{
+    const scn_scenario *scn = model->scn;
+    char n[32];
+    fprintf(f, "%s: a valid scenario, \"%s\"\n", scn->path, scn->name);
+    const scn_text *question = scn_text_get(&scn->texts, "question");
+    if (question && question->n_items)
+        fprintf(f, "  Question: %s\n", question->items[0]);
+    fprintf(f, "  %d days, %s customers, seed %llu, margin %g\n", model->days,
+            grouped(n, sizeof n, scn->customers), (unsigned long long)scn->seed, scn->margin);
+}
+
+static void print_personas(FILE *f, const scn_scenario *scn)
+{
+    int w = 10;
+    for (size_t p = 0; p < scn->n_personas; p++)
+        if ((int)strlen(scn->personas[p].name) > w)
+            w = (int)strlen(scn->personas[p].name);
+    fprintf(f, "\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
+               "the 5W description (what, who, why, when, where) where there is one\n");
+    for (size_t p = 0; p < scn->n_personas; p++) {
+        const scn_persona *persona = &scn->personas[p];
+        char line[LINE] = "";
+        char mood[8];
+        snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
+        add(line, "  %-*s  %6.4g%%  mood %-2s", w, persona->name, 100 * persona->share, mood);
+        for (size_t a = 0; a < persona->n_attrs; a++) {
+            const scn_attr *attr = &persona->attrs[a];
+            add(line, "%s%s = ", a ? ", " : "   ", attr->name);
+            if (attr->lua_type == LUA_TNUMBER)
+                add(line, "%g", attr->number);
+            else if (attr->lua_type == LUA_TBOOLEAN)
+                add(line, "%s", attr->boolean ? "true" : "false");
+            else
+                add(line, "\"%s\"", attr->string);
+        }
+        for (size_t len = strlen(line); len > 0 && line[len - 1] == ' ';)
+            line[--len] = '\0';
+        fprintf(f, "%s\n", line);
+        /* The 5W description, when the persona has one: who the numbers are. */
+        static const char *const FIVE_W[] = {"what", "who", "why", "when", "where", NULL};
+        for (const char *const *key = FIVE_W; *key; key++) {
+            const scn_text *text = scn_text_get(&persona->texts, *key);
+            if (!text || !text->n_items)
+                continue;
+            line[0] = '\0';
+            for (size_t i = 0; i < text->n_items; i++)
+                add(line, "%s%s", i ? "; " : "", text->items[i]);
+            fprintf(f, "      %-5s  %s\n", *key, line);
+        }
+    }
+}
+
+static void print_stages(FILE *f, const scn_scenario *scn)
+{
+    int w = stage_width(scn);
+    fprintf(f, "\nStages\n");
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        const scn_stage *stage = &scn->stages[s];
+        char line[LINE] = "";
+        const char *sep = "";
+        if (stage->entry) {
+            add(line, "entry");
+            sep = ", ";
+        }
+        if (stage->terminal) {
+            add(line, "%sterminal", sep);
+            sep = ", ";
+        }
+        if (stage->purchase) {
+            add(line, "%spurchase worth ", sep);
+            bool same = true;
+            for (size_t p = 1; p < scn->n_personas; p++)
+                if (stage->value[p] != stage->value[0])
+                    same = false;
+            for (size_t p = 0; p < (same ? 1 : scn->n_personas); p++)
+                add(line, same ? "%s%g" : "%s%g (%s)", p ? ", " : "", stage->value[p],
+                    scn->personas[p].name);
+            sep = ", ";
+        }
+        if (stage->emotion)
+            add(line, "%semotion %+d", sep, stage->emotion);
+        if (line[0])
+            fprintf(f, "  %-*s  %s\n", w, stage->name, line);
+        else
+            fprintf(f, "  %s\n", stage->name);
+    }
+}
+
+static void print_transitions(FILE *f, const cmp_model *model)
+{
+    const scn_scenario *scn = model->scn;
+    const cmp_variant *base = &model->variants[0];
+    int w = edge_width(scn);
+    char(*texts)[TEXT] = xcalloc(scn->n_personas, sizeof *texts);
+    fprintf(f, "\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
+               "on the customer (mood, purchases, days in the stage); - where no customer of\n"
+               "the persona gets to the stage\n");
+    if (scn->n_base_edges == 0)
+        fprintf(f, "  none: every customer stays in the entry stage\n");
+    for (size_t e = 0; e < scn->n_base_edges; e++) {
+        char label[2 * TEXT + 8];
+        edge_label(label, sizeof label, scn, (int)e);
+        bool used = false;
+        for (size_t p = 0; p < scn->n_personas; p++) {
+            range_text(texts[p], TEXT, &base->plans[p], (int)e);
+            used = used || texts[p][0];
+        }
+        if (used)
+            print_row(f, 2, label, w, scn, texts);
+        else
+            fprintf(f, "  %-*s  never used: nobody gets to %s\n", w, label,
+                    scn->stages[scn->edges[e].from].name);
+    }
+    free(texts);
+}
+
+/* "consideration 45.5%, lost 54.5%, after 9.1 days on average" for one
+ * persona at a stage whose exits are constant; false otherwise. */
+static bool outcome_text(char *buf, const cmp_model *model, const cmp_plan *plan, int s)
+{
+    const scn_scenario *scn = model->scn;
+    const cmp_variant *base = &model->variants[0];
+    uint32_t k = out_degree(base, s);
+    double sum = 0;
+    for (uint32_t j = 0; j < k; j++) {
+        if (!constant(plan, out_edge(base, s, j)))
+            return false;
+        sum += plan->p_min[out_edge(base, s, j)];
+    }
+    if (!(sum > 0))
+        return false;
+    buf[0] = '\0';
+    for (uint32_t j = 0; j < k; j++) {
+        int e = out_edge(base, s, j);
+        add(buf, "%s%s %.1f%%", j ? ", " : "", scn->stages[scn->edges[e].to].name,
+            100 * plan->p_min[e] / sum);
+    }
+    add(buf, ", after %.1f days on average", 1 / sum);
+    return true;
+}
+
+static void print_outcomes(FILE *f, const cmp_model *model)
+{
+    const scn_scenario *scn = model->scn;
+    const cmp_variant *base = &model->variants[0];
+    int w = stage_width(scn);
+    size_t np = scn->n_personas;
+    char(*texts)[LINE] = xcalloc(np, sizeof *texts);
+    bool *has = xcalloc(np, sizeof *has), *done = xcalloc(np, sizeof *done);
+    bool any = false;
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        if (out_degree(base, (int)s) == 0)
+            continue;
+        size_t n_has = 0, n_there = 0;
+        for (size_t p = 0; p < np; p++) {
+            has[p] = base->plans[p].stage_reached[s] &&
+                     outcome_text(texts[p], model, &base->plans[p], (int)s);
+            n_has += has[p];
+            n_there += base->plans[p].stage_reached[s];
+            done[p] = false;
+        }
+        if (n_has == 0)
+            continue;
+        if (!any)
+            fprintf(f, "\nWhere customers go from the stages whose probabilities are constant: each\n"
+                       "way out gets its probability / the sum of the stage's probabilities, once\n"
+                       "the run is long enough\n");
+        any = true;
+        bool first = true;
+        /* Personas with the same outcome share a line; when every persona
+         * does, the line names none. */
+        for (size_t p = 0; p < np; p++) {
+            if (!has[p] || done[p])
+                continue;
+            char who[LINE] = "";
+            size_t n_same = 0;
+            for (size_t q = p; q < np; q++)
+                if (has[q] && !done[q] && strcmp(texts[q], texts[p]) == 0) {
+                    add(who, "%s%s", who[0] ? ", " : "", scn->personas[q].name);
+                    done[q] = true;
+                    n_same++;
+                }
+            bool everyone = n_same == np;
+            fprintf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "",
+                    everyone ? "" : who, everyone ? "" : ": ", texts[p]);
+            first = false;
+        }
+        if (n_has < n_there) {
+            char who[LINE] = "";
+            for (size_t p = 0; p < np; p++)
+                if (base->plans[p].stage_reached[s] && !has[p])
+                    add(who, "%s%s", who[0] ? ", " : "", scn->personas[p].name);
+            fprintf(f, "  %-*s  %s: depends on the customer\n", w, first ? scn->stages[s].name : "",
+                    who);
+        }
+    }
+    free(texts);
+    free(has);
+    free(done);
+}
+
+static bool reached_by_anyone(const cmp_variant *v, size_t n_personas, int s)
+{
+    for (size_t p = 0; p < n_personas; p++)
+        if (v->plans[p].stage_reached[s])
+            return true;
+    return false;
+}
+
+static void print_unreachable(FILE *f, const cmp_model *model)
+{
+    const scn_scenario *scn = model->scn;
+    char line[LINE] = "";
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        if (reached_by_anyone(&model->variants[0], scn->n_personas, (int)s))
+            continue;
+        add(line, "\n  %s", scn->stages[s].name);
+        const char *sep = " (reached in: ";
+        for (size_t v = 1; v < model->n_variants; v++)
+            if (reached_by_anyone(&model->variants[v], scn->n_personas, (int)s)) {
+                add(line, "%s%s", sep, model->variants[v].name);
+                sep = ", ";
+            }
+        if (sep[0] == ',')
+            add(line, ")");
+    }
+    if (line[0])
+        fprintf(f, "\nStages nobody reaches in the baseline (no transition with a probability above\n"
+                   "0 leads there from a stage customers get to):%s\n",
+                line);
+    else
+        fprintf(f, "\nStages nobody reaches: none\n");
+}
+
+/* Can a customer of plan's persona who is in stage s ever leave it? */
+static bool can_leave(const cmp_variant *v, const cmp_plan *plan, int s)
+{
+    for (uint32_t j = 0; j < out_degree(v, s); j++) {
+        int e = out_edge(v, s, j);
+        if (plan->p_max[e] > 0)
+            return true;
+    }
+    return false;
+}
+
+static void print_traps(FILE *f, const cmp_model *model)
+{
+    const scn_scenario *scn = model->scn;
+    const cmp_variant *base = &model->variants[0];
+    char line[LINE] = "";
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        if (scn->stages[s].terminal)
+            continue;
+        char who[LINE] = "";
+        size_t n_there = 0, n_stuck = 0;
+        for (size_t p = 0; p < scn->n_personas; p++) {
+            if (!base->plans[p].stage_reached[s])
+                continue;
+            n_there++;
+            if (!can_leave(base, &base->plans[p], (int)s)) {
+                n_stuck++;
+                add(who, "%s%s", who[0] ? ", " : "", scn->personas[p].name);
+            }
+        }
+        if (n_stuck == 0)
+            continue;
+        if (out_degree(base, (int)s) == 0)
+            add(line, "\n  %s: no transition leaves it", scn->stages[s].name);
+        else if (n_stuck == n_there)
+            add(line, "\n  %s: its transitions are 0 for every customer who gets there",
+                scn->stages[s].name);
+        else
+            add(line, "\n  %s: its transitions are 0 for every customer of %s who gets there",
+                scn->stages[s].name, who);
+    }
+    if (line[0])
+        fprintf(f, "\nStages nobody can leave, though not terminal (customers who get there stay\n"
+                   "for good; mark a stage terminal = true when that is what you mean):%s\n",
+                line);
+    else
+        fprintf(f, "\nStages nobody can leave, though not terminal: none\n");
+}
+
+/* A probability as written: "0.05", "a table per persona", "a function (line 12)". */
+static void prob_text(char *line, const scn_scenario *scn, const scn_prob *prob)
+{
+    if (prob->kind == SCN_PROB_NUMBER) {
+        add(line, "%g", prob->number);
+    } else if (prob->kind == SCN_PROB_PERSONA) {
+        for (size_t p = 0; p < scn->n_personas; p++)
+            add(line, "%s%s %g", p ? ", " : "", scn->personas[p].name, prob->per_persona[p]);
+    } else {
+        add(line, "a function (line %d)", prob->func_line);
+    }
+}
+
+static void print_interventions(FILE *f, const scn_scenario *scn)
+{
+    if (scn->n_interventions == 0)
+        return;
+    fprintf(f, "\nInterventions\n");
+    uint64_t everyone =
+        scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
+    for (size_t i = 0; i < scn->n_interventions; i++) {
+        const scn_intervention *iv = &scn->interventions[i];
+        char line[LINE] = "";
+        add(line, "  %s", iv->name);
+        if (iv->personas != everyone) {
+            const char *sep = " (for ";
+            for (size_t p = 0; p < scn->n_personas; p++)
+                if (iv->personas & (UINT64_C(1) << p)) {
+                    add(line, "%s%s", sep, scn->personas[p].name);
+                    sep = ", ";
+                }
+            add(line, ")");
+        }
+        fprintf(f, "%s\n", line);
+        if (iv->at >= 0 && iv->mood)
+            fprintf(f, "    entering %s: mood %+d\n", scn->stages[iv->at].name, iv->mood);
+        for (size_t c = 0; c < iv->n_changes; c++) {
+            const scn_edge_change *change = &iv->changes[c];
+            char label[2 * TEXT + 8];
+            edge_label(label, sizeof label, scn, change->edge);
+            line[0] = '\0';
+            if (change->is_set) {
+                add(line, "    %s: set to ", label);
+                prob_text(line, scn, &change->prob);
+            } else {
+                add(line, "    %s: x%g", label, change->factor);
+            }
+            fprintf(f, "%s\n", line);
+        }
+        if (iv->cost_per_customer > 0)
+            fprintf(f, "    costs %g per customer who uses it\n", iv->cost_per_customer);
+        if (iv->cost_per_use > 0)
+            fprintf(f, "    costs %g per use\n", iv->cost_per_use);
+    }
+}
+
+/* One variant's differences from the baseline: edge ranges and stages. */
+static void print_variant(FILE *f, const cmp_model *model, size_t v)
+{
+    const scn_scenario *scn = model->scn;
+    const cmp_variant *base = &model->variants[0], *var = &model->variants[v];
+    int w = edge_width(scn);
+    size_t np = scn->n_personas;
+    char(*before)[TEXT] = xcalloc(np, sizeof *before);
+    char(*after)[TEXT] = xcalloc(np, sizeof *after);
+    char(*texts)[TEXT] = xcalloc(np, sizeof *texts);
+    bool changed = false;
+    fprintf(f, "  %s\n", var->name);
+    for (size_t e = 0; e < scn->n_edges; e++) {
+        bool differs = false;
+        for (size_t p = 0; p < np; p++) {
+            range_text(before[p], TEXT, &base->plans[p], (int)e);
+            range_text(after[p], TEXT, &var->plans[p], (int)e);
+            differs = differs || strcmp(before[p], after[p]) != 0;
+        }
+        if (!differs)
+            continue;
+        changed = true;
+        for (size_t p = 0; p < np; p++) {
+            if (strcmp(before[p], after[p]) == 0)
+                snprintf(texts[p], TEXT, "%s", "unchanged");
+            else
+                snprintf(texts[p], TEXT, "%.50s -> %.50s", before[p][0] ? before[p] : "-",
+                         after[p][0] ? after[p] : "-");
+        }
+        char label[2 * TEXT + 8];
+        edge_label(label, sizeof label, scn, (int)e);
+        print_row(f, 4, label, w, scn, texts);
+    }
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        bool was = reached_by_anyone(base, np, (int)s), is = reached_by_anyone(var, np, (int)s);
+        if (was != is) {
+            changed = true;
+            fprintf(f, "    %s is %s\n", scn->stages[s].name,
+                    is ? "reached (nobody gets there in the baseline)" : "no longer reached");
+        }
+    }
+    if (!changed)
+        fprintf(f, "    no probability changes: only moods on entering a stage, or costs\n");
+    free(before);
+    free(after);
+    free(texts);
+}
+
+void check_print(FILE *f, const cmp_model *model)
+{
+    print_header(f, model);
+    print_personas(f, model->scn);
+    print_stages(f, model->scn);
+    print_transitions(f, model);
+    print_outcomes(f, model);
+    print_unreachable(f, model);
+    print_traps(f, model);
+    print_interventions(f, model->scn);
+    if (model->n_variants > 1) {
+        fprintf(f, "\nVariants: the transitions each changes, baseline -> variant, over the\n"
+                   "states customers can reach\n");
+        for (size_t v = 1; v < model->n_variants; v++)
+            print_variant(f, model, v);
+    }
+}
+
+cj_status check_command(const cli_options *opts, cj_err *err)
+{
+    sbx_limits limits = {opts->lua_instructions, (size_t)opts->lua_memory_mb * 1024 * 1024,
+                         opts->has_seed ? opts->seed : 0};
+    var_list variants = {0};
+    cmp_model *model = NULL;
+    sbx_watchdog_arm(opts->scenario, opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
+    scn_scenario *scn = scn_load(opts->scenario, &limits, err);
+    if (scn) {
+        if (opts->variants)
+            var_parse(scn, opts->variants, &variants, err);
+        else
+            var_default(scn, &variants);
+    }
+    if (err->status == CJ_OK)
+        model = cmp_build(scn, &variants, opts->has_days ? opts->days : scn->days, err);
+    sbx_watchdog_disarm();
+    if (model)
+        check_print(stdout, model);
+    cmp_free(model);
+    var_free(&variants);
+    scn_free(scn);
+    return err->status;
+}

@@ -1,0 +1,109 @@
+#include "cluster.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#ifdef CJMSIM_MPI
+#include <mpi.h>
+
+/* MPI counts are ints: large buffers go in slices of this many values. */
+enum { REDUCE_SLICE = 1 << 26 };
+
+void cluster_init(int *argc, char ***argv)
+{
+    MPI_Init(argc, argv);
+}
+
+void cluster_finalize(void)
+{
+    MPI_Finalize();
+}
+
+int cluster_rank(void)
+{
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    return rank;
+}
+
+int cluster_size(void)
+{
+    int size;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    return size;
+}
+
+cj_status cluster_agree(cj_err *err)
+{
+    int size = cluster_size();
+    int mine = err->status != CJ_OK ? cluster_rank() : size;
+    int first;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first == size)
+        return CJ_OK;
+    int status = err->status;
+    MPI_Bcast(&status, 1, MPI_INT, first, MPI_COMM_WORLD);
+    MPI_Bcast(err->msg, sizeof err->msg, MPI_CHAR, first, MPI_COMM_WORLD);
+    err->status = (cj_status)status;
+    return err->status;
+}
+
+cj_status cluster_reduce(sim_totals *totals, cj_err *err)
+{
+    size_t n = sim_totals_count(totals);
+    int64_t *buf = xcalloc(n, sizeof *buf);
+    sim_totals_pack(totals, buf);
+    bool root = cluster_is_root();
+    for (size_t done = 0; done < n; done += REDUCE_SLICE) {
+        int count = (int)(n - done < REDUCE_SLICE ? n - done : REDUCE_SLICE);
+        int rc = MPI_Reduce(root ? MPI_IN_PLACE : buf + done, buf + done, count, MPI_INT64_T,
+                            MPI_SUM, 0, MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) {
+            free(buf);
+            return cj_fail(err, CJ_ERR_RESOURCE, "MPI could not gather the totals (error %d)",
+                           rc);
+        }
+    }
+    if (root)
+        sim_totals_unpack(totals, buf);
+    free(buf);
+    return CJ_OK;
+}
+
+#else /* a job of one process */
+
+void cluster_init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+}
+
+void cluster_finalize(void)
+{
+}
+
+int cluster_rank(void)
+{
+    return 0;
+}
+
+int cluster_size(void)
+{
+    return 1;
+}
+
+cj_status cluster_agree(cj_err *err)
+{
+    return err->status;
+}
+
+cj_status cluster_reduce(sim_totals *totals, cj_err *err)
+{
+    (void)totals;
+    return err->status;
+}
+
+#endif

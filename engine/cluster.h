@@ -1,0 +1,41 @@
+/*
+ * cluster — running one simulation across the processes of an MPI job.
+ *
+ * Every rank loads and compiles the scenario, simulates its share of the
+ * customer blocks and sends its integer totals to rank 0, which alone
+ * writes the results. Because totals are integers and blocks draw from
+ * streams of (seed, block), the results are the same bytes as a
+ * single-process run. Built without MPI (the default), this is a job of one
+ * rank and every function is trivial.
+ */
+#ifndef CJ_CLUSTER_H
+#define CJ_CLUSTER_H
+
+#include <stdbool.h>
+
+#include "err.h"
+#include "sim.h"
+
+/* Starts MPI when built with it; harmless otherwise. */
+void cluster_init(int *argc, char ***argv);
+void cluster_finalize(void);
+
+int cluster_rank(void);
+int cluster_size(void);
+
+static inline bool cluster_is_root(void)
+{
+    return cluster_rank() == 0;
+}
+
+/*
+ * Makes every rank agree on the outcome of a step: if any rank failed, all
+ * get the status and message of the lowest failing rank, so the job ends
+ * with one clear message and the same exit status everywhere.
+ */
+cj_status cluster_agree(cj_err *err);
+
+/* Sums every rank's totals into rank 0's (the others' are left as sent). */
+cj_status cluster_reduce(sim_totals *totals, cj_err *err);
+
+#endif

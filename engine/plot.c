@@ -1,0 +1,673 @@
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "datadir.h"
+#include "sim.h"
+#include "util.h"
+
+extern char **environ;
+
+/* Names longer than this are cut in the pictures, where they would push the
+ * plot itself off the canvas. */
+enum { LABEL_CHARS = 48 };
+
+typedef void (*data_fn)(FILE *f, const st_results *r);
+
+typedef struct {
+    const char *name;
+    const char *caption;
+    data_fn data;
+    size_t min_variants; /* the uplift needs something to compare */
+} plot_kind;
+
+/* The group names of the pictures: the personas, then everyone. */
+static const char *group_label(const st_results *r, size_t g)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    return g == r->totals->n_personas ? "all customers" : scn->personas[g].name;
+}
+
+static double percent(double x, double n)
+{
+    return 100 * st_ratio(x, n);
+}
+
+/* One row per stage: per variant the share of customers who reached it and
+ * the conversion into it (-1 where there is none). */
+static void funnel_data(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    size_t n_stages = t->model->scn->n_stages;
+    fputs("# The funnel: one row per stage, in the scenario's order (column 1 counts from 0).\n"
+          "# Per variant (variant_name[v] in funnel.gp), two columns from 2 + 2(v-1):\n"
+          "# % of customers who reached the stage; % conversion into it from the stage\n"
+          "# most customers came from (-1: none, the entry stage).\n",
+          f);
+    for (size_t s = 0; s < n_stages; s++) {
+        fprintf(f, "%zu", s);
+        for (size_t v = 0; v < t->n_variants; v++) {
+            const sim_cell *c = st_cell(r, v, t->n_personas);
+            double conv = st_stage_conversion(r, c, s);
+            fprintf(f, " %.4f %.4f", percent((double)c->reached[s], (double)t->customers),
+                    conv < 0 ? -1.0 : 100 * conv);
+        }
+        fputc('\n', f);
+    }
+}
+
+/* One row per day: per variant the cumulative buyers and repeat buyers. */
+static void buyers_data(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    int days = t->model->days;
+    fputs("# Buyers by day: one row per day 0 ... days.\n"
+          "# Per variant (variant_name[v] in buyers_by_day.gp), two columns from 2 + 2(v-1):\n"
+          "# % of customers with 1 purchase or more by the end of the day; with 2 or more.\n",
+          f);
+    int64_t *buyers = xcalloc(t->n_variants, sizeof *buyers);
+    int64_t *repeat = xcalloc(t->n_variants, sizeof *repeat);
+    for (int d = 0; d <= days; d++) {
+        fprintf(f, "%d", d);
+        for (size_t v = 0; v < t->n_variants; v++) {
+            const sim_cell *c = st_cell(r, v, t->n_personas);
+            buyers[v] += c->first_purchase_day[d];
+            repeat[v] += c->second_purchase_day[d];
+            fprintf(f, " %.4f %.4f", percent((double)buyers[v], (double)t->customers),
+                    percent((double)repeat[v], (double)t->customers));
+        }
+        fputc('\n', f);
+    }
+    free(buyers);
+    free(repeat);
+}
+
+/* One row per variant but the baseline and group: the uplift in repeat
+ * buyers in percentage points with its 95% interval. */
+static void uplift_data(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    fputs("# Uplift in repeat buyers against the baseline, in percentage points.\n"
+          "# Columns: variant (variant_name[v] in uplift.gp), group (group_name[g]: the personas,\n"
+          "# then all customers), difference, low and high end of its 95% interval.\n",
+          f);
+    for (size_t v = 1; v < t->n_variants; v++)
+        for (size_t g = 0; g < r->n_groups; g++) {
+            const st_uplift *u = &st_group_at(r, v, g)->uplift[ST_REPEAT_BUYERS];
+            fprintf(f, "%zu %zu %.4f %.4f %.4f\n", v + 1, g + 1, 100 * u->diff, 100 * u->lo,
+                    100 * u->hi);
+        }
+}
+
+/* One row per stage: the average mood on entering it, per group and
+ * variant ('?' where nobody entered). */
+static void emotions_data(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    size_t n_stages = t->model->scn->n_stages;
+    fputs("# Average mood (-3 ... +3) of customers on entering each stage: one row per stage\n"
+          "# (column 1 counts from 0). Group g (group_name[g] in emotions.gp) and variant v\n"
+          "# are in column 2 + (g-1) * n_variants + (v-1); '?' where nobody entered.\n",
+          f);
+    for (size_t s = 0; s < n_stages; s++) {
+        fprintf(f, "%zu", s);
+        for (size_t g = 0; g < r->n_groups; g++)
+            for (size_t v = 0; v < t->n_variants; v++) {
+                const sim_cell *c = st_cell(r, v, g);
+                if (c->entries[s])
+                    fprintf(f, " %.4f", (double)c->mood_sum[s] / (double)c->entries[s]);
+                else
+                    fputs(" ?", f);
+            }
+        fputc('\n', f);
+    }
+}
+
+/* One row per group: per variant the repeat buyers and the profit per
+ * customer. */
+static void personas_data(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    fputs("# Personas compared: one row per group (group_name[g] in personas.gp: the personas,\n"
+          "# then all customers). Per variant v, two columns from 2 + 2(v-1): % of the group's\n"
+          "# customers who bought twice or more; profit per customer.\n",
+          f);
+    for (size_t g = 0; g < r->n_groups; g++) {
+        fprintf(f, "%zu", g + 1);
+        for (size_t v = 0; v < t->n_variants; v++) {
+            const st_group *gr = st_group_at(r, v, g);
+            double n = (double)gr->customers;
+            fprintf(f, " %.4f %.4f", percent(gr->total[ST_REPEAT_BUYERS], n),
+                    st_ratio(gr->total[ST_PROFIT], n));
+        }
+        fputc('\n', f);
+    }
+}
+
+static const plot_kind PLOTS[] = {
+    {"funnel",
+     "The funnel: the share of customers who reached each stage, per variant; above each bar, "
+     "the conversion into the stage from the stage most customers came from.",
+     funnel_data, 1},
+    {"buyers_by_day",
+     "Buyers and repeat buyers by day: the share of all customers who had bought once or more, "
+     "and twice or more, by each day of the run, per variant.",
+     buyers_data, 1},
+    {"uplift",
+     "Uplift: how many percentage points of customers more than in the baseline bought twice "
+     "or more, per variant and persona; the bars are 95% intervals.",
+     uplift_data, 2},
+    {"emotions",
+     "The emotion curve: the average mood (-3 ... +3) of customers on entering each stage, per "
+     "persona, the baseline against the variants.",
+     emotions_data, 1},
+    {"personas",
+     "Personas compared: the share of each persona's customers who bought twice or more, and "
+     "the profit per customer, per variant.",
+     personas_data, 1},
+};
+enum { N_PLOTS = sizeof PLOTS / sizeof PLOTS[0] };
+
+/* Appends n bytes of s to the growing string *buf. */
+static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        *cap = (*len + n + 1) * 2;
+        *buf = xrealloc(*buf, *cap, 1);
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+}
+
+char *plot_quote(const char *s, size_t max_chars)
+{
+    char *clean = utf8_sanitized(s);
+    size_t len = 0, cap = strlen(clean) * 2 + 8, chars = 0;
+    char *q = xmalloc(cap);
+    append(&q, &len, &cap, "'", 1);
+    for (const unsigned char *p = (const unsigned char *)clean; *p;) {
+        size_t n = 1; /* bytes of this character: the text is valid UTF-8 now */
+        if (*p >= 0xF0)
+            n = 4;
+        else if (*p >= 0xE0)
+            n = 3;
+        else if (*p >= 0xC0)
+            n = 2;
+        if (max_chars && chars == max_chars) {
+            append(&q, &len, &cap, "\xE2\x80\xA6", 3); /* … */
+            break;
+        }
+        if (*p == '\'')
+            append(&q, &len, &cap, "''", 2);
+        else if (*p < 0x20 || *p == 0x7F)
+            append(&q, &len, &cap, " ", 1); /* a line break would end the command */
+        else
+            append(&q, &len, &cap, (const char *)p, n);
+        p += n;
+        chars++;
+    }
+    append(&q, &len, &cap, "'", 1);
+    free(clean);
+    return q;
+}
+
+static void put_string(FILE *f, const char *var, const char *value)
+{
+    char *q = plot_quote(value, LABEL_CHARS);
+    fprintf(f, "%s = %s\n", var, q);
+    free(q);
+}
+
+static void put_array_item(FILE *f, const char *array, size_t i, const char *value)
+{
+    char *q = plot_quote(value, LABEL_CHARS);
+    fprintf(f, "%s[%zu] = %s\n", array, i, q);
+    free(q);
+}
+
+/* A variant's name for an axis: one line per intervention, so that
+ * "notify+consult" stays narrow. */
+static void put_variant_label(FILE *f, size_t i, const char *name)
+{
+    fprintf(f, "variant_label[%zu] = ", i);
+    const char *part = name;
+    for (;;) {
+        const char *plus = strchr(part, '+');
+        size_t n = plus ? (size_t)(plus - part) + 1 : strlen(part);
+        char *piece = xmalloc(n + 1);
+        memcpy(piece, part, n);
+        piece[n] = '\0';
+        char *q = plot_quote(piece, LABEL_CHARS);
+        fputs(q, f);
+        free(q);
+        free(piece);
+        if (!plus)
+            break;
+        fputs(" . \"\\n\" . ", f);
+        part = plus + 1;
+    }
+    fputc('\n', f);
+}
+
+/* The run's names and sizes as gnuplot variables: what the templates read. */
+static void write_preamble(FILE *f, const st_results *r, const char *name)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    const scn_text *currency = scn_text_get(&scn->texts, "currency");
+    fprintf(f,
+            "# Drawn by cjmsim from its templates plots/style.gp and plots/%s.gp.\n"
+            "# To draw it again, in this directory: gnuplot %s.gp\n"
+            "# (or gnuplot plots.gp for every plot). Edit freely.\n\n"
+            "set encoding utf8\n"
+            "name = '%s'\n"
+            "data = '%s.dat'\n",
+            name, name, name, name);
+    put_string(f, "scenario", scn->name);
+    put_string(f, "currency", currency && currency->n_items ? currency->items[0] : "");
+    fprintf(f, "customers = %lld\ndays = %d\n", (long long)t->customers, t->model->days);
+    fprintf(f, "n_stages = %zu\narray stage_name[%zu]\narray from_stage[%zu]\n", scn->n_stages,
+            scn->n_stages, scn->n_stages);
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        put_array_item(f, "stage_name", s + 1, scn->stages[s].name);
+        int e = r->main_edge[s];
+        put_array_item(f, "from_stage", s + 1, e >= 0 ? scn->stages[scn->edges[e].from].name : "");
+    }
+    fprintf(f, "n_variants = %zu\narray variant_name[%zu]\narray variant_label[%zu]\n",
+            t->n_variants, t->n_variants, t->n_variants);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        put_array_item(f, "variant_name", v + 1, t->model->variants[v].name);
+        put_variant_label(f, v + 1, t->model->variants[v].name);
+    }
+    fprintf(f, "n_groups = %zu\narray group_name[%zu]\n", r->n_groups, r->n_groups);
+    for (size_t g = 0; g < r->n_groups; g++)
+        put_array_item(f, "group_name", g + 1, group_label(r, g));
+    fputc('\n', f);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *text = xmalloc(cap);
+    size_t n;
+    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len - 1 == 0) {
+            cap *= 2;
+            text = xrealloc(text, cap, 1);
+        }
+    }
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed) {
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
+    return text;
+}
+
+/* The text of template plots/NAME.gp, or NULL with out->problem set. */
+static char *load_template(const char *name, plot_output *out)
+{
+    char rel[64], path[4096];
+    snprintf(rel, sizeof rel, "plots/%s.gp", name);
+    char *text = NULL;
+    if (datadir_find(rel, path, sizeof path))
+        text = read_file(path);
+    if (!text) {
+        out->outcome = PLOT_NOT_WRITTEN;
+        snprintf(out->problem, sizeof out->problem,
+                 "the plot template %s was not found (looked in $CJMSIM_DATADIR, beside the "
+                 "program and in %s): plots not written",
+                 rel, CJMSIM_DATADIR);
+    }
+    return text;
+}
+
+static void add_file(plot_output *out, const char *rel)
+{
+    char **slot = xgrow(&out->files, &out->n_files, sizeof *out->files);
+    *slot = xstrdup(rel);
+}
+
+static cj_status write_data(out_dir *dir, plot_output *out, const st_results *r,
+                            const plot_kind *kind, cj_err *err)
+{
+    char rel[64];
+    snprintf(rel, sizeof rel, "%s/%s.dat", PLOT_DIR, kind->name);
+    FILE *f = out_open(dir, rel, err);
+    if (!f)
+        return err->status;
+    kind->data(f, r);
+    if (out_close(dir, f, rel, err) != CJ_OK)
+        return err->status;
+    add_file(out, rel);
+    return CJ_OK;
+}
+
+static cj_status write_script(out_dir *dir, plot_output *out, const st_results *r,
+                              const plot_kind *kind, const char *style, const char *tmpl,
+                              cj_err *err)
+{
+    char rel[64];
+    snprintf(rel, sizeof rel, "%s/%s.gp", PLOT_DIR, kind->name);
+    FILE *f = out_open(dir, rel, err);
+    if (!f)
+        return err->status;
+    write_preamble(f, r, kind->name);
+    fprintf(f, "# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, kind->name, tmpl);
+    if (out_close(dir, f, rel, err) != CJ_OK)
+        return err->status;
+    add_file(out, rel);
+    return CJ_OK;
+}
+
+/* plots/plots.gp: every plot in one command. */
+static cj_status write_all_script(out_dir *dir, plot_output *out, cj_err *err)
+{
+    const char *rel = PLOT_DIR "/plots.gp";
+    FILE *f = out_open(dir, rel, err);
+    if (!f)
+        return err->status;
+    fputs("# Draws every plot of this run as PNG and SVG. In this directory:\n"
+          "#   gnuplot plots.gp\n",
+          f);
+    for (size_t i = 0; i < out->n_pictures; i++)
+        fprintf(f, "reset session\nload '%s.gp'\n", out->pictures[i].name);
+    if (out_close(dir, f, rel, err) != CJ_OK)
+        return err->status;
+    add_file(out, rel);
+    return CJ_OK;
+}
+
+cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->outcome = PLOT_DRAWN;
+    /* Every template first: a half-installed data directory writes nothing. */
+    char *style = load_template("style", out);
+    char *tmpl[N_PLOTS] = {NULL};
+    for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN; i++)
+        if (r->totals->n_variants >= PLOTS[i].min_variants)
+            tmpl[i] = load_template(PLOTS[i].name, out);
+    if (out->outcome == PLOT_DRAWN) {
+        char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
+        sprintf(sub, "%s/%s", dir->tmp_path, PLOT_DIR);
+        if (mkdir(sub, 0755) != 0 && errno != EEXIST)
+            cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, PLOT_DIR,
+                    strerror(errno));
+        free(sub);
+    }
+    for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN && err->status == CJ_OK; i++) {
+        if (!tmpl[i])
+            continue;
+        if (write_data(dir, out, r, &PLOTS[i], err) == CJ_OK &&
+            write_script(dir, out, r, &PLOTS[i], style, tmpl[i], err) == CJ_OK) {
+            plot_picture *pic = xgrow(&out->pictures, &out->n_pictures, sizeof *pic);
+            pic->name = PLOTS[i].name;
+            pic->caption = PLOTS[i].caption;
+        }
+    }
+    if (out->outcome == PLOT_DRAWN && err->status == CJ_OK)
+        write_all_script(dir, out, err);
+    for (size_t i = 0; i < N_PLOTS; i++)
+        free(tmpl[i]);
+    free(style);
+    return err->status;
+}
+
+/* ---- running gnuplot */
+
+typedef struct {
+    pid_t pid;
+    FILE *log; /* its stderr */
+    int status;
+    bool running, timed_out;
+} child;
+
+/* The line of gnuplot's complaint that says what and where:
+ * "funnel.gp" line 12: undefined variable: x. */
+static void describe_failure(child *c, const char *script, char *buf, size_t size)
+{
+    char text[4096] = "";
+    if (c->log) {
+        rewind(c->log);
+        size_t n = fread(text, 1, sizeof text - 1, c->log);
+        text[n] = '\0';
+    }
+    const char *best = NULL;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        while (*line == ' ')
+            line++;
+        if (!*line || *line == '^')
+            continue;
+        if (strstr(line, " line ") || !best)
+            best = line;
+    }
+    if (c->timed_out)
+        snprintf(buf, size, "gnuplot took more than %d s on %s and was stopped",
+                 PLOT_TIMEOUT_SECONDS, script);
+    else if (WIFSIGNALED(c->status))
+        snprintf(buf, size, "gnuplot was killed by signal %d on %s", WTERMSIG(c->status), script);
+    else if (best)
+        snprintf(buf, size, "gnuplot failed on %s: %.300s", script, best);
+    else
+        snprintf(buf, size, "gnuplot failed on %s (exit status %d)", script,
+                 WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1);
+}
+
+/* gnuplot --default-settings -e "cd '<plots dir>'" NAME.gp, with no
+ * shell between: its user's ~/.gnuplot cannot change the pictures, and no
+ * text of the scenario is ever a command. */
+static int spawn_gnuplot(const char *plots_dir, const char *script, child *c)
+{
+    char *quoted = plot_quote(plots_dir, 0);
+    char *cd = xmalloc(strlen(quoted) + sizeof "cd ");
+    sprintf(cd, "cd %s", quoted);
+    free(quoted);
+    /* posix_spawn takes char *const argv[]: writable copies of the words. */
+    char prog[] = "gnuplot", defaults[] = "--default-settings", dash_e[] = "-e";
+    char *file = xstrdup(script);
+    char *argv[] = {prog, defaults, dash_e, cd, file, NULL};
+    c->log = tmpfile();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    if (c->log)
+        posix_spawn_file_actions_adddup2(&actions, fileno(c->log), 2);
+    int rc = posix_spawnp(&c->pid, "gnuplot", &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    free(file);
+    free(cd);
+    c->running = rc == 0;
+    return rc;
+}
+
+/* Is prog an executable file in a directory of PATH? Asked before
+ * spawning, because where posix_spawnp runs as fork and exec (under
+ * valgrind, in some C libraries) a missing program only shows as a child
+ * that exits with status 127, like a failing one. */
+static bool on_path(const char *prog)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/bin:/bin";
+    for (const char *p = path;; p++) {
+        const char *end = strchr(p, ':');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char file[4096];
+        /* an empty entry is the current directory */
+        snprintf(file, sizeof file, "%.*s%s%s", (int)len, p, len ? "/" : "", prog);
+        struct stat st;
+        if (stat(file, &st) == 0 && S_ISREG(st.st_mode) && access(file, X_OK) == 0)
+            return true;
+        if (!end)
+            return false;
+        p = end;
+    }
+}
+
+static void sleep_briefly(void)
+{
+    struct timespec ts = {0, 10 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits for every child, stopping those that outlive the timeout or a
+ * Ctrl-C. */
+static void wait_all(child *kids, size_t n)
+{
+    time_t deadline = time(NULL) + PLOT_TIMEOUT_SECONDS;
+    for (;;) {
+        size_t running = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!kids[i].running)
+                continue;
+            pid_t got = waitpid(kids[i].pid, &kids[i].status, WNOHANG);
+            if (got == kids[i].pid || (got < 0 && errno != EINTR))
+                kids[i].running = false;
+            else
+                running++;
+        }
+        if (!running)
+            return;
+        bool stop = sim_interrupted || time(NULL) > deadline;
+        for (size_t i = 0; stop && i < n; i++)
+            if (kids[i].running) {
+                kids[i].timed_out = !sim_interrupted;
+                kill(kids[i].pid, SIGKILL);
+                while (waitpid(kids[i].pid, &kids[i].status, 0) < 0 && errno == EINTR)
+                    ;
+                kids[i].running = false;
+            }
+        if (!stop)
+            sleep_briefly();
+    }
+}
+
+static bool nonempty_file(const char *dir, const char *name, const char *ext)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
+{
+    if (out->outcome != PLOT_DRAWN || out->n_pictures == 0)
+        return CJ_OK;
+    char *plots_dir = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
+    sprintf(plots_dir, "%s/%s", dir->tmp_path, PLOT_DIR);
+    child *kids = xcalloc(out->n_pictures, sizeof *kids);
+    if (!on_path("gnuplot")) {
+        out->outcome = PLOT_NO_GNUPLOT;
+        snprintf(out->problem, sizeof out->problem, "gnuplot not found: plots not drawn");
+    }
+    /* All at once: each is a separate process, and they share nothing. */
+    for (size_t i = 0; i < out->n_pictures && out->outcome == PLOT_DRAWN; i++) {
+        char script[64];
+        snprintf(script, sizeof script, "%s.gp", out->pictures[i].name);
+        int rc = spawn_gnuplot(plots_dir, script, &kids[i]);
+        if (rc == ENOENT || rc == EACCES || rc == ENOTDIR) {
+            out->outcome = PLOT_NO_GNUPLOT;
+            snprintf(out->problem, sizeof out->problem, "gnuplot not found: plots not drawn");
+            break;
+        }
+        if (rc != 0 && out->outcome == PLOT_DRAWN) {
+            out->outcome = PLOT_FAILED;
+            snprintf(out->problem, sizeof out->problem, "gnuplot could not be started: %s",
+                     strerror(rc));
+        }
+    }
+    wait_all(kids, out->n_pictures);
+    for (size_t i = 0; i < out->n_pictures; i++) {
+        plot_picture *pic = &out->pictures[i];
+        child *c = &kids[i];
+        bool ok = c->pid > 0 && WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0 &&
+                  nonempty_file(plots_dir, pic->name, "png") &&
+                  nonempty_file(plots_dir, pic->name, "svg");
+        if (ok && out->outcome != PLOT_NO_GNUPLOT) {
+            pic->drawn = true;
+            char rel[64];
+            snprintf(rel, sizeof rel, "%s/%s.png", PLOT_DIR, pic->name);
+            add_file(out, rel);
+            snprintf(rel, sizeof rel, "%s/%s.svg", PLOT_DIR, pic->name);
+            add_file(out, rel);
+        } else if (c->pid > 0 && out->outcome == PLOT_DRAWN) {
+            out->outcome = PLOT_FAILED;
+            char script[64];
+            snprintf(script, sizeof script, "%s.gp", pic->name);
+            describe_failure(c, script, out->problem, sizeof out->problem);
+        }
+        if (c->log)
+            fclose(c->log);
+    }
+    free(kids);
+    free(plots_dir);
+    if (sim_interrupted)
+        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+    return CJ_OK;
+}
+
+/* A path as one shell word, for a command the user may copy. */
+static void shell_word(FILE *f, const char *s)
+{
+    static const char PLAIN[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                "0123456789_./-+,:=@";
+    if (s[0] && strspn(s, PLAIN) == strlen(s)) {
+        fputs(s, f);
+        return;
+    }
+    fputc('\'', f);
+    for (; *s; s++)
+        if (*s == '\'')
+            fputs("'\\''", f);
+        else
+            fputc(*s, f);
+    fputc('\'', f);
+}
+
+void plot_warning(FILE *f, const plot_output *out, const char *results_dir)
+{
+    if (out->outcome == PLOT_DRAWN)
+        return;
+    fprintf(f, "cjmsim: %s", out->problem);
+    if (out->outcome != PLOT_NOT_WRITTEN) {
+        char *dir = xmalloc(strlen(results_dir) + sizeof "/" PLOT_DIR);
+        sprintf(dir, "%s/%s", results_dir, PLOT_DIR);
+        fputs(out->outcome == PLOT_NO_GNUPLOT ? "; draw them later with: cd "
+                                              : "; the data and scripts are in ",
+              f);
+        shell_word(f, dir);
+        if (out->outcome == PLOT_NO_GNUPLOT)
+            fputs(" && gnuplot plots.gp", f);
+        free(dir);
+    }
+    fputc('\n', f);
+}
+
+void plot_output_free(plot_output *out)
+{
+    for (size_t i = 0; i < out->n_files; i++)
+        free(out->files[i]);
+    free(out->files);
+    free(out->pictures);
+    memset(out, 0, sizeof *out);
+}

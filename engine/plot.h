@@ -1,0 +1,76 @@
+/*
+ * plot — the pictures of a run, drawn by gnuplot.
+ *
+ * For every plot, the results directory gets plots/NAME.dat (numbers only)
+ * and plots/NAME.gp: the scenario's names as gnuplot variables, then the
+ * templates plots/style.gp and plots/NAME.gp of the data directory, copied
+ * in so that the script draws again anywhere. plots/plots.gp draws them all.
+ * gnuplot is then run on each script as a program with an argument vector,
+ * never through a shell, and every name from the scenario reaches it as a
+ * single-quoted gnuplot string, where nothing is interpreted. A missing or
+ * failing gnuplot costs the pictures, not the run: plot_draw reports it for
+ * a warning and leaves the data and scripts for drawing later.
+ */
+#ifndef CJ_PLOT_H
+#define CJ_PLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "outdir.h"
+#include "stats.h"
+
+/* The folder of the results directory that holds the plots. */
+#define PLOT_DIR "plots"
+
+/* How long one gnuplot may take before it is stopped. */
+enum { PLOT_TIMEOUT_SECONDS = 120 };
+
+typedef enum {
+    PLOT_DRAWN,       /* every plot is drawn, as PNG and SVG */
+    PLOT_NOT_WRITTEN, /* the templates were not found: nothing to draw */
+    PLOT_NO_GNUPLOT,  /* gnuplot is not installed (not on PATH) */
+    PLOT_FAILED       /* gnuplot ran and failed on some plot */
+} plot_outcome;
+
+/* One picture: plots/NAME.png and plots/NAME.svg once drawn. */
+typedef struct {
+    const char *name;
+    const char *caption; /* one sentence saying how to read it */
+    bool drawn;
+} plot_picture;
+
+typedef struct {
+    plot_picture *pictures;
+    size_t n_pictures;
+    char **files; /* every file written, relative to the results directory */
+    size_t n_files;
+    plot_outcome outcome;
+    char problem[CJ_ERR_MSG_MAX]; /* what went wrong, for one warning line */
+} plot_output;
+
+/* Writes the data files and scripts into the results directory. Templates
+ * that cannot be found leave out->outcome == PLOT_NOT_WRITTEN; only a file
+ * that cannot be written is an error. */
+cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err *err);
+
+/* Runs gnuplot (found on PATH) on each script with the plots folder as its
+ * working directory. Its failures are recorded in out, not returned: only an
+ * interruption (Ctrl-C) is an error. */
+cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err);
+
+/* Writes one warning line to f when the pictures are missing, naming the
+ * one command that draws them later ("cd DIR/plots && gnuplot plots.gp");
+ * nothing when they are drawn. results_dir is where the results now are. */
+void plot_warning(FILE *f, const plot_output *out, const char *results_dir);
+
+void plot_output_free(plot_output *out);
+
+/* s as a gnuplot single-quoted string literal, quotes included: a quote is
+ * doubled, control characters become spaces, invalid UTF-8 bytes become '?',
+ * and text past max_chars characters is cut with an ellipsis (0: no limit). */
+char *plot_quote(const char *s, size_t max_chars);
+
+#endif

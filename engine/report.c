@@ -1,0 +1,988 @@
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lua.h>
+
+#include "util.h"
+
+/* The colours of plots/style.gp, so that the page and the plots agree. */
+static const char *const VARIANT_COLOURS[] = {"#505050", "#E69F00", "#0072B2", "#009E73",
+                                              "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"};
+static const char *const PERSONA_COLOURS[] = {"#4E79A7", "#F28E2B", "#59A14F", "#E15759",
+                                              "#B07AA1", "#76B7B2", "#9C755F", "#EDC948"};
+enum { N_COLOURS = 8 };
+
+/* The emotion curve's drawing box: one 100-unit column per stage. */
+enum { CURVE_COLUMN = 200, CURVE_HEIGHT = 190, CURVE_PAD = 16 };
+
+static const char STYLE[] =
+    ":root{--ink:#1f2328;--muted:#5f6b76;--line:#d8dee4;--soft:#f6f8fa;--accent:#0072B2;"
+    "--good:#1a7f37;--bad:#c62828;--pain:#fdecea;--opp:#e8f5e9}\n"
+    "*{box-sizing:border-box}\n"
+    "body{font:15px/1.45 'DejaVu Sans','Segoe UI',Arial,sans-serif;color:var(--ink);"
+    "margin:28px auto;padding:0 24px;max-width:1680px;-webkit-print-color-adjust:exact;"
+    "print-color-adjust:exact}\n"
+    "h1{font-size:28px;margin:0 0 6px}h2{font-size:21px;margin:34px 0 10px;padding-bottom:4px;"
+    "border-bottom:2px solid var(--accent)}h3{font-size:17px;margin:0 0 6px}\n"
+    ".question{font-size:18px;margin:4px 0 8px}.muted,.meta{color:var(--muted)}\n"
+    ".facts{color:var(--muted);margin:6px 0 0}\n"
+    ".short{background:var(--soft);border-left:5px solid var(--accent);padding:10px 16px;"
+    "margin:18px 0}.short li{margin:4px 0}\n"
+    "table{border-collapse:collapse}\n"
+    "table.map{table-layout:fixed;width:100%}\n"
+    "table.map th,table.map td{border:1px solid var(--line);padding:6px 8px;vertical-align:top;"
+    "text-align:left;overflow-wrap:anywhere}\n"
+    "table.map th.row{width:170px;background:var(--soft);font-weight:600}\n"
+    "table.map th.row small{display:block;font-weight:400;color:var(--muted)}\n"
+    "table.map thead th.stage{background:var(--accent);color:#fff;font-size:16px;border-color:#fff;"
+    "clip-path:polygon(0 0,calc(100% - 12px) 0,100% 50%,calc(100% - 12px) 100%,0 100%,"
+    "12px 50%);padding-left:20px}\n"
+    "table.map thead th.corner{background:none;border:none}\n"
+    ".badge{display:inline-block;font-size:11px;font-weight:400;border-radius:8px;padding:0 6px;"
+    "margin:2px 4px 0 0;background:rgba(255,255,255,.25)}\n"
+    ".chip{display:inline-block;background:#e7f0f8;border-radius:10px;padding:1px 8px;"
+    "margin:2px 3px 2px 0;font-size:13px}\n"
+    ".chip.change{background:#fff4db}\n"
+    "td ul{margin:0;padding-left:18px}td p{margin:0 0 4px}\n"
+    "tr.thoughts td{font-style:italic}\n"
+    "tr.pains td{background:var(--pain)}tr.opportunities td{background:var(--opp)}\n"
+    "tr.curve td{padding:4px 0}tr.curve svg{display:block;width:100%;height:auto}\n"
+    ".legend{font-size:12px;color:var(--muted);padding:2px 8px}\n"
+    ".key{display:inline-block;margin-right:14px;white-space:nowrap}\n"
+    ".key i{display:inline-block;width:22px;height:0;border-top:3px solid;"
+    "vertical-align:middle;margin-right:5px}\n"
+    ".key i.dash{border-top-style:dashed}\n"
+    "tr.simhead th{background:#eef3f8;text-align:left;font-weight:600}\n"
+    ".num{font-weight:600}.pct{color:var(--muted);font-weight:400;margin-left:4px}\n"
+    ".bar{height:6px;background:#e9ecef;margin:3px 0}.bar span{display:block;height:6px;"
+    "background:var(--accent)}\n"
+    ".conv{font-size:12px;color:var(--muted)}\n"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px}\n"
+    ".card{border:1px solid var(--line);border-top:6px solid;border-radius:6px;padding:12px 14px;"
+    "break-inside:avoid}\n"
+    ".card blockquote{margin:6px 0;padding-left:10px;border-left:3px solid var(--line);"
+    "font-style:italic}\n"
+    ".card dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:8px 0}\n"
+    ".card dt{font-weight:600;color:var(--muted)}.card dd{margin:0}\n"
+    ".card dd ul{margin:0;padding-left:16px}.card p{margin:0 0 6px}.card{min-width:0}\n"
+    ".card table{width:100%;table-layout:fixed;font-size:12px;margin-top:6px}"
+    ".card table th:first-child{width:44%}"
+    ".card table.grid th,.card table.grid td{padding:3px 5px}\n"
+    "table.grid td.l{overflow-wrap:anywhere}\n"
+    "table.grid th,table.grid td{border:1px solid var(--line);padding:5px 10px;text-align:right}\n"
+    "table.grid th{background:var(--soft)}table.grid th.l,table.grid td.l{text-align:left}\n"
+    "table.grid td.good{color:var(--good);font-weight:600}"
+    "table.grid td.bad{color:var(--bad);font-weight:600}\n"
+    ".wide{overflow-x:auto}\n"
+    ".pre{white-space:pre-line}\n"
+    "figure{margin:18px 0;break-inside:avoid}figure img{max-width:100%;height:auto;"
+    "border:1px solid var(--line)}\n"
+    "figcaption{color:var(--muted);font-size:14px;margin-top:4px}\n"
+    "code{background:var(--soft);padding:1px 4px;border-radius:3px}\n"
+    "footer{margin-top:36px;color:var(--muted);font-size:13px}\n"
+    "@media print{body{margin:0;padding:0;font-size:11px;max-width:none}"
+    "h2{break-after:avoid}section{break-inside:auto}table.map{font-size:10px;min-width:0!important}"
+    "@page{size:A4 landscape;margin:10mm}}\n";
+
+void report_escape(FILE *f, const char *s)
+{
+    char *clean = utf8_sanitized(s);
+    for (const unsigned char *p = (const unsigned char *)clean; *p; p++) {
+        switch (*p) {
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7F ? ' ' : *p, f);
+        }
+    }
+    free(clean);
+}
+
+/* A name as people say it: "order_notifications+expert_consultation" reads
+ * "order notifications + expert consultation". */
+static void say_name(FILE *f, const char *name)
+{
+    size_t len = strlen(name);
+    char *s = xmalloc(3 * len + 1), *o = s;
+    for (const char *p = name; *p; p++) {
+        if (*p == '_') {
+            *o++ = ' ';
+        } else if (*p == '+') {
+            memcpy(o, " + ", 3);
+            o += 3;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    report_escape(f, s);
+    free(s);
+}
+
+/* 1234567.8 -> "1,234,568". */
+static const char *grouped(char *buf, size_t size, double x)
+{
+    char digits[64];
+    snprintf(digits, sizeof digits, "%.0f", fabs(x));
+    size_t len = strlen(digits), o = 0;
+    if (x <= -0.5 && o + 1 < size)
+        buf[o++] = '-';
+    for (size_t i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+static void money(FILE *f, const scn_scenario *scn, double x)
+{
+    char num[40];
+    fputs(grouped(num, sizeof num, x), f);
+    const scn_text *currency = scn_text_get(&scn->texts, "currency");
+    if (currency && currency->n_items) {
+        fputc(' ', f);
+        report_escape(f, currency->items[0]);
+    }
+}
+
+static const char *group_name(const st_results *r, size_t g)
+{
+    return g == r->totals->n_personas ? "all customers" : r->totals->model->scn->personas[g].name;
+}
+
+static const char *persona_colour(const st_results *r, size_t g)
+{
+    return g == r->totals->n_personas ? "#000000" : PERSONA_COLOURS[g % N_COLOURS];
+}
+
+/* A descriptive field: one paragraph, or a list when it has several items. */
+static void text_items(FILE *f, const scn_text *t)
+{
+    if (!t || t->n_items == 0)
+        return;
+    if (t->n_items == 1) {
+        fputs("<p class=\"pre\">", f);
+        report_escape(f, t->items[0]);
+        fputs("</p>", f);
+        return;
+    }
+    fputs("<ul>", f);
+    for (size_t i = 0; i < t->n_items; i++) {
+        fputs("<li>", f);
+        report_escape(f, t->items[i]);
+        fputs("</li>", f);
+    }
+    fputs("</ul>", f);
+}
+
+static void chips(FILE *f, const scn_text *t)
+{
+    for (size_t i = 0; t && i < t->n_items; i++) {
+        fputs("<span class=\"chip\">", f);
+        report_escape(f, t->items[i]);
+        fputs("</span>", f);
+    }
+}
+
+/* Uplift in points with the precision it needs: "+7.1 [6.8; 7.4]", but
+ * "+2.35 [2.26; 2.45]" where one decimal would blur the interval. */
+static int uplift_decimals(const st_uplift *u)
+{
+    return fabs(100 * u->diff) >= 1 && 100 * (u->hi - u->lo) >= 0.4 ? 1 : 2;
+}
+
+/* "order notifications: +2.3 points of repeat buyers [2.2; 2.4], pays back
+ * 50.5 times; most for coach (+3.3)." */
+static void sentence(FILE *f, const st_results *r, size_t v)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    const st_group *g = st_group_at(r, v, t->n_personas);
+    const st_uplift *u = &g->uplift[ST_REPEAT_BUYERS];
+    int d = uplift_decimals(u);
+    fputs("<strong>", f);
+    say_name(f, t->model->variants[v].name);
+    fprintf(f, "</strong>: %+.*f points of repeat buyers [%.*f; %.*f]", d, 100 * u->diff, d,
+            100 * u->lo, d, 100 * u->hi);
+    if (u->hi < 0)
+        fputs(", fewer than the baseline", f);
+    else if (u->lo <= 0)
+        fputs(", not distinguishable from no change", f);
+    if (g->has_roi && g->payback >= 1) {
+        fprintf(f, ", pays back %.1f times", g->payback);
+    } else if (g->has_roi) {
+        fputs(", does not pay back: costs ", f);
+        money(f, scn, g->total[ST_COST]);
+        fputs(" and brings back ", f);
+        money(f, scn, g->incremental_profit + g->total[ST_COST]);
+    } else {
+        fputs(", at no cost", f);
+    }
+    if (t->n_personas > 1) {
+        size_t best = 0;
+        for (size_t p = 1; p < t->n_personas; p++)
+            if (st_group_at(r, v, p)->uplift[ST_REPEAT_BUYERS].diff >
+                st_group_at(r, v, best)->uplift[ST_REPEAT_BUYERS].diff)
+                best = p;
+        const st_uplift *b = &st_group_at(r, v, best)->uplift[ST_REPEAT_BUYERS];
+        if (b->diff > 0) {
+            fputs("; most for ", f);
+            report_escape(f, scn->personas[best].name);
+            fprintf(f, " (%+.*f)", uplift_decimals(b), 100 * b->diff);
+        }
+    }
+    fputc('.', f);
+}
+
+static void write_head(FILE *f, const st_results *r, const report_info *info)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+          "<meta name=\"generator\" content=\"cjmsim ",
+          f);
+    report_escape(f, info->version);
+    fputs("\">\n<title>", f);
+    report_escape(f, scn->name);
+    fprintf(f, ": customer journey map</title>\n<style>\n%s</style>\n</head>\n<body>\n", STYLE);
+
+    fputs("<header>\n<h1>", f);
+    report_escape(f, scn->name);
+    fputs("</h1>\n", f);
+    const scn_text *question = scn_text_get(&scn->texts, "question");
+    if (question && question->n_items) {
+        fputs("<p class=\"question\">", f);
+        report_escape(f, question->items[0]);
+        fputs("</p>\n", f);
+    }
+    const scn_text *description = scn_text_get(&scn->texts, "description");
+    if (description)
+        text_items(f, description);
+    char num[40];
+    fprintf(f,
+            "<p class=\"facts\">%s customers over %d days, seed %llu; %zu variant%s on the "
+            "same customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
+            grouped(num, sizeof num, (double)t->customers), t->model->days,
+            (unsigned long long)info->seed, t->n_variants, t->n_variants == 1 ? "" : "s",
+            100 * scn->margin);
+}
+
+static void write_in_short(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    const st_group *base = st_group_at(r, 0, t->n_personas);
+    double n = (double)base->customers;
+    fputs("<section class=\"short\">\n<h3>In short</h3>\n<ul>\n", f);
+    fprintf(f,
+            "<li><strong>Baseline</strong>: %.1f%% of customers buy, %.2f%% buy twice or more "
+            "(%.1f%% of buyers come back).</li>\n",
+            100 * st_ratio(base->total[ST_BUYERS], n),
+            100 * st_ratio(base->total[ST_REPEAT_BUYERS], n),
+            100 * st_ratio(base->total[ST_REPEAT_BUYERS], base->total[ST_BUYERS]));
+    for (size_t v = 1; v < t->n_variants; v++) {
+        fputs("<li>", f);
+        sentence(f, r, v);
+        fputs("</li>\n", f);
+    }
+    fputs("</ul>\n<p class=\"muted\">A point is one percent of all customers; the brackets hold "
+          "the 95% interval of the difference from the baseline, measured on the same customers. "
+          "&quot;Pays back 3 times&quot;: the extra gross profit is three times what the change "
+          "costs.</p>\n</section>\n",
+          f);
+}
+
+static bool any_stage_has(const scn_scenario *scn, const char *key)
+{
+    for (size_t s = 0; s < scn->n_stages; s++)
+        if (scn_text_get(&scn->stages[s].texts, key))
+            return true;
+    return false;
+}
+
+static void row_head(FILE *f, const char *title, const char *note)
+{
+    fprintf(f, "<th class=\"row\" scope=\"row\">%s", title);
+    if (note)
+        fprintf(f, "<small>%s</small>", note);
+    fputs("</th>", f);
+}
+
+/* A row of descriptive fields; left out when no stage has the field. */
+static void text_row(FILE *f, const scn_scenario *scn, const char *key, const char *title)
+{
+    if (!any_stage_has(scn, key))
+        return;
+    fprintf(f, "<tr class=\"%s\">", key);
+    row_head(f, title, NULL);
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        fputs("<td>", f);
+        const scn_text *t = scn_text_get(&scn->stages[s].texts, key);
+        if (strcmp(key, "touchpoints") == 0)
+            chips(f, t);
+        else
+            text_items(f, t);
+        fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+}
+
+static double curve_y(double mood)
+{
+    return CURVE_PAD + (SCN_MOOD_MAX - mood) * (CURVE_HEIGHT - 2.0 * CURVE_PAD) / (SCN_MOODS - 1);
+}
+
+/* One line of the emotion curve: the average mood on entering each stage,
+ * broken where nobody entered. */
+static void curve_line(FILE *f, const st_results *r, const sim_cell *c, const char *colour,
+                       double width, bool dashed, bool labels)
+{
+    size_t n_stages = r->totals->model->scn->n_stages;
+    bool open = false;
+    for (size_t s = 0; s < n_stages; s++) {
+        if (!c->entries[s]) {
+            if (open)
+                fputs("\"/>\n", f);
+            open = false;
+            continue;
+        }
+        double mood = (double)c->mood_sum[s] / (double)c->entries[s];
+        if (!open)
+            fprintf(f,
+                    "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s "
+                    "stroke-linejoin=\"round\" points=\"",
+                    colour, width, dashed ? " stroke-dasharray=\"7 5\"" : "");
+        open = true;
+        fprintf(f, "%.1f,%.1f ", (s + 0.5) * CURVE_COLUMN, curve_y(mood));
+    }
+    if (open)
+        fputs("\"/>\n", f);
+    for (size_t s = 0; s < n_stages; s++) {
+        if (!c->entries[s])
+            continue;
+        double mood = (double)c->mood_sum[s] / (double)c->entries[s];
+        double x = (s + 0.5) * CURVE_COLUMN, y = curve_y(mood);
+        fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>\n", x, y, width + 1.2,
+                colour);
+        if (labels)
+            fprintf(f,
+                    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"14\" text-anchor=\"start\" "
+                    "fill=\"#000\">%+.2f</text>\n",
+                    x + 6, y - 6, mood);
+    }
+}
+
+static void legend_key(FILE *f, const char *colour, bool dashed, const char *name, const char *what)
+{
+    fprintf(f, "<span class=\"key\"><i%s style=\"border-color:%s\"></i>",
+            dashed ? " class=\"dash\"" : "", colour);
+    report_escape(f, name);
+    fprintf(f, "%s</span>", what);
+}
+
+/* The emotion row of the map: the simulated curve under the stages' columns,
+ * for all customers: the baseline (black, with its values) and each variant
+ * (dashed). The personas' moods are in the numbers below and the emotions
+ * chart, where their colours cannot be confused with the variants'. */
+static void curve_row(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    size_t n_stages = t->model->scn->n_stages, all = t->n_personas;
+    fputs("<tr class=\"curve\">", f);
+    row_head(f, "Emotion curve", "all customers' average mood on entering, −3 … +3, simulated");
+    fprintf(f,
+            "<td colspan=\"%zu\">\n<svg viewBox=\"0 0 %zu "
+            "%d\" role=\"img\" aria-label=\"average mood on entering each stage\">\n",
+            n_stages, n_stages * CURVE_COLUMN, CURVE_HEIGHT);
+    for (int m = SCN_MOOD_MIN; m <= SCN_MOOD_MAX; m++)
+        fprintf(f,
+                "<line x1=\"0\" x2=\"%zu\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                "stroke-width=\"1\"/><text x=\"4\" y=\"%.1f\" font-size=\"11\" "
+                "fill=\"#8c959f\">%s%d</text>\n",
+                n_stages * CURVE_COLUMN, curve_y(m), curve_y(m), m == 0 ? "#afb8c1" : "#eaeef2",
+                curve_y(m) - 2, m > 0 ? "+" : "", m);
+    for (size_t v = 1; v < t->n_variants; v++)
+        curve_line(f, r, st_cell(r, v, all), VARIANT_COLOURS[v % N_COLOURS], 2, true, false);
+    curve_line(f, r, st_cell(r, 0, all), "#000000", 3, false, true);
+    fputs("</svg>\n<div class=\"legend\">", f);
+    legend_key(f, "#000000", false, t->model->variants[0].name, "");
+    for (size_t v = 1; v < t->n_variants; v++)
+        legend_key(f, VARIANT_COLOURS[v % N_COLOURS], true, t->model->variants[v].name, "");
+    fputs("</div></td></tr>\n", f);
+}
+
+/* The stage's own emotion and the changes of interventions there. */
+static void feelings_row(FILE *f, const st_results *r)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    fputs("<tr class=\"feelings\">", f);
+    row_head(f, "Feelings", "and the mood change on entering");
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        const scn_stage *st = &scn->stages[s];
+        fputs("<td>", f);
+        text_items(f, scn_text_get(&st->texts, "feelings"));
+        if (st->emotion)
+            fprintf(f, "<span class=\"chip\">mood %+d</span>", st->emotion);
+        fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+}
+
+static bool intervention_touches(const scn_scenario *scn, const scn_intervention *iv, size_t s)
+{
+    if (iv->at == (int)s || (iv->touches && iv->touches[s]))
+        return true;
+    for (size_t c = 0; c < iv->n_changes; c++)
+        if (scn->edges[iv->changes[c].edge].from == (int)s)
+            return true;
+    return false;
+}
+
+/* What an intervention changes at stage s: "mood +1", "usage → churned × 0.7". */
+static void intervention_effects(FILE *f, const scn_scenario *scn, const scn_intervention *iv,
+                                 size_t s)
+{
+    if (iv->at == (int)s && iv->mood)
+        fprintf(f, ": mood %+d", iv->mood);
+    for (size_t c = 0; c < iv->n_changes; c++) {
+        const scn_edge_change *ch = &iv->changes[c];
+        const scn_edge *e = &scn->edges[ch->edge];
+        if (e->from != (int)s)
+            continue;
+        fputs(iv->at == (int)s && iv->mood ? ", " : ": ", f);
+        report_escape(f, scn->stages[e->from].name);
+        fputs(" → ", f);
+        report_escape(f, scn->stages[e->to].name);
+        if (ch->is_set)
+            fputs(" replaced", f);
+        else
+            fprintf(f, " × %g", ch->factor);
+    }
+}
+
+static void interventions_row(FILE *f, const st_results *r)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    if (scn->n_interventions == 0)
+        return;
+    fputs("<tr class=\"changes\">", f);
+    row_head(f, "Changes tested", "the scenario's interventions");
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        fputs("<td>", f);
+        for (size_t i = 0; i < scn->n_interventions; i++) {
+            const scn_intervention *iv = &scn->interventions[i];
+            if (!intervention_touches(scn, iv, s))
+                continue;
+            fputs("<span class=\"chip change\">", f);
+            report_escape(f, iv->name);
+            intervention_effects(f, scn, iv, s);
+            fputs("</span>", f);
+        }
+        fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+}
+
+/* The simulated funnel of one group under the map. */
+static void numbers_row(FILE *f, const st_results *r, size_t g)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    const sim_cell *c = st_cell(r, 0, g);
+    double n = (double)st_group_at(r, 0, g)->customers;
+    char num[40];
+    fputs("<tr class=\"numbers\"><th class=\"row\" scope=\"row\">", f);
+    report_escape(f, group_name(r, g));
+    fprintf(f, "<small>%s customers</small></th>", grouped(num, sizeof num, n));
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        double share = 100 * st_ratio((double)c->reached[s], n);
+        fprintf(f,
+                "<td><div class=\"num\">%s<span class=\"pct\">%.1f%%</span></div>"
+                "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\"></span></div>",
+                grouped(num, sizeof num, (double)c->reached[s]), share, share,
+                persona_colour(r, g));
+        int e = r->main_edge[s];
+        if (e >= 0) {
+            fprintf(f, "<div class=\"conv\">%.1f%% of ", 100 * st_stage_conversion(r, c, s));
+            report_escape(f, scn->stages[scn->edges[e].from].name);
+            fputs("</div>", f);
+        } else if ((int)s == scn->entry) {
+            fputs("<div class=\"conv\">everyone starts here</div>", f);
+        }
+        if (c->entries[s])
+            fprintf(f, "<div class=\"conv\">mood on entering %+.2f</div>",
+                    (double)c->mood_sum[s] / (double)c->entries[s]);
+        fputs("</td>", f);
+    }
+    fputs("</tr>\n", f);
+}
+
+static void stage_head(FILE *f, const scn_scenario *scn, size_t s)
+{
+    const scn_stage *st = &scn->stages[s];
+    fputs("<th class=\"stage\" scope=\"col\"><span class=\"name\">", f);
+    report_escape(f, st->name);
+    fputs("</span><br>", f);
+    if ((int)s == scn->entry)
+        fputs("<span class=\"badge\">entry</span>", f);
+    if (st->purchase) {
+        double lo = st->value[0], hi = st->value[0];
+        for (size_t p = 1; p < scn->n_personas; p++) {
+            lo = fmin(lo, st->value[p]);
+            hi = fmax(hi, st->value[p]);
+        }
+        char a[40], b[40];
+        fprintf(f, "<span class=\"badge\">purchase: %s", grouped(a, sizeof a, lo));
+        if (hi > lo)
+            fprintf(f, "–%s", grouped(b, sizeof b, hi));
+        fputs("</span>", f);
+    }
+    if (st->terminal)
+        fputs("<span class=\"badge\">end</span>", f);
+    fputs("</th>", f);
+}
+
+static void write_map(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    /* A long journey scrolls sideways on screen rather than squeezing its
+     * columns; print fits it to the page. */
+    fprintf(f,
+            "<section>\n<h2>Customer journey map</h2>\n<div class=\"wide\"><table class=\"map\" "
+            "style=\"min-width:%zupx\">\n<thead><tr><th class=\"row corner\"></th>",
+            170 + 150 * scn->n_stages);
+    for (size_t s = 0; s < scn->n_stages; s++)
+        stage_head(f, scn, s);
+    fputs("</tr></thead>\n<tbody>\n", f);
+    text_row(f, scn, "description", "Stage");
+    text_row(f, scn, "touchpoints", "Touchpoints");
+    text_row(f, scn, "actions", "Actions");
+    text_row(f, scn, "thoughts", "Thoughts");
+    feelings_row(f, r);
+    curve_row(f, r);
+    text_row(f, scn, "pains", "Pain points");
+    text_row(f, scn, "opportunities", "Opportunities");
+    interventions_row(f, r);
+    fprintf(f,
+            "<tr class=\"simhead\"><th colspan=\"%zu\">Simulated, baseline: customers who "
+            "reached each stage (share of the persona's customers), the conversion into it "
+            "from the stage most customers came from, and their average mood on "
+            "entering</th></tr>\n",
+            scn->n_stages + 1);
+    /* With one persona, its row is everyone's. */
+    for (size_t g = 0; g < r->n_groups; g++)
+        if (g < t->n_personas || t->n_personas > 1)
+            numbers_row(f, r, g);
+    fputs("</tbody></table></div>\n</section>\n", f);
+}
+
+static void card_field(FILE *f, const scn_persona *p, const char *key, const char *title)
+{
+    const scn_text *t = scn_text_get(&p->texts, key);
+    if (!t)
+        return;
+    fprintf(f, "<dt>%s</dt><dd>", title);
+    text_items(f, t);
+    fputs("</dd>", f);
+}
+
+static void persona_card(FILE *f, const st_results *r, size_t p)
+{
+    const sim_totals *t = r->totals;
+    const scn_persona *pe = &t->model->scn->personas[p];
+    char num[40];
+    fprintf(f, "<article class=\"card\" style=\"border-top-color:%s\">\n<h3>",
+            persona_colour(r, p));
+    report_escape(f, pe->name);
+    fprintf(f, "</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n",
+            100 * pe->share, grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
+    const scn_text *quote = scn_text_get(&pe->texts, "quote");
+    if (quote && quote->n_items) {
+        fputs("<blockquote>", f);
+        report_escape(f, quote->items[0]);
+        fputs("</blockquote>\n", f);
+    }
+    text_items(f, scn_text_get(&pe->texts, "description"));
+    fputs("<dl>", f);
+    card_field(f, pe, "who", "Who");
+    card_field(f, pe, "what", "What");
+    card_field(f, pe, "why", "Why");
+    card_field(f, pe, "when", "When");
+    card_field(f, pe, "where", "Where");
+    card_field(f, pe, "needs", "Needs");
+    card_field(f, pe, "pains", "Pains");
+    card_field(f, pe, "goals", "Goals");
+    card_field(f, pe, "channels", "Channels");
+    if (pe->n_attrs) {
+        fputs("<dt>Attributes</dt><dd>", f);
+        for (size_t a = 0; a < pe->n_attrs; a++) {
+            const scn_attr *at = &pe->attrs[a];
+            fputs(a ? ", " : "", f);
+            report_escape(f, at->name);
+            fputs(" = ", f);
+            if (at->lua_type == LUA_TSTRING)
+                report_escape(f, at->string);
+            else if (at->lua_type == LUA_TBOOLEAN)
+                fputs(at->boolean ? "true" : "false", f);
+            else
+                fprintf(f, "%g", at->number);
+        }
+        fputs("</dd>", f);
+    }
+    fputs("</dl>\n<table class=\"grid\"><tr><th class=\"l\">variant</th><th>buyers</th>"
+          "<th>repeat buyers</th><th>uplift, points</th></tr>\n",
+          f);
+    /* Names as words here, so that a narrow card can wrap them. */
+    for (size_t v = 0; v < t->n_variants; v++) {
+        const st_group *g = st_group_at(r, v, p);
+        double n = (double)g->customers;
+        fputs("<tr><td class=\"l\">", f);
+        say_name(f, t->model->variants[v].name);
+        fprintf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
+                100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
+        if (g->has_uplift)
+            fprintf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[ST_REPEAT_BUYERS].diff);
+        else
+            fputs("<td>—</td></tr>\n", f);
+    }
+    fputs("</table>\n</article>\n", f);
+}
+
+static void write_personas(FILE *f, const st_results *r)
+{
+    fputs("<section>\n<h2>Personas</h2>\n<div class=\"cards\">\n", f);
+    for (size_t p = 0; p < r->totals->n_personas; p++)
+        persona_card(f, r, p);
+    fputs("</div>\n</section>\n", f);
+}
+
+static const char *uplift_class(const st_uplift *u)
+{
+    return u->lo > 0 ? "good" : u->hi < 0 ? "bad" : "";
+}
+
+static void uplift_cell(FILE *f, const st_group *g)
+{
+    if (!g->has_uplift) {
+        fputs("<td>reference</td>", f);
+        return;
+    }
+    const st_uplift *u = &g->uplift[ST_REPEAT_BUYERS];
+    int d = uplift_decimals(u);
+    fprintf(f, "<td class=\"%s\">%+.*f [%.*f; %.*f]</td>", uplift_class(u), d, 100 * u->diff, d,
+            100 * u->lo, d, 100 * u->hi);
+}
+
+/* The variants side by side: the numbers a decision is made on. */
+static void write_variants(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    size_t all = t->n_personas;
+    fputs("<section>\n<h2>Variants side by side</h2>\n<div class=\"wide\"><table class=\"grid\">\n"
+          "<tr><th class=\"l\"></th>",
+          f);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
+        report_escape(f, t->model->variants[v].name);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    static const struct {
+        const char *title;
+        int kind;
+    } ROWS[] = {
+        {"buyers (1 purchase or more)", 0},
+        {"repeat buyers (2 or more)", 1},
+        {"repeat buyers of buyers", 2},
+        {"uplift in repeat buyers, points [95% interval]", 3},
+        {"revenue", 4},
+        {"cost of the changes", 5},
+        {"gross profit", 6},
+        {"extra profit over the baseline", 7},
+        {"ROI (extra profit / cost)", 8},
+        {"pays back (times)", 9},
+    };
+    char num[40];
+    for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
+        fprintf(f, "<tr><th class=\"l\">%s</th>", ROWS[i].title);
+        for (size_t v = 0; v < t->n_variants; v++) {
+            const st_group *g = st_group_at(r, v, all);
+            double n = (double)g->customers;
+            switch (ROWS[i].kind) {
+            case 0:
+                fprintf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n));
+                break;
+            case 1:
+                fprintf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
+                break;
+            case 2:
+                fprintf(f, "<td>%.1f%%</td>",
+                        100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
+                break;
+            case 3:
+                uplift_cell(f, g);
+                break;
+            case 4:
+            case 5:
+            case 6:
+                fputs("<td>", f);
+                money(f, scn,
+                      g->total[ROWS[i].kind == 4   ? ST_REVENUE
+                               : ROWS[i].kind == 5 ? ST_COST
+                                                   : ST_PROFIT]);
+                fputs("</td>", f);
+                break;
+            case 7:
+                if (g->has_uplift)
+                    fprintf(f, "<td>%s%s</td>", g->incremental_profit >= 0.5 ? "+" : "",
+                            grouped(num, sizeof num, g->incremental_profit));
+                else
+                    fputs("<td>—</td>", f);
+                break;
+            case 8:
+                if (g->has_roi)
+                    fprintf(f, "<td>%+.0f%%</td>", 100 * g->roi);
+                else
+                    fputs("<td>—</td>", f);
+                break;
+            default:
+                if (g->has_roi)
+                    fprintf(f, "<td class=\"%s\">%.1f</td>", g->payback >= 1 ? "good" : "bad",
+                            g->payback);
+                else
+                    fputs("<td>—</td>", f);
+            }
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+
+    if (t->n_variants > 1) {
+        fputs("<h3 style=\"margin-top:18px\">In plain words</h3>\n<ul>\n", f);
+        for (size_t v = 1; v < t->n_variants; v++) {
+            fputs("<li>", f);
+            sentence(f, r, v);
+            fputs("</li>\n", f);
+        }
+        fputs("</ul>\n", f);
+        fputs("<h3>Uplift in repeat buyers per persona, points [95% interval]</h3>\n"
+              "<div class=\"wide\"><table class=\"grid\">\n<tr><th class=\"l\">persona</th>",
+              f);
+        for (size_t v = 1; v < t->n_variants; v++) {
+            fputs("<th>", f);
+            report_escape(f, t->model->variants[v].name);
+            fputs("</th>", f);
+        }
+        fputs("</tr>\n", f);
+        for (size_t g = 0; g < r->n_groups; g++) {
+            fputs("<tr><td class=\"l\">", f);
+            report_escape(f, group_name(r, g));
+            fputs("</td>", f);
+            for (size_t v = 1; v < t->n_variants; v++)
+                uplift_cell(f, st_group_at(r, v, g));
+            fputs("</tr>\n", f);
+        }
+        fputs("</table></div>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
+static void write_interventions(FILE *f, const st_results *r)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    if (scn->n_interventions == 0)
+        return;
+    fputs("<section>\n<h2>The changes tested</h2>\n<div class=\"cards\">\n", f);
+    for (size_t i = 0; i < scn->n_interventions; i++) {
+        const scn_intervention *iv = &scn->interventions[i];
+        fputs("<article class=\"card\" style=\"border-top-color:#E69F00\">\n<h3>", f);
+        report_escape(f, iv->name);
+        fputs("</h3>\n", f);
+        text_items(f, scn_text_get(&iv->texts, "description"));
+        fputs("<dl>", f);
+        const scn_text *channel = scn_text_get(&iv->texts, "channel");
+        if (channel) {
+            fputs("<dt>Channel</dt><dd>", f);
+            text_items(f, channel);
+            fputs("</dd>", f);
+        }
+        fputs("<dt>For</dt><dd>", f);
+        size_t shown = 0;
+        for (size_t p = 0; p < scn->n_personas; p++)
+            if (iv->personas & (UINT64_C(1) << p)) {
+                fputs(shown++ ? ", " : "", f);
+                report_escape(f, scn->personas[p].name);
+            }
+        if (shown == scn->n_personas)
+            fputs(" (everyone)", f);
+        fputs("</dd><dt>Changes</dt><dd>", f);
+        shown = 0;
+        for (size_t s = 0; s < scn->n_stages; s++)
+            if (intervention_touches(scn, iv, s)) {
+                fputs(shown++ ? "; " : "", f);
+                report_escape(f, scn->stages[s].name);
+                intervention_effects(f, scn, iv, s);
+            }
+        fputs("</dd><dt>Cost</dt><dd>", f);
+        if (iv->cost_per_customer > 0 || iv->cost_per_use > 0) {
+            if (iv->cost_per_customer > 0) {
+                money(f, scn, iv->cost_per_customer);
+                fputs(" per customer who gets it", f);
+            }
+            if (iv->cost_per_use > 0) {
+                fputs(iv->cost_per_customer > 0 ? ", " : "", f);
+                money(f, scn, iv->cost_per_use);
+                fputs(" each time it is used", f);
+            }
+        } else {
+            fputs("none given", f);
+        }
+        fputs("</dd></dl>\n</article>\n", f);
+    }
+    fputs("</div>\n</section>\n", f);
+}
+
+static void base64(FILE *f, const unsigned char *data, size_t n)
+{
+    static const char ABC[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)data[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)data[i + 1] << 8;
+        if (i + 2 < n)
+            v |= data[i + 2];
+        fputc(ABC[v >> 18 & 63], f);
+        fputc(ABC[v >> 12 & 63], f);
+        fputc(i + 1 < n ? ABC[v >> 6 & 63] : '=', f);
+        fputc(i + 2 < n ? ABC[v & 63] : '=', f);
+    }
+}
+
+/* Copies a PNG of the results directory into the page as a data: URI. */
+static bool embed_png(FILE *f, const out_dir *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s/%s.png", dir->tmp_path, PLOT_DIR, name);
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return false;
+    size_t len = 0, cap = 1 << 16, n;
+    unsigned char *data = xmalloc(cap);
+    while ((n = fread(data + len, 1, cap - len, in)) > 0) {
+        len += n;
+        if (len == cap) {
+            cap *= 2;
+            data = xrealloc(data, cap, 1);
+        }
+    }
+    bool ok = !ferror(in) && len > 0;
+    fclose(in);
+    if (ok) {
+        fputs("<img src=\"data:image/png;base64,", f);
+        base64(f, data, len);
+        fputs("\" alt=\"", f);
+    }
+    free(data);
+    return ok;
+}
+
+static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
+{
+    const plot_output *plots = info->plots;
+    fputs("<section>\n<h2>Charts</h2>\n", f);
+    size_t drawn = 0;
+    for (size_t i = 0; plots && i < plots->n_pictures; i++) {
+        const plot_picture *pic = &plots->pictures[i];
+        if (!pic->drawn)
+            continue;
+        fputs("<figure>", f);
+        if (!embed_png(f, dir, pic->name)) {
+            fputs("</figure>\n", f);
+            continue;
+        }
+        report_escape(f, pic->caption);
+        fputs("\"><figcaption>", f);
+        report_escape(f, pic->caption);
+        fprintf(f, " <span class=\"muted\">(plots/%s.png, .svg)</span></figcaption></figure>\n",
+                pic->name);
+        drawn++;
+    }
+    if (!plots || plots->n_pictures == 0 || plots->outcome == PLOT_NOT_WRITTEN)
+        fputs("<p>No charts: the plot templates were not found when this report was "
+              "written.</p>\n",
+              f);
+    else if (drawn < plots->n_pictures)
+        fputs("<p>Some charts are missing: gnuplot was not available or failed when this report "
+              "was written. Their data and scripts are in the <code>plots</code> folder beside "
+              "this report; with gnuplot installed, draw them with "
+              "<code>cd plots &amp;&amp; gnuplot plots.gp</code>.</p>\n",
+              f);
+    fputs("</section>\n", f);
+}
+
+static void write_footer(FILE *f, const st_results *r, const report_info *info)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    fputs("<section>\n<h2>How to read this report</h2>\n<ul>\n"
+          "<li><strong>Reached</strong>: customers who entered the stage at least once during the "
+          "run. <strong>Conversion</strong>: the share of those who reached the previous stage "
+          "(the one most customers came from) who went on to this one.</li>\n"
+          "<li><strong>Mood</strong>: from −3 to +3; entering a stage changes it by the stage's "
+          "emotion and by the changes being tested. The curve is the average mood just after "
+          "entering each stage.</li>\n"
+          "<li><strong>Repeat buyers</strong>: customers with two purchases or more. A "
+          "<strong>point</strong> is one percent of all customers.</li>\n"
+          "<li><strong>Uplift</strong>: the difference from the baseline, measured on the same "
+          "simulated customers with the same chances; the <strong>95% interval</strong> is where "
+          "the true difference lies with 95% confidence. An interval that does not cross 0 is a "
+          "real change.</li>\n"
+          "<li><strong>Profit</strong>: margin × revenue − cost. <strong>ROI</strong>: extra "
+          "profit over the baseline / cost. <strong>Pays back N times</strong>: (extra profit + "
+          "cost) / cost.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim ",
+          f);
+    report_escape(f, info->version);
+    fputs(" from ", f);
+    report_escape(f, scn->path);
+    fprintf(f,
+            " with seed %llu: the same scenario and seed give the same numbers. The data "
+            "behind this page are in summary.json and the CSV files beside it.</footer>\n"
+            "</body>\n</html>\n",
+            (unsigned long long)info->seed);
+}
+
+cj_status report_write(out_dir *dir, const st_results *r, const report_info *info, cj_err *err)
+{
+    FILE *f = out_open(dir, REPORT_FILE, err);
+    if (!f)
+        return err->status;
+    write_head(f, r, info);
+    if (r->totals->n_variants > 1)
+        write_in_short(f, r);
+    write_map(f, r);
+    write_personas(f, r);
+    write_variants(f, r);
+    write_interventions(f, r);
+    write_charts(f, dir, info);
+    write_footer(f, r, info);
+    return out_close(dir, f, REPORT_FILE, err);
+}

@@ -1,0 +1,39 @@
+/*
+ * report — report.html, the journey map a person opens: stages across;
+ * touchpoints, actions, thoughts, feelings with the simulated emotion curve,
+ * pain points and opportunities down; the simulated funnel per persona under
+ * them; persona cards; the variants side by side with their uplift, money
+ * and a plain sentence each; the plots, embedded.
+ *
+ * One self-contained file: no script, no network, styles inline, pictures
+ * as data: URIs, printable. Every text that comes from the scenario is
+ * HTML-escaped, so a scenario cannot put markup into the page.
+ */
+#ifndef CJ_REPORT_H
+#define CJ_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "outdir.h"
+#include "plot.h"
+#include "stats.h"
+
+#define REPORT_FILE "report.html"
+
+typedef struct {
+    const char *version;
+    uint64_t seed;
+    const plot_output *plots; /* the pictures to embed; NULL: none */
+} report_info;
+
+/* Writes report.html into the results directory; the plots' PNG files are
+ * read from it to be embedded. */
+cj_status report_write(out_dir *dir, const st_results *r, const report_info *info, cj_err *err);
+
+/* Writes s as HTML text: & < > " ' escaped, invalid UTF-8 bytes as '?', control
+ * characters but line breaks and tabs as spaces. */
+void report_escape(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,321 @@
+#include "walk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layout)
+{
+    const scn_scenario *scn = model->scn;
+    size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    run->model = model;
+    run->layout = layout;
+    run->same_node = xcalloc(scn->n_personas, sizeof *run->same_node);
+    run->same_next = xcalloc(scn->n_personas, sizeof *run->same_next);
+    run->same_entry = xcalloc(scn->n_personas, sizeof *run->same_entry);
+    const cmp_variant *first = &model->variants[0];
+    for (size_t p = 0; p < scn->n_personas; p++) {
+        const cmp_plan *a = &first->plans[p];
+        bool *node_ok = run->same_node[p] = xcalloc(n_states, sizeof *node_ok);
+        bool *next_ok = run->same_next[p] = xcalloc(a->n_next + 1, sizeof *next_ok);
+        run->same_entry[p] = true;
+        for (size_t n = 0; n < n_states; n++)
+            node_ok[n] = a->same_as_first[n];
+        for (size_t i = 0; i < a->n_next; i++)
+            next_ok[i] = true;
+        for (size_t v = 1; v < model->n_variants; v++) {
+            const cmp_plan *b = &model->variants[v].plans[p];
+            if (b->entry_node != a->entry_node)
+                run->same_entry[p] = false;
+            for (size_t n = 0; n < n_states; n++) {
+                if (!node_ok[n])
+                    continue;
+                const cmp_node *x = &a->nodes[n], *y = &b->nodes[n];
+                /* Left alike (compile's verdict) and entered alike: the
+                 * same interventions are used there. */
+                if (!b->same_as_first[n] || x->touch_mask != y->touch_mask) {
+                    node_ok[n] = false;
+                    continue;
+                }
+                for (uint32_t j = 0; j < x->k; j++)
+                    if (a->next[x->next_offset + j] != b->next[y->next_offset + j])
+                        next_ok[x->next_offset + j] = false;
+            }
+        }
+    }
+}
+
+void walk_run_free(walk_run *run)
+{
+    if (!run->model)
+        return;
+    for (size_t p = 0; p < run->model->scn->n_personas; p++) {
+        free(run->same_node[p]);
+        free(run->same_next[p]);
+    }
+    free(run->same_node);
+    free(run->same_next);
+    free(run->same_entry);
+    memset(run, 0, sizeof *run);
+}
+
+void walker_init(walker *w, const cmp_model *model, const sim_layout *layout)
+{
+    memset(w, 0, sizeof *w);
+    w->stage_mark = xcalloc(model->scn->n_stages, sizeof *w->stage_mark);
+    w->edge_mark = xcalloc(model->scn->n_edges, sizeof *w->edge_mark);
+    w->k = xcalloc(layout->n_k, sizeof *w->k);
+    w->k_first = xcalloc(layout->n_k, sizeof *w->k_first);
+    w->trail = xcalloc((size_t)model->days + 1, sizeof *w->trail);
+}
+
+void walker_free(walker *w)
+{
+    free(w->stage_mark);
+    free(w->edge_mark);
+    free(w->k);
+    free(w->k_first);
+    free(w->trail);
+    memset(w, 0, sizeof *w);
+}
+
+/* Where one journey counts. */
+typedef struct {
+    walker *w;
+    const sim_layout *layout;
+    const cmp_variant *variant;
+    const cmp_plan *plan;
+    sim_cell *cell;
+    uint32_t days;
+} journey;
+
+/* A new journey: fresh marks and counters. */
+static void journey_begin(const journey *j)
+{
+    walker *w = j->w;
+    if (w->k_dirty)
+        memset(w->k, 0, j->layout->n_k * sizeof *w->k);
+    w->k_dirty = false;
+    w->generation++;
+    j->cell->customers++;
+}
+
+/* Entering a node on `day`: the funnel, mood, purchases and interventions. */
+static inline void enter_node(const journey *j, const cmp_node *node, uint32_t day)
+{
+    walker *w = j->w;
+    sim_cell *cell = j->cell;
+    int stage = node->stage;
+    if (w->stage_mark[stage] != w->generation) {
+        w->stage_mark[stage] = w->generation;
+        cell->reached[stage]++;
+    }
+    cell->entries[stage]++;
+    cell->mood_sum[stage] += node->mood;
+    if (node->purchase_slot >= 0) {
+        w->k_dirty = true;
+        w->k[j->layout->purchases + (size_t)node->purchase_slot]++;
+        /* The node's purchase count is exact below the cap. */
+        if (node->purchases == 1) {
+            w->k[SIM_K_BUYER] = 1;
+            cell->first_purchase_day[day]++;
+        } else if (node->purchases == 2) {
+            w->k[SIM_K_REPEAT] = 1;
+            cell->second_purchase_day[day]++;
+        }
+    }
+    if (node->touch_mask) {
+        w->k_dirty = true;
+        for (uint32_t mask = node->touch_mask; mask; mask &= mask - 1) {
+            size_t i = (size_t)__builtin_ctz(mask);
+            w->k[j->layout->exposed + i] = 1;
+            w->k[j->layout->uses + i]++;
+        }
+    }
+}
+
+static inline void take_edge(const journey *j, int e)
+{
+    walker *w = j->w;
+    j->cell->edge_moves[e]++;
+    if (w->edge_mark[e] != w->generation) {
+        w->edge_mark[e] = w->generation;
+        j->cell->edge_customers[e]++;
+    }
+}
+
+/*
+ * The draws of one visit to `node`, entered on `day`: the day the customer
+ * leaves and the edge it takes, or 0 if it stays to the end of the run.
+ * Every visit draws three numbers, even with a single way out, so that
+ * variants which differ only in how many edges a stage has still read
+ * their numbers in step.
+ */
+static inline uint32_t draw_exit(const cmp_plan *plan, const cmp_node *node, uint32_t day,
+                                 uint32_t days, rng_t *rng, uint32_t *edge)
+{
+    if (day >= days || node->k == 0)
+        return 0;
+    double u = rng_uniform(rng);
+    uint32_t v = rng_next(rng);
+    uint32_t t = cmp_exit_day(plan, node, u, days - day);
+    if (t)
+        *edge = cmp_exit_edge(plan, node, t, v);
+    return t;
+}
+
+/* The first variant's journey, drawn and kept in the trail, not counted. */
+static void draw_trail(walker *w, const cmp_variant *variant, const cmp_plan *plan, rng_t rng,
+                       uint32_t days)
+{
+    uint32_t at = plan->entry_node, day = 0, n = 0;
+    for (;;) {
+        const cmp_node *node = &plan->nodes[at];
+        walk_visit *here = &w->trail[n++];
+        *here = (walk_visit){rng.state, at, day, -1, 0};
+        uint32_t j;
+        uint32_t t = draw_exit(plan, node, day, days, &rng, &j);
+        if (t == 0)
+            break;
+        day += t;
+        here->edge = variant->out_edge[node->first_edge + j];
+        here->j = j;
+        at = plan->next[node->next_offset + j];
+    }
+    w->n_trail = n;
+}
+
+/* Counts the trail's journey. */
+static void count_trail(const journey *jr)
+{
+    const walk_visit *trail = jr->w->trail;
+    for (uint32_t i = 0; i < jr->w->n_trail; i++) {
+        enter_node(jr, &jr->plan->nodes[trail[i].node], trail[i].day);
+        if (trail[i].edge >= 0)
+            take_edge(jr, trail[i].edge);
+    }
+}
+
+/* Draws and counts a journey from `node`, just entered on `day`. */
+static void walk_from(const journey *jr, const cmp_node *node, uint32_t day, rng_t rng)
+{
+    const cmp_plan *plan = jr->plan;
+    for (;;) {
+        uint32_t j;
+        uint32_t t = draw_exit(plan, node, day, jr->days, &rng, &j);
+        if (t == 0)
+            return;
+        day += t;
+        take_edge(jr, jr->variant->out_edge[node->first_edge + j]);
+        node = &plan->nodes[plan->next[node->next_offset + j]];
+        enter_node(jr, node, day);
+    }
+}
+
+/*
+ * Another variant's journey of the same customer. While it is in the node
+ * the first variant's journey was in, and that node is left the same way in
+ * both, it draws the same numbers to the same effect: the visit is counted
+ * from the trail, and the edge taken leads to this variant's own next node.
+ * From the first visit that differs, the journey is drawn anew, from the
+ * generator state the trail recorded there.
+ */
+static void walk_other(const journey *jr, uint64_t rng_inc)
+{
+    const cmp_plan *plan = jr->plan;
+    const walk_visit *trail = jr->w->trail;
+    uint32_t at = plan->entry_node;
+    for (uint32_t i = 0; i < jr->w->n_trail; i++) {
+        const cmp_node *node = &plan->nodes[at];
+        enter_node(jr, node, trail[i].day);
+        if (trail[i].node != at || !plan->same_as_first[at]) {
+            walk_from(jr, node, trail[i].day, (rng_t){trail[i].rng_state, rng_inc});
+            return;
+        }
+        if (trail[i].edge < 0)
+            return;
+        take_edge(jr, trail[i].edge);
+        at = plan->next[node->next_offset + trail[i].j];
+    }
+}
+
+/* Is the trail's journey every variant's? */
+static bool shared_by_all(const walk_run *run, size_t persona, const walker *w)
+{
+    if (!run->same_entry[persona])
+        return false;
+    const bool *node_ok = run->same_node[persona], *next_ok = run->same_next[persona];
+    const cmp_node *nodes = run->model->variants[0].plans[persona].nodes;
+    for (uint32_t i = 0; i < w->n_trail; i++) {
+        const walk_visit *here = &w->trail[i];
+        if (!node_ok[here->node] ||
+            (here->edge >= 0 && !next_ok[nodes[here->node].next_offset + here->j]))
+            return false;
+    }
+    return true;
+}
+
+static void add_k(sim_cell *cell, const walker *w, size_t n_k)
+{
+    if (!w->k_dirty)
+        return;
+    for (size_t i = 0; i < n_k; i++)
+        cell->k_sum[i] += w->k[i];
+}
+
+/* Adds this customer's paired difference from its first-variant journey. */
+static void add_difference(sim_cell *cell, const walker *w, size_t n_k)
+{
+    if (!w->k_dirty && !w->k_first_dirty)
+        return;
+    /* Only the counters that differ, usually a few of them. */
+    int64_t d[64];
+    size_t nz[64], n_nz = 0;
+    for (size_t i = 0; i < n_k; i++) {
+        d[i] = w->k[i] - w->k_first[i];
+        nz[n_nz] = i;
+        n_nz += d[i] != 0;
+    }
+    for (size_t a = 0; a < n_nz; a++) {
+        size_t i = nz[a];
+        cell->d_sum[i] += d[i];
+        int64_t *row = cell->dd_sum + i * n_k;
+        for (size_t b = 0; b < n_nz; b++)
+            row[nz[b]] += d[i] * d[nz[b]];
+    }
+}
+
+void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
+                   size_t stride, sim_cell *shared)
+{
+    const cmp_model *model = run->model;
+    size_t n_k = run->layout->n_k;
+    uint32_t days = (uint32_t)model->days;
+    const cmp_variant *first = &model->variants[0];
+    draw_trail(w, first, &first->plans[persona], rng, days);
+
+    journey jr = {w, run->layout, first, &first->plans[persona], &cells[0], days};
+    if (shared_by_all(run, persona, w)) {
+        /* Every variant's journey, with no difference from the first. */
+        jr.cell = shared;
+        journey_begin(&jr);
+        count_trail(&jr);
+        add_k(shared, w, n_k);
+        return;
+    }
+    journey_begin(&jr);
+    count_trail(&jr);
+    add_k(jr.cell, w, n_k);
+    memcpy(w->k_first, w->k, n_k * sizeof *w->k);
+    w->k_first_dirty = w->k_dirty;
+    for (size_t v = 1; v < model->n_variants; v++) {
+        jr.variant = &model->variants[v];
+        jr.plan = &jr.variant->plans[persona];
+        jr.cell = &cells[v * stride];
+        journey_begin(&jr);
+        walk_other(&jr, rng.inc);
+        add_k(jr.cell, w, n_k);
+        add_difference(jr.cell, w, n_k);
+    }
+}

@@ -1,0 +1,33 @@
+# style.gp — the look shared by every cjmsim plot.
+#
+# cjmsim copies this file, then the plot's own template, after the variables
+# of a run (scenario, stage_name[], variant_name[], group_name[], data, name
+# ...) into each results/<run>/plots/NAME.gp. Change the look here; the
+# templates say what is drawn.
+
+# Every picture is drawn twice: PNG for slides and web pages, SVG for print.
+formats = 'png svg'
+font = 'DejaVu Sans'
+# term(fmt, w, h): the terminal command for one format, run with eval. No
+# text of a scenario is ever part of it.
+term(fmt, w, h) = fmt eq 'png' \
+    ? sprintf("set terminal pngcairo noenhanced size %d,%d font '%s,13' linewidth 1.3", w, h, font) \
+    : sprintf("set terminal svg noenhanced size %d,%d dynamic font '%s,13' linewidth 1.3", w, h, font)
+
+# Colours that stay apart for colour-blind readers (Okabe-Ito); the baseline
+# is always dark grey, so "before" reads the same in every plot.
+array variant_colour[8] = [0x505050, 0xE69F00, 0x0072B2, 0x009E73, 0xD55E00, 0xCC79A7, 0x56B4E9, 0xF0E442]
+vcolour(v) = variant_colour[(v - 1) % 8 + 1]
+# The baseline is dashed where lines cross, so it stays visible under a variant.
+vdash(v) = v == 1 ? 2 : 1
+# Personas get their own set; "all customers" (the last group) is black.
+array persona_colour[8] = [0x4E79A7, 0xF28E2B, 0x59A14F, 0xE15759, 0xB07AA1, 0x76B7B2, 0x9C755F, 0xEDC948]
+gcolour(g) = g == n_groups ? 0x000000 : persona_colour[(g - 1) % 8 + 1]
+
+set datafile missing '?'
+set border 3 linecolor rgb '#606060'
+set tics nomirror textcolor rgb '#303030'
+set grid ytics linecolor rgb '#dddddd' linetype 1
+set key noenhanced textcolor rgb '#303030'
+set title noenhanced font ',15'
+set style fill solid 0.9 border -1

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# The plots of a run: gnuplot draws every plot as a valid PNG and SVG from
+# data and scripts left in plots/; hostile names are drawn as text and run
+# nothing; without gnuplot the run succeeds, warns once and the one command
+# it names draws them later; a failing gnuplot is a warning; gnuplot gets an
+# argument vector, never a shell.
+source "$(dirname "$0")/lib.sh"
+
+CHECK="$TESTS_DIR/e2e/check_image.py"
+PLOTS="funnel buyers_by_day uplift emotions personas"
+cd "$WORK" || exit 1
+
+if ! command -v gnuplot >/dev/null; then
+    echo "1..0 # skip gnuplot is not installed (Debian: gnuplot-nox; CI installs it)"
+    exit 0
+fi
+
+# images DIR: "name kind" for every plot's PNG and SVG in DIR.
+images() {
+    local p files=()
+    for p in $PLOTS; do files+=("$1/$p.png" "$1/$p.svg"); done
+    python3 "$CHECK" "${files[@]}" | sed -E 's/ [0-9]+x[0-9]+$//'
+}
+expected_images() {
+    local p
+    for p in $PLOTS; do printf '%s.png png\n%s.svg svg\n' "$p" "$p"; done
+}
+
+# --- a run draws every plot ---------------------------------------------------------
+run_cjmsim run "$SCENARIOS/shop.lua" --customers 3000 --days 40 --out "$WORK/shop"
+is "$RC" 0 "a run with gnuplot succeeds"
+is "$ERR" "" "and warns about nothing"
+P="$WORK/shop/plots"
+is "$(images "$P")" "$(expected_images)" "every plot is a valid PNG and a well-formed SVG"
+is "$(python3 "$CHECK" "$P/funnel.png" | cut -d' ' -f3 | awk -Fx '{ print ($1 >= 1000 && $2 >= 600) }')" 1 \
+    "the PNGs are large enough to project (funnel at least 1000x600)"
+for p in $PLOTS; do
+    ok "$([ -s "$P/$p.dat" ] && [ -s "$P/$p.gp" ]; echo $?)" "$p: its data and script stay beside it"
+done
+is "$(grep -vc '^#' "$P/funnel.dat")" 5 "funnel.dat: one row per stage"
+is "$(grep -v '^#' "$P/funnel.dat" | awk 'NR == 1 { print $2, $3 }')" "100.0000 -1.0000" \
+    "funnel.dat: everyone reached the entry stage, which has no conversion"
+is "$(grep -vc '^#' "$P/buyers_by_day.dat")" 41 "buyers_by_day.dat: one row per day 0 ... 40"
+is "$(py '
+d = json.load(open(sys.argv[1]))
+last = [l.split() for l in open(sys.argv[2]) if not l.startswith("#")][-1]
+got = [round(float(last[2 + 2 * v]), 4) for v in range(len(d["variants"]))]
+want = [round(100.0 * v["repeat_buyers"] / v["customers"], 4) for v in d["variants"]]
+print(got == want or (got, want))' "$WORK/shop/summary.json" "$P/buyers_by_day.dat")" "True" \
+    "buyers_by_day.dat ends at each variant's repeat buyers of summary.json"
+is "$(py '
+d = json.load(open(sys.argv[1]))
+rows = [l.split() for l in open(sys.argv[2]) if not l.startswith("#")]
+everyone = [r for r in rows if r[1] == str(len(d["personas"]) + 1)]
+got = [round(float(r[2]), 2) for r in everyone]
+want = [round(100 * v["uplift"]["repeat_buyers"]["diff"], 2) for v in d["variants"][1:]]
+print(got == want or (got, want))' "$WORK/shop/summary.json" "$P/uplift.dat")" "True" \
+    "uplift.dat holds summary.json's uplift of every variant, in points"
+is "$(json "$WORK/shop/manifest.json" 'sorted(f for f in d["files"] if f.startswith("plots/"))')" \
+    "$(cd "$WORK/shop" && python3 -c 'import sys; print(sorted(sys.argv[1:]))' plots/*)" \
+    "manifest.json lists every file of plots/"
+
+# --- the one command draws them again -----------------------------------------------
+rm -f "$P"/*.png "$P"/*.svg
+(cd "$P" && gnuplot plots.gp) >"$WORK/redraw.out" 2>&1
+is "$?:$(cat "$WORK/redraw.out")" "0:" "cd plots && gnuplot plots.gp draws them again, silently"
+is "$(images "$P")" "$(expected_images)" "and every picture is back"
+
+# --- a baseline alone has no uplift to draw -----------------------------------------
+run_cjmsim run "$SCENARIOS/shop.lua" --customers 500 --days 10 --variants baseline --out "$WORK/base" --quiet
+is "$RC:$ERR" "0:" "a baseline-only run draws its plots"
+is "$(ls "$WORK/base/plots" | grep -c '\.png$'):$(ls "$WORK/base/plots" | grep -c uplift)" "4:0" \
+    "four plots, and no uplift plot without a variant"
+
+# --- hostile names --------------------------------------------------------------------
+mkdir -p "$WORK/h"
+run_in "$WORK/h" run "$SCENARIOS/hostile.lua" --out out
+is "$RC" 0 "a scenario with hostile names runs"
+is "$ERR" "" "gnuplot draws every plot of it without complaint"
+is "$(images "$WORK/h/out/plots")" "$(expected_images)" "its plots are valid PNG and SVG"
+is "$(find "$WORK" \( -name x -o -name y -o -name z -o -name v -o -name w -o -name k -o -name t -o -name c \) -print)" "" \
+    "no label ran: no file x, y, z, v, w, k, t or c anywhere"
+is "$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+texts = set(t.strip() for t in ET.parse(sys.argv[1]).getroot().itertext())
+want = ["a\" ; system(\"touch x\") ; \"", "<buy> & '"'"'pay'"'"'", "use\\n@x", "gone\\",
+        "i\" ; system(\"touch v\") ; \"", "<j> & '"'"'k'"'"'"]
+print([w for w in want if w not in texts])' "$WORK/h/out/plots/funnel.svg")" "[]" \
+    "funnel.svg shows the stage and variant names as the scenario wrote them"
+is "$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+texts = set(t.strip() for t in ET.parse(sys.argv[1]).getroot().itertext())
+print([w for w in ["b'"'"' . system('"'"'touch y'"'"') . '"'"'", "all customers"] if w not in texts])' \
+    "$WORK/h/out/plots/uplift.svg")" "[]" "uplift.svg shows the persona names as written"
+
+# --- no gnuplot -----------------------------------------------------------------------
+mkdir -p "$WORK/nognu"
+(cd "$WORK/nognu" && PATH=/nonexistent exec "$CJMSIM" run "$SCENARIOS/shop.lua" --customers 800 --days 20 \
+    --out "it's here" --quiet) >"$WORK/nognu.out" 2>"$WORK/nognu.err"
+is "$?" 0 "without gnuplot the run still succeeds"
+is "$(cat "$WORK/nognu.out")" "" "--quiet: nothing on stdout"
+is "$(cat "$WORK/nognu.err")" \
+    "cjmsim: gnuplot not found: plots not drawn; draw them later with: cd 'it'\\''s here/plots' && gnuplot plots.gp" \
+    "one warning, naming the one command that draws them later"
+N="$WORK/nognu/it's here"
+is "$(ls "$N/plots" | grep -c '\.png$\|\.svg$')" 0 "no pictures"
+is "$(ls "$N/plots" | grep -c '\.dat$'):$(ls "$N/plots" | grep -c '\.gp$')" "5:6" \
+    "the data and scripts are there (five plots and plots.gp)"
+is "$(json "$N/manifest.json" '" ".join(sorted(d["files"]))')" \
+    "$(cd "$N" && find . -type f | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+    "manifest.json lists exactly the files there are"
+ok "$(grep -q 'gnuplot plots.gp' "$N/report.html"; echo $?)" "report.html says how to draw the charts"
+command=$(sed 's/.*draw them later with: //' "$WORK/nognu.err")
+(cd "$WORK/nognu" && bash -c "$command") >/dev/null 2>&1
+is "$?" 0 "the command of the warning runs"
+is "$(images "$N/plots")" "$(expected_images)" "and draws every plot"
+
+# --- installed: the templates come from PREFIX/share/cjmsim/plots --------------------
+ROOT=$(cd "$TESTS_DIR/.." && pwd)
+BUILD_DIR=$(cd "$(dirname "$CJMSIM")" && pwd)
+if [ "$(dirname "$BUILD_DIR")" = "$ROOT" ] && command -v make >/dev/null; then
+    BUILD=$(basename "$BUILD_DIR")
+    # -o: the binary is taken as it is, never rebuilt by the test.
+    make -s -C "$ROOT" -o "$BUILD/cjmsim" install BUILD="$BUILD" PREFIX=/usr \
+        DESTDIR="$WORK/inst" >"$WORK/install.out" 2>&1
+    is "$?" 0 "make install exits 0"
+    is "$(cd "$WORK/inst/usr/share/cjmsim/plots" 2>/dev/null && ls)" "$(cd "$ROOT/plots" && ls -- *.gp)" \
+        "make install installs every template of plots/"
+    # The installed program is away from the source tree: only the installed
+    # data directory can give it the templates.
+    (cd "$WORK" && CJMSIM_DATADIR="$WORK/inst/usr/share/cjmsim" exec "$WORK/inst/usr/bin/cjmsim" run \
+        "$SCENARIOS/shop.lua" --customers 300 --days 10 --out inst-run --quiet) >"$WORK/inst.out" 2>&1
+    is "$?:$(cat "$WORK/inst.out")" "0:" "the installed cjmsim runs and draws without a warning"
+    is "$(images "$WORK/inst-run/plots")" "$(expected_images)" "from the installed templates"
+else
+    skip 4 "the binary is not in a build directory of the source tree"
+fi
+
+# --- a failing gnuplot, and the argument vector it gets -------------------------------
+mkdir -p "$WORK/fake"
+cat >"$WORK/fake/gnuplot" <<'EOF'
+#!/bin/sh
+# Records its arguments on one line (one write, so that the plots' runs do
+# not interleave) and fails like gnuplot on a bad script.
+{ printf '%s|' "$@"; echo; } | sed 's/|$//' >>"$FAKE_LOG"
+echo "\"$4\" line 3: undefined variable: nonsense" >&2
+exit 1
+EOF
+chmod +x "$WORK/fake/gnuplot"
+export FAKE_LOG="$WORK/fake/args"
+(cd "$WORK/fake" && PATH="$WORK/fake:$PATH" exec "$CJMSIM" run "$SCENARIOS/shop.lua" --customers 500 \
+    --days 10 --variants baseline --out out --quiet) >"$WORK/fake.out" 2>"$WORK/fake.err"
+is "$?" 0 "a failing gnuplot does not fail the run"
+like "$(cat "$WORK/fake.err")" \
+    '^cjmsim: gnuplot failed on [a-z_]+\.gp: "[a-z_]+\.gp" line 3: undefined variable: nonsense; the data and scripts are in out/plots$' \
+    "one warning line, with gnuplot's own message"
+is "$(grep -c '' "$FAKE_LOG")" 4 "gnuplot is started once per plot"
+is "$(grep -Evc "^--default-settings\|-e\|cd 'out\.tmp-[A-Za-z0-9]{6}/plots'\|[a-z_]+\.gp$" "$FAKE_LOG")" 0 \
+    "its arguments: --default-settings -e \"cd '<results>/plots'\" NAME.gp, with no shell between"
+is "$(sed 's/.*|//' "$FAKE_LOG" | LC_ALL=C sort | tr '\n' ' ')" "buyers_by_day.gp emotions.gp funnel.gp personas.gp " \
+    "one run for each plot's script"
+ok "$([ -s "$WORK/fake/out/report.html" ]; echo $?)" "the report is written all the same"
+done_testing

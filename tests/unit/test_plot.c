@@ -1,0 +1,306 @@
+/*
+ * plot: names reach gnuplot as single-quoted strings that gnuplot reads
+ * back unchanged and never runs; the data files and scripts of a run; a
+ * missing gnuplot is an outcome, not an error.
+ */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "outdir.h"
+#include "plot.h"
+
+extern char **environ;
+
+static void quote_is(const char *in, size_t max, const char *expected)
+{
+    char *q = plot_quote(in, max);
+    assert_string_equal(q, expected);
+    free(q);
+}
+
+static void quoting(void **state)
+{
+    (void)state;
+    quote_is("awareness", 0, "'awareness'");
+    quote_is("it's", 0, "'it''s'");
+    quote_is("'", 0, "''''");
+    quote_is("a\" ; system(\"touch x\") ; \"", 0, "'a\" ; system(\"touch x\") ; \"'");
+    quote_is("back\\", 0, "'back\\'"); /* a backslash is literal in single quotes */
+    quote_is("`touch x` @macro $x", 0, "'`touch x` @macro $x'");
+    quote_is("two\nlines\tand\rmore", 0, "'two lines and more'");
+    quote_is("bad \xff byte", 0, "'bad ? byte'");
+    quote_is("", 0, "''");
+    quote_is("abcdef", 3, "'abc\xE2\x80\xA6'");
+    quote_is("abc", 3, "'abc'");
+    quote_is("\xD0\xB6\xD0\xB6\xD0\xB6", 2, "'\xD0\xB6\xD0\xB6\xE2\x80\xA6'"); /* жжж */
+    quote_is("''''", 2, "'''''\xE2\x80\xA6'");
+}
+
+/* Runs gnuplot with argv in dir; returns its exit status, or -1 when it
+ * cannot be started. */
+static int run_gnuplot(char *const argv[])
+{
+    pid_t pid;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    int rc = posix_spawnp(&pid, "gnuplot", &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0)
+        return -1;
+    int status;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* The real test of the quoting: gnuplot prints every quoted name back
+ * exactly, and nothing in them runs. */
+static void gnuplot_reads_quoted_names_back(void **state)
+{
+    (void)state;
+    static const char *const NAMES[] = {
+        "a\" ; system(\"touch x\") ; \"",
+        "b' . system('touch y') . '",
+        "`touch z`",
+        "@macro",
+        "tail\\",
+        "<script>alert(1)</script> & more",
+        "\xD0\xBF\xD0\xBE\xD0\xBA\xD1\x83\xD0\xBF\xD0\xBA\xD0\xB0", /* покупка */
+    };
+    enum { N = sizeof NAMES / sizeof NAMES[0] };
+    char dir[] = "/tmp/cjmsim-test-plot-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char script[256], printed[256];
+    snprintf(script, sizeof script, "%s/names.gp", dir);
+    snprintf(printed, sizeof printed, "%s/printed.txt", dir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    char *out = plot_quote(printed, 0);
+    fprintf(f, "set print %s\n", out);
+    free(out);
+    for (size_t i = 0; i < N; i++) {
+        char *q = plot_quote(NAMES[i], 0);
+        fprintf(f, "print %s\nname = %s\nprint name\n", q, q);
+        free(q);
+    }
+    fclose(f);
+    char a0[] = "gnuplot", a1[] = "--default-settings", a2[] = "-e";
+    char cd[300];
+    snprintf(cd, sizeof cd, "cd '%s'", dir);
+    char *argv[] = {a0, a1, a2, cd, script, NULL};
+    int rc = run_gnuplot(argv);
+    if (rc == -1) {
+        rmdir(dir);
+        skip(); /* gnuplot is not installed; CI installs it */
+    }
+    assert_int_equal(rc, 0);
+    f = fopen(printed, "r");
+    assert_non_null(f);
+    char line[512];
+    for (size_t i = 0; i < N; i++)
+        for (int twice = 0; twice < 2; twice++) {
+            assert_non_null(fgets(line, sizeof line, f));
+            line[strcspn(line, "\n")] = '\0';
+            assert_string_equal(line, NAMES[i]);
+        }
+    fclose(f);
+    static const char *const TRAPS[] = {"x", "y", "z"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[300];
+        snprintf(path, sizeof path, "%s/%s", dir, TRAPS[i]);
+        assert_int_equal(access(path, F_OK), -1);
+        assert_int_equal(access(TRAPS[i], F_OK), -1);
+    }
+    remove(script);
+    remove(printed);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+static bool has_file(const plot_output *out, const char *name)
+{
+    for (size_t i = 0; i < out->n_files; i++)
+        if (strcmp(out->files[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The templates of the source tree, whatever else is installed. */
+static void use_source_templates(void)
+{
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    setenv("CJMSIM_DATADIR", cwd, 1);
+}
+
+static void begin_results(out_dir *dir)
+{
+    cj_err err = {0};
+    char path[] = "/tmp/cjmsim-test-plot-XXXXXX";
+    assert_non_null(mkdtemp(path));
+    rmdir(path);
+    assert_int_equal(out_begin(dir, path, &err), CJ_OK);
+}
+
+/* Data and scripts for every plot, the scenario's names quoted in them. */
+static void writes_data_and_scripts(void **state)
+{
+    (void)state;
+    use_source_templates();
+    tu_run run;
+    tu_run_scenario(&run, "tests/scenarios/hostile.lua", 2000, 30, 7, 1);
+    out_dir dir;
+    begin_results(&dir);
+    plot_output out;
+    cj_err err = {0};
+    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(out.outcome, PLOT_DRAWN);
+    static const char *const PLOTS[] = {"funnel", "buyers_by_day", "uplift", "emotions",
+                                        "personas"};
+    assert_int_equal(out.n_pictures, 5);
+    for (size_t i = 0; i < 5; i++) {
+        char name[64];
+        assert_string_equal(out.pictures[i].name, PLOTS[i]);
+        assert_false(out.pictures[i].drawn);
+        snprintf(name, sizeof name, "plots/%s.dat", PLOTS[i]);
+        assert_true(has_file(&out, name));
+        snprintf(name, sizeof name, "plots/%s.gp", PLOTS[i]);
+        assert_true(has_file(&out, name));
+    }
+    assert_true(has_file(&out, "plots/plots.gp"));
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s/plots/funnel.gp", dir.tmp_path);
+    char *gp = slurp(path);
+    assert_non_null(strstr(gp, "stage_name[1] = 'a\" ; system(\"touch x\") ; \"'\n"));
+    assert_non_null(strstr(gp, "stage_name[2] = '<buy> & ''pay'''\n"));
+    assert_non_null(strstr(gp, "stage_name[4] = 'gone\\'\n"));
+    assert_non_null(strstr(gp, "group_name[2] = 'b'' . system(''touch y'') . '''\n"));
+    assert_non_null(strstr(gp, "variant_label[4] = 'i\" ; system(\"touch v\") ; \"+' . \"\\n\" . "
+                               "'<j> & ''k'''\n"));
+    assert_non_null(strstr(gp, "# ---- plots/funnel.gp\n"));
+    free(gp);
+
+    /* numbers only in the data: the funnel's entry stage is everyone */
+    snprintf(path, sizeof path, "%s/plots/funnel.dat", dir.tmp_path);
+    char *dat = slurp(path);
+    assert_non_null(strstr(dat, "\n0 100.0000 -1.0000 100.0000 -1.0000"));
+    free(dat);
+    plot_output_free(&out);
+    out_abort(&dir);
+    tu_run_free(&run);
+}
+
+/* Without a variant to compare there is no uplift plot. */
+static void no_uplift_without_variants(void **state)
+{
+    (void)state;
+    use_source_templates();
+    tu_run run;
+    tu_run_scenario(&run, "tests/scenarios/minimal.lua", 100, 10, 1, 1);
+    out_dir dir;
+    begin_results(&dir);
+    plot_output out;
+    cj_err err = {0};
+    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(out.n_pictures, 4);
+    assert_false(has_file(&out, "plots/uplift.gp"));
+    plot_output_free(&out);
+    out_abort(&dir);
+    tu_run_free(&run);
+}
+
+/* No gnuplot on PATH: the scripts stay, the outcome says so, and the
+ * warning names the command that draws them later. */
+static void missing_gnuplot_is_an_outcome(void **state)
+{
+    (void)state;
+    use_source_templates();
+    tu_run run;
+    tu_run_scenario(&run, "tests/scenarios/shop.lua", 500, 20, 1, 1);
+    out_dir dir;
+    begin_results(&dir);
+    plot_output out;
+    cj_err err = {0};
+    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    char *path = strdup(getenv("PATH"));
+    setenv("PATH", "/nonexistent", 1);
+    cj_status st = plot_draw(&dir, &out, &err);
+    setenv("PATH", path, 1);
+    free(path);
+    assert_int_equal(st, CJ_OK);
+    assert_int_equal(out.outcome, PLOT_NO_GNUPLOT);
+    for (size_t i = 0; i < out.n_pictures; i++)
+        assert_false(out.pictures[i].drawn);
+    for (size_t i = 0; i < out.n_files; i++)
+        assert_null(strstr(out.files[i], ".png"));
+
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    plot_warning(f, &out, "results/it's here");
+    fclose(f);
+    assert_string_equal(text, "cjmsim: gnuplot not found: plots not drawn; draw them later "
+                              "with: cd 'results/it'\\''s here/plots' && gnuplot plots.gp\n");
+    free(text);
+    plot_output_free(&out);
+    out_abort(&dir);
+    tu_run_free(&run);
+}
+
+/* Templates that cannot be found write nothing and say which is missing. */
+static void missing_templates(void **state)
+{
+    (void)state;
+    char installed[4096];
+    snprintf(installed, sizeof installed, "%s/plots/style.gp", CJMSIM_DATADIR);
+    if (access(installed, F_OK) == 0)
+        skip(); /* an installed copy would be found: nothing is missing */
+    char empty[] = "/tmp/cjmsim-test-plot-XXXXXX";
+    assert_non_null(mkdtemp(empty));
+    setenv("CJMSIM_DATADIR", empty, 1);
+    tu_run run;
+    tu_run_scenario(&run, "tests/scenarios/minimal.lua", 100, 10, 1, 1);
+    out_dir dir;
+    begin_results(&dir);
+    plot_output out;
+    cj_err err = {0};
+    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(out.outcome, PLOT_NOT_WRITTEN);
+    assert_int_equal(out.n_files, 0);
+    assert_non_null(strstr(out.problem, "plots/style.gp was not found"));
+    plot_output_free(&out);
+    out_abort(&dir);
+    tu_run_free(&run);
+    rmdir(empty);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(quoting),
+        cmocka_unit_test(gnuplot_reads_quoted_names_back),
+        cmocka_unit_test(writes_data_and_scripts),
+        cmocka_unit_test(no_uplift_without_variants),
+        cmocka_unit_test(missing_gnuplot_is_an_outcome),
+        cmocka_unit_test(missing_templates),
+    };
+    return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
+}
