@@ -1,6 +1,7 @@
 # cjmsim — build, test and install.
 #   make               build ./cjmsim
 #   make check         unit, statistical and end-to-end tests (prove, TAP)
+#   make MPI=1         also ./cjmsim-mpi, the Open MPI build (mpicc)
 #   make asan          the tests again under AddressSanitizer + UBSan
 #   make bench         speed and memory against numpy and plain Lua (bench/)
 #   make install PREFIX=/usr/local   the program, its data (personas, templates)
@@ -24,7 +25,9 @@ WARNINGS  := -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
              -Wimplicit-fallthrough -Wmissing-declarations -Wredundant-decls
 OPT       ?= -O2 -g
 CFLAGS    ?= $(OPT)
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(DEP_CFLAGS) \
+# The MPI build compiles the same sources with mpicc and CJMSIM_MPI defined.
+MPI_DEFS  ?=
+ALL_CFLAGS := $(MPI_DEFS) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(DEP_CFLAGS) \
               -DCJMSIM_VERSION='"$(VERSION)"' -DCJMSIM_DATADIR='"$(DATADIR)"' $(CFLAGS)
 LDLIBS    := $(DEP_LIBS) -lm -pthread
 
@@ -37,9 +40,22 @@ TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all check asan fuzz valgrind bench bench-memory install uninstall clean
+.PHONY: all mpi check check-mpi-build FORCE asan fuzz valgrind bench bench-memory install uninstall clean
 
-all: cjmsim
+all: cjmsim $(if $(MPI),cjmsim-mpi)
+
+# cjmsim-mpi: built only where Open MPI's mpicc is installed; the default
+# build needs no MPI.
+MPI_BUILD := $(BUILD)-mpi
+HAVE_MPICC := $(shell command -v mpicc 2>/dev/null)
+
+mpi: cjmsim-mpi
+
+cjmsim-mpi: FORCE
+	$(MAKE) BUILD=$(MPI_BUILD) CC=mpicc MPI_DEFS=-DCJMSIM_MPI MPI= $(MPI_BUILD)/cjmsim
+	cp $(MPI_BUILD)/cjmsim $@
+
+FORCE:
 
 cjmsim: $(BUILD)/cjmsim
 	cp $< $@
@@ -59,13 +75,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(ENGINE_OBJ) $(wildcard tests/unit/*.h)
 	$(Q)$(CC) $(ALL_CFLAGS) -Iengine -Itests/unit $(LDFLAGS) -o $@ $< $(ENGINE_OBJ) $(TEST_LIBS)
 
 # Every test speaks TAP; prove counts them and ends with "Result: PASS".
-check: $(BUILD)/cjmsim $(TEST_BIN)
+# Where mpicc exists the MPI binary is built and tested too (tests/e2e/30_mpi.t).
+check: $(BUILD)/cjmsim $(TEST_BIN) $(if $(HAVE_MPICC),check-mpi-build)
 	CJMSIM=$(abspath $(BUILD)/cjmsim) CMOCKA_MESSAGE_OUTPUT=TAP \
+	    $(if $(HAVE_MPICC),CJMSIM_MPI=$(abspath $(MPI_BUILD)/cjmsim)) \
 	    prove --exec '' $(TEST_BIN) tests/e2e/*.t
+
+check-mpi-build:
+	$(MAKE) BUILD=$(MPI_BUILD) CC=mpicc MPI_DEFS=-DCJMSIM_MPI MPI= $(MPI_BUILD)/cjmsim
 
 # The same tests with AddressSanitizer and UndefinedBehaviorSanitizer.
 asan:
-	$(MAKE) BUILD=build-asan OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
+	$(MAKE) BUILD=build-asan HAVE_MPICC= OPT='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' check
 
 # libFuzzer targets (clang): scenario loading and command-line parsing, each
@@ -125,4 +146,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/plots
 
 clean:
-	rm -rf build build-asan cjmsim results
+	rm -rf build build-* cjmsim cjmsim-mpi results

@@ -20,6 +20,7 @@ typedef struct {
     char **argv;
     const char *const *files; /* the files of the results directory */
     size_t n_files;
+    int processes; /* MPI ranks that simulated (1 without MPI) */
 } res_run_info;
 
 /* Each writes one file's content to f; the caller checks f for errors. */

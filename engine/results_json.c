@@ -166,6 +166,7 @@ void res_manifest_json(FILE *f, const st_results *r, const res_run_info *info)
     json_object_set_new(root, "customers", json_integer(t->customers));
     json_object_set_new(root, "days", json_integer(model->days));
     json_object_set_new(root, "threads", json_integer(info->threads));
+    json_object_set_new(root, "processes", json_integer(info->processes));
     json_object_set_new(root, "block_size", json_integer(SIM_BLOCK));
     json_t *variants = json_array();
     for (size_t v = 0; v < t->n_variants; v++)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "compile.h"
 #include "console.h"
 #include "outdir.h"
@@ -155,8 +156,8 @@ static cj_status simulate(const prepared *p, int64_t customers, uint64_t seed, i
                           bool quiet, sim_totals *totals, cj_err *err)
 {
     prg_bar bar;
-    prg_start(&bar, stderr, !quiet);
-    sim_options sim_opts = {threads, prg_update, &bar};
+    prg_start(&bar, stderr, !quiet && cluster_is_root());
+    sim_options sim_opts = {threads, prg_update, &bar, cluster_rank(), cluster_size()};
     cj_status status = sim_run_with(p->model, customers, seed, &sim_opts, totals, err);
     prg_finish(&bar);
     return status;
@@ -181,12 +182,47 @@ static void prepared_free(prepared *p)
     scn_free(p->scn);
 }
 
+/* Rank 0's part of a run: statistics, pictures, the results directory and
+ * the summary. Other ranks only simulated. */
+static void write_everything(const cli_options *opts, const prepared *p, out_dir *dir,
+                             const sim_totals *totals, uint64_t seed, int threads,
+                             const char *out_path, int argc, char **argv, cj_err *err)
+{
+    st_results results = {0};
+    st_compute(totals, &results);
+    plot_output plots = {0};
+    if (write_pictures(dir, &results, seed, &plots, err) == CJ_OK) {
+        size_t n_names = N_RESULT_FILES + 1 + plots.n_files;
+        const char **names = xcalloc(n_names, sizeof *names);
+        for (size_t i = 0; i < N_RESULT_FILES; i++)
+            names[i] = RESULT_FILES[i].name;
+        names[N_RESULT_FILES] = REPORT_FILE;
+        for (size_t i = 0; i < plots.n_files; i++)
+            names[N_RESULT_FILES + 1 + i] = plots.files[i];
+        res_run_info info = {CJMSIM_VERSION, p->hash, seed,    threads, argc,
+                             argv,           names,   n_names, cluster_size()};
+        if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
+            if (!opts->quiet)
+                con_print(stdout, &results, seed, out_path);
+            plot_warning(stderr, &plots, out_path);
+        }
+        free(names);
+    }
+    plot_output_free(&plots);
+    st_free(&results);
+}
+
+/*
+ * Every step ends with cluster_agree: in an MPI job a failure on any rank
+ * (a scenario error, a full disk on rank 0, Ctrl-C) stops all of them with
+ * the same message and status. A single process agrees with itself.
+ */
 cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *err)
 {
     catch_interrupts();
     double start = prg_clock();
     prepared p = {0};
-    if (prepare(opts, &p, err) != CJ_OK) {
+    if (cluster_agree_status(prepare(opts, &p, err), err) != CJ_OK) {
         prepared_free(&p);
         return err->status;
     }
@@ -197,36 +233,19 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     char *out_path = opts->out ? xstrdup(opts->out) : default_out(opts->scenario);
     out_dir dir = {0};
     sim_totals totals = {0};
-    st_results results = {0};
-    if (out_begin(&dir, out_path, err) == CJ_OK &&
-        simulate(&p, customers, seed, threads, opts->quiet, &totals, err) == CJ_OK) {
+    bool root = cluster_is_root();
+    if (cluster_agree_status(root ? out_begin(&dir, out_path, err) : CJ_OK, err) == CJ_OK &&
+        cluster_agree_status(simulate(&p, customers, seed, threads, opts->quiet, &totals, err),
+                             err) == CJ_OK &&
+        cluster_agree_status(cluster_reduce(&totals, err), err) == CJ_OK) {
         simulated_at = prg_clock();
-        st_compute(&totals, &results);
-        plot_output plots = {0};
-        if (write_pictures(&dir, &results, seed, &plots, err) == CJ_OK) {
-            size_t n_names = N_RESULT_FILES + 1 + plots.n_files;
-            const char **names = xcalloc(n_names, sizeof *names);
-            for (size_t i = 0; i < N_RESULT_FILES; i++)
-                names[i] = RESULT_FILES[i].name;
-            names[N_RESULT_FILES] = REPORT_FILE;
-            for (size_t i = 0; i < plots.n_files; i++)
-                names[N_RESULT_FILES + 1 + i] = plots.files[i];
-            res_run_info info = {CJMSIM_VERSION, p.hash, seed,  threads,
-                                 argc,           argv,   names, n_names};
-            if (write_results(&dir, &results, &info, err) == CJ_OK &&
-                out_commit(&dir, err) == CJ_OK) {
-                if (!opts->quiet)
-                    con_print(stdout, &results, seed, out_path);
-                plot_warning(stderr, &plots, out_path);
-            }
-            free(names);
-        }
-        plot_output_free(&plots);
+        if (root)
+            write_everything(opts, &p, &dir, &totals, seed, threads, out_path, argc, argv, err);
+        cluster_agree(err);
     }
     out_abort(&dir);
-    if (err->status == CJ_OK)
+    if (err->status == CJ_OK && root)
         print_timings(start, prepared_at, simulated_at);
-    st_free(&results);
     if (totals.cells)
         sim_free(&totals);
     free(out_path);

@@ -49,58 +49,101 @@ static sim_layout layout_of(const cmp_model *model)
     return l;
 }
 
+/* The integer arrays of a cell and their lengths, in one fixed order: what
+ * is allocated, added up across threads, and sent between MPI ranks. */
+enum { CELL_ARRAYS = 10 };
+
+typedef struct {
+    int64_t **data;
+    size_t n;
+} cell_array;
+
+static void cell_arrays(sim_cell *c, const cmp_model *model, const sim_layout *l,
+                        cell_array out[CELL_ARRAYS])
+{
+    size_t stages = model->scn->n_stages, edges = model->scn->n_edges;
+    size_t days = (size_t)model->days + 1;
+    cell_array arrays[CELL_ARRAYS] = {
+        {&c->reached, stages},
+        {&c->entries, stages},
+        {&c->mood_sum, stages},
+        {&c->edge_customers, edges},
+        {&c->edge_moves, edges},
+        {&c->k_sum, l->n_k},
+        {&c->first_purchase_day, days},
+        {&c->second_purchase_day, days},
+        {&c->d_sum, l->n_k},
+        {&c->dd_sum, l->n_k * l->n_k},
+    };
+    memcpy(out, arrays, sizeof arrays);
+}
+
 void sim_cell_init(sim_cell *c, const cmp_model *model, const sim_layout *l)
 {
-    const scn_scenario *scn = model->scn;
-    size_t days = (size_t)model->days + 1;
-    c->reached = xcalloc(scn->n_stages, sizeof(int64_t));
-    c->entries = xcalloc(scn->n_stages, sizeof(int64_t));
-    c->mood_sum = xcalloc(scn->n_stages, sizeof(int64_t));
-    c->edge_customers = xcalloc(scn->n_edges, sizeof(int64_t));
-    c->edge_moves = xcalloc(scn->n_edges, sizeof(int64_t));
-    c->k_sum = xcalloc(l->n_k, sizeof(int64_t));
-    c->first_purchase_day = xcalloc(days, sizeof(int64_t));
-    c->second_purchase_day = xcalloc(days, sizeof(int64_t));
-    c->d_sum = xcalloc(l->n_k, sizeof(int64_t));
-    c->dd_sum = xcalloc(l->n_k * l->n_k, sizeof(int64_t));
+    cell_array arrays[CELL_ARRAYS];
+    c->customers = 0;
+    cell_arrays(c, model, l, arrays);
+    for (size_t i = 0; i < CELL_ARRAYS; i++)
+        *arrays[i].data = xcalloc(arrays[i].n, sizeof(int64_t));
 }
 
 void sim_cell_free(sim_cell *c)
 {
-    free(c->reached);
-    free(c->entries);
-    free(c->mood_sum);
-    free(c->edge_customers);
-    free(c->edge_moves);
-    free(c->k_sum);
-    free(c->first_purchase_day);
-    free(c->second_purchase_day);
-    free(c->d_sum);
-    free(c->dd_sum);
-}
-
-static void add_into(int64_t *dst, const int64_t *src, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        dst[i] += src[i];
+    int64_t **arrays[] = {&c->reached,    &c->entries, &c->mood_sum,           &c->edge_customers,
+                          &c->edge_moves, &c->k_sum,   &c->first_purchase_day, &c->second_purchase_day,
+                          &c->d_sum,      &c->dd_sum};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
+        free(*arrays[i]);
+        *arrays[i] = NULL;
+    }
 }
 
 void sim_cell_add(sim_cell *dst, const sim_cell *src, const cmp_model *model,
-                     const sim_layout *l)
+                  const sim_layout *l)
 {
-    const scn_scenario *scn = model->scn;
-    size_t days = (size_t)model->days + 1;
+    cell_array to[CELL_ARRAYS], from[CELL_ARRAYS];
+    cell_arrays(dst, model, l, to);
+    cell_arrays((sim_cell *)(uintptr_t)src, model, l, from);
     dst->customers += src->customers;
-    add_into(dst->reached, src->reached, scn->n_stages);
-    add_into(dst->entries, src->entries, scn->n_stages);
-    add_into(dst->mood_sum, src->mood_sum, scn->n_stages);
-    add_into(dst->edge_customers, src->edge_customers, scn->n_edges);
-    add_into(dst->edge_moves, src->edge_moves, scn->n_edges);
-    add_into(dst->k_sum, src->k_sum, l->n_k);
-    add_into(dst->first_purchase_day, src->first_purchase_day, days);
-    add_into(dst->second_purchase_day, src->second_purchase_day, days);
-    add_into(dst->d_sum, src->d_sum, l->n_k);
-    add_into(dst->dd_sum, src->dd_sum, l->n_k * l->n_k);
+    for (size_t i = 0; i < CELL_ARRAYS; i++)
+        for (size_t j = 0; j < to[i].n; j++)
+            (*to[i].data)[j] += (*from[i].data)[j];
+}
+
+size_t sim_totals_count(const sim_totals *t)
+{
+    cell_array arrays[CELL_ARRAYS];
+    cell_arrays(&t->cells[0], t->model, &t->layout, arrays);
+    size_t per_cell = 1;
+    for (size_t i = 0; i < CELL_ARRAYS; i++)
+        per_cell += arrays[i].n;
+    return per_cell * t->n_variants * t->n_personas;
+}
+
+void sim_totals_pack(const sim_totals *t, int64_t *buf)
+{
+    for (size_t c = 0; c < t->n_variants * t->n_personas; c++) {
+        cell_array arrays[CELL_ARRAYS];
+        cell_arrays(&t->cells[c], t->model, &t->layout, arrays);
+        *buf++ = t->cells[c].customers;
+        for (size_t i = 0; i < CELL_ARRAYS; i++) {
+            memcpy(buf, *arrays[i].data, arrays[i].n * sizeof *buf);
+            buf += arrays[i].n;
+        }
+    }
+}
+
+void sim_totals_unpack(sim_totals *t, const int64_t *buf)
+{
+    for (size_t c = 0; c < t->n_variants * t->n_personas; c++) {
+        cell_array arrays[CELL_ARRAYS];
+        cell_arrays(&t->cells[c], t->model, &t->layout, arrays);
+        t->cells[c].customers = *buf++;
+        for (size_t i = 0; i < CELL_ARRAYS; i++) {
+            memcpy(*arrays[i].data, buf, arrays[i].n * sizeof *buf);
+            buf += arrays[i].n;
+        }
+    }
 }
 
 typedef struct {
@@ -113,6 +156,7 @@ typedef struct {
     atomic_llong next_block;
     atomic_llong done_blocks;
     int64_t n_blocks;
+    int part, parts; /* this process simulates blocks part, part + parts, ... */
     sim_progress_fn progress;
     void *progress_arg;
 } run_shared;
@@ -166,7 +210,7 @@ static void cells_free(sim_cell *cells, size_t n)
 cj_status sim_run(const cmp_model *model, int64_t customers, uint64_t seed, int threads,
                   sim_totals *totals, cj_err *err)
 {
-    sim_options opts = {threads, NULL, NULL};
+    sim_options opts = {threads, NULL, NULL, 0, 1};
     return sim_run_with(model, customers, seed, &opts, totals, err);
 }
 
@@ -194,13 +238,13 @@ static void *run_worker(void *arg)
     for (;;) {
         if (sim_interrupted)
             break;
-        int64_t block = atomic_fetch_add(&sh->next_block, 1);
+        int64_t block = atomic_fetch_add(&sh->next_block, 1) * sh->parts + sh->part;
         if (block >= sh->n_blocks)
             break;
         run_block(t, &w, block);
         int64_t done = atomic_fetch_add(&sh->done_blocks, 1) + 1;
         if (t->reports && sh->progress) {
-            int64_t customers = done * SIM_BLOCK;
+            int64_t customers = done * sh->parts * SIM_BLOCK;
             sh->progress(sh->progress_arg,
                          customers < sh->customers ? customers : sh->customers, sh->customers);
         }
@@ -253,6 +297,8 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
                          .seed = seed,
                          .persona_end = persona_end,
                          .n_blocks = (customers + SIM_BLOCK - 1) / SIM_BLOCK,
+                         .part = opts->parts > 1 ? opts->part : 0,
+                         .parts = opts->parts > 1 ? opts->parts : 1,
                          .progress = opts->progress,
                          .progress_arg = opts->progress_arg};
     atomic_init(&shared.next_block, 0);

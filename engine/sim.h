@@ -67,6 +67,12 @@ void sim_cell_add(sim_cell *dst, const sim_cell *src, const cmp_model *model,
                   const sim_layout *layout);
 void sim_cell_free(sim_cell *cell);
 
+/* All the integers of the totals as one flat array (to sum them across
+ * processes): how many, and copies out and back in the same order. */
+size_t sim_totals_count(const sim_totals *totals);
+void sim_totals_pack(const sim_totals *totals, int64_t *buf);
+void sim_totals_unpack(sim_totals *totals, const int64_t *buf);
+
 /* Set by a signal handler to stop a run between blocks. */
 extern volatile sig_atomic_t sim_interrupted;
 
@@ -86,6 +92,9 @@ typedef struct {
     int threads;              /* worker threads, at least 1 */
     sim_progress_fn progress; /* or NULL */
     void *progress_arg;
+    /* This process's share of a job of `parts` processes (MPI ranks): the
+     * blocks part, part + parts, part + 2 parts, ... 0 or 1 part: all. */
+    int part, parts;
 } sim_options;
 
 /* sim_run with more to say. */

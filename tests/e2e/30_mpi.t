@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# MPI runs: `mpirun -n K cjmsim-mpi run` splits the customer blocks among the
+# ranks and rank 0 alone writes results that are byte-identical to a
+# single-process run with the same seed, for any K and thread count. A
+# failure on any rank ends the whole job with one message and the same exit
+# status; no half-written results. Skipped where Open MPI is not installed
+# (make check builds cjmsim-mpi whenever mpicc exists).
+source "$(dirname "$0")/lib.sh"
+
+cd "$WORK" || exit 1
+MPI_BIN=${CJMSIM_MPI:-}
+if [ -z "$MPI_BIN" ] || [ ! -x "$MPI_BIN" ] || ! command -v mpirun >/dev/null; then
+    echo "1..0 # skip Open MPI or cjmsim-mpi is not available"
+    exit 0
+fi
+# Tests may run as root in CI; Open MPI refuses that unless told.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+mpi() { # mpi ARGS...: mpirun with output to $WORK/mpi.out / mpi.err; sets RC
+    mpirun --oversubscribe "$@" >"$WORK/mpi.out" 2>"$WORK/mpi.err"
+    RC=$?
+}
+
+S="$SCENARIOS/design_core.lua"
+ARGS=(--customers 30000 --days 90 --seed 5 --quiet)
+FILES="summary.json funnel.csv transitions.csv daily.csv"
+
+run_cjmsim run "$S" "${ARGS[@]}" --threads 2 --out single
+is "$RC" 0 "the single-process reference run succeeds"
+
+for k in 1 2 3; do
+    for threads in 1 2; do
+        mpi -n "$k" "$MPI_BIN" run "$S" "${ARGS[@]}" --threads "$threads" --out "mpi-$k-$threads"
+        is "$RC" 0 "$k ranks x $threads threads: exit 0"
+        same=0
+        for f in $FILES; do cmp -s "single/$f" "mpi-$k-$threads/$f" || same=1; done
+        ok "$same" "$k ranks x $threads threads: $FILES byte-identical to one process"
+    done
+    is "$(json "mpi-$k-1/manifest.json" 'd["processes"]')" "$k" "$k ranks: the manifest records $k processes"
+done
+is "$(cat "$WORK/mpi.out")" "" "--quiet: no rank prints"
+
+# Without --quiet only rank 0 prints the summary.
+mpi -n 3 "$MPI_BIN" run "$S" --customers 30000 --days 90 --seed 5 --out loud
+is "$RC" 0 "a loud run: exit 0"
+is "$(grep -c '^Sports nutrition shop$' "$WORK/mpi.out")" "1" "the summary is printed once"
+
+# A scenario error on one rank only (MPMD: rank 1 gets a broken file) stops
+# the job: one message, exit 3 everywhere, no results.
+mpi -n 1 "$MPI_BIN" run "$S" "${ARGS[@]}" --out broken : \
+    -n 1 "$MPI_BIN" run "$SCENARIOS/bad/shares_sum.lua" "${ARGS[@]}" --out broken
+is "$RC" 3 "a scenario error on rank 1: the job exits 3"
+# (mpirun adds its own notice of the failed job after cjmsim's message.)
+is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "a scenario error on rank 1: reported once"
+is "$(head -n 1 "$WORK/mpi.err")" "cjmsim: $SCENARIOS/bad/shares_sum.lua:4: persona shares sum to 0.9, they must sum to 1 (beginner 0.5 + athlete 0.3 + coach 0.1)" \
+    "a scenario error on rank 1: one clear message"
+absent "$WORK/broken" "a scenario error on rank 1: no results"
+no_leftovers "$WORK" "a scenario error on rank 1: no temporary directory"
+
+# A full disk on rank 0 while writing: every rank ends with exit 4. The file
+# size limit stands for the full disk (as in 15_failures.t); TCP over
+# loopback replaces shared memory, whose segment the limit would refuse.
+mpi --mca btl self,tcp -n 1 bash -c 'trap "" XFSZ; ulimit -f 40; exec "$@"' sh "$MPI_BIN" run "$S" "${ARGS[@]}" --out full : \
+    -n 1 "$MPI_BIN" run "$S" "${ARGS[@]}" --out full
+is "$RC" 4 "a full disk on rank 0: the job exits 4"
+is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "a full disk on rank 0: reported once"
+like "$(head -n 1 "$WORK/mpi.err")" "^cjmsim: cannot write full/[^ ]+: File too large$" \
+    "a full disk on rank 0: one clear message"
+absent "$WORK/full" "a full disk on rank 0: no results"
+no_leftovers "$WORK" "a full disk on rank 0: no temporary directory"
+
+done_testing
