@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "sandbox.h"
 #include "scenario.h"
 #include "util.h"
@@ -13,21 +14,6 @@
 
 /* TEXT holds a range ("0.002..0.048") or a change of two ranges. */
 enum { NUMBER = 24, TEXT = 112, LINE = 4096 };
-
-/* 1234567 -> "1,234,567". */
-static const char *grouped(char *buf, size_t size, int64_t x)
-{
-    char digits[32];
-    snprintf(digits, sizeof digits, "%lld", (long long)x);
-    size_t len = strlen(digits), o = 0;
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
 
 /* Appends to a line buffer; a line longer than the buffer is cut. */
 static void add(char *line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -138,8 +124,8 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
         return;
     }
     for (size_t p = 0; p < np; p++)
-        fprintf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw,
-                scn->personas[p].name, texts[p][0] ? texts[p] : "-");
+        fprintf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw, scn->personas[p].name,
+                texts[p][0] ? texts[p] : "-");
 }
 
 static void print_header(FILE *f, const cmp_model *model)
@@ -151,7 +137,8 @@ static void print_header(FILE *f, const cmp_model *model)
     if (question && question->n_items)
         fprintf(f, "  Question: %s\n", question->items[0]);
     fprintf(f, "  %d days, %s customers, seed %llu, margin %g\n", model->days,
-            grouped(n, sizeof n, scn->customers), (unsigned long long)scn->seed, scn->margin);
+            fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
+            scn->margin);
 }
 
 static void print_personas(FILE *f, const scn_scenario *scn)
@@ -307,9 +294,10 @@ static void print_outcomes(FILE *f, const cmp_model *model)
         if (n_has == 0)
             continue;
         if (!any)
-            fprintf(f, "\nWhere customers go from the stages whose probabilities are constant: each\n"
-                       "way out gets its probability / the sum of the stage's probabilities, once\n"
-                       "the run is long enough\n");
+            fprintf(f,
+                    "\nWhere customers go from the stages whose probabilities are constant: each\n"
+                    "way out gets its probability / the sum of the stage's probabilities, once\n"
+                    "the run is long enough\n");
         any = true;
         bool first = true;
         /* Personas with the same outcome share a line; when every persona
@@ -326,8 +314,8 @@ static void print_outcomes(FILE *f, const cmp_model *model)
                     n_same++;
                 }
             bool everyone = n_same == np;
-            fprintf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "",
-                    everyone ? "" : who, everyone ? "" : ": ", texts[p]);
+            fprintf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "", everyone ? "" : who,
+                    everyone ? "" : ": ", texts[p]);
             first = false;
         }
         if (n_has < n_there) {
@@ -370,8 +358,9 @@ static void print_unreachable(FILE *f, const cmp_model *model)
             add(line, ")");
     }
     if (line[0])
-        fprintf(f, "\nStages nobody reaches in the baseline (no transition with a probability above\n"
-                   "0 leads there from a stage customers get to):%s\n",
+        fprintf(f,
+                "\nStages nobody reaches in the baseline (no transition with a probability above\n"
+                "0 leads there from a stage customers get to):%s\n",
                 line);
     else
         fprintf(f, "\nStages nobody reaches: none\n");
@@ -419,8 +408,9 @@ static void print_traps(FILE *f, const cmp_model *model)
                 scn->stages[s].name, who);
     }
     if (line[0])
-        fprintf(f, "\nStages nobody can leave, though not terminal (customers who get there stay\n"
-                   "for good; mark a stage terminal = true when that is what you mean):%s\n",
+        fprintf(f,
+                "\nStages nobody can leave, though not terminal (customers who get there stay\n"
+                "for good; mark a stage terminal = true when that is what you mean):%s\n",
                 line);
     else
         fprintf(f, "\nStages nobody can leave, though not terminal: none\n");
@@ -444,8 +434,7 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
     if (scn->n_interventions == 0)
         return;
     fprintf(f, "\nInterventions\n");
-    uint64_t everyone =
-        scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
+    uint64_t everyone = scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
     for (size_t i = 0; i < scn->n_interventions; i++) {
         const scn_intervention *iv = &scn->interventions[i];
         char line[LINE] = "";

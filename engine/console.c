@@ -1,24 +1,8 @@
 #include "console.h"
 
-#include <math.h>
 #include <string.h>
 
-/* 1234567.8 -> "1,234,568": big numbers read better grouped. */
-static const char *grouped(char *buf, size_t size, double x)
-{
-    char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(x));
-    size_t len = strlen(digits), o = 0;
-    if (x <= -0.5 && o + 1 < size)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
+#include "format.h"
 
 static size_t name_width(const st_results *r)
 {
@@ -53,7 +37,7 @@ static void print_funnel(FILE *f, const st_results *r, int w)
     for (size_t s = 0; s < scn->n_stages; s++) {
         char num[32];
         fprintf(f, "  %-*s %12s %8.1f%%", w - 2, scn->stages[s].name,
-                grouped(num, sizeof num, (double)c->reached[s]),
+                fmt_grouped(num, sizeof num, (double)c->reached[s]),
                 100 * st_ratio((double)c->reached[s], n));
         char conv[160] = "";
         int e = r->main_edge[s];
@@ -113,12 +97,12 @@ static void print_money(FILE *f, const st_results *r, int w)
         const st_group *g = st_group_at(r, v, all);
         char a[32], b[32], c[32], d[32];
         fprintf(f, "  %-*s %13s %11s %13s", w - 2, t->model->variants[v].name,
-                grouped(a, sizeof a, g->total[ST_REVENUE]), grouped(b, sizeof b, g->total[ST_COST]),
-                grouped(c, sizeof c, g->total[ST_PROFIT]));
+                fmt_grouped(a, sizeof a, g->total[ST_REVENUE]), fmt_grouped(b, sizeof b, g->total[ST_COST]),
+                fmt_grouped(c, sizeof c, g->total[ST_PROFIT]));
         if (g->has_uplift) {
             char delta[40];
             snprintf(delta, sizeof delta, "%s%s", g->incremental_profit >= 0.5 ? "+" : "",
-                     grouped(d, sizeof d, g->incremental_profit));
+                     fmt_grouped(d, sizeof d, g->incremental_profit));
             fprintf(f, " %13s", delta);
             if (g->has_roi)
                 fprintf(f, " %+7.0f%%", 100 * g->roi);
@@ -141,7 +125,7 @@ static void print_personas(FILE *f, const st_results *r, int w)
         char num[32];
         const st_group *g0 = st_group_at(r, 0, p);
         fprintf(f, "  %-*s %10s %8.2f%%", w - 2, scn->personas[p].name,
-                grouped(num, sizeof num, (double)g0->customers),
+                fmt_grouped(num, sizeof num, (double)g0->customers),
                 100 * st_ratio(g0->total[ST_REPEAT_BUYERS], (double)g0->customers));
         for (size_t v = 1; v < t->n_variants; v++) {
             const st_group *g = st_group_at(r, v, p);
@@ -182,12 +166,12 @@ static void print_sentences(FILE *f, const st_results *r)
             fprintf(f, ", not distinguishable from no change");
         char a[32], b[32];
         if (g->has_roi && g->payback >= 1)
-            fprintf(f, "; costs %s, pays back %.1f times\n", grouped(a, sizeof a, g->total[ST_COST]),
+            fprintf(f, "; costs %s, pays back %.1f times\n", fmt_grouped(a, sizeof a, g->total[ST_COST]),
                     g->payback);
         else if (g->has_roi)
             fprintf(f, "; costs %s and brings back %s: it does not pay\n",
-                    grouped(a, sizeof a, g->total[ST_COST]),
-                    grouped(b, sizeof b, g->incremental_profit + g->total[ST_COST]));
+                    fmt_grouped(a, sizeof a, g->total[ST_COST]),
+                    fmt_grouped(b, sizeof b, g->incremental_profit + g->total[ST_COST]));
         else
             fprintf(f, "; no cost given\n");
     }
@@ -202,7 +186,7 @@ void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
     char num[32];
     fprintf(f, "%s\n", scn->name);
     fprintf(f, "%s customers over %d days, seed %llu, %zu variant%s on the same customers\n\n",
-            grouped(num, sizeof num, (double)t->customers), t->model->days,
+            fmt_grouped(num, sizeof num, (double)t->customers), t->model->days,
             (unsigned long long)seed, t->n_variants, t->n_variants == 1 ? "" : "s");
     print_funnel(f, r, w);
     print_variants(f, r, w);

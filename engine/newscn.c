@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "datadir.h"
+#include "format.h"
 #include "util.h"
 
 #define TEMPLATE "templates/scenario.lua"
@@ -87,23 +88,6 @@ static void fill(FILE *f, const char *text, const char *title, const char *path)
     }
 }
 
-/* A path as one shell word, for the commands printed after writing. */
-static void shell_word(FILE *f, const char *s)
-{
-    if (strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+,:=@") ==
-        strlen(s)) {
-        fputs(s, f);
-        return;
-    }
-    fputc('\'', f);
-    for (; *s; s++)
-        if (*s == '\'')
-            fputs("'\\''", f);
-        else
-            fputc(*s, f);
-    fputc('\'', f);
-}
-
 cj_status new_command(const cli_options *opts, cj_err *err)
 {
     char *path = NULL, *title = NULL, *text = NULL;
@@ -139,9 +123,9 @@ cj_status new_command(const cli_options *opts, cj_err *err)
         goto done;
     }
     printf("Wrote %s: a scenario that runs as is. Next:\n  cjmsim check ", path);
-    shell_word(stdout, path);
+    fmt_shell_word(stdout, path);
     printf("    see the journey it describes\n  cjmsim run ");
-    shell_word(stdout, path);
+    fmt_shell_word(stdout, path);
     printf("      simulate it\nThen make it yours: the comments in it explain every line.\n");
 done:
     free(text);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "datadir.h"
+#include "format.h"
 #include "sim.h"
 #include "util.h"
 
@@ -626,24 +627,6 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
     return CJ_OK;
 }
 
-/* A path as one shell word, for a command the user may copy. */
-static void shell_word(FILE *f, const char *s)
-{
-    static const char PLAIN[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                "0123456789_./-+,:=@";
-    if (s[0] && strspn(s, PLAIN) == strlen(s)) {
-        fputs(s, f);
-        return;
-    }
-    fputc('\'', f);
-    for (; *s; s++)
-        if (*s == '\'')
-            fputs("'\\''", f);
-        else
-            fputc(*s, f);
-    fputc('\'', f);
-}
-
 void plot_warning(FILE *f, const plot_output *out, const char *results_dir)
 {
     if (out->outcome == PLOT_DRAWN)
@@ -655,7 +638,7 @@ void plot_warning(FILE *f, const plot_output *out, const char *results_dir)
         fputs(out->outcome == PLOT_NO_GNUPLOT ? "; draw them later with: cd "
                                               : "; the data and scripts are in ",
               f);
-        shell_word(f, dir);
+        fmt_shell_word(f, dir);
         if (out->outcome == PLOT_NO_GNUPLOT)
             fputs(" && gnuplot plots.gp", f);
         free(dir);

@@ -6,6 +6,7 @@
 
 #include <lua.h>
 
+#include "format.h"
 #include "util.h"
 
 /* The colours of plots/style.gp, so that the page and the plots agree. */
@@ -135,27 +136,10 @@ static void say_name(FILE *f, const char *name)
     free(s);
 }
 
-/* 1234567.8 -> "1,234,568". */
-static const char *grouped(char *buf, size_t size, double x)
-{
-    char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(x));
-    size_t len = strlen(digits), o = 0;
-    if (x <= -0.5 && o + 1 < size)
-        buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
 static void money(FILE *f, const scn_scenario *scn, double x)
 {
     char num[40];
-    fputs(grouped(num, sizeof num, x), f);
+    fputs(fmt_grouped(num, sizeof num, x), f);
     const scn_text *currency = scn_text_get(&scn->texts, "currency");
     if (currency && currency->n_items) {
         fputc(' ', f);
@@ -281,7 +265,7 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
     fprintf(f,
             "<p class=\"facts\">%s customers over %d days, seed %llu; %zu variant%s on the "
             "same customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
-            grouped(num, sizeof num, (double)t->customers), t->model->days,
+            fmt_grouped(num, sizeof num, (double)t->customers), t->model->days,
             (unsigned long long)info->seed, t->n_variants, t->n_variants == 1 ? "" : "s",
             100 * scn->margin);
 }
@@ -511,13 +495,13 @@ static void numbers_row(FILE *f, const st_results *r, size_t g)
     char num[40];
     fputs("<tr class=\"numbers\"><th class=\"row\" scope=\"row\">", f);
     report_escape(f, group_name(r, g));
-    fprintf(f, "<small>%s customers</small></th>", grouped(num, sizeof num, n));
+    fprintf(f, "<small>%s customers</small></th>", fmt_grouped(num, sizeof num, n));
     for (size_t s = 0; s < scn->n_stages; s++) {
         double share = 100 * st_ratio((double)c->reached[s], n);
         fprintf(f,
                 "<td><div class=\"num\">%s<span class=\"pct\">%.1f%%</span></div>"
                 "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\"></span></div>",
-                grouped(num, sizeof num, (double)c->reached[s]), share, share,
+                fmt_grouped(num, sizeof num, (double)c->reached[s]), share, share,
                 persona_colour(r, g));
         int e = r->main_edge[s];
         if (e >= 0) {
@@ -550,9 +534,9 @@ static void stage_head(FILE *f, const scn_scenario *scn, size_t s)
             hi = fmax(hi, st->value[p]);
         }
         char a[40], b[40];
-        fprintf(f, "<span class=\"badge\">purchase: %s", grouped(a, sizeof a, lo));
+        fprintf(f, "<span class=\"badge\">purchase: %s", fmt_grouped(a, sizeof a, lo));
         if (hi > lo)
-            fprintf(f, "–%s", grouped(b, sizeof b, hi));
+            fprintf(f, "–%s", fmt_grouped(b, sizeof b, hi));
         fputs("</span>", f);
     }
     if (st->terminal)
@@ -614,7 +598,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
             persona_colour(r, p));
     report_escape(f, pe->name);
     fprintf(f, "</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n",
-            100 * pe->share, grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
+            100 * pe->share, fmt_grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
     const scn_text *quote = scn_text_get(&pe->texts, "quote");
     if (quote && quote->n_items) {
         fputs("<blockquote>", f);
@@ -755,7 +739,7 @@ static void write_variants(FILE *f, const st_results *r)
             case 7:
                 if (g->has_uplift)
                     fprintf(f, "<td>%s%s</td>", g->incremental_profit >= 0.5 ? "+" : "",
-                            grouped(num, sizeof num, g->incremental_profit));
+                            fmt_grouped(num, sizeof num, g->incremental_profit));
                 else
                     fputs("<td>—</td>", f);
                 break;
