@@ -176,6 +176,14 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     return argv[++*i];
 }
 
+/* A numeric option's value, checked to lie in [min, max]. */
+static bool number_option(int argc, char **argv, int *i, const char *name, uint64_t min,
+                          uint64_t max, uint64_t *n, cj_err *err)
+{
+    const char *value = option_value(argc, argv, i, name, err);
+    return value && cli_number(name, value, min, max, n, err);
+}
+
 static bool option_is(const char *arg, const char *name)
 {
     size_t len = strlen(name);
@@ -209,8 +217,9 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             o->command = CLI_HELP;
             return CJ_OK;
         } else if (check && run_only(arg)) {
-            return cj_fail(err, CJ_ERR_USAGE, "check takes no %.*s: it simulates nothing and "
-                                              "writes nothing (see cjmsim check --help)",
+            return cj_fail(err, CJ_ERR_USAGE,
+                           "check takes no %.*s: it simulates nothing and "
+                           "writes nothing (see cjmsim check --help)",
                            (int)strcspn(arg, "="), arg);
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             o->quiet = true;
@@ -221,42 +230,35 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                 return cj_fail(err, CJ_ERR_USAGE, "--out needs a directory name");
             o->out = value;
         } else if (option_is(arg, "--customers")) {
-            if (!(value = option_value(argc, argv, &i, "--customers", err)) ||
-                !cli_number("--customers", value, 1, MAX_CUSTOMERS, &n, err))
+            if (!number_option(argc, argv, &i, "--customers", 1, MAX_CUSTOMERS, &n, err))
                 return err->status;
             o->customers = (int64_t)n;
             o->has_customers = true;
         } else if (option_is(arg, "--days")) {
-            if (!(value = option_value(argc, argv, &i, "--days", err)) ||
-                !cli_number("--days", value, 1, SCN_MAX_DAYS, &n, err))
+            if (!number_option(argc, argv, &i, "--days", 1, SCN_MAX_DAYS, &n, err))
                 return err->status;
             o->days = (int)n;
             o->has_days = true;
         } else if (option_is(arg, "--seed")) {
-            if (!(value = option_value(argc, argv, &i, "--seed", err)) ||
-                !cli_number("--seed", value, 0, INT64_MAX, &n, err))
+            if (!number_option(argc, argv, &i, "--seed", 0, INT64_MAX, &n, err))
                 return err->status;
             o->seed = n;
             o->has_seed = true;
         } else if (option_is(arg, "--threads")) {
-            if (!(value = option_value(argc, argv, &i, "--threads", err)) ||
-                !cli_number("--threads", value, 1, MAX_THREADS, &n, err))
+            if (!number_option(argc, argv, &i, "--threads", 1, MAX_THREADS, &n, err))
                 return err->status;
             o->threads = (int)n;
         } else if (option_is(arg, "--lua-instructions")) {
-            if (!(value = option_value(argc, argv, &i, "--lua-instructions", err)) ||
-                !cli_number("--lua-instructions", value, 1000, UINT64_C(1000000000000000), &n,
-                            err))
+            if (!number_option(argc, argv, &i, "--lua-instructions", 1000,
+                               UINT64_C(1000000000000000), &n, err))
                 return err->status;
             o->lua_instructions = n;
         } else if (option_is(arg, "--lua-memory")) {
-            if (!(value = option_value(argc, argv, &i, "--lua-memory", err)) ||
-                !cli_number("--lua-memory", value, 1, 1024 * 1024, &n, err))
+            if (!number_option(argc, argv, &i, "--lua-memory", 1, 1024 * 1024, &n, err))
                 return err->status;
             o->lua_memory_mb = n;
         } else if (option_is(arg, "--lua-seconds")) {
-            if (!(value = option_value(argc, argv, &i, "--lua-seconds", err)) ||
-                !cli_number("--lua-seconds", value, 1, 86400, &n, err))
+            if (!number_option(argc, argv, &i, "--lua-seconds", 1, 86400, &n, err))
                 return err->status;
             o->lua_seconds = (unsigned)n;
         } else if (option_is(arg, "--variants")) {
@@ -327,8 +329,9 @@ cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
 {
     memset(o, 0, sizeof *o);
     if (argc < 2)
-        return cj_fail(err, CJ_ERR_USAGE, "no command given (try: cjmsim run scenario.lua, or "
-                                          "cjmsim --help)");
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "no command given (try: cjmsim run scenario.lua, or "
+                       "cjmsim --help)");
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0)
         return parse_help(argc, argv, o, err);
