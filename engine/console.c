@@ -148,16 +148,22 @@ static void print_sentences(FILE *f, const st_results *r)
     size_t all = t->n_personas;
     if (t->n_variants < 2)
         return;
+    /* Repeat buyers are the headline; in a journey where nobody can buy
+     * twice (an advertising funnel) the buyers are. */
+    st_metric m = ST_BUYERS;
+    for (size_t v = 0; v < t->n_variants; v++)
+        if (st_group_at(r, v, all)->total[ST_REPEAT_BUYERS] > 0)
+            m = ST_REPEAT_BUYERS;
+    const char *what = m == ST_REPEAT_BUYERS ? "repeat buyers" : "buyers";
     fprintf(f, "In short\n");
     for (size_t v = 1; v < t->n_variants; v++) {
         const st_group *g = st_group_at(r, v, all);
-        const st_uplift *u = &g->uplift[ST_REPEAT_BUYERS];
+        const st_uplift *u = &g->uplift[m];
         const st_group *base = st_group_at(r, 0, all);
-        fprintf(f, "  %s: %+.2f points of repeat buyers [%+.2f; %+.2f]", t->model->variants[v].name,
-                100 * u->diff, 100 * u->lo, 100 * u->hi);
-        if (base->total[ST_REPEAT_BUYERS] > 0)
-            fprintf(f, " (%+.0f%%)",
-                    100 * (g->total[ST_REPEAT_BUYERS] / base->total[ST_REPEAT_BUYERS] - 1));
+        fprintf(f, "  %s: %+.2f points of %s [%+.2f; %+.2f]", t->model->variants[v].name,
+                100 * u->diff, what, 100 * u->lo, 100 * u->hi);
+        if (base->total[m] > 0)
+            fprintf(f, " (%+.0f%%)", 100 * (g->total[m] / base->total[m] - 1));
         if (u->lo > 0)
             fprintf(f, ", a real gain");
         else if (u->hi < 0)

@@ -221,4 +221,13 @@ claim(variant("expert_consultation")["personas"]["athlete"]["uplift"]["repeat_bu
 gain(variant("expert_consultation"), "repeat_buyers", "sport_nutrition: it helps the beginners, for whom it is meant", "beginner")
 '
 
+# The summary's headline: repeat buyers where customers can buy again, buyers
+# in a funnel where nobody buys twice (the advertising funnel).
+run_cjmsim run "$EX/ad_funnel.lua" --customers 200000 --out "$WORK/ad-summary"
+like "$(grep '^  better_offer: ' <<<"$OUT")" '^  better_offer: \+[0-9.]+ points of buyers \[' \
+    "ad_funnel: the summary speaks of buyers, since nobody buys twice"
+run_cjmsim run "$EX/sport_nutrition.lua" --customers 20000 --days 120 --out "$WORK/sn-summary"
+like "$(grep '^  order_notifications: ' <<<"$OUT")" '^  order_notifications: \+[0-9.]+ points of repeat buyers \[' \
+    "sport_nutrition: the summary speaks of repeat buyers"
+
 done_testing
