@@ -5,42 +5,12 @@
 #include "check.h"
 #include "testutil.h"
 
-typedef struct {
-    char *path;
-    scn_scenario *scn;
-    var_list variants;
-    cmp_model *model;
-} checked;
-
-static void check_text(checked *c, const char *text, int days)
-{
-    cj_err err = {0};
-    memset(c, 0, sizeof *c);
-    c->path = tu_write_scenario(text);
-    c->scn = scn_load(c->path, NULL, &err);
-    if (!c->scn)
-        fail_msg("%s", err.msg);
-    var_default(c->scn, &c->variants);
-    c->model = cmp_build(c->scn, &c->variants, days, &err);
-    if (!c->model)
-        fail_msg("%s", err.msg);
-}
-
-static void checked_free(checked *c)
-{
-    cmp_free(c->model);
-    var_free(&c->variants);
-    scn_free(c->scn);
-    unlink(c->path);
-    free(c->path);
-}
-
-static const cmp_plan *plan_of(const checked *c, size_t variant, const char *persona)
+static const cmp_plan *plan_of(const tu_compiled *c, size_t variant, const char *persona)
 {
     return &c->model->variants[variant].plans[scn_find_persona(c->scn, persona)];
 }
 
-static int edge_of(const checked *c, const char *from, const char *to)
+static int edge_of(const tu_compiled *c, const char *from, const char *to)
 {
     return scn_find_edge(c->scn, scn_find_stage(c->scn, from), scn_find_stage(c->scn, to));
 }
@@ -63,8 +33,8 @@ static const char SCENARIO[] =
 static void ranges_cover_the_reachable_states(void **state)
 {
     (void)state;
-    checked c;
-    check_text(&c, SCENARIO, 30);
+    tu_compiled c;
+    tu_compile_text(&c, SCENARIO, 30);
     int visit_buy = edge_of(&c, "visit", "buy"), use_buy = edge_of(&c, "use", "buy");
     int buy_use = edge_of(&c, "buy", "use");
     const cmp_plan *a = plan_of(&c, 0, "a"), *b = plan_of(&c, 0, "b");
@@ -74,14 +44,14 @@ static void ranges_cover_the_reachable_states(void **state)
     assert_true(fabs(a->p_min[use_buy] - 0.02) < 1e-12 && fabs(a->p_max[use_buy] - 0.05) < 1e-12);
     assert_true(fabs(b->p_min[use_buy] - 0.05) < 1e-12 && fabs(b->p_max[use_buy] - 0.05) < 1e-12);
     assert_true(a->p_min[buy_use] == 0 && a->p_max[buy_use] == 1);
-    checked_free(&c);
+    tu_compiled_free(&c);
 }
 
 static void unreachable_stages_and_added_edges(void **state)
 {
     (void)state;
-    checked c;
-    check_text(&c, SCENARIO, 30);
+    tu_compiled c;
+    tu_compile_text(&c, SCENARIO, 30);
     int island = scn_find_stage(c.scn, "island"), use_island = edge_of(&c, "use", "island");
     int island_gone = edge_of(&c, "island", "gone");
     const cmp_plan *base = plan_of(&c, 0, "a"), *bridge = plan_of(&c, 1, "a");
@@ -90,14 +60,14 @@ static void unreachable_stages_and_added_edges(void **state)
     assert_true(bridge->stage_reached[island]);
     assert_true(bridge->p_min[use_island] == 0.1 && bridge->p_max[island_gone] == 0.5);
     assert_true(bridge->stage_reached[scn_find_stage(c.scn, "gone")]);
-    checked_free(&c);
+    tu_compiled_free(&c);
 }
 
 static void the_report_names_what_it_found(void **state)
 {
     (void)state;
-    checked c;
-    check_text(&c, SCENARIO, 30);
+    tu_compiled c;
+    tu_compile_text(&c, SCENARIO, 30);
     char *text = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
@@ -109,7 +79,7 @@ static void the_report_names_what_it_found(void **state)
     assert_non_null(strstr(text, "\n  island -> gone  never used: nobody gets to island\n"));
     assert_non_null(strstr(text, "Stages nobody can leave, though not terminal: none\n"));
     free(text);
-    checked_free(&c);
+    tu_compiled_free(&c);
 }
 
 int main(void)

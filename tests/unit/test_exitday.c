@@ -22,43 +22,13 @@ static const double CHI2_Z_BOUND = 5.0;
 /* Bins with fewer expected draws are pooled, as chi-square needs. */
 static const double MIN_EXPECTED = 20.0;
 
-typedef struct {
-    char *path;
-    scn_scenario *scn;
-    var_list variants;
-    cmp_model *model;
-} compiled;
-
-static void compile_text(compiled *c, const char *text, int days)
-{
-    cj_err err = {0};
-    memset(c, 0, sizeof *c);
-    c->path = tu_write_scenario(text);
-    c->scn = scn_load(c->path, NULL, &err);
-    if (!c->scn)
-        fail_msg("%s", err.msg);
-    var_default(c->scn, &c->variants);
-    c->model = cmp_build(c->scn, &c->variants, days, &err);
-    if (!c->model)
-        fail_msg("%s", err.msg);
-}
-
-static void compiled_free(compiled *c)
-{
-    cmp_free(c->model);
-    var_free(&c->variants);
-    scn_free(c->scn);
-    unlink(c->path);
-    free(c->path);
-}
-
 /* The plan and node of persona 0 in the baseline, in (stage, mood, purchases). */
-static const cmp_plan *plan_of(const compiled *c)
+static const cmp_plan *plan_of(const tu_compiled *c)
 {
     return &c->model->variants[0].plans[0];
 }
 
-static const cmp_node *node_of(const compiled *c, const char *stage, int mood, int purchases)
+static const cmp_node *node_of(const tu_compiled *c, const char *stage, int mood, int purchases)
 {
     const cmp_plan *plan = plan_of(c);
     size_t i = cmp_state_index(scn_find_stage(c->scn, stage), mood, purchases);
@@ -67,7 +37,7 @@ static const cmp_node *node_of(const compiled *c, const char *stage, int mood, i
 }
 
 /* p_j(t) as the daily rule reads it: from the cumulative thresholds. */
-static double daily_p(const compiled *c, const char *stage, int mood, int purchases, uint32_t t,
+static double daily_p(const tu_compiled *c, const char *stage, int mood, int purchases, uint32_t t,
                       uint32_t j)
 {
     const cmp_plan *plan = plan_of(c);
@@ -110,7 +80,7 @@ static double chi2_z(const double *expected, const double *observed, size_t n_bi
  * Draws DRAWS exits from a node over `horizon` days and compares the
  * counts of (day, edge) and of staying with the daily rule's probabilities.
  */
-static void check_law(const compiled *c, const char *stage, int mood, int purchases,
+static void check_law(const tu_compiled *c, const char *stage, int mood, int purchases,
                       uint32_t horizon, uint64_t seed)
 {
     const cmp_plan *plan = plan_of(c);
@@ -189,13 +159,13 @@ static const char *DAYS_SCENARIO =
 static void days_in_stage_laws(void **state)
 {
     (void)state;
-    compiled c;
-    compile_text(&c, DAYS_SCENARIO, 80);
+    tu_compiled c;
+    tu_compile_text(&c, DAYS_SCENARIO, 80);
     check_law(&c, "home", 0, 0, 80, 1);   /* hazard rising to the horizon */
     check_law(&c, "home", 0, 0, 17, 2);   /* a horizon inside the prefix */
     check_law(&c, "buy", 0, 1, 80, 3);    /* a spike, then certain on day 3 */
     check_law(&c, "gone", 0, 1, 80, 4);   /* zero for 39 days, then a geometric tail */
-    compiled_free(&c);
+    tu_compiled_free(&c);
 }
 
 /* Constant hazards: a geometric law over a long horizon, reaching far into
@@ -203,8 +173,8 @@ static void days_in_stage_laws(void **state)
 static void geometric_laws(void **state)
 {
     (void)state;
-    compiled c;
-    compile_text(&c,
+    tu_compiled c;
+    tu_compile_text(&c,
                  "stage 'a' { entry = true }\n stage 'b' {}\n stage 'c' {}\n stage 'd' {}\n"
                  "transition('a', 'b', 0.004)\n transition('a', 'c', 0.0065)\n"
                  "transition('b', 'c', 0.7)\n transition('b', 'd', 0.25)\n"
@@ -213,15 +183,15 @@ static void geometric_laws(void **state)
     check_law(&c, "a", 0, 0, 365, 5);
     check_law(&c, "b", 0, 0, 365, 6);
     check_law(&c, "c", 0, 0, 365, 7);
-    compiled_free(&c);
+    tu_compiled_free(&c);
 }
 
 /* Certain and impossible exits need no randomness: exactly the day. */
 static void certain_and_impossible(void **state)
 {
     (void)state;
-    compiled c;
-    compile_text(&c, DAYS_SCENARIO, 80);
+    tu_compiled c;
+    tu_compile_text(&c, DAYS_SCENARIO, 80);
     const cmp_plan *plan = plan_of(&c);
     const cmp_node *ship = node_of(&c, "ship", 0, 1);
     const double us[] = {DBL_MIN, 1e-300, 0.25, 0.5, 1.0 - DBL_EPSILON, 1.0};
@@ -236,7 +206,7 @@ static void certain_and_impossible(void **state)
         /* the day says the edge: buy->ship on day 1, buy->gone on day 3 */
         assert_int_equal(cmp_exit_edge(plan, buy, t, (uint32_t)i * 0x2f2f2f2fu), t == 1 ? 0 : 1);
     }
-    compiled_free(&c);
+    tu_compiled_free(&c);
 }
 
 /* The guided search in the table finds the first day with S(t) < u, as a
@@ -244,8 +214,8 @@ static void certain_and_impossible(void **state)
 static void search_matches_a_scan(void **state)
 {
     (void)state;
-    compiled c;
-    compile_text(&c, DAYS_SCENARIO, 300);
+    tu_compiled c;
+    tu_compile_text(&c, DAYS_SCENARIO, 300);
     const cmp_plan *plan = plan_of(&c);
     const char *stages[] = {"home", "gone"};
     for (size_t s = 0; s < 2; s++) {
@@ -267,7 +237,7 @@ static void search_matches_a_scan(void **state)
             }
         }
     }
-    compiled_free(&c);
+    tu_compiled_free(&c);
 }
 
 int main(void)

@@ -120,20 +120,6 @@ static void gnuplot_reads_quoted_names_back(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static bool has_file(const plot_output *out, const char *name)
 {
     for (size_t i = 0; i < out->n_files; i++)
@@ -188,7 +174,7 @@ static void writes_data_and_scripts(void **state)
 
     char path[4096];
     snprintf(path, sizeof path, "%s/plots/funnel.gp", dir.tmp_path);
-    char *gp = slurp(path);
+    char *gp = tu_slurp(path);
     assert_non_null(strstr(gp, "stage_name[1] = 'a\" ; system(\"touch x\") ; \"'\n"));
     assert_non_null(strstr(gp, "stage_name[2] = '<buy> & ''pay'''\n"));
     assert_non_null(strstr(gp, "stage_name[4] = 'gone\\'\n"));
@@ -200,7 +186,7 @@ static void writes_data_and_scripts(void **state)
 
     /* numbers only in the data: the funnel's entry stage is everyone */
     snprintf(path, sizeof path, "%s/plots/funnel.dat", dir.tmp_path);
-    char *dat = slurp(path);
+    char *dat = tu_slurp(path);
     assert_non_null(strstr(dat, "\n0 100.0000 -1.0000 100.0000 -1.0000"));
     free(dat);
     plot_output_free(&out);

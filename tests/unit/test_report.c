@@ -44,20 +44,6 @@ static void escaping(void **state)
     escape_is("\xD0\xB6", "\xD0\xB6");
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *s = malloc((size_t)n + 1);
-    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static size_t count(const char *hay, const char *needle)
 {
     size_t n = 0;
@@ -92,7 +78,7 @@ static char *report_of(tu_run *run, const plot_output *plots)
     assert_int_equal(report_write(&dir, &run->results, &info, &err), CJ_OK);
     char file[4096];
     snprintf(file, sizeof file, "%s/%s", dir.tmp_path, REPORT_FILE);
-    char *html = slurp(file);
+    char *html = tu_slurp(file);
     out_abort(&dir);
     return html;
 }

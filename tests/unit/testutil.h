@@ -77,4 +77,51 @@ static inline void tu_run_free(tu_run *run)
     scn_free(run->scn);
 }
 
+/* A scenario written from text, loaded and compiled with its default
+ * variants; any error fails the test. */
+typedef struct {
+    char *path;
+    scn_scenario *scn;
+    var_list variants;
+    cmp_model *model;
+} tu_compiled;
+
+static inline void tu_compile_text(tu_compiled *c, const char *text, int days)
+{
+    cj_err err = {0};
+    memset(c, 0, sizeof *c);
+    c->path = tu_write_scenario(text);
+    c->scn = scn_load(c->path, NULL, &err);
+    if (!c->scn)
+        fail_msg("%s", err.msg);
+    var_default(c->scn, &c->variants);
+    c->model = cmp_build(c->scn, &c->variants, days, &err);
+    if (!c->model)
+        fail_msg("%s", err.msg);
+}
+
+static inline void tu_compiled_free(tu_compiled *c)
+{
+    cmp_free(c->model);
+    var_free(&c->variants);
+    scn_free(c->scn);
+    unlink(c->path);
+    free(c->path);
+}
+
+/* A whole file as a malloc'd string. */
+static inline char *tu_slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *s = malloc((size_t)n + 1);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
 #endif
