@@ -45,8 +45,9 @@ static void print_funnel(FILE *f, const st_results *r, int w)
             snprintf(conv, sizeof conv, "%5.1f%% of %s", 100 * st_stage_conversion(r, c, s),
                      scn->stages[scn->edges[e].from].name);
         fprintf(f, "  %-*s", conv_w, conv);
-        if (c->entries[s])
-            fprintf(f, " %+6.2f", (double)c->mood_sum[s] / (double)c->entries[s]);
+        double mood;
+        if (st_mood_on_entry(c, s, &mood))
+            fprintf(f, " %+6.2f", mood);
         fputc('\n', f);
     }
     fputc('\n', f);

@@ -124,9 +124,9 @@ static void emotions_data(FILE *f, const st_results *r)
         fprintf(f, "%zu", s);
         for (size_t g = 0; g < r->n_groups; g++)
             for (size_t v = 0; v < t->n_variants; v++) {
-                const sim_cell *c = st_cell(r, v, g);
-                if (c->entries[s])
-                    fprintf(f, " %.4f", (double)c->mood_sum[s] / (double)c->entries[s]);
+                double mood;
+                if (st_mood_on_entry(st_cell(r, v, g), s, &mood))
+                    fprintf(f, " %.4f", mood);
                 else
                     fputs(" ?", f);
             }

@@ -342,13 +342,13 @@ static void curve_line(FILE *f, const st_results *r, const sim_cell *c, const ch
     size_t n_stages = r->totals->model->scn->n_stages;
     bool open = false;
     for (size_t s = 0; s < n_stages; s++) {
-        if (!c->entries[s]) {
+        double mood;
+        if (!st_mood_on_entry(c, s, &mood)) {
             if (open)
                 fputs("\"/>\n", f);
             open = false;
             continue;
         }
-        double mood = (double)c->mood_sum[s] / (double)c->entries[s];
         if (!open)
             fprintf(f,
                     "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"%s "
@@ -360,9 +360,9 @@ static void curve_line(FILE *f, const st_results *r, const sim_cell *c, const ch
     if (open)
         fputs("\"/>\n", f);
     for (size_t s = 0; s < n_stages; s++) {
-        if (!c->entries[s])
+        double mood;
+        if (!st_mood_on_entry(c, s, &mood))
             continue;
-        double mood = (double)c->mood_sum[s] / (double)c->entries[s];
         double x = (s + 0.5) * CURVE_COLUMN, y = curve_y(mood);
         fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"/>\n", x, y, width + 1.2,
                 colour);
@@ -511,9 +511,9 @@ static void numbers_row(FILE *f, const st_results *r, size_t g)
         } else if ((int)s == scn->entry) {
             fputs("<div class=\"conv\">everyone starts here</div>", f);
         }
-        if (c->entries[s])
-            fprintf(f, "<div class=\"conv\">mood on entering %+.2f</div>",
-                    (double)c->mood_sum[s] / (double)c->entries[s]);
+        double mood;
+        if (st_mood_on_entry(c, s, &mood))
+            fprintf(f, "<div class=\"conv\">mood on entering %+.2f</div>", mood);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);

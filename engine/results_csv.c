@@ -58,8 +58,9 @@ void res_funnel_csv(FILE *f, const st_results *r)
                     fputc(',', f);
                 }
                 fputc(',', f);
-                if (c->entries[s])
-                    fprintf(f, "%.4f", (double)c->mood_sum[s] / (double)c->entries[s]);
+                double mood;
+                if (st_mood_on_entry(c, s, &mood))
+                    fprintf(f, "%.4f", mood);
                 fputc('\n', f);
             }
         }

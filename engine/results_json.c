@@ -33,10 +33,11 @@ static json_t *stage_moods(const st_results *r, const sim_cell *c)
 {
     const scn_scenario *scn = r->totals->model->scn;
     json_t *obj = json_object();
-    for (size_t s = 0; s < scn->n_stages; s++)
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        double mood;
         json_object_set_new(obj, scn->stages[s].name,
-                            c->entries[s] ? json_real((double)c->mood_sum[s] / (double)c->entries[s])
-                                          : json_null());
+                            st_mood_on_entry(c, s, &mood) ? json_real(mood) : json_null());
+    }
     return obj;
 }
 

@@ -72,6 +72,16 @@ const char *st_metric_name(st_metric m);
  * the main edge into `stage`; -1 when the stage has no main edge. */
 double st_stage_conversion(const st_results *r, const sim_cell *cell, size_t stage);
 
+/* The average mood just after entering `stage`, into *mood; false when
+ * nobody entered it. */
+static inline bool st_mood_on_entry(const sim_cell *cell, size_t stage, double *mood)
+{
+    if (!cell->entries[stage])
+        return false;
+    *mood = (double)cell->mood_sum[stage] / (double)cell->entries[stage];
+    return true;
+}
+
 /* x / y, or 0 when y is 0: rates of groups nobody is in. */
 double st_ratio(double x, double y);
 
