@@ -35,13 +35,6 @@ static inline bool cluster_is_root(void)
  */
 cj_status cluster_agree(cj_err *err);
 
-/* cluster_agree after a step that returned `status` (already in err). */
-static inline cj_status cluster_agree_status(cj_status status, cj_err *err)
-{
-    (void)status;
-    return cluster_agree(err);
-}
-
 /* Sums every rank's totals into rank 0's (the others' are left as sent). */
 cj_status cluster_reduce(sim_totals *totals, cj_err *err);
 

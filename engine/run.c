@@ -222,7 +222,8 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     catch_interrupts();
     double start = prg_clock();
     prepared p = {0};
-    if (cluster_agree_status(prepare(opts, &p, err), err) != CJ_OK) {
+    prepare(opts, &p, err);
+    if (cluster_agree(err) != CJ_OK) {
         prepared_free(&p);
         return err->status;
     }
@@ -234,10 +235,13 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     out_dir dir = {0};
     sim_totals totals = {0};
     bool root = cluster_is_root();
-    if (cluster_agree_status(root ? out_begin(&dir, out_path, err) : CJ_OK, err) == CJ_OK &&
-        cluster_agree_status(simulate(&p, customers, seed, threads, opts->quiet, &totals, err),
-                             err) == CJ_OK &&
-        cluster_agree_status(cluster_reduce(&totals, err), err) == CJ_OK) {
+    if (root)
+        out_begin(&dir, out_path, err);
+    if (cluster_agree(err) == CJ_OK)
+        simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
+    if (cluster_agree(err) == CJ_OK)
+        cluster_reduce(&totals, err);
+    if (cluster_agree(err) == CJ_OK) {
         simulated_at = prg_clock();
         if (root)
             write_everything(opts, &p, &dir, &totals, seed, threads, out_path, argc, argv, err);
