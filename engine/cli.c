@@ -29,6 +29,18 @@ static const char RUN_EXIT[] =
     "Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
     "not be written, 5 out of memory or system error, 130 interrupted.\n";
 
+
+/* What `run` accepts, its sandbox limits and its exit statuses: the same in
+ * the general help and in `cjmsim run --help`. */
+static void run_options_help(FILE *f)
+{
+    fputs(RUN_OPTIONS, f);
+    fputs("\n", f);
+    fputs(LUA_LIMITS, f);
+    fputs("\n", f);
+    fputs(RUN_EXIT, f);
+}
+
 void cli_usage(FILE *f)
 {
     fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
@@ -48,11 +60,7 @@ void cli_usage(FILE *f)
           "\n"
           "Options of run:\n",
           f);
-    fputs(RUN_OPTIONS, f);
-    fputs("\n", f);
-    fputs(LUA_LIMITS, f);
-    fputs("\n", f);
-    fputs(RUN_EXIT, f);
+    run_options_help(f);
     fputs("\nMore: man cjmsim, and docs/scenario-language.md for the scenario files.\n", f);
 }
 
@@ -66,11 +74,7 @@ static void run_help(FILE *f)
           "\n"
           "Options:\n",
           f);
-    fputs(RUN_OPTIONS, f);
-    fputs("\n", f);
-    fputs(LUA_LIMITS, f);
-    fputs("\n", f);
-    fputs(RUN_EXIT, f);
+    run_options_help(f);
 }
 
 static void check_help(FILE *f)
