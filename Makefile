@@ -90,7 +90,8 @@ asan:
 	    LDFLAGS='-fsanitize=address,undefined' check
 
 # libFuzzer targets (clang): scenario loading and command-line parsing, each
-# for FUZZ_SECONDS on a scratch copy of its seed corpus in tests/fuzz/corpus.
+# for FUZZ_SECONDS on a scratch copy of its seed corpus in tests/fuzz/corpus
+# (the scenario target also starts from every scenario in tests/scenarios).
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD   := build-fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -101,6 +102,7 @@ fuzz:
 	    $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 	    rm -rf $(FUZZ_BUILD)/corpus-$$t && cp -r tests/fuzz/corpus/$$t $(FUZZ_BUILD)/corpus-$$t && \
+	    { [ $$t != scenario ] || cp tests/scenarios/*.lua tests/scenarios/bad/*.lua $(FUZZ_BUILD)/corpus-$$t/; } && \
 	    dict=; [ -f tests/fuzz/$$t.dict ] && dict=-dict=tests/fuzz/$$t.dict; \
 	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	    $(FUZZ_BUILD)/fuzz/fuzz_$$t $(FUZZ_BUILD)/corpus-$$t $$dict -max_total_time=$(FUZZ_SECONDS) \
