@@ -2,8 +2,10 @@
  * cjmsim — a Monte Carlo simulator of customer journeys.
  * main() turns a command line into a command and a status into an exit code.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "cli.h"
@@ -11,10 +13,28 @@
 #include "newscn.h"
 #include "run.h"
 
+/* Output that did not reach standard output (a full disk, a closed pipe)
+ * is a failed command, not a silent success: exit 4 with a message. A
+ * command that failed already keeps its own status. */
+static int check_stdout(int code)
+{
+    errno = 0;
+    bool flushed = fflush(stdout) == 0;
+    int saved = errno;
+    if (flushed && !ferror(stdout))
+        return code;
+    if (saved)
+        fprintf(stderr, "cjmsim: cannot write standard output: %s\n", strerror(saved));
+    else
+        fputs("cjmsim: cannot write standard output\n", stderr);
+    return code ? code : CJ_ERR_OUTPUT;
+}
+
 /* In an MPI job every rank runs `run`; the other commands, and every
  * message, belong to rank 0 alone. */
 static int finish(int code)
 {
+    code = check_stdout(code);
     cluster_finalize();
     return code;
 }

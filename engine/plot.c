@@ -1,3 +1,6 @@
+/* posix_spawn_file_actions_addchdir_np (glibc 2.29, musl, macOS 10.15):
+ * gnuplot starts in the plots folder. */
+#define _GNU_SOURCE
 #include "plot.h"
 
 #include <errno.h>
@@ -17,7 +20,7 @@
 #include "sim.h"
 #include "util.h"
 
-extern char **environ;
+/* environ: declared by unistd.h under _GNU_SOURCE. */
 
 /* Names longer than this are cut in the pictures, where they would push the
  * plot itself off the canvas. */
@@ -472,22 +475,21 @@ static void describe_failure(child *c, const char *script, char *buf, size_t siz
                  WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1);
 }
 
-/* gnuplot --default-settings -e "cd '<plots dir>'" NAME.gp, with no
- * shell between: its user's ~/.gnuplot cannot change the pictures, and no
- * text of the scenario is ever a command. */
+/* gnuplot --default-settings NAME.gp, started in the plots folder, with
+ * no shell between: its user's ~/.gnuplot cannot change the pictures, no
+ * text of the scenario is ever a command, and the results path (which may
+ * hold a line break or bytes that are not UTF-8) never reaches gnuplot:
+ * every file it reads and writes is named relative to the plots folder. */
 static int spawn_gnuplot(const char *plots_dir, const char *script, child *c)
 {
-    char *quoted = plot_quote(plots_dir, 0);
-    char *cd = xmalloc(strlen(quoted) + sizeof "cd ");
-    sprintf(cd, "cd %s", quoted);
-    free(quoted);
     /* posix_spawn takes char *const argv[]: writable copies of the words. */
-    char prog[] = "gnuplot", defaults[] = "--default-settings", dash_e[] = "-e";
+    char prog[] = "gnuplot", defaults[] = "--default-settings";
     char *file = xstrdup(script);
-    char *argv[] = {prog, defaults, dash_e, cd, file, NULL};
+    char *argv[] = {prog, defaults, file, NULL};
     c->log = tmpfile();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addchdir_np(&actions, plots_dir);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     if (c->log)
@@ -495,7 +497,6 @@ static int spawn_gnuplot(const char *plots_dir, const char *script, child *c)
     int rc = posix_spawnp(&c->pid, "gnuplot", &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     free(file);
-    free(cd);
     c->running = rc == 0;
     return rc;
 }
@@ -632,6 +633,15 @@ void plot_warning(FILE *f, const plot_output *out, const char *results_dir)
     if (out->outcome == PLOT_DRAWN)
         return;
     fprintf(f, "cjmsim: %s", out->problem);
+    if (out->outcome == PLOT_FAILED) {
+        /* Every missing picture by name: one failure is not the only one. */
+        const char *sep = "; not drawn: ";
+        for (size_t i = 0; i < out->n_pictures; i++)
+            if (!out->pictures[i].drawn) {
+                fprintf(f, "%s%s", sep, out->pictures[i].name);
+                sep = ", ";
+            }
+    }
     if (out->outcome != PLOT_NOT_WRITTEN) {
         char *dir = xmalloc(strlen(results_dir) + sizeof "/" PLOT_DIR);
         sprintf(dir, "%s/%s", results_dir, PLOT_DIR);

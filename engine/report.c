@@ -921,6 +921,11 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
               "this report; with gnuplot installed, draw them with "
               "<code>cd plots &amp;&amp; gnuplot plots.gp</code>.</p>\n",
               f);
+    /* Each missing chart by name, so that nobody mistakes the report for whole. */
+    for (size_t i = 0; plots && plots->outcome != PLOT_NOT_WRITTEN && i < plots->n_pictures; i++)
+        if (!plots->pictures[i].drawn)
+            fprintf(f, "<p class=\"muted\">Missing: <code>plots/%s.png</code>.</p>\n",
+                    plots->pictures[i].name);
     fputs("</section>\n", f);
 }
 

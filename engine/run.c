@@ -8,6 +8,7 @@
 #include "cluster.h"
 #include "compile.h"
 #include "console.h"
+#include "datadir.h"
 #include "outdir.h"
 #include "plot.h"
 #include "progress.h"
@@ -25,6 +26,8 @@ static void on_signal(int sig)
     sim_interrupted = 1;
 }
 
+/* Ctrl-C, kill, a closed terminal (SIGHUP) and a closed pipe (SIGPIPE) all
+ * stop a run the same way: between blocks, leaving nothing behind. */
 static void catch_interrupts(void)
 {
     struct sigaction sa;
@@ -33,6 +36,8 @@ static void catch_interrupts(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* results/<file name without .lua> */
@@ -150,6 +155,16 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     return err->status;
 }
 
+/* The results directory may not hold what the run reads: the scenario
+ * (and the folder its persona files come from) and the persona library. */
+static cj_status begin_results(out_dir *dir, const char *out_path, const char *scenario,
+                               cj_err *err)
+{
+    char library[4096];
+    const char *reads[] = {scenario, datadir_find("personas", library, sizeof library)};
+    return out_begin_reading(dir, out_path, reads, reads[1] ? 2 : 1, err);
+}
+
 /* The simulation, with a progress bar when it is long and stderr is a
  * terminal. */
 static cj_status simulate(const prepared *p, int64_t customers, uint64_t seed, int threads,
@@ -236,7 +251,7 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     sim_totals totals = {0};
     bool root = cluster_is_root();
     if (root)
-        out_begin(&dir, out_path, err);
+        begin_results(&dir, out_path, opts->scenario, err);
     if (cluster_agree(err) == CJ_OK)
         simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
     if (cluster_agree(err) == CJ_OK)

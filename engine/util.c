@@ -1,13 +1,45 @@
 #include "util.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+/* Room for the cleanup to work in when memory has run out (opendir and
+ * nftw allocate). Large enough to be given back to the system when freed. */
+enum { EXHAUSTION_RESERVE = 1 << 20 };
+
+static void (*exhaustion_fn)(void *);
+static void *exhaustion_arg;
+static void *exhaustion_reserve;
+static atomic_flag exhausted = ATOMIC_FLAG_INIT;
+
+void util_on_exhaustion(void (*fn)(void *), void *arg)
+{
+    exhaustion_fn = fn;
+    exhaustion_arg = arg;
+    if (fn && !exhaustion_reserve)
+        exhaustion_reserve = malloc(EXHAUSTION_RESERVE);
+    if (!fn) {
+        free(exhaustion_reserve);
+        exhaustion_reserve = NULL;
+    }
+}
+
+/* Any thread may run out; the first one cleans up and exits, the others
+ * wait for the process to end rather than race it through exit(). */
 static void out_of_memory(void)
 {
+    if (atomic_flag_test_and_set(&exhausted))
+        for (;;)
+            pause();
+    free(exhaustion_reserve);
+    exhaustion_reserve = NULL;
     fputs("cjmsim: out of memory\n", stderr);
+    if (exhaustion_fn)
+        exhaustion_fn(exhaustion_arg);
     exit(5);
 }
 

@@ -15,6 +15,13 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *ptr, size_t n, size_t size);
 char *xstrdup(const char *s);
 
+/* Registers fn(arg) to run once when an allocation fails, just before cjmsim
+ * exits with status 5: a run takes away what it has created on disk (its
+ * temporary results directory). fn must not allocate through these
+ * functions; a reserve is released for it first. NULL unregisters. One
+ * cleanup at a time: a later call replaces the earlier one. */
+void util_on_exhaustion(void (*fn)(void *), void *arg);
+
 /* Appends one zeroed element to a growing array, returns its address. */
 void *xgrow(void *array_ptr, size_t *n, size_t elem_size);
 

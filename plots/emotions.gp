@@ -18,7 +18,7 @@ height = panel_h * rows + 140 + key_h
 
 set xtics () scale 0 rotate by (n_stages > 5 ? 25 : 0) right
 if (n_stages <= 5) { set xtics norotate center }
-do for [s = 1:n_stages] { set xtics add (stage_name[s] s - 1) }
+do for [s = 1:n_stages] { set xtics add (tic(stage_name[s]) s - 1) }
 set xrange [-0.3 : n_stages - 0.7]
 set yrange [-3.3 : 3.3]
 set ytics -3, 1, 3 format '%+g'

@@ -14,7 +14,7 @@ conv(v) = column(2 * v + 1) >= 0 ? sprintf('%.0f%%', column(2 * v + 1)) : ''
 
 set xtics () scale 0
 do for [s = 1:n_stages] {
-    set xtics add (stage_name[s] . (from_stage[s] eq '' ? '' : "\n" . '(from ' . from_stage[s] . ')') s - 1)
+    set xtics add (tic(stage_name[s] . (from_stage[s] eq '' ? '' : "\n" . '(from ' . from_stage[s] . ')')) s - 1)
 }
 set xrange [-0.6 : n_stages - 0.4]
 set yrange [0 : 112]

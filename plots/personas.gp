@@ -12,7 +12,7 @@ width = 400 + n_groups * (120 + 30 * n_variants)
 width = width < 1200 ? 1200 : width > 2600 ? 2600 : width
 
 set xtics () scale 0
-do for [g = 1:n_groups] { set xtics add (group_name[g] g) }
+do for [g = 1:n_groups] { set xtics add (tic(group_name[g]) g) }
 set xrange [0.4 : n_groups + 0.6]
 set yrange [0 : *]
 

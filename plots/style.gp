@@ -14,6 +14,11 @@ term(fmt, w, h) = fmt eq 'png' \
     ? sprintf("set terminal pngcairo noenhanced size %d,%d font '%s,13' linewidth 1.3", w, h, font) \
     : sprintf("set terminal svg noenhanced size %d,%d dynamic font '%s,13' linewidth 1.3", w, h, font)
 
+# tic(s): a name as a tic label. gnuplot reads a tic label as a format (a
+# stage named '10% off' would print as '101ff'), so every name on an axis
+# goes through tic(), which doubles each '%'. Titles and keys are not formats.
+tic(s) = strstrt(s, '%') == 0 ? s : s[1:strstrt(s, '%')] . '%' . tic(s[strstrt(s, '%') + 1:])
+
 # Colours that stay apart for colour-blind readers (Okabe-Ito); the baseline
 # is always dark grey, so "before" reads the same in every plot.
 array variant_colour[8] = [0x505050, 0xE69F00, 0x0072B2, 0x009E73, 0xD55E00, 0xCC79A7, 0x56B4E9, 0xF0E442]

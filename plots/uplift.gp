@@ -12,7 +12,7 @@ height = height < 480 ? 480 : height > 2400 ? 2400 : height
 
 set ytics () scale 0
 do for [v = 2:n_variants] {
-    set ytics add (variant_label[v] -(v - 1))
+    set ytics add (tic(variant_label[v]) -(v - 1))
 }
 set yrange [-(n_variants - 1) - 0.6 : -0.4]
 set grid noytics xtics

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The results directory: results appear whole or not at all; a previous
-# cjmsim result is replaced; anything else at --out is left alone and the run
-# stops with exit 4; nothing is left behind when the results cannot be
-# written or the run is interrupted.
+# cjmsim result is replaced only when it holds nothing but the files its
+# manifest lists; anything else at --out (a file a user added, another
+# program's directory, the scenario itself, the current directory) is left
+# alone and the run stops with exit 4; runs into one directory at once take
+# turns; nothing is left behind when the results cannot be written or the
+# run is interrupted.
 source "$(dirname "$0")/lib.sh"
 
 S="$SCENARIOS/shop.lua"
@@ -12,14 +15,81 @@ run() { run_cjmsim run "$S" --customers 500 --days 10 --quiet "$@"; }
 # --- a previous result is replaced ------------------------------------------------------------
 run --seed 1 --out prev
 is "$RC" 0 "a first run writes prev/"
-echo "my notes" >prev/notes.txt
 run --seed 2 --out prev
 is "$RC" 0 "a second run into the same directory succeeds"
 is "$(json prev/summary.json 'd["seed"]')" "2" "the directory holds the second run"
-absent prev/notes.txt "nothing of the previous result directory remains"
 is "$(ls -A prev | LC_ALL=C sort | tr '\n' ' ')" "daily.csv funnel.csv manifest.json plots report.html summary.json transitions.csv " \
     "the directory holds exactly the new results"
 no_leftovers "$WORK" "no temporary or set-aside directories remain after a replacement"
+
+# --- files a user added to a previous result are never deleted --------------------------------
+echo "my notes" >prev/notes.md
+before=$(snapshot prev)
+run --seed 9 --out prev
+is "$RC" 4 "a previous result with a file added to it: exit 4"
+is "$ERR" "cjmsim: 'prev' holds notes.md, which cjmsim did not write (its manifest.json does not list it); cjmsim replaces only its own results: move it away or choose another --out" \
+    "the message names the file cjmsim did not write"
+is "$(snapshot prev)" "$before" "the previous result and the added file are left untouched"
+rm prev/notes.md
+
+mkdir -p prev/plots/mine && echo "a drawing" >prev/plots/mine/sketch.txt
+before=$(snapshot prev)
+run --seed 9 --out prev
+is "$RC:$ERR" "4:cjmsim: 'prev' holds plots/mine, which cjmsim did not write (its manifest.json does not list it); cjmsim replaces only its own results: move it away or choose another --out" \
+    "a folder added inside plots/: exit 4, naming it"
+is "$(snapshot prev)" "$before" "the added folder is left untouched"
+rm -r prev/plots/mine
+
+mkdir prev/archive && echo "old" >prev/archive/a.csv
+before=$(snapshot prev)
+run --seed 9 --out prev
+is "$RC:$ERR" "4:cjmsim: 'prev' holds archive, which cjmsim did not write (its manifest.json does not list it); cjmsim replaces only its own results: move it away or choose another --out" \
+    "a folder added beside the results: exit 4, naming it"
+is "$(snapshot prev)" "$before" "the added folder is left untouched"
+rm -r prev/archive
+
+# A manifest that says "program": "cjmsim" is not enough: every entry must be
+# a file it lists.
+mkdir claimed && echo '{ "program": "cjmsim", "files": ["manifest.json"] }' >claimed/manifest.json
+echo "thesis draft" >claimed/thesis.txt
+before=$(snapshot claimed)
+run --out claimed
+is "$RC:$ERR" "4:cjmsim: 'claimed' holds thesis.txt, which cjmsim did not write (its manifest.json does not list it); cjmsim replaces only its own results: move it away or choose another --out" \
+    "a cjmsim manifest that does not list a file: exit 4, naming the file"
+is "$(snapshot claimed)" "$before" "that directory is left untouched"
+mkdir unlisted && echo '{ "program": "cjmsim" }' >unlisted/manifest.json && echo "data" >unlisted/data.csv
+before=$(snapshot unlisted)
+run --out unlisted
+is "$RC:$ERR" "4:cjmsim: 'unlisted' holds cjmsim results whose manifest.json does not list their files; cjmsim replaces only files it knows it wrote: choose another --out or remove it" \
+    "a cjmsim manifest without a list of files: exit 4"
+is "$(snapshot unlisted)" "$before" "that directory is left untouched"
+
+# --- the scenario and the current directory are never inside what is replaced ----------------
+run --seed 4 --out own
+cp "$S" own/my.lua
+before=$(snapshot own)
+run_cjmsim run own/my.lua --customers 500 --days 10 --quiet --out own
+is "$RC:$ERR" "4:cjmsim: 'own' holds own/my.lua, which this run reads; results never replace their own input: choose another --out" \
+    "run own/my.lua --out own: exit 4, naming the scenario"
+is "$(snapshot own)" "$before" "the scenario and the results are left untouched"
+# Even under a name the manifest lists, the scenario is the run's input.
+rm own/my.lua && cp "$S" own/summary.json
+before=$(snapshot own)
+run_cjmsim run own/summary.json --customers 500 --days 10 --quiet --out own/
+is "$RC:$ERR" "4:cjmsim: 'own' holds own/summary.json, which this run reads; results never replace their own input: choose another --out" \
+    "a scenario under the name of a result file: exit 4"
+is "$(snapshot own)" "$before" "it is left untouched"
+rm -r own
+
+before=$(snapshot prev)
+run_in prev run "$S" --customers 500 --days 10 --quiet --out .
+is "$RC:$ERR" "4:cjmsim: '$(cd prev && pwd -P)' holds the current directory, which cjmsim does not replace: run from outside it or choose another --out" \
+    "--out . inside a results directory: exit 4"
+is "$(snapshot prev)" "$before" "the results directory is left untouched"
+run_in prev/plots run "$S" --customers 500 --days 10 --quiet --out ..
+is "$RC" 4 "--out .. from a results directory's plots/: exit 4"
+is "$(snapshot prev)" "$before" "the results directory is left untouched"
+no_leftovers "$WORK" "refusing the current directory leaves nothing (no ..tmp-* or ..old-*)"
 
 run --seed 3 --out prev/
 is "$RC:$(json prev/summary.json 'd["seed"]')" "0:3" "--out with a trailing slash replaces the same directory"
@@ -121,5 +191,35 @@ is "$?" 130 "an interrupted run exits 130"
 is "$(cat "$WORK/int.err")" "cjmsim: interrupted: no results were written" "an interrupted run: message"
 is "$(snapshot prev)" "$before" "an interrupted run keeps the previous result"
 no_leftovers "$WORK" "an interrupted run leaves no temporary directory"
+
+# --- runs into one directory at once take turns --------------------------------------------------
+# Four runs at once, five times over: each replaces the previous result in
+# turn under the lock beside the directory, every one succeeds, and what is
+# left is one whole result (every file of the same run, as a run of that
+# seed alone writes it) and nothing else.
+statuses="" expected=""
+for round in 1 2 3 4 5; do
+    pids=()
+    for i in 1 2 3 4; do
+        "$CJMSIM" run "$S" --customers 500 --days 10 --seed $((10 * round + i)) --quiet --out together \
+            >"$WORK/c$i.out" 2>"$WORK/c$i.err" &
+        pids+=($!)
+    done
+    for i in 1 2 3 4; do
+        wait "${pids[$((i - 1))]}"
+        statuses+="$?:$(cat "$WORK/c$i.err") "
+        expected+="0: "
+    done
+done
+is "$statuses" "$expected" "20 runs, 4 at a time into one --out: every one exits 0 without a message"
+is "$(json together/manifest.json '" ".join(sorted(d["files"]))')" \
+    "$(cd together && find . -type f | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')" \
+    "the directory holds exactly the files its manifest lists"
+seed=$(json together/manifest.json 'd["seed"]')
+run --seed "$seed" --out alone
+is "$(cd together && sha256sum summary.json funnel.csv daily.csv transitions.csv)" \
+    "$(cd alone && sha256sum summary.json funnel.csv daily.csv transitions.csv)" \
+    "the results are whole: the same bytes as a run of seed $seed alone"
+no_leftovers "$WORK" "no *.tmp-*, *.old-* or lock file remains"
 
 done_testing

@@ -91,10 +91,11 @@ absent() {
 }
 
 # no_leftovers DIR DESCRIPTION: no half-written results (NAME.tmp-*) and no
-# set-aside previous results (NAME.old-*) anywhere under DIR.
+# set-aside previous results (NAME.old-*) and no lock file (NAME.cjmsim-lock)
+# anywhere under DIR.
 no_leftovers() {
     local found
-    found=$(find "$1" \( -name '*.tmp-*' -o -name '*.old-*' \) -print 2>/dev/null)
+    found=$(find "$1" \( -name '*.tmp-*' -o -name '*.old-*' -o -name '*.cjmsim-lock' \) -print 2>/dev/null)
     is "$found" "" "$2"
 }
 
