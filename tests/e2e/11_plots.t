@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The plots of a run: gnuplot draws every plot as a valid PNG and SVG from
 # data and scripts left in plots/; hostile names are drawn as text and run
-# nothing; without gnuplot the run succeeds, warns once and the one command
-# it names draws them later; a failing gnuplot is a warning; gnuplot gets an
-# argument vector, never a shell.
+# nothing; a '%' in a name is drawn as written; an --out path with a line
+# break or bytes that are not UTF-8 gets its plots; without gnuplot the run
+# succeeds, warns once and the one command it names draws them later; a
+# failing gnuplot is a warning naming every plot not drawn, and the report
+# says which are missing; gnuplot gets an argument vector, never a shell, and
+# starts in the plots folder.
 source "$(dirname "$0")/lib.sh"
 
 CHECK="$TESTS_DIR/e2e/check_image.py"
@@ -93,6 +96,34 @@ texts = set(t.strip() for t in ET.parse(sys.argv[1]).getroot().itertext())
 print([w for w in ["b'"'"' . system('"'"'touch y'"'"') . '"'"'", "all customers"] if w not in texts])' \
     "$WORK/h/out/plots/uplift.svg")" "[]" "uplift.svg shows the persona names as written"
 
+# --- '%' in names: gnuplot reads tic labels as formats ---------------------------------
+run_cjmsim run "$SCENARIOS/percent.lua" --out "$WORK/pct" --quiet
+is "$RC:$ERR" "0:" "a scenario with '%' in its names runs and draws without a warning"
+is "$(images "$WORK/pct/plots")" "$(expected_images)" "its plots are valid PNG and SVG (a stage named 50% does not stop the funnel)"
+# svg_missing SVG TEXT...: the texts the picture does not show.
+svg_missing() {
+    python3 -c '
+import sys, xml.etree.ElementTree as ET
+texts = set(t.strip() for t in ET.parse(sys.argv[1]).getroot().itertext())
+print([w for w in sys.argv[2:] if w not in texts])' "$@"
+}
+is "$(svg_missing "$WORK/pct/plots/funnel.svg" "ad 100%" "50%" "(from ad 100%)" "use %" "(from 50%)" "%%" "10% off" "%d%%")" "[]" \
+    "funnel.svg: the stage names on the axis as written"
+is "$(svg_missing "$WORK/pct/plots/uplift.svg" "10% off" "%d%%" "10% off+" "%s %d %n")" "[]" \
+    "uplift.svg: the variant names on the axis as written"
+is "$(svg_missing "$WORK/pct/plots/personas.svg" "10% off" "%s %d %n")" "[]" \
+    "personas.svg: the persona names on the axis as written"
+is "$(svg_missing "$WORK/pct/plots/emotions.svg" "ad 100%" "50%" "use %" "%%")" "[]" \
+    "emotions.svg: the stage names on the axis as written"
+
+# --- an --out path gnuplot could not be told -----------------------------------------
+# gnuplot starts in the plots folder and is told only file names, so a line
+# break or bytes that are not UTF-8 in the results path reach it nowhere.
+odd=$(printf 'line\nbreak \377\376 %%s')
+run_in "$WORK/odd" run "$SCENARIOS/shop.lua" --customers 500 --days 10 --out "$odd" --quiet
+is "$RC:$ERR" "0:" "--out with a line break and invalid UTF-8: exit 0, no warning"
+is "$(images "$WORK/odd/$odd/plots")" "$(expected_images)" "and every plot is drawn"
+
 # --- no gnuplot -----------------------------------------------------------------------
 mkdir -p "$WORK/nognu"
 (cd "$WORK/nognu" && PATH=/nonexistent exec "$CJMSIM" run "$SCENARIOS/shop.lua" --customers 800 --days 20 \
@@ -140,10 +171,11 @@ fi
 mkdir -p "$WORK/fake"
 cat >"$WORK/fake/gnuplot" <<'EOF'
 #!/bin/sh
-# Records its arguments on one line (one write, so that the plots' runs do
-# not interleave) and fails like gnuplot on a bad script.
-{ printf '%s|' "$@"; echo; } | sed 's/|$//' >>"$FAKE_LOG"
-echo "\"$4\" line 3: undefined variable: nonsense" >&2
+# Records the folder it runs in and its arguments on one line (one write, so
+# that the plots' runs do not interleave) and fails like gnuplot on a bad
+# script.
+{ printf '%s|' "$(basename "$(dirname "$PWD")")/$(basename "$PWD")" "$@"; echo; } | sed 's/|$//' >>"$FAKE_LOG"
+echo "\"$2\" line 3: undefined variable: nonsense" >&2
 exit 1
 EOF
 chmod +x "$WORK/fake/gnuplot"
@@ -152,12 +184,14 @@ export FAKE_LOG="$WORK/fake/args"
     --days 10 --variants baseline --out out --quiet) >"$WORK/fake.out" 2>"$WORK/fake.err"
 is "$?" 0 "a failing gnuplot does not fail the run"
 like "$(cat "$WORK/fake.err")" \
-    '^cjmsim: gnuplot failed on [a-z_]+\.gp: "[a-z_]+\.gp" line 3: undefined variable: nonsense; the data and scripts are in out/plots$' \
-    "one warning line, with gnuplot's own message"
+    '^cjmsim: gnuplot failed on [a-z_]+\.gp: "[a-z_]+\.gp" line 3: undefined variable: nonsense; not drawn: funnel, buyers_by_day, emotions, personas; the data and scripts are in out/plots$' \
+    "one warning line, with gnuplot's own message and every plot not drawn"
 is "$(grep -c '' "$FAKE_LOG")" 4 "gnuplot is started once per plot"
-is "$(grep -Evc "^--default-settings\|-e\|cd 'out\.tmp-[A-Za-z0-9]{6}/plots'\|[a-z_]+\.gp$" "$FAKE_LOG")" 0 \
-    "its arguments: --default-settings -e \"cd '<results>/plots'\" NAME.gp, with no shell between"
+is "$(grep -Evc "^out\.tmp-[A-Za-z0-9]{6}/plots\|--default-settings\|[a-z_]+\.gp$" "$FAKE_LOG")" 0 \
+    "it runs in <results>/plots with the arguments --default-settings NAME.gp, with no shell between"
 is "$(sed 's/.*|//' "$FAKE_LOG" | LC_ALL=C sort | tr '\n' ' ')" "buyers_by_day.gp emotions.gp funnel.gp personas.gp " \
     "one run for each plot's script"
 ok "$([ -s "$WORK/fake/out/report.html" ]; echo $?)" "the report is written all the same"
+is "$(grep -o 'Missing: <code>plots/[a-z_]*\.png' "$WORK/fake/out/report.html" | sed 's/.*plots.//' | tr '\n' ' ')" \
+    "funnel.png buyers_by_day.png emotions.png personas.png " "and it names every chart that is missing"
 done_testing

@@ -1,7 +1,9 @@
 /*
  * plot: names reach gnuplot as single-quoted strings that gnuplot reads
- * back unchanged and never runs; the data files and scripts of a run; a
- * missing gnuplot is an outcome, not an error.
+ * back unchanged and never runs; tic() keeps a '%' of a name out of
+ * gnuplot's formats; the data files and scripts of a run; a results path
+ * with a line break or bytes that are not UTF-8 gets its pictures; a
+ * missing gnuplot is an outcome, not an error; every plot not drawn is named.
  */
 #include "testutil.h"
 
@@ -115,6 +117,57 @@ static void gnuplot_reads_quoted_names_back(void **state)
         assert_int_equal(access(path, F_OK), -1);
         assert_int_equal(access(TRAPS[i], F_OK), -1);
     }
+    remove(script);
+    remove(printed);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* style.gp's tic() doubles every '%', so that gnuplot, which reads a tic
+ * label as a format, shows the name as written. gnuplot prints what tic()
+ * makes of each name. */
+static void tic_doubles_every_percent(void **state)
+{
+    (void)state;
+    static const char *const CASES[][2] = {
+        {"10% off", "10%% off"}, {"50%", "50%%"},   {"%%", "%%%%"},
+        {"%s %d %n", "%%s %%d %%n"}, {"no sign", "no sign"}, {"", ""},
+        {"\xC3\xBC%\xC3\xB6", "\xC3\xBC%%\xC3\xB6"}, /* ü%ö */
+    };
+    enum { N = sizeof CASES / sizeof CASES[0] };
+    char dir[] = "/tmp/cjmsim-test-plot-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char script[256], printed[256], cwd[4096];
+    snprintf(script, sizeof script, "%s/tic.gp", dir);
+    snprintf(printed, sizeof printed, "%s/printed.txt", dir);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "set encoding utf8\nload '%s/plots/style.gp'\nset print '%s'\n", cwd, printed);
+    for (size_t i = 0; i < N; i++) {
+        char *q = plot_quote(CASES[i][0], 0);
+        fprintf(f, "print '[' . tic(%s) . ']'\n", q);
+        free(q);
+    }
+    fclose(f);
+    char a0[] = "gnuplot", a1[] = "--default-settings";
+    char *argv[] = {a0, a1, script, NULL};
+    int rc = run_gnuplot(argv);
+    if (rc == -1) {
+        remove(script);
+        rmdir(dir);
+        skip(); /* gnuplot is not installed; CI installs it */
+    }
+    assert_int_equal(rc, 0);
+    f = fopen(printed, "r");
+    assert_non_null(f);
+    char line[512], want[512];
+    for (size_t i = 0; i < N; i++) {
+        assert_non_null(fgets(line, sizeof line, f));
+        line[strcspn(line, "\n")] = '\0';
+        snprintf(want, sizeof want, "[%s]", CASES[i][1]);
+        assert_string_equal(line, want);
+    }
+    fclose(f);
     remove(script);
     remove(printed);
     assert_int_equal(rmdir(dir), 0);
@@ -251,6 +304,66 @@ static void missing_gnuplot_is_an_outcome(void **state)
     tu_run_free(&run);
 }
 
+/* gnuplot is started in the plots folder and told file names only: a
+ * results path it could not be told (a line break, bytes that are not
+ * UTF-8) gets every picture. */
+static void odd_results_path_is_drawn(void **state)
+{
+    (void)state;
+    use_source_templates();
+    tu_run run;
+    tu_run_scenario(&run, "tests/scenarios/shop.lua", 300, 10, 1, 1);
+    char parent[] = "/tmp/cjmsim-test-plot-XXXXXX";
+    assert_non_null(mkdtemp(parent));
+    char path[256];
+    snprintf(path, sizeof path, "%s/line\nbreak \xff\xfe '%%s'", parent);
+    out_dir dir;
+    cj_err err = {0};
+    assert_int_equal(out_begin(&dir, path, &err), CJ_OK);
+    plot_output out;
+    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(plot_draw(&dir, &out, &err), CJ_OK);
+    if (out.outcome == PLOT_NO_GNUPLOT) {
+        plot_output_free(&out);
+        out_abort(&dir);
+        rmdir(parent);
+        tu_run_free(&run);
+        skip(); /* gnuplot is not installed; CI installs it */
+    }
+    assert_string_equal(out.problem, "");
+    assert_int_equal(out.outcome, PLOT_DRAWN);
+    for (size_t i = 0; i < out.n_pictures; i++)
+        assert_true(out.pictures[i].drawn);
+    assert_true(has_file(&out, "plots/funnel.png"));
+    assert_true(has_file(&out, "plots/funnel.svg"));
+    plot_output_free(&out);
+    out_abort(&dir);
+    assert_int_equal(rmdir(parent), 0);
+    tu_run_free(&run);
+}
+
+/* A plot gnuplot failed on is never silent: the warning names every
+ * picture that is missing, not only the first failure. */
+static void failed_plots_are_named(void **state)
+{
+    (void)state;
+    plot_picture pictures[] = {
+        {"funnel", "", true}, {"uplift", "", false}, {"emotions", "", true}, {"personas", "", false}};
+    plot_output out = {0};
+    out.pictures = pictures;
+    out.n_pictures = 4;
+    out.outcome = PLOT_FAILED;
+    snprintf(out.problem, sizeof out.problem, "gnuplot failed on uplift.gp: boom");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    plot_warning(f, &out, "results/shop");
+    fclose(f);
+    assert_string_equal(text, "cjmsim: gnuplot failed on uplift.gp: boom; not drawn: uplift, "
+                              "personas; the data and scripts are in results/shop/plots\n");
+    free(text);
+}
+
 /* Templates that cannot be found write nothing and say which is missing. */
 static void missing_templates(void **state)
 {
@@ -283,9 +396,12 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quoting),
         cmocka_unit_test(gnuplot_reads_quoted_names_back),
+        cmocka_unit_test(tic_doubles_every_percent),
         cmocka_unit_test(writes_data_and_scripts),
         cmocka_unit_test(no_uplift_without_variants),
         cmocka_unit_test(missing_gnuplot_is_an_outcome),
+        cmocka_unit_test(odd_results_path_is_drawn),
+        cmocka_unit_test(failed_plots_are_named),
         cmocka_unit_test(missing_templates),
     };
     return cmocka_run_group_tests_name("plot", tests, NULL, NULL);
