@@ -7,9 +7,13 @@
  * in so that the script draws again anywhere. plots/plots.gp draws them all.
  * gnuplot is then run on each script as a program with an argument vector,
  * never through a shell, and every name from the scenario reaches it as a
- * single-quoted gnuplot string, where nothing is interpreted. A missing or
- * failing gnuplot costs the pictures, not the run: plot_draw reports it for
- * a warning and leaves the data and scripts for drawing later.
+ * single-quoted gnuplot string, where nothing is interpreted (the templates
+ * put names on an axis through style.gp's tic(), as gnuplot reads a tic
+ * label as a format). gnuplot starts in the plots folder and is told file
+ * names only, so the results path, whatever its bytes, never reaches it. A
+ * missing or failing gnuplot costs the pictures, not the run: plot_draw
+ * reports it for a warning naming every plot not drawn, and leaves the data
+ * and scripts for drawing later.
  */
 #ifndef CJ_PLOT_H
 #define CJ_PLOT_H
