@@ -192,6 +192,16 @@ is "$(cat "$WORK/int.err")" "cjmsim: interrupted: no results were written" "an i
 is "$(snapshot prev)" "$before" "an interrupted run keeps the previous result"
 no_leftovers "$WORK" "an interrupted run leaves no temporary directory"
 
+# The lock file's name is cjmsim's; a file of that name with something in
+# it is not cjmsim's lock and is left alone.
+echo "mine" >locked.cjmsim-lock
+run --out locked
+is "$RC:$ERR" "4:cjmsim: 'locked.cjmsim-lock' is in the way: cjmsim uses this name for an empty lock file while it replaces 'locked'; remove it or choose another --out" \
+    "a non-empty file where the lock goes: exit 4, naming it"
+is "$(cat locked.cjmsim-lock)" "mine" "that file is left untouched"
+absent locked "and no results are written"
+rm locked.cjmsim-lock
+
 # --- runs into one directory at once take turns --------------------------------------------------
 # Four runs at once, five times over: each replaces the previous result in
 # turn under the lock beside the directory, every one succeeds, and what is
