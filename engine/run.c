@@ -155,8 +155,9 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     return err->status;
 }
 
-/* The results directory may not hold what the run reads: the scenario
- * (and the folder its persona files come from) and the persona library. */
+/* The results directory may not hold what the run reads: the scenario and
+ * the persona library. One that holds the scenario's folder, where its own
+ * persona files lie, holds the scenario too. */
 static cj_status begin_results(out_dir *dir, const char *out_path, const char *scenario,
                                cj_err *err)
 {
