@@ -81,6 +81,14 @@ is "$RC:$ERR" "4:cjmsim: 'own' holds own/summary.json, which this run reads; res
 is "$(snapshot own)" "$before" "it is left untouched"
 rm -r own
 
+# Nor the persona library a scenario's include reads from.
+mkdir -p lib/personas && echo 'persona "p" { share = 1 }' >lib/personas/p.lua
+before=$(snapshot lib)
+CJMSIM_DATADIR="$WORK/lib" run --out lib
+is "$RC:$ERR" "4:cjmsim: 'lib' holds $WORK/lib/personas, which this run reads; results never replace their own input: choose another --out" \
+    "--out holding the persona library: exit 4, naming it"
+is "$(snapshot lib)" "$before" "the library is left untouched"
+
 before=$(snapshot prev)
 run_in prev run "$S" --customers 500 --days 10 --quiet --out .
 is "$RC:$ERR" "4:cjmsim: '$(cd prev && pwd -P)' holds the current directory, which cjmsim does not replace: run from outside it or choose another --out" \
