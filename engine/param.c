@@ -555,8 +555,10 @@ void prm_bind(lua_State *L, const prm_set *set, prm_list *list)
 void prm_close(lua_State *L)
 {
     prm_binding *b = binding(L);
-    if (b)
+    if (b) {
         b->closed = true;
+        b->set = NULL; /* the caller's set need not outlive the load */
+    }
 }
 
 const prm_param *prm_find(const prm_list *list, const char *name)
