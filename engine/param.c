@@ -146,7 +146,7 @@ cj_status prm_parse_assignment(const char *text, char *name, double *value, cj_e
 cj_status prm_set_read_file(prm_set *set, const char *path, cj_err *err)
 {
     json_error_t jerr;
-    json_t *root = json_load_file(path, 0, &jerr);
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         if (jerr.line > 0)
             return cj_fail(err, CJ_ERR_USAGE, "--params %s:%d: %s", path, jerr.line, jerr.text);
