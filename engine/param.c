@@ -1,6 +1,5 @@
 #include "param.h"
 
-#include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
@@ -120,19 +119,18 @@ cj_status prm_parse_assignment(const char *text, char *name, double *value, cj_e
         return cj_fail(err, CJ_ERR_USAGE,
                        "--set needs NAME=VALUE, e.g. --set consult_effect=1.6; got '%s'", text);
     size_t len = (size_t)(eq - text);
-    if (len > PRM_NAME_MAX)
-        len = PRM_NAME_MAX + 1; /* too long: prm_valid_name refuses it below */
-    char buf[PRM_NAME_MAX + 2];
-    memcpy(buf, text, len < sizeof buf ? len : sizeof buf - 1);
-    buf[len < sizeof buf ? len : sizeof buf - 1] = '\0';
-    if (!prm_valid_name(buf))
+    char buf[PRM_NAME_MAX + 1] = "";
+    if (len <= PRM_NAME_MAX) {
+        memcpy(buf, text, len);
+        buf[len] = '\0';
+    }
+    if (len > PRM_NAME_MAX || !prm_valid_name(buf))
         return cj_fail(err, CJ_ERR_USAGE,
                        "--set %s: '%.*s' is not a parameter name (letters, digits and _, "
-                       "not starting with a digit)",
-                       text, (int)(eq - text), text);
+                       "not starting with a digit, at most %d characters)",
+                       text, (int)len, text, PRM_NAME_MAX);
     const char *v = eq + 1;
     char *end;
-    errno = 0;
     double x = strtod(v, &end);
     if (!v[0] || *end != '\0' || end == v)
         return cj_fail(err, CJ_ERR_USAGE, "--set %s: '%s' is not a number", text, v);
