@@ -8,6 +8,7 @@
 #include "cluster.h"
 #include "compile.h"
 #include "console.h"
+#include "exact.h"
 #include "outdir.h"
 #include "plot.h"
 #include "progress.h"
@@ -237,9 +238,13 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     bool root = cluster_is_root();
     if (root)
         out_begin(&dir, out_path, err);
-    if (cluster_agree(err) == CJ_OK)
-        simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
-    if (cluster_agree(err) == CJ_OK)
+    if (cluster_agree(err) == CJ_OK) {
+        if (opts->exact) /* every rank computes the same; rank 0 writes it */
+            ex_run(p.model, customers, threads, &totals, err);
+        else
+            simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
+    }
+    if (cluster_agree(err) == CJ_OK && !opts->exact)
         cluster_reduce(&totals, err);
     if (cluster_agree(err) == CJ_OK) {
         simulated_at = prg_clock();
