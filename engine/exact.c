@@ -29,7 +29,6 @@ typedef struct {
 
 /* One persona's plan in one variant, as a chain of reachable nodes. */
 typedef struct {
-    const cmp_model *model;
     const cmp_plan *plan;
     uint32_t n;
     ex_node *nodes;
@@ -58,6 +57,12 @@ typedef struct {
     bool *useful;       /* per node: can still get there */
 } ex_target;
 
+/*
+ * The chain of persona p in variant v: its reachable nodes with, per edge,
+ * the chance S(t - 1) p_j(t) of leaving by it on day t in the node, from
+ * the plan's daily probabilities. A customer's first and second purchases
+ * are added, by day, to `first` and `second`.
+ */
 static void chain_build(ex_chain *c, const cmp_model *model, size_t v, size_t p, double *first,
                         double *second)
 {
@@ -67,7 +72,6 @@ static void chain_build(ex_chain *c, const cmp_model *model, size_t v, size_t p,
     size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
     uint32_t *dense = xcalloc(n_states, sizeof *dense);
     memset(c, 0, sizeof *c);
-    c->model = model;
     c->plan = plan;
     c->days = model->days;
     for (size_t i = 0; i < n_states; i++)
