@@ -148,5 +148,24 @@ exact_vs_mc() {
 exact_vs_mc "$SN" sport_nutrition 200000 120
 exact_vs_mc "$SCENARIOS/exact_purchases.lua" exact_purchases 120001 40
 exact_vs_mc "$SCENARIOS/exact_combo.lua" exact_combo 150001 60
+# Nearly every probability a function of days in stage, and a cost per
+# customer of an intervention met in two stages of a cycle.
+exact_vs_mc "$TESTS_DIR/../bench/meal_kit.lua" meal_kit 100000 120
+
+# --- an MPI job: every rank computes the same, rank 0 writes it once ---------
+MPI_BIN=${CJMSIM_MPI:-}
+if [ -n "$MPI_BIN" ] && [ -x "$MPI_BIN" ] && command -v mpirun >/dev/null; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    mpirun --oversubscribe -n 2 "$MPI_BIN" run "$SN" --exact --days 90 --out "$WORK/sn-mpi" --quiet \
+        >"$WORK/mpi.out" 2>"$WORK/mpi.err"
+    is "$?" 0 "mpirun -n 2 cjmsim-mpi run --exact exits 0"
+    same=0
+    for f in summary.json funnel.csv transitions.csv daily.csv; do
+        cmp -s "$WORK/sn/$f" "$WORK/sn-mpi/$f" || same=1
+    done
+    ok "$same" "2 ranks write the same exact results as one process (not summed over ranks)"
+else
+    skip 2 "Open MPI or cjmsim-mpi is not available"
+fi
 
 done_testing
