@@ -14,17 +14,17 @@
 /* A reachable node of a plan, as the propagation reads it. */
 typedef struct {
     const cmp_node *node;
-    uint32_t k;        /* edges; 0: nobody leaves */
-    uint32_t n_prefix; /* P: days in the node with probabilities of their own */
-    uint32_t window;   /* P + 1 entry days kept, twice over (see ex_state) */
+    uint32_t k;          /* edges; 0: nobody leaves */
+    uint32_t n_prefix;   /* P: days in the node with probabilities of their own */
+    uint32_t window;     /* P + 1 entry days kept, twice over (see ex_state) */
     uint32_t first_move; /* into the chain's moves: this node's edges */
-    double *g;         /* per edge, P values: g[j P + P - t] = S(t - 1) p_j(t) */
-    double *tail_p;    /* per edge: its probability on a day t > P */
-    double stay;       /* 1 - the hazard of a day t > P */
-    double surv_prefix; /* S(P): who is still there after the first P days */
-    uint32_t *next;    /* per edge: the node entered, EX_NONE if never taken */
-    int *edge;         /* per edge: the scenario's edge */
-    double *curve;     /* purchases by day this node's entries count in, or NULL */
+    double *g;           /* per edge, P values: g[j P + P - t] = S(t - 1) p_j(t) */
+    double *tail_p;      /* per edge: its probability on a day t > P */
+    double stay;         /* 1 - the hazard of a day t > P */
+    double surv_prefix;  /* S(P): who is still there after the first P days */
+    uint32_t *next;      /* per edge: the node entered, EX_NONE if never taken */
+    int *edge;           /* per edge: the scenario's edge */
+    double *curve;       /* purchases by day this node's entries count in, or NULL */
 } ex_node;
 
 /* One persona's plan in one variant, as a chain of reachable nodes. */
@@ -43,11 +43,11 @@ typedef struct {
  * that the P days before today are always one contiguous run of memory.
  */
 typedef struct {
-    double **ring;  /* per node: 2 × window */
-    double *tail;   /* per node: mass with more than P days in the node */
+    double **ring;   /* per node: 2 × window */
+    double *tail;    /* per node: mass with more than P days in the node */
     uint32_t *first; /* per node: the first day mass entered it, or EX_NONE */
-    double *total;  /* per node: all the mass that ever entered it */
-    double *moves;  /* per node and edge: all the mass that left by it */
+    double *total;   /* per node: all the mass that ever entered it */
+    double *moves;   /* per node and edge: all the mass that left by it */
 } ex_state;
 
 /* What a first-passage pass stops at: nodes (absorb) or one edge. */
@@ -385,8 +385,8 @@ static void mark_useful(const ex_chain *c, ex_target *t)
                 continue;
             for (uint32_t j = 0; j < y->k; j++) {
                 uint32_t to = y->next[j];
-                if (to != EX_NONE && (y->edge[j] == t->edge || (t->absorb && t->absorb[to]) ||
-                                      t->useful[to])) {
+                if (to != EX_NONE &&
+                    (y->edge[j] == t->edge || (t->absorb && t->absorb[to]) || t->useful[to])) {
                     t->useful[z] = changed = true;
                     break;
                 }
@@ -449,8 +449,7 @@ static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, s
     bool one_purchase_stage = model->n_purchase_stages == 1;
     for (size_t st = 0; st < scn->n_stages; st++) {
         bool any = false;
-        for (uint32_t z = 0; z < c.n; z++)
-            {
+        for (uint32_t z = 0; z < c.n; z++) {
             set[z] = c.nodes[z].node->stage == (int)st;
             any |= set[z];
         }
@@ -561,8 +560,7 @@ static void *ex_worker(void *arg)
         if (i >= sh->n_todo)
             break;
         size_t pair = sh->todo[i];
-        job_compute(sh->model, sh->layout, pair / n_personas, pair % n_personas,
-                    sh->chances[pair]);
+        job_compute(sh->model, sh->layout, pair / n_personas, pair % n_personas, sh->chances[pair]);
     }
     return NULL;
 }

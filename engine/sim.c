@@ -124,8 +124,10 @@ static void expected_free(sim_expected *x)
 {
     if (!x)
         return;
-    double **arrays[] = {&x->reached,    &x->entries, &x->mood_sum,           &x->edge_customers,
-                         &x->edge_moves, &x->k_sum,   &x->first_purchase_day, &x->second_purchase_day};
+    double **arrays[] = {&x->reached,        &x->entries,
+                         &x->mood_sum,       &x->edge_customers,
+                         &x->edge_moves,     &x->k_sum,
+                         &x->first_purchase_day, &x->second_purchase_day};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(*arrays[i]);
     free(x);

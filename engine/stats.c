@@ -108,8 +108,10 @@ static void compute_group(const sim_totals *t, size_t v, size_t first, size_t la
         g->customers += c->customers;
         for (int m = 0; m < ST_N_METRICS; m++) {
             metric_weights(t, p, (st_metric)m, w);
-            g->total[m] += c->expected ? dot_real(w, c->expected->k_sum, n_k) : dot(w, c->k_sum, n_k);
-            base[m] += c0->expected ? dot_real(w, c0->expected->k_sum, n_k) : dot(w, c0->k_sum, n_k);
+            g->total[m] += c->expected ? dot_real(w, c->expected->k_sum, n_k)
+                                       : dot(w, c->k_sum, n_k);
+            base[m] += c0->expected ? dot_real(w, c0->expected->k_sum, n_k)
+                                    : dot(w, c0->k_sum, n_k);
             sum[m] += dot(w, c->d_sum, n_k);
             sum_sq[m] += quadratic(w, c->dd_sum, n_k);
         }

@@ -1331,7 +1331,8 @@ static void test_exact_mode_threads(void **state)
         assert_non_null(b);
         assert_memory_equal(a->reached, b->reached, n_stages * sizeof *a->reached);
         assert_memory_equal(a->entries, b->entries, n_stages * sizeof *a->entries);
-        assert_memory_equal(a->edge_customers, b->edge_customers, n_edges * sizeof *a->edge_customers);
+        assert_memory_equal(a->edge_customers, b->edge_customers,
+                            n_edges * sizeof *a->edge_customers);
         assert_memory_equal(a->edge_moves, b->edge_moves, n_edges * sizeof *a->edge_moves);
         assert_memory_equal(a->k_sum, b->k_sum, n_k * sizeof *a->k_sum);
     }
