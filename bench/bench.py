@@ -46,6 +46,8 @@ TARGET_VS_NUMPY = 20.0      # times faster than numpy, 1 thread
 TARGET_SCALING = 1.7        # 1 -> 2 threads
 TARGET_MEMORY_MB = 200.0    # peak RSS with 1e8 customers
 TARGET_LOAD_MS = 50.0       # loading and compiling an example scenario
+# run --exact at 365 days: the exact computation (the simulation phase)
+TARGET_EXACT_MS = {"sport_nutrition": 50.0, "meal_kit": 200.0}
 
 
 def machine():
@@ -64,13 +66,13 @@ def machine():
 TIMINGS = re.compile(r"load and compile ([\d.]+) ms, simulate ([\d.]+) ms, results ([\d.]+) ms")
 
 
-def run_cjmsim(cjmsim, scenario, out, customers, days, threads, plots=True):
+def run_cjmsim(cjmsim, scenario, out, customers, days, threads, plots=True, extra=()):
     """One run under /usr/bin/time: wall seconds, peak RSS in MB (of cjmsim
     and gnuplot, which it runs), phases. Without plots, gnuplot is kept out
     of reach (cjmsim then only warns), to measure cjmsim's memory alone."""
     cmd = ["/usr/bin/time", "-f", "@@time %e %M", cjmsim, "run", scenario, "--customers",
            str(customers), "--days", str(days), "--threads", str(threads), "--out", out,
-           "--quiet"]
+           "--quiet", *extra]
     env = dict(os.environ, CJMSIM_TIMINGS="1")
     if not plots:
         env["PATH"] = os.path.dirname(out)  # an empty directory: no gnuplot
@@ -147,6 +149,7 @@ def main():
             report["load"] = bench_load(cjmsim, work, say)
             for name, path in SCENARIOS:
                 report["scenarios"].append(bench_scenario(name, path, cjmsim, work, args, say))
+            report["exact"] = bench_exact(cjmsim, work, args, say)
         if not args.no_memory:
             report["memory"] = bench_memory(cjmsim, work, say)
         say()
@@ -245,6 +248,23 @@ def bench_scenario(name, path, cjmsim, work, args, say):
             "lua_sim": lua_sim, "scaling_sim": scaling_sim, "scaling_wall": scaling_wall}
 
 
+def bench_exact(cjmsim, work, args, say):
+    """run --exact: the expected results computed without sampling."""
+    say("Exact mode (run --exact, %d days, 2 threads, plots left out, best of %d): computing "
+        "the expected results" % (DAYS, args.repeat))
+    out = {}
+    for name, path in SCENARIOS:
+        runs = [run_cjmsim(cjmsim, path, os.path.join(work, name + "-exact"), CUSTOMERS, DAYS, 2,
+                           plots=False, extra=("--exact",)) for _ in range(args.repeat)]
+        ms = min(r["sim_s"] for r in runs) * 1e3
+        load = min(r["load_ms"] for r in runs)
+        out[name] = ms
+        say("  %-20s exact %7.1f ms  (loading and compiling %.1f ms; peak RSS %.1f MB)"
+            % (name, ms, load, max(r["rss_mb"] for r in runs)))
+    say()
+    return out
+
+
 def bench_memory(cjmsim, work, say):
     path = SCENARIOS[0][1]
     out = os.path.join(work, "memory", "out")
@@ -280,6 +300,9 @@ def check_targets(report, say):
     if "memory" in report:
         line(report["memory"]["rss_mb"] < TARGET_MEMORY_MB, "1e8 customers in < %.0f MB: %.1f MB"
              % (TARGET_MEMORY_MB, report["memory"]["rss_mb"]))
+    for name, ms in report.get("exact", {}).items():
+        line(ms <= TARGET_EXACT_MS[name], "%s --exact at %d days in <= %.0f ms: %.1f ms"
+             % (name, DAYS, TARGET_EXACT_MS[name], ms))
     if "load" in report:
         line(report["load"]["worst_ms"] < TARGET_LOAD_MS,
              "loading and compiling each example scenario in < %.0f ms: at most %.1f ms"

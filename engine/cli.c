@@ -18,7 +18,11 @@ static const char RUN_OPTIONS[] =
     "                     (default: baseline, each intervention, all together)\n"
     "  --threads N        worker threads (default: one per core); results do not\n"
     "                     depend on it\n"
-    "  --quiet            print nothing but errors and warnings\n";
+    "  --quiet            print nothing but errors and warnings\n"
+    "  --exact            compute the expected results exactly, carrying the\n"
+    "                     distribution of customer states day by day instead of\n"
+    "                     sampling customers (no seed, no intervals: the figures\n"
+    "                     are expected values, real numbers)\n";
 
 static const char PARAM_OPTIONS[] =
     "  --set NAME=VALUE   give the scenario's parameter NAME this value instead of\n"
@@ -207,7 +211,8 @@ static bool option_is(const char *arg, const char *name)
  * nothing. */
 static bool run_only(const char *arg)
 {
-    static const char *const NAMES[] = {"--out", "--customers", "--threads", "--quiet", NULL};
+    static const char *const NAMES[] = {"--out",   "--customers", "--threads",
+                                        "--quiet", "--exact",     NULL};
     if (strcmp(arg, "-q") == 0)
         return true;
     for (const char *const *name = NAMES; *name; name++)
@@ -236,6 +241,8 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                            (int)strcspn(arg, "="), arg);
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             o->quiet = true;
+        } else if (strcmp(arg, "--exact") == 0) {
+            o->exact = true;
         } else if (option_is(arg, "--out")) {
             if (!(value = option_value(argc, argv, &i, "--out", err)))
                 return err->status;

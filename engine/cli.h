@@ -30,6 +30,7 @@ typedef struct {
     int threads; /* 0: one per core */
     const char *variants; /* NULL: the default variants */
     bool quiet;
+    bool exact; /* expected values computed exactly instead of simulated */
     uint64_t lua_instructions; /* 0: the sandbox's defaults */
     uint64_t lua_memory_mb;
     unsigned lua_seconds;

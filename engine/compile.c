@@ -319,6 +319,10 @@ static void build_exit(cmp_variant *variant, cmp_plan *plan, cmp_node *x, int st
     if (k == 0)
         return;
     x->cond_offset = append_rows(&plan->cond, &plan->n_cond, (size_t)rows * k, sizeof *plan->cond);
+    x->prob_offset = append_rows(&plan->prob, &plan->n_prob, (size_t)rows * k, sizeof *plan->prob);
+    for (int day = 1; day <= rows; day++)
+        for (uint32_t j = 0; j < k; j++)
+            plan->prob[x->prob_offset + (size_t)(day - 1) * k + j] = value_at(&outs[j], day);
     double *hazards = xcalloc((size_t)rows, sizeof *hazards);
     for (int day = 1; day <= rows; day++) {
         double hazard = 0;
@@ -684,6 +688,7 @@ void cmp_free(cmp_model *model)
                 free(variant->plans[p].surv);
                 free(variant->plans[p].guide);
                 free(variant->plans[p].cond);
+                free(variant->plans[p].prob);
             }
         }
         free(variant->plans);

@@ -58,6 +58,7 @@ typedef struct {
     uint32_t surv_offset; /* into surv and guide: S(1) … S(n_table) */
     uint32_t cond_offset; /* into cond: n_prefix + 1 rows of k thresholds */
     uint32_t next_offset; /* into next: the node entered by each edge */
+    uint32_t prob_offset; /* into prob: n_prefix + 1 rows of k daily probabilities */
     double log_surv;      /* log S(n_table), 0 without a table */
     double tail_scale;    /* 1 / log(1 − h_tail): −0 when h_tail = 1, −inf when 0 */
     double guide_scale;   /* n_table / (1 − S(n_table)): u to a guide bucket */
@@ -79,6 +80,10 @@ typedef struct {
     size_t n_cond;
     uint32_t *next;       /* per node and edge: the node entered */
     size_t n_next;
+    /* Per exit row: each edge's daily probability p_i(t) as a real number,
+     * for computing expectations exactly (exact.h) rather than drawing. */
+    double *prob;
+    size_t n_prob;
     /* Per node: true when the day a customer leaves it and the edge it
      * takes are drawn as in the first variant's plan, from the same tables,
      * so that the other variants can follow the first one's walk. */

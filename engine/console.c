@@ -192,9 +192,15 @@ void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
     int w = (int)name_width(r);
     char num[32];
     fprintf(f, "%s\n", scn->name);
-    fprintf(f, "%s customers over %d days, seed %llu, %zu variant%s on the same customers\n\n",
-            fmt_grouped(num, sizeof num, (double)t->customers), t->model->days,
-            (unsigned long long)seed, t->n_variants, t->n_variants == 1 ? "" : "s");
+    if (r->exact)
+        fprintf(f, "%s customers over %d days, %zu variant%s: exact expected values, computed "
+                   "without sampling\n(the intervals have no width)\n\n",
+                fmt_grouped(num, sizeof num, (double)t->customers), t->model->days,
+                t->n_variants, t->n_variants == 1 ? "" : "s");
+    else
+        fprintf(f, "%s customers over %d days, seed %llu, %zu variant%s on the same customers\n\n",
+                fmt_grouped(num, sizeof num, (double)t->customers), t->model->days,
+                (unsigned long long)seed, t->n_variants, t->n_variants == 1 ? "" : "s");
     print_funnel(f, r, w);
     print_variants(f, r, w);
     print_money(f, r, w);

@@ -280,6 +280,7 @@ static void write_preamble(FILE *f, const st_results *r, const char *name)
             name, name, name, name);
     put_string(f, "scenario", scn->name);
     put_string(f, "currency", currency && currency->n_items ? currency->items[0] : "");
+    put_string(f, "method", r->method); /* "exact": expected values, no sampling */
     fprintf(f, "customers = %lld\ndays = %d\n", (long long)t->customers, t->model->days);
     fprintf(f, "n_stages = %zu\narray stage_name[%zu]\narray from_stage[%zu]\n", scn->n_stages,
             scn->n_stages, scn->n_stages);

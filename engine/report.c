@@ -261,6 +261,11 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
     const scn_text *description = scn_text_get(&scn->texts, "description");
     if (description)
         text_items(f, description);
+    if (r->exact)
+        fputs("<p class=\"facts\"><strong>Exact expected values</strong>: the figures below "
+              "are computed from the scenario's probabilities without sampling customers, so "
+              "they have no noise and every interval is a single point.</p>\n",
+              f);
     char num[40];
     fprintf(f,
             "<p class=\"facts\">%s customers over %d days, seed %llu; %zu variant%s on the "

@@ -27,6 +27,16 @@ static void csv_names(FILE *f, const char *variant, const char *persona)
     csv_field(f, persona);
 }
 
+/* A count, or in an exact run its expected value (15 significant digits,
+ * as in summary.json). */
+static void csv_count(FILE *f, const st_results *r, double x)
+{
+    if (r->exact)
+        fprintf(f, "%.15g", x);
+    else
+        fprintf(f, "%lld", (long long)x);
+}
+
 static const char *group_name(const st_results *r, size_t group)
 {
     const scn_scenario *scn = r->totals->model->scn;
@@ -48,8 +58,9 @@ void res_funnel_csv(FILE *f, const st_results *r)
                 csv_names(f, t->model->variants[v].name, group_name(r, g));
                 fputc(',', f);
                 csv_field(f, scn->stages[s].name);
-                fprintf(f, ",%lld,%.6f,", (long long)c->reached[s],
-                        st_ratio((double)c->reached[s], (double)n));
+                fputc(',', f);
+                csv_count(f, r, st_reached(c, s));
+                fprintf(f, ",%.6f,", st_ratio(st_reached(c, s), (double)n));
                 int e = r->main_edge[s];
                 if (e >= 0) {
                     csv_field(f, scn->stages[scn->edges[e].from].name);
@@ -82,9 +93,12 @@ void res_transitions_csv(FILE *f, const st_results *r)
                 csv_field(f, scn->stages[edge->from].name);
                 fputc(',', f);
                 csv_field(f, scn->stages[edge->to].name);
-                fprintf(f, ",%lld,%lld,%.6f\n", (long long)c->edge_customers[e],
-                        (long long)c->edge_moves[e],
-                        st_ratio((double)c->edge_customers[e], (double)c->reached[edge->from]));
+                fputc(',', f);
+                csv_count(f, r, st_edge_customers(c, e));
+                fputc(',', f);
+                csv_count(f, r, st_edge_moves(c, e));
+                fprintf(f, ",%.6f\n",
+                        st_ratio(st_edge_customers(c, e), st_reached(c, (size_t)edge->from)));
             }
         }
     }
@@ -98,12 +112,16 @@ void res_daily_csv(FILE *f, const st_results *r)
     for (size_t v = 0; v < t->n_variants; v++) {
         for (size_t g = 0; g < r->n_groups; g++) {
             const sim_cell *c = st_cell(r, v, g);
-            int64_t buyers = 0, repeat = 0;
+            double buyers = 0, repeat = 0;
             for (int d = 0; d <= days; d++) {
-                buyers += c->first_purchase_day[d];
-                repeat += c->second_purchase_day[d];
+                buyers += st_first_purchases(c, (size_t)d);
+                repeat += st_second_purchases(c, (size_t)d);
                 csv_names(f, t->model->variants[v].name, group_name(r, g));
-                fprintf(f, ",%d,%lld,%lld\n", d, (long long)buyers, (long long)repeat);
+                fprintf(f, ",%d,", d);
+                csv_count(f, r, buyers);
+                fputc(',', f);
+                csv_count(f, r, repeat);
+                fputc('\n', f);
             }
         }
     }

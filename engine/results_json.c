@@ -20,12 +20,18 @@ static json_t *json_text(const char *s)
 /* 15 significant digits print 0.1 as 0.1 and keep every count exact. */
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(15))
 
-static json_t *stage_counts(const st_results *r, const int64_t *counts)
+/* A count of customers, or in an exact run its expected value. */
+static json_t *count_json(const st_results *r, double x)
+{
+    return r->exact ? json_real(x) : json_integer((json_int_t)x);
+}
+
+static json_t *stage_counts(const st_results *r, const sim_cell *c)
 {
     const scn_scenario *scn = r->totals->model->scn;
     json_t *obj = json_object();
     for (size_t s = 0; s < scn->n_stages; s++)
-        json_object_set_new(obj, scn->stages[s].name, json_integer(counts[s]));
+        json_object_set_new(obj, scn->stages[s].name, count_json(r, st_reached(c, s)));
     return obj;
 }
 
@@ -53,9 +59,9 @@ static json_t *edge_stats(const st_results *r, const sim_cell *c)
                  scn->stages[edge->to].name);
         json_object_set_new(
             obj, key,
-            json_pack("{sIsIsf}", "customers", (json_int_t)c->edge_customers[e], "moves",
-                      (json_int_t)c->edge_moves[e], "conversion",
-                      st_ratio((double)c->edge_customers[e], (double)c->reached[edge->from])));
+            json_pack("{sososf}", "customers", count_json(r, st_edge_customers(c, e)), "moves",
+                      count_json(r, st_edge_moves(c, e)), "conversion",
+                      st_ratio(st_edge_customers(c, e), st_reached(c, (size_t)edge->from))));
     }
     return obj;
 }
@@ -81,10 +87,10 @@ static void group_fields(json_t *obj, const st_results *r, size_t v, size_t grou
     const sim_cell *c = st_cell(r, v, group);
     double n = (double)g->customers;
     json_object_set_new(obj, "customers", json_integer(g->customers));
-    json_object_set_new(obj, "reached", stage_counts(r, c->reached));
-    json_object_set_new(obj, "buyers", json_integer((json_int_t)g->total[ST_BUYERS]));
-    json_object_set_new(obj, "repeat_buyers", json_integer((json_int_t)g->total[ST_REPEAT_BUYERS]));
-    json_object_set_new(obj, "purchases", json_integer((json_int_t)g->total[ST_PURCHASES]));
+    json_object_set_new(obj, "reached", stage_counts(r, c));
+    json_object_set_new(obj, "buyers", count_json(r, g->total[ST_BUYERS]));
+    json_object_set_new(obj, "repeat_buyers", count_json(r, g->total[ST_REPEAT_BUYERS]));
+    json_object_set_new(obj, "purchases", count_json(r, g->total[ST_PURCHASES]));
     json_object_set_new(obj, "revenue", json_real(g->total[ST_REVENUE]));
     json_object_set_new(obj, "cost", json_real(g->total[ST_COST]));
     json_object_set_new(obj, "profit", json_real(g->total[ST_PROFIT]));
@@ -123,6 +129,7 @@ void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
     json_object_set_new(root, "seed", json_integer((json_int_t)seed));
     json_object_set_new(root, "customers", json_integer(t->customers));
     json_object_set_new(root, "days", json_integer(model->days));
+    json_object_set_new(root, "method", json_string(r->method));
     json_object_set_new(root, "margin", json_real(scn->margin));
     json_object_set_new(root, "params", prm_values_json(&scn->params));
     json_t *stages = json_array(), *personas = json_array();

@@ -9,6 +9,7 @@
 #include "compile.h"
 #include "console.h"
 #include "datadir.h"
+#include "exact.h"
 #include "outdir.h"
 #include "plot.h"
 #include "progress.h"
@@ -259,9 +260,13 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     bool root = cluster_is_root();
     if (root)
         begin_results(&dir, out_path, opts->scenario, err);
-    if (cluster_agree(err) == CJ_OK)
-        simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
-    if (cluster_agree(err) == CJ_OK)
+    if (cluster_agree(err) == CJ_OK) {
+        if (opts->exact) /* every rank computes the same; rank 0 writes it */
+            ex_run(p.model, customers, threads, &totals, err);
+        else
+            simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
+    }
+    if (cluster_agree(err) == CJ_OK && !opts->exact)
         cluster_reduce(&totals, err);
     if (cluster_agree(err) == CJ_OK) {
         simulated_at = prg_clock();

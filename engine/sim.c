@@ -82,13 +82,61 @@ void sim_cell_init(sim_cell *c, const cmp_model *model, const sim_layout *l)
 {
     cell_array arrays[CELL_ARRAYS];
     c->customers = 0;
+    c->expected = NULL;
     cell_arrays(c, model, l, arrays);
     for (size_t i = 0; i < CELL_ARRAYS; i++)
         *arrays[i].data = xcalloc(arrays[i].n, sizeof(int64_t));
 }
 
+/* The real arrays of expected values, in the order of cell_arrays. */
+typedef struct {
+    double **data;
+    size_t n;
+} expected_array;
+
+enum { EXPECTED_ARRAYS = 8 };
+
+static void expected_arrays(sim_expected *x, const cmp_model *model, const sim_layout *l,
+                            expected_array out[EXPECTED_ARRAYS])
+{
+    size_t stages = model->scn->n_stages, edges = model->scn->n_edges;
+    size_t days = (size_t)model->days + 1;
+    expected_array arrays[EXPECTED_ARRAYS] = {
+        {&x->reached, stages},       {&x->entries, stages},
+        {&x->mood_sum, stages},      {&x->edge_customers, edges},
+        {&x->edge_moves, edges},     {&x->k_sum, l->n_k},
+        {&x->first_purchase_day, days}, {&x->second_purchase_day, days},
+    };
+    memcpy(out, arrays, sizeof arrays);
+}
+
+sim_expected *sim_expected_new(const cmp_model *model, const sim_layout *l)
+{
+    sim_expected *x = xcalloc(1, sizeof *x);
+    expected_array arrays[EXPECTED_ARRAYS];
+    expected_arrays(x, model, l, arrays);
+    for (size_t i = 0; i < EXPECTED_ARRAYS; i++)
+        *arrays[i].data = xcalloc(arrays[i].n, sizeof(double));
+    return x;
+}
+
+static void expected_free(sim_expected *x)
+{
+    if (!x)
+        return;
+    double **arrays[] = {&x->reached,        &x->entries,
+                         &x->mood_sum,       &x->edge_customers,
+                         &x->edge_moves,     &x->k_sum,
+                         &x->first_purchase_day, &x->second_purchase_day};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        free(*arrays[i]);
+    free(x);
+}
+
 void sim_cell_free(sim_cell *c)
 {
+    expected_free(c->expected);
+    c->expected = NULL;
     int64_t **arrays[] = {&c->reached,    &c->entries, &c->mood_sum,           &c->edge_customers,
                           &c->edge_moves, &c->k_sum,   &c->first_purchase_day, &c->second_purchase_day,
                           &c->d_sum,      &c->dd_sum};
@@ -108,6 +156,16 @@ void sim_cell_add(sim_cell *dst, const sim_cell *src, const cmp_model *model,
     for (size_t i = 0; i < CELL_ARRAYS; i++)
         for (size_t j = 0; j < to[i].n; j++)
             (*to[i].data)[j] += (*from[i].data)[j];
+    if (!src->expected)
+        return;
+    if (!dst->expected)
+        dst->expected = sim_expected_new(model, l);
+    expected_array xto[EXPECTED_ARRAYS], xfrom[EXPECTED_ARRAYS];
+    expected_arrays(dst->expected, model, l, xto);
+    expected_arrays(src->expected, model, l, xfrom);
+    for (size_t i = 0; i < EXPECTED_ARRAYS; i++)
+        for (size_t j = 0; j < xto[i].n; j++)
+            (*xto[i].data)[j] += (*xfrom[i].data)[j];
 }
 
 size_t sim_totals_count(const sim_totals *t)
@@ -270,8 +328,7 @@ static void thread_merge(run_thread *t, sim_totals *totals)
     }
 }
 
-cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
-                       const sim_options *opts, sim_totals *totals, cj_err *err)
+void sim_totals_init(sim_totals *totals, const cmp_model *model, int64_t customers)
 {
     const scn_scenario *scn = model->scn;
     memset(totals, 0, sizeof *totals);
@@ -283,6 +340,13 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
     totals->persona_customers = xcalloc(scn->n_personas, sizeof(int64_t));
     sim_allocate(scn, customers, totals->persona_customers);
     totals->cells = cells_new(model, &totals->layout);
+}
+
+cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
+                       const sim_options *opts, sim_totals *totals, cj_err *err)
+{
+    const scn_scenario *scn = model->scn;
+    sim_totals_init(totals, model, customers);
     if (totals->layout.n_k > 64)
         return cj_fail(err, CJ_ERR_SCENARIO, "%s: too many purchase stages and interventions "
                        "together (at most 64 counters)", scn->path);

@@ -14,6 +14,7 @@
 #define CJ_SIM_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,13 @@ typedef struct {
     size_t uses;      /* first intervention-use slot */
 } sim_layout;
 
+/* The expected values of an exact run (exact.h): the same figures as a
+ * cell's counts, at the same positions, as real numbers. */
+typedef struct {
+    double *reached, *entries, *mood_sum, *edge_customers, *edge_moves, *k_sum;
+    double *first_purchase_day, *second_purchase_day;
+} sim_expected;
+
 /* Everything counted for one persona in one variant. */
 typedef struct {
     int64_t customers;
@@ -50,6 +58,9 @@ typedef struct {
     int64_t *second_purchase_day; /* per day: customers whose 2nd purchase it was */
     int64_t *d_sum;  /* per counter: sum of (variant − baseline) per customer */
     int64_t *dd_sum; /* n_k × n_k: sum of the products of those differences */
+    /* An exact run's expected values, of which the counts above are the
+     * rounded copies (and d_sum, dd_sum zeros); NULL in a sampled run. */
+    sim_expected *expected;
 } sim_cell;
 
 typedef struct {
@@ -59,6 +70,7 @@ typedef struct {
     int64_t *persona_customers; /* exact allocation by share */
     size_t n_variants, n_personas;
     sim_cell *cells; /* [variant * n_personas + persona] */
+    bool exact;      /* expected values computed exactly (exact.h), not sampled */
 } sim_totals;
 
 /* A cell of zeros sized for the model; cells add up exactly. */
@@ -66,6 +78,13 @@ void sim_cell_init(sim_cell *cell, const cmp_model *model, const sim_layout *lay
 void sim_cell_add(sim_cell *dst, const sim_cell *src, const cmp_model *model,
                   const sim_layout *layout);
 void sim_cell_free(sim_cell *cell);
+
+/* Zeroed arrays of expected values for a cell of the model. */
+sim_expected *sim_expected_new(const cmp_model *model, const sim_layout *layout);
+
+/* Totals of zeros for the model: the layout, the customers allocated to
+ * each persona, a cell per variant and persona. */
+void sim_totals_init(sim_totals *totals, const cmp_model *model, int64_t customers);
 
 /* All the integers of the totals as one flat array (to sum them across
  * processes): how many, and copies out and back in the same order. */

@@ -61,6 +61,14 @@ static double dot(const double *w, const int64_t *x, size_t n)
     return s;
 }
 
+static double dot_real(const double *w, const double *x, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += w[i] * x[i];
+    return s;
+}
+
 static double quadratic(const double *w, const int64_t *m, size_t n)
 {
     double s = 0;
@@ -100,8 +108,10 @@ static void compute_group(const sim_totals *t, size_t v, size_t first, size_t la
         g->customers += c->customers;
         for (int m = 0; m < ST_N_METRICS; m++) {
             metric_weights(t, p, (st_metric)m, w);
-            g->total[m] += dot(w, c->k_sum, n_k);
-            base[m] += dot(w, c0->k_sum, n_k);
+            g->total[m] += c->expected ? dot_real(w, c->expected->k_sum, n_k)
+                                       : dot(w, c->k_sum, n_k);
+            base[m] += c0->expected ? dot_real(w, c0->expected->k_sum, n_k)
+                                    : dot(w, c0->k_sum, n_k);
             sum[m] += dot(w, c->d_sum, n_k);
             sum_sq[m] += quadratic(w, c->dd_sum, n_k);
         }
@@ -112,6 +122,11 @@ static void compute_group(const sim_totals *t, size_t v, size_t first, size_t la
     g->has_uplift = true;
     for (int m = 0; m < ST_N_METRICS; m++)
         g->uplift[m] = uplift_of(sum[m], sum_sq[m], g->customers);
+    if (t->exact) /* expected values: the difference is known, its interval a point */
+        for (int m = 0; m < ST_N_METRICS; m++) {
+            double diff = st_ratio(g->total[m] - base[m], (double)g->customers);
+            g->uplift[m] = (st_uplift){diff, 0, diff, diff};
+        }
     g->incremental_revenue = g->total[ST_REVENUE] - base[ST_REVENUE];
     g->incremental_profit = g->total[ST_PROFIT] - base[ST_PROFIT];
     double cost = g->total[ST_COST] - base[ST_COST];
@@ -129,11 +144,11 @@ static void choose_main_edges(st_results *r)
     r->main_edge = xcalloc(scn->n_stages, sizeof *r->main_edge);
     for (size_t s = 0; s < scn->n_stages; s++) {
         r->main_edge[s] = -1;
-        int64_t best = 0;
+        double best = 0;
         for (size_t e = 0; e < scn->n_edges; e++) {
             const scn_edge *edge = &scn->edges[e];
-            if (edge->to == (int)s && edge->from != (int)s && base->edge_customers[e] > best) {
-                best = base->edge_customers[e];
+            if (edge->to == (int)s && edge->from != (int)s && st_edge_customers(base, e) > best) {
+                best = st_edge_customers(base, e);
                 r->main_edge[s] = (int)e;
             }
         }
@@ -146,13 +161,15 @@ double st_stage_conversion(const st_results *r, const sim_cell *cell, size_t sta
     if (e < 0)
         return -1;
     int from = r->totals->model->scn->edges[e].from;
-    return st_ratio((double)cell->edge_customers[e], (double)cell->reached[from]);
+    return st_ratio(st_edge_customers(cell, (size_t)e), st_reached(cell, (size_t)from));
 }
 
 void st_compute(const sim_totals *t, st_results *out)
 {
     size_t n_personas = t->n_personas;
     out->totals = t;
+    out->exact = t->exact;
+    out->method = t->exact ? "exact" : "monte_carlo";
     out->n_groups = n_personas + 1;
     out->groups = xcalloc(t->n_variants * out->n_groups, sizeof *out->groups);
     out->everyone = xcalloc(t->n_variants, sizeof *out->everyone);

@@ -45,6 +45,10 @@ typedef struct {
 
 typedef struct {
     const sim_totals *totals;
+    /* How the figures were obtained: "monte_carlo" (counts of simulated
+     * customers) or "exact" (expected values, exact.h). */
+    const char *method;
+    bool exact;
     size_t n_groups;   /* personas + 1: the last group is everyone */
     st_group *groups;  /* [variant * n_groups + group] */
     sim_cell *everyone; /* per variant: the persona cells summed */
@@ -76,10 +80,41 @@ double st_stage_conversion(const st_results *r, const sim_cell *cell, size_t sta
  * nobody entered it. */
 static inline bool st_mood_on_entry(const sim_cell *cell, size_t stage, double *mood)
 {
+    if (cell->expected) {
+        if (!(cell->expected->entries[stage] > 0))
+            return false;
+        *mood = cell->expected->mood_sum[stage] / cell->expected->entries[stage];
+        return true;
+    }
     if (!cell->entries[stage])
         return false;
     *mood = (double)cell->mood_sum[stage] / (double)cell->entries[stage];
     return true;
+}
+
+/* A cell's figures as real numbers: the expected value in an exact run, the
+ * count in a sampled one. */
+static inline double st_reached(const sim_cell *c, size_t stage)
+{
+    return c->expected ? c->expected->reached[stage] : (double)c->reached[stage];
+}
+static inline double st_edge_customers(const sim_cell *c, size_t edge)
+{
+    return c->expected ? c->expected->edge_customers[edge] : (double)c->edge_customers[edge];
+}
+static inline double st_edge_moves(const sim_cell *c, size_t edge)
+{
+    return c->expected ? c->expected->edge_moves[edge] : (double)c->edge_moves[edge];
+}
+/* Customers whose first (second) purchase was on `day`. */
+static inline double st_first_purchases(const sim_cell *c, size_t day)
+{
+    return c->expected ? c->expected->first_purchase_day[day] : (double)c->first_purchase_day[day];
+}
+static inline double st_second_purchases(const sim_cell *c, size_t day)
+{
+    return c->expected ? c->expected->second_purchase_day[day]
+                       : (double)c->second_purchase_day[day];
 }
 
 /* x / y, or 0 when y is 0: rates of groups nobody is in. */

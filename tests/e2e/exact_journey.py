@@ -12,6 +12,8 @@ simulation is involved.
     j.edge("page", "order", 0.05); j.edge("page", "left", 0.15)
     j.reached("order")      # P(a customer enters "order" by the last day)
     j.buyers(), j.repeat()  # P(at least 1 purchase), P(at least 2)
+    j.took("page", "left")  # P(a customer takes that edge by the last day)
+    j.expected()            # expected entries per stage, moves per (from, to)
 """
 
 from collections import defaultdict
@@ -47,10 +49,15 @@ class Journey:
         purchases = min(PURCHASES_CAP, purchases + (1 if self.purchase[stage] else 0))
         return (stage, mood, purchases, 1)
 
-    def _run(self, target=None):
+    def _run(self, target=None, took=None, counts=None):
         """The distribution of states after the last day; with a target, the
-        probability of having entered it (its customers stop there)."""
+        probability of having entered it (its customers stop there); with
+        took = (from, to), of having taken that edge (the same). counts, a
+        defaultdict(float), gets the expected entries into each stage and
+        moves along each (from, to)."""
         dist = {self._enter(self.entry, self.mood0, 0): 1.0}
+        if counts is not None:
+            counts[self.entry] += 1.0
         hit = 0.0
         for _ in range(self.days):
             nxt = defaultdict(float)
@@ -66,15 +73,26 @@ class Journey:
                 for dst, p in ps:
                     if p == 0:
                         continue
-                    if dst == target:
+                    if counts is not None:
+                        counts[dst] += prob * p
+                        counts[(stage, dst)] += prob * p
+                    if dst == target or (stage, dst) == took:
                         hit += prob * p
                     else:
                         nxt[self._enter(dst, mood, purchases)] += prob * p
             dist = nxt
-        return hit if target else dist
+        return hit if target or took else dist
 
     def reached(self, stage):
         return 1.0 if stage == self.entry else self._run(stage)
+
+    def took(self, src, dst):
+        return self._run(took=(src, dst))
+
+    def expected(self):
+        counts = defaultdict(float)
+        self._run(counts=counts)
+        return counts
 
     def buyers(self):
         return sum(p for (_, _, n, _), p in self._run().items() if n >= 1)

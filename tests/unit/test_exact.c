@@ -17,6 +17,8 @@
  */
 #include "testutil.h"
 
+#include "exact.h"
+
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -1149,6 +1151,200 @@ static void test_exact_combo(void **state)
 }
 
 /* ------------------------------------------------------------------------
+ * Exact mode (exact.h): the engine's expected values, computed from the
+ * compiled tables, against the propagation above, figure by figure.
+ */
+
+/* Relative agreement required; the absolute term (in customers) only
+ * matters for expectations that are 0. */
+static const double EXACT_RELATIVE = 1e-9, EXACT_ABSOLUTE = 1e-12;
+
+/* got against want, relative to `size`: the size of want, or of the terms
+ * of a difference. */
+static void x_close_to(const x_model *m, const char *variant, const char *group,
+                       const char *what, double got, double want, double size, int *checks,
+                       int *failures, double *worst)
+{
+    (*checks)++;
+    double err = fabs(got - want);
+    double rel = size != 0 ? err / size : err;
+    if (rel > *worst)
+        *worst = rel;
+    if (err <= EXACT_RELATIVE * size + EXACT_ABSOLUTE)
+        return;
+    (*failures)++;
+    print_message("# FAIL %s, variant %s, persona %s, %s: exact %.17g, exact mode %.17g\n",
+                  m->file, variant, group, what, want, got);
+}
+
+static void x_close(const x_model *m, const char *variant, const char *group, const char *what,
+                    double got, double want, int *checks, int *failures, double *worst)
+{
+    x_close_to(m, variant, group, what, got, want, fabs(want), checks, failures, worst);
+}
+
+/* Loads and compiles a scenario and computes its exact results. */
+static void x_exact_run(const x_model *m, int threads, scn_scenario **scn, var_list *variants,
+                        cmp_model **model, sim_totals *totals)
+{
+    char path[256];
+    cj_err err = {0};
+    *scn = scn_load(tu_scenario_path(m->file, path, sizeof path), NULL, &err);
+    if (!*scn)
+        fail_msg("%s", err.msg);
+    var_default(*scn, variants);
+    *model = cmp_build(*scn, variants, m->days, &err);
+    if (!*model)
+        fail_msg("%s", err.msg);
+    if (ex_run(*model, m->customers, threads, totals, &err) != CJ_OK)
+        fail_msg("%s", err.msg);
+}
+
+static void x_compare_exact_mode(const x_model *m)
+{
+    scn_scenario *scn;
+    var_list variants;
+    cmp_model *model;
+    sim_totals totals;
+    x_exact_run(m, 2, &scn, &variants, &model, &totals);
+    x_same_model(m, scn);
+    st_results r;
+    st_compute(&totals, &r);
+    assert_true(totals.exact && r.exact);
+    assert_string_equal(r.method, "exact");
+
+    x_book *b = x_book_new(m, &RULES);
+    assert_int_equal(variants.n, b->n_variants);
+    int checks = 0, failures = 0;
+    double worst = 0;
+    for (int v = 0; v < b->n_variants; v++) {
+        const char *variant = variants.items[v].name;
+        assert_int_equal(variants.items[v].mask, b->masks[v]);
+        for (int g = 0; g <= m->n_personas; g++) {
+            const char *group = x_group_name(m, g);
+            const sim_cell *cell = st_cell(&r, (size_t)v, (size_t)g);
+            const st_group *grp = st_group_at(&r, (size_t)v, (size_t)g);
+            double n = g == m->n_personas ? (double)m->customers : (double)b->counts[g];
+            assert_true((double)grp->customers == n);
+            double want, var;
+            char what[64];
+            for (int s = 0; s < m->n_stages; s++) {
+                q_name(m, s, what, sizeof what);
+                x_group(m, b, v, g, s, &want, &var);
+                x_close(m, variant, group, what, st_reached(cell, (size_t)s), want, &checks,
+                        &failures, &worst);
+            }
+            static const struct {
+                st_metric metric;
+                int (*q)(const x_model *);
+            } totals_q[] = {{ST_BUYERS, q_buyers},
+                            {ST_REPEAT_BUYERS, q_repeat},
+                            {ST_PURCHASES, q_purchases},
+                            {ST_REVENUE, q_revenue}};
+            for (size_t i = 0; i < sizeof totals_q / sizeof *totals_q; i++) {
+                int q = totals_q[i].q(m);
+                q_name(m, q, what, sizeof what);
+                x_group(m, b, v, g, q, &want, &var);
+                x_close(m, variant, group, what, grp->total[totals_q[i].metric], want, &checks,
+                        &failures, &worst);
+                if (v == 0) {
+                    assert_false(grp->has_uplift);
+                    continue;
+                }
+                /* The uplift is the difference of the expectations, its
+                 * interval a point. */
+                double base;
+                x_group(m, b, 0, g, q, &base, &var);
+                const st_uplift *u = &grp->uplift[totals_q[i].metric];
+                snprintf(what, sizeof what, "uplift of %s", st_metric_name(totals_q[i].metric));
+                x_close_to(m, variant, group, what, u->diff * n, want - base,
+                           fmax(fabs(want), fabs(base)), &checks, &failures, &worst);
+                assert_true(u->se == 0 && u->lo == u->diff && u->hi == u->diff);
+            }
+            double first = 0, second = 0;
+            for (int d = 0; d <= m->days; d++) {
+                first += st_first_purchases(cell, (size_t)d);
+                second += st_second_purchases(cell, (size_t)d);
+                q_name(m, q_cum_buyers(m, d), what, sizeof what);
+                x_group(m, b, v, g, q_cum_buyers(m, d), &want, &var);
+                x_close(m, variant, group, what, first, want, &checks, &failures, &worst);
+                q_name(m, q_cum_repeat(m, d), what, sizeof what);
+                x_group(m, b, v, g, q_cum_repeat(m, d), &want, &var);
+                x_close(m, variant, group, what, second, want, &checks, &failures, &worst);
+            }
+        }
+    }
+    print_message("# %s: exact mode, %d figures, largest relative difference %.3g\n", m->file,
+                  checks, worst);
+    free(b);
+    st_free(&r);
+    sim_free(&totals);
+    cmp_free(model);
+    var_free(&variants);
+    scn_free(scn);
+    if (failures)
+        fail_msg("%s: %d of %d exact-mode figures differ from the exact values by more than "
+                 "%g relative",
+                 m->file, failures, checks, EXACT_RELATIVE);
+}
+
+static void test_exact_mode_mood(void **state)
+{
+    (void)state;
+    x_compare_exact_mode(&MODEL_MOOD);
+}
+
+static void test_exact_mode_purchases(void **state)
+{
+    (void)state;
+    x_compare_exact_mode(&MODEL_PURCHASES);
+}
+
+static void test_exact_mode_days(void **state)
+{
+    (void)state;
+    x_compare_exact_mode(&MODEL_DAYS);
+}
+
+static void test_exact_mode_combo(void **state)
+{
+    (void)state;
+    x_compare_exact_mode(&MODEL_COMBO);
+}
+
+/* Each pair of variant and persona is computed by one thread, whole: the
+ * numbers are the same bits whatever the number of threads. */
+static void test_exact_mode_threads(void **state)
+{
+    (void)state;
+    scn_scenario *scn[2];
+    var_list variants[2];
+    cmp_model *model[2];
+    sim_totals totals[2];
+    x_exact_run(&MODEL_COMBO, 1, &scn[0], &variants[0], &model[0], &totals[0]);
+    x_exact_run(&MODEL_COMBO, 3, &scn[1], &variants[1], &model[1], &totals[1]);
+    size_t n_cells = totals[0].n_variants * totals[0].n_personas;
+    size_t n_k = totals[0].layout.n_k, n_stages = scn[0]->n_stages, n_edges = scn[0]->n_edges;
+    for (size_t c = 0; c < n_cells; c++) {
+        const sim_expected *a = totals[0].cells[c].expected, *b = totals[1].cells[c].expected;
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_memory_equal(a->reached, b->reached, n_stages * sizeof *a->reached);
+        assert_memory_equal(a->entries, b->entries, n_stages * sizeof *a->entries);
+        assert_memory_equal(a->edge_customers, b->edge_customers,
+                            n_edges * sizeof *a->edge_customers);
+        assert_memory_equal(a->edge_moves, b->edge_moves, n_edges * sizeof *a->edge_moves);
+        assert_memory_equal(a->k_sum, b->k_sum, n_k * sizeof *a->k_sum);
+    }
+    for (int i = 0; i < 2; i++) {
+        sim_free(&totals[i]);
+        cmp_free(model[i]);
+        var_free(&variants[i]);
+        scn_free(scn[i]);
+    }
+}
+
+/* ------------------------------------------------------------------------
  * Power: the exact values must be far apart wherever a broken engine would
  * confuse them, or the comparisons above could not tell.
  */
@@ -1287,6 +1483,9 @@ int main(void)
         cmocka_unit_test(test_exact_mood),     cmocka_unit_test(test_exact_purchases),
         cmocka_unit_test(test_exact_days),     cmocka_unit_test(test_exact_combo),
         cmocka_unit_test(test_power_variants), cmocka_unit_test(test_power_rules),
+        cmocka_unit_test(test_exact_mode_mood), cmocka_unit_test(test_exact_mode_purchases),
+        cmocka_unit_test(test_exact_mode_days), cmocka_unit_test(test_exact_mode_combo),
+        cmocka_unit_test(test_exact_mode_threads),
     };
     return cmocka_run_group_tests_name("exact", tests, NULL, NULL);
 }

@@ -1,0 +1,677 @@
+#include "exact.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define EX_NONE UINT32_MAX
+
+/* A reachable node of a plan, as the propagation reads it. */
+typedef struct {
+    const cmp_node *node;
+    uint32_t k;          /* edges; 0: nobody leaves */
+    uint32_t n_prefix;   /* P: days in the node with probabilities of their own */
+    uint32_t window;     /* P + 1 entry days kept, twice over (see ex_state) */
+    uint32_t first_move; /* into the chain's moves: this node's edges */
+    double *g;           /* per edge, P values: g[j P + P - t] = S(t - 1) p_j(t) */
+    double *tail_p;      /* per edge: its probability on a day t > P */
+    double stay;         /* 1 - the hazard of a day t > P */
+    double surv_prefix;  /* S(P): who is still there after the first P days */
+    uint32_t *next;      /* per edge: the node entered, EX_NONE if never taken */
+    int *edge;           /* per edge: the scenario's edge */
+    double *curve;       /* purchases by day this node's entries count in, or NULL */
+} ex_node;
+
+/* One persona's plan in one variant, as a chain of reachable nodes. */
+typedef struct {
+    const cmp_plan *plan;
+    uint32_t n;
+    ex_node *nodes;
+    uint32_t entry;
+    uint32_t n_moves;
+    int days;
+} ex_chain;
+
+/*
+ * Where the mass of one pass is. Node y keeps the mass that entered it on
+ * the last P + 1 days in a ring of `window` slots stored twice in a row, so
+ * that the P days before today are always one contiguous run of memory.
+ */
+typedef struct {
+    double **ring;   /* per node: 2 × window */
+    double *tail;    /* per node: mass with more than P days in the node */
+    uint32_t *first; /* per node: the first day mass entered it, or EX_NONE */
+    double *total;   /* per node: all the mass that ever entered it */
+    double *moves;   /* per node and edge: all the mass that left by it */
+} ex_state;
+
+/* What a first-passage pass stops at: nodes (absorb) or one edge. */
+typedef struct {
+    const bool *absorb; /* per node, or NULL */
+    int edge;           /* or -1 */
+    bool *useful;       /* per node: can still get there */
+} ex_target;
+
+/*
+ * The chain of persona p in variant v: its reachable nodes with, per edge,
+ * the chance S(t - 1) p_j(t) of leaving by it on day t in the node, from
+ * the plan's daily probabilities. A customer's first and second purchases
+ * are added, by day, to `first` and `second`.
+ */
+static void chain_build(ex_chain *c, const cmp_model *model, size_t v, size_t p, double *first,
+                        double *second)
+{
+    const scn_scenario *scn = model->scn;
+    const cmp_variant *variant = &model->variants[v];
+    const cmp_plan *plan = &variant->plans[p];
+    size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    uint32_t *dense = xcalloc(n_states, sizeof *dense);
+    memset(c, 0, sizeof *c);
+    c->plan = plan;
+    c->days = model->days;
+    for (size_t i = 0; i < n_states; i++)
+        dense[i] = plan->states[i].thr_offset == CMP_UNREACHABLE ? EX_NONE : c->n++;
+    c->nodes = xcalloc(c->n, sizeof *c->nodes);
+    c->entry = dense[plan->entry_node];
+    for (size_t i = 0; i < n_states; i++) {
+        if (dense[i] == EX_NONE)
+            continue;
+        ex_node *y = &c->nodes[dense[i]];
+        const cmp_node *x = &plan->nodes[i];
+        y->node = x;
+        y->k = x->k;
+        y->n_prefix = x->k ? x->n_prefix : 0;
+        y->window = y->n_prefix + 1;
+        y->first_move = c->n_moves;
+        y->stay = 1.0;
+        y->surv_prefix = 1.0;
+        if (x->purchase_slot >= 0)
+            y->curve = x->purchases == 1 ? first : x->purchases == 2 ? second : NULL;
+        c->n_moves += x->k;
+        if (!x->k)
+            continue;
+        uint32_t k = x->k, P = y->n_prefix;
+        y->g = xcalloc((size_t)k * P + 1, sizeof *y->g);
+        y->tail_p = xcalloc(k, sizeof *y->tail_p);
+        y->next = xcalloc(k, sizeof *y->next);
+        y->edge = xcalloc(k, sizeof *y->edge);
+        const double *prob = plan->prob + x->prob_offset;
+        bool *possible = xcalloc(k, sizeof *possible);
+        double survival = 1.0;
+        for (uint32_t t = 1; t <= P + 1; t++) {
+            const double *row = prob + (size_t)(t - 1) * k;
+            double sum = 0;
+            for (uint32_t j = 0; j < k; j++) {
+                sum += row[j];
+                possible[j] |= row[j] > 0;
+            }
+            /* Within the tolerance of compile.c a sum may pass 1 by
+             * rounding: the edges then share exactly everybody. */
+            double scale = sum > 1.0 ? 1.0 / sum : 1.0, hazard = fmin(sum, 1.0);
+            for (uint32_t j = 0; j < k; j++) {
+                if (t <= P)
+                    y->g[(size_t)j * P + P - t] = survival * row[j] * scale;
+                else
+                    y->tail_p[j] = row[j] * scale;
+            }
+            if (t <= P)
+                survival *= 1.0 - hazard;
+            else
+                y->stay = 1.0 - hazard;
+        }
+        y->surv_prefix = survival;
+        for (uint32_t j = 0; j < k; j++) {
+            y->next[j] = possible[j] ? dense[plan->next[x->next_offset + j]] : EX_NONE;
+            y->edge[j] = variant->out_edge[x->first_edge + j];
+        }
+        free(possible);
+    }
+    free(dense);
+}
+
+static void chain_free(ex_chain *c)
+{
+    for (uint32_t i = 0; i < c->n; i++) {
+        free(c->nodes[i].g);
+        free(c->nodes[i].tail_p);
+        free(c->nodes[i].next);
+        free(c->nodes[i].edge);
+    }
+    free(c->nodes);
+    memset(c, 0, sizeof *c);
+}
+
+static void state_init(ex_state *s, const ex_chain *c)
+{
+    s->ring = xcalloc(c->n, sizeof *s->ring);
+    for (uint32_t i = 0; i < c->n; i++)
+        s->ring[i] = xcalloc(2 * (size_t)c->nodes[i].window, sizeof **s->ring);
+    s->tail = xcalloc(c->n, sizeof *s->tail);
+    s->first = xcalloc(c->n, sizeof *s->first);
+    s->total = xcalloc(c->n, sizeof *s->total);
+    s->moves = xcalloc(c->n_moves + 1, sizeof *s->moves);
+}
+
+static void state_reset(ex_state *s, const ex_chain *c)
+{
+    for (uint32_t i = 0; i < c->n; i++) {
+        memset(s->ring[i], 0, 2 * (size_t)c->nodes[i].window * sizeof **s->ring);
+        s->tail[i] = 0;
+        s->first[i] = EX_NONE;
+        s->total[i] = 0;
+    }
+    memset(s->moves, 0, c->n_moves * sizeof *s->moves);
+}
+
+static void state_free(ex_state *s, const ex_chain *c)
+{
+    for (uint32_t i = 0; s->ring && i < c->n; i++)
+        free(s->ring[i]);
+    free(s->ring);
+    free(s->tail);
+    free(s->first);
+    free(s->total);
+    free(s->moves);
+    memset(s, 0, sizeof *s);
+}
+
+/* Four sums in turn, so that the additions do not wait on each other. */
+static double dot(const double *a, const double *b, uint32_t n)
+{
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    uint32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++)
+        s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* Mass entering node z on day d. */
+static inline void enter(ex_state *s, const ex_chain *c, uint32_t z, uint32_t d, double mass)
+{
+    const ex_node *y = &c->nodes[z];
+    uint32_t slot = d % y->window;
+    s->ring[z][slot] += mass;
+    s->ring[z][slot + y->window] += mass;
+    s->total[z] += mass;
+    if (s->first[z] == EX_NONE)
+        s->first[z] = d;
+}
+
+/* The end of day d: who entered d - P days ago now has the tail's hazard. */
+static void end_of_day(ex_state *s, const ex_chain *c, uint32_t d)
+{
+    for (uint32_t z = 0; z < c->n; z++) {
+        const ex_node *y = &c->nodes[z];
+        if (s->first[z] == EX_NONE || !y->k)
+            continue;
+        double joining = 0;
+        if (d >= y->n_prefix && d - y->n_prefix >= s->first[z])
+            joining = s->ring[z][(d - y->n_prefix) % y->window] * y->surv_prefix;
+        s->tail[z] = s->tail[z] * y->stay + joining;
+    }
+    /* Tomorrow's slots start empty: what they held has joined the tail. */
+    for (uint32_t z = 0; z < c->n; z++) {
+        const ex_node *y = &c->nodes[z];
+        uint32_t slot = (d + 1) % y->window;
+        s->ring[z][slot] = s->ring[z][slot + y->window] = 0;
+    }
+}
+
+/*
+ * Carries one customer's mass through days 1 … days. Without a target,
+ * everything that moves is recorded (the main pass); with one, mass that
+ * reaches the target is added up and returned, and stops there, and mass
+ * that can no longer reach it is dropped.
+ */
+static double propagate(const ex_chain *c, ex_state *s, const ex_target *target)
+{
+    uint32_t days = (uint32_t)c->days;
+    state_reset(s, c);
+    if (target) {
+        if (target->absorb && target->absorb[c->entry])
+            return 1.0;
+        if (!target->useful[c->entry])
+            return 0.0;
+    }
+    enter(s, c, c->entry, 0, 1.0);
+    if (!target && c->nodes[c->entry].curve)
+        c->nodes[c->entry].curve[0] += 1.0;
+    end_of_day(s, c, 0);
+    double hit = 0;
+    for (uint32_t d = 1; d <= days; d++) {
+        for (uint32_t z = 0; z < c->n; z++) {
+            const ex_node *y = &c->nodes[z];
+            uint32_t first = s->first[z];
+            if (first == EX_NONE || first >= d || !y->k)
+                continue;
+            uint32_t P = y->n_prefix;
+            /* Cohorts lo … d - 1 are in their first P days. */
+            uint32_t lo = d > P ? d - P : 0;
+            if (lo < first)
+                lo = first;
+            uint32_t base = d > P ? d - P : 0; /* the oldest cohort kept */
+            const double *cohorts = s->ring[z] + base % y->window + (lo - base);
+            uint32_t n = d - lo, offset = P - d + lo;
+            for (uint32_t j = 0; j < y->k; j++) {
+                uint32_t to = y->next[j];
+                if (to == EX_NONE)
+                    continue;
+                double flow = s->tail[z] * y->tail_p[j];
+                if (n)
+                    flow += dot(cohorts, y->g + (size_t)j * P + offset, n);
+                if (flow == 0)
+                    continue;
+                if (!target) {
+                    s->moves[y->first_move + j] += flow;
+                    enter(s, c, to, d, flow);
+                    if (c->nodes[to].curve)
+                        c->nodes[to].curve[d] += flow;
+                } else if (y->edge[j] == target->edge || (target->absorb && target->absorb[to])) {
+                    hit += flow;
+                } else if (target->useful[to]) {
+                    enter(s, c, to, d, flow);
+                }
+            }
+        }
+        end_of_day(s, c, d);
+    }
+    return hit;
+}
+
+/* ------------------------------------------------------------------------
+ * First passages: where a pass is needed, and the passes.
+ */
+
+/* Marks every node reachable from the successors of the nodes in `from`
+ * (and from those nodes themselves when `inclusive`). */
+static void reach_from(const ex_chain *c, const bool *from, bool inclusive, bool *seen,
+                       uint32_t *queue)
+{
+    uint32_t head = 0, tail = 0;
+    memset(seen, 0, c->n * sizeof *seen);
+    for (uint32_t z = 0; z < c->n; z++) {
+        if (!from[z])
+            continue;
+        if (inclusive && !seen[z]) {
+            seen[z] = true;
+            queue[tail++] = z;
+        }
+        const ex_node *y = &c->nodes[z];
+        for (uint32_t j = 0; j < y->k; j++) {
+            uint32_t to = y->next[j];
+            if (to != EX_NONE && !seen[to]) {
+                seen[to] = true;
+                queue[tail++] = to;
+            }
+        }
+    }
+    while (head < tail) {
+        const ex_node *y = &c->nodes[queue[head++]];
+        for (uint32_t j = 0; j < y->k; j++) {
+            uint32_t to = y->next[j];
+            if (to != EX_NONE && !seen[to]) {
+                seen[to] = true;
+                queue[tail++] = to;
+            }
+        }
+    }
+}
+
+/* Can a path that left a node of the set come back into it? */
+static bool set_revisited(const ex_chain *c, const bool *set, bool *seen, uint32_t *queue)
+{
+    reach_from(c, set, false, seen, queue);
+    for (uint32_t z = 0; z < c->n; z++)
+        if (set[z] && seen[z])
+            return true;
+    return false;
+}
+
+/* Can edge e be taken twice? From where it leads, can it be taken again? */
+static bool edge_retaken(const ex_chain *c, int e, bool *from, bool *seen, uint32_t *queue)
+{
+    memset(from, 0, c->n * sizeof *from);
+    for (uint32_t z = 0; z < c->n; z++) {
+        const ex_node *y = &c->nodes[z];
+        for (uint32_t j = 0; j < y->k; j++)
+            if (y->edge[j] == e && y->next[j] != EX_NONE)
+                from[y->next[j]] = true;
+    }
+    reach_from(c, from, true, seen, queue);
+    for (uint32_t z = 0; z < c->n; z++) {
+        const ex_node *y = &c->nodes[z];
+        for (uint32_t j = 0; seen[z] && j < y->k; j++)
+            if (y->edge[j] == e && y->next[j] != EX_NONE)
+                return true;
+    }
+    return false;
+}
+
+/* Is e the only edge that can bring a customer into its stage? */
+static bool only_way_in(const ex_chain *c, int e, int stage)
+{
+    if (c->nodes[c->entry].node->stage == stage)
+        return false;
+    for (uint32_t z = 0; z < c->n; z++) {
+        const ex_node *y = &c->nodes[z];
+        for (uint32_t j = 0; j < y->k; j++)
+            if (y->next[j] != EX_NONE && y->edge[j] != e &&
+                c->nodes[y->next[j]].node->stage == stage)
+                return false;
+    }
+    return true;
+}
+
+/* The nodes from which the target can still be reached. */
+static void mark_useful(const ex_chain *c, ex_target *t)
+{
+    memset(t->useful, 0, c->n * sizeof *t->useful);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t z = c->n; z-- > 0;) {
+            const ex_node *y = &c->nodes[z];
+            if (t->useful[z] || (t->absorb && t->absorb[z]))
+                continue;
+            for (uint32_t j = 0; j < y->k; j++) {
+                uint32_t to = y->next[j];
+                if (to != EX_NONE &&
+                    (y->edge[j] == t->edge || (t->absorb && t->absorb[to]) || t->useful[to])) {
+                    t->useful[z] = changed = true;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/* The chance of ever entering one of the nodes in `set`. */
+static double pass_nodes(const ex_chain *c, ex_state *s, const bool *set, bool *useful)
+{
+    ex_target t = {set, -1, useful};
+    mark_useful(c, &t);
+    return propagate(c, s, &t);
+}
+
+/* The chance of ever taking edge e. */
+static double pass_edge(const ex_chain *c, ex_state *s, int e, bool *useful)
+{
+    ex_target t = {NULL, e, useful};
+    mark_useful(c, &t);
+    return propagate(c, s, &t);
+}
+
+/* ------------------------------------------------------------------------
+ * One variant and persona: the chances of one customer.
+ */
+
+static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, size_t p,
+                        sim_expected *x)
+{
+    const scn_scenario *scn = model->scn;
+    ex_chain c;
+    chain_build(&c, model, v, p, x->first_purchase_day, x->second_purchase_day);
+    ex_state s;
+    state_init(&s, &c);
+    propagate(&c, &s, NULL);
+
+    for (uint32_t z = 0; z < c.n; z++) {
+        const cmp_node *node = c.nodes[z].node;
+        double in = s.total[z];
+        x->entries[node->stage] += in;
+        x->mood_sum[node->stage] += in * node->mood;
+        if (node->purchase_slot >= 0)
+            x->k_sum[l->purchases + (size_t)node->purchase_slot] += in;
+        for (uint32_t mask = node->touch_mask; mask; mask &= mask - 1)
+            x->k_sum[l->uses + (size_t)__builtin_ctz(mask)] += in;
+        for (uint32_t j = 0; j < c.nodes[z].k; j++)
+            x->edge_moves[c.nodes[z].edge[j]] += s.moves[c.nodes[z].first_move + j];
+    }
+    for (int d = 0; d <= model->days; d++) {
+        x->k_sum[SIM_K_BUYER] += x->first_purchase_day[d];
+        x->k_sum[SIM_K_REPEAT] += x->second_purchase_day[d];
+    }
+
+    bool *set = xcalloc(c.n, sizeof *set), *seen = xcalloc(c.n, sizeof *seen);
+    bool *useful = xcalloc(c.n, sizeof *useful);
+    uint32_t *queue = xcalloc(c.n + 1, sizeof *queue);
+    int entry_stage = c.nodes[c.entry].node->stage;
+    bool one_purchase_stage = model->n_purchase_stages == 1;
+    for (size_t st = 0; st < scn->n_stages; st++) {
+        bool any = false;
+        for (uint32_t z = 0; z < c.n; z++) {
+            set[z] = c.nodes[z].node->stage == (int)st;
+            any |= set[z];
+        }
+        if (!any)
+            x->reached[st] = 0;
+        else if ((int)st == entry_stage)
+            x->reached[st] = 1;
+        else if (!set_revisited(&c, set, seen, queue))
+            x->reached[st] = x->entries[st];
+        else if (one_purchase_stage && model->purchase_slot[st] == 0)
+            x->reached[st] = x->k_sum[SIM_K_BUYER]; /* a first purchase is a first visit */
+        else
+            x->reached[st] = pass_nodes(&c, &s, set, useful);
+    }
+    for (size_t e = 0; e < scn->n_edges; e++) {
+        int to = scn->edges[e].to;
+        if (x->edge_moves[e] == 0)
+            x->edge_customers[e] = 0;
+        else if (!edge_retaken(&c, (int)e, set, seen, queue))
+            x->edge_customers[e] = x->edge_moves[e];
+        else if (only_way_in(&c, (int)e, to))
+            x->edge_customers[e] = x->reached[to];
+        else
+            x->edge_customers[e] = pass_edge(&c, &s, (int)e, useful);
+    }
+    for (size_t i = 0; i < scn->n_interventions; i++) {
+        int stage = -1;
+        bool any = false, one_stage = true;
+        for (uint32_t z = 0; z < c.n; z++) {
+            const cmp_node *node = c.nodes[z].node;
+            set[z] = (node->touch_mask >> i) & 1u;
+            if (!set[z])
+                continue;
+            one_stage &= !any || stage == node->stage;
+            stage = node->stage;
+            any = true;
+        }
+        double *exposed = &x->k_sum[l->exposed + i];
+        if (!any)
+            *exposed = 0;
+        else if (!set_revisited(&c, set, seen, queue))
+            *exposed = x->k_sum[l->uses + i];
+        else if (one_stage)
+            *exposed = x->reached[stage];
+        else
+            *exposed = pass_nodes(&c, &s, set, useful);
+    }
+    free(set);
+    free(seen);
+    free(useful);
+    free(queue);
+    state_free(&s, &c);
+    chain_free(&c);
+}
+
+/* Does persona p meet the same chances in variants a and b? Then its
+ * results are the same, and computed once. */
+static bool same_plan(const cmp_model *model, size_t a, size_t b, size_t p)
+{
+    const cmp_variant *va = &model->variants[a], *vb = &model->variants[b];
+    const cmp_plan *x = &va->plans[p], *y = &vb->plans[p];
+    size_t n_states = model->scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    if (x->entry_node != y->entry_node)
+        return false;
+    for (size_t i = 0; i < n_states; i++) {
+        bool rx = x->states[i].thr_offset != CMP_UNREACHABLE;
+        bool ry = y->states[i].thr_offset != CMP_UNREACHABLE;
+        if (rx != ry)
+            return false;
+        if (!rx)
+            continue;
+        const cmp_node *nx = &x->nodes[i], *ny = &y->nodes[i];
+        if (nx->k != ny->k || nx->n_prefix != ny->n_prefix || nx->touch_mask != ny->touch_mask)
+            return false;
+        for (uint32_t j = 0; j < nx->k; j++)
+            if (va->out_edge[nx->first_edge + j] != vb->out_edge[ny->first_edge + j] ||
+                x->next[nx->next_offset + j] != y->next[ny->next_offset + j])
+                return false;
+        size_t n_prob = (size_t)(nx->n_prefix + 1) * nx->k;
+        if (n_prob && memcmp(x->prob + nx->prob_offset, y->prob + ny->prob_offset,
+                             n_prob * sizeof *x->prob) != 0)
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * The run: pairs of variant and persona spread over threads.
+ */
+
+typedef struct {
+    const cmp_model *model;
+    const sim_layout *layout;
+    sim_expected **chances; /* per pair: one customer's */
+    size_t *todo;           /* the pairs to compute */
+    size_t n_todo;
+    atomic_size_t next;
+} ex_run_shared;
+
+static void *ex_worker(void *arg)
+{
+    ex_run_shared *sh = arg;
+    size_t n_personas = sh->model->scn->n_personas;
+    for (;;) {
+        if (sim_interrupted)
+            break;
+        size_t i = atomic_fetch_add(&sh->next, 1);
+        if (i >= sh->n_todo)
+            break;
+        size_t pair = sh->todo[i];
+        job_compute(sh->model, sh->layout, pair / n_personas, pair % n_personas, sh->chances[pair]);
+    }
+    return NULL;
+}
+
+/* The rounded counts beside the expected values; purchases by day are
+ * rounded as running totals, so that the curves end where the totals do. */
+static void fill_counts(sim_cell *cell, const cmp_model *model, const sim_layout *l)
+{
+    const sim_expected *x = cell->expected;
+    size_t stages = model->scn->n_stages, edges = model->scn->n_edges;
+    for (size_t s = 0; s < stages; s++) {
+        cell->reached[s] = llround(x->reached[s]);
+        cell->entries[s] = llround(x->entries[s]);
+        cell->mood_sum[s] = llround(x->mood_sum[s]);
+    }
+    for (size_t e = 0; e < edges; e++) {
+        cell->edge_customers[e] = llround(x->edge_customers[e]);
+        cell->edge_moves[e] = llround(x->edge_moves[e]);
+    }
+    for (size_t i = 0; i < l->n_k; i++)
+        cell->k_sum[i] = llround(x->k_sum[i]);
+    double first = 0, second = 0;
+    int64_t first_before = 0, second_before = 0;
+    for (int d = 0; d <= model->days; d++) {
+        first += x->first_purchase_day[d];
+        second += x->second_purchase_day[d];
+        cell->first_purchase_day[d] = llround(first) - first_before;
+        cell->second_purchase_day[d] = llround(second) - second_before;
+        first_before = llround(first);
+        second_before = llround(second);
+    }
+}
+
+static void scale_expected(sim_expected *to, const sim_expected *from, double n,
+                           const cmp_model *model, const sim_layout *l)
+{
+    size_t stages = model->scn->n_stages, edges = model->scn->n_edges;
+    for (size_t s = 0; s < stages; s++) {
+        to->reached[s] = n * from->reached[s];
+        to->entries[s] = n * from->entries[s];
+        to->mood_sum[s] = n * from->mood_sum[s];
+    }
+    for (size_t e = 0; e < edges; e++) {
+        to->edge_customers[e] = n * from->edge_customers[e];
+        to->edge_moves[e] = n * from->edge_moves[e];
+    }
+    for (size_t i = 0; i < l->n_k; i++)
+        to->k_sum[i] = n * from->k_sum[i];
+    for (int d = 0; d <= model->days; d++) {
+        to->first_purchase_day[d] = n * from->first_purchase_day[d];
+        to->second_purchase_day[d] = n * from->second_purchase_day[d];
+    }
+}
+
+cj_status ex_run(const cmp_model *model, int64_t customers, int threads, sim_totals *totals,
+                 cj_err *err)
+{
+    size_t n_personas = model->scn->n_personas, n_pairs = model->n_variants * n_personas;
+    sim_totals_init(totals, model, customers);
+    totals->exact = true;
+    const sim_layout *l = &totals->layout;
+
+    ex_run_shared sh = {.model = model, .layout = l};
+    sh.chances = xcalloc(n_pairs, sizeof *sh.chances);
+    sh.todo = xcalloc(n_pairs, sizeof *sh.todo);
+    size_t *same_as = xcalloc(n_pairs, sizeof *same_as);
+    for (size_t pair = 0; pair < n_pairs; pair++) {
+        size_t v = pair / n_personas, p = pair % n_personas;
+        same_as[pair] = pair;
+        for (size_t u = 0; u < v && same_as[pair] == pair; u++)
+            if (same_as[u * n_personas + p] == u * n_personas + p && same_plan(model, u, v, p))
+                same_as[pair] = u * n_personas + p;
+        if (same_as[pair] == pair) {
+            sh.chances[pair] = sim_expected_new(model, l);
+            sh.todo[sh.n_todo++] = pair;
+        }
+    }
+    atomic_init(&sh.next, 0);
+    if (threads < 1)
+        threads = 1;
+    if ((size_t)threads > sh.n_todo)
+        threads = (int)sh.n_todo;
+    pthread_t *ids = xcalloc((size_t)threads + 1, sizeof *ids);
+    int started = 1;
+    for (int i = 1; i < threads; i++) {
+        if (pthread_create(&ids[i], NULL, ex_worker, &sh) != 0)
+            break; /* fewer threads; every pair still gets done */
+        started++;
+    }
+    ex_worker(&sh);
+    for (int i = 1; i < started; i++)
+        pthread_join(ids[i], NULL);
+    free(ids);
+
+    for (size_t pair = 0; sim_interrupted == 0 && pair < n_pairs; pair++) {
+        sim_cell *cell = &totals->cells[pair];
+        int64_t n = totals->persona_customers[pair % n_personas];
+        cell->customers = n;
+        cell->expected = sim_expected_new(model, l);
+        scale_expected(cell->expected, sh.chances[same_as[pair]], (double)n, model, l);
+        fill_counts(cell, model, l);
+    }
+    for (size_t pair = 0; pair < n_pairs; pair++)
+        if (sh.chances[pair]) {
+            sim_cell tmp = {.expected = sh.chances[pair]};
+            sim_cell_free(&tmp);
+        }
+    free(sh.chances);
+    free(sh.todo);
+    free(same_as);
+    if (sim_interrupted)
+        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+    return CJ_OK;
+}
