@@ -15,6 +15,8 @@
  * message, belong to rank 0 alone. */
 static int finish(int code)
 {
+    if (code == CJ_ERR_INTERRUPTED && cluster_size() > 1)
+        cluster_abandon(code);
     cluster_finalize();
     return code;
 }
