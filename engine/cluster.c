@@ -1,9 +1,12 @@
 #include "cluster.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fingerprint.h"
 #include "util.h"
 
 #ifdef CJMSIM_MPI
@@ -20,6 +23,13 @@ void cluster_init(int *argc, char ***argv)
 void cluster_finalize(void)
 {
     MPI_Finalize();
+}
+
+void cluster_abandon(int code)
+{
+    fflush(NULL);
+    MPI_Barrier(MPI_COMM_WORLD);
+    _exit(code);
 }
 
 int cluster_rank(void)
@@ -49,6 +59,25 @@ cj_status cluster_agree(cj_err *err)
     MPI_Bcast(err->msg, sizeof err->msg, MPI_CHAR, first, MPI_COMM_WORLD);
     err->status = (cj_status)status;
     return err->status;
+}
+
+cj_status cluster_same_model(const cmp_model *model, int64_t customers, uint64_t seed,
+                             cj_err *err)
+{
+    if (err->status != CJ_OK || cluster_size() == 1)
+        return cluster_agree(err);
+    uint8_t mine[FP_SIZE], root[FP_SIZE];
+    fp_model(model, customers, seed, mine);
+    memcpy(root, mine, sizeof root);
+    MPI_Bcast(root, FP_SIZE, MPI_BYTE, 0, MPI_COMM_WORLD);
+    if (memcmp(root, mine, sizeof root) != 0)
+        cj_fail(err, CJ_ERR_SCENARIO,
+                "the ranks of the MPI job built different models (rank %d's differs from rank "
+                "0's): every rank must run the same scenario with the same options, and the "
+                "scenario must declare the same things in every process (nothing that depends "
+                "on os.clock() or on the machine); nothing was simulated",
+                cluster_rank());
+    return cluster_agree(err);
 }
 
 cj_status cluster_reduce(sim_totals *totals, cj_err *err)
@@ -85,6 +114,11 @@ void cluster_finalize(void)
 {
 }
 
+void cluster_abandon(int code)
+{
+    exit(code);
+}
+
 int cluster_rank(void)
 {
     return 0;
@@ -97,6 +131,15 @@ int cluster_size(void)
 
 cj_status cluster_agree(cj_err *err)
 {
+    return err->status;
+}
+
+cj_status cluster_same_model(const cmp_model *model, int64_t customers, uint64_t seed,
+                             cj_err *err)
+{
+    (void)model;
+    (void)customers;
+    (void)seed;
     return err->status;
 }
 

@@ -35,6 +35,8 @@ static int check_stdout(int code)
 static int finish(int code)
 {
     code = check_stdout(code);
+    if (code == CJ_ERR_INTERRUPTED && cluster_size() > 1)
+        cluster_abandon(code);
     cluster_finalize();
     return code;
 }

@@ -21,10 +21,13 @@
 #include "stats.h"
 #include "util.h"
 
+/* Stops the run where it is: loading (the sandbox), simulating (between
+ * blocks) or writing. */
 static void on_signal(int sig)
 {
     (void)sig;
     sim_interrupted = 1;
+    sbx_interrupt();
 }
 
 /* Ctrl-C, kill, a closed terminal (SIGHUP) and a closed pipe (SIGPIPE) all
@@ -125,7 +128,8 @@ static int default_threads(void)
     return n > 0 ? (int)n : 1;
 }
 
-/* What the simulation needs, built under the sandbox's watchdog. */
+/* What the simulation needs, built under the sandbox's watchdog (which the
+ * caller disarms). */
 typedef struct {
     scn_scenario *scn;
     var_list variants;
@@ -158,7 +162,11 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
         p->model = cmp_build(p->scn, &p->variants, p->days, err);
         prm_explain_error(err, &p->scn->params);
     }
-    sbx_watchdog_disarm();
+    /* Whatever the scenario's error became on the way up. */
+    if (err->status != CJ_OK && sbx_interrupted()) {
+        err->status = CJ_ERR_INTERRUPTED;
+        snprintf(err->msg, sizeof err->msg, "interrupted: no results were written");
+    }
     return err->status;
 }
 
@@ -171,6 +179,24 @@ static cj_status begin_results(out_dir *dir, const char *out_path, const char *s
     char library[4096];
     const char *reads[] = {scenario, datadir_find("personas", library, sizeof library)};
     return out_begin_reading(dir, out_path, reads, reads[1] ? 2 : 1, err);
+}
+
+/* In an MPI job, rank 0 waits under its watchdog for the others to load:
+ * should one of them stall, the message rank 0 prints is about them. */
+static void speak_for_the_ranks(const cli_options *opts, const cj_err *err)
+{
+    if (!cluster_is_root() || cluster_size() == 1)
+        return;
+    if (err->status != CJ_OK) {
+        sbx_watchdog_reword(err->msg, err->status);
+        return;
+    }
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "another rank of the MPI job took more than %u seconds to load the scenario (a "
+             "runaway string pattern or loop?); raise the limit with --lua-seconds N",
+             opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
+    sbx_watchdog_reword(msg, CJ_ERR_SCENARIO);
 }
 
 /* The simulation, with a progress bar when it is long and stderr is a
@@ -243,10 +269,16 @@ static void write_everything(const cli_options *opts, const prepared *p, out_dir
 cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *err)
 {
     catch_interrupts();
+    sbx_watchdog_silent(!cluster_is_root());
     double start = prg_clock();
     prepared p = {0};
     prepare(opts, &p, err);
-    if (cluster_agree(err) != CJ_OK) {
+    speak_for_the_ranks(opts, err);
+    /* Still under the watchdog: a rank stuck loading or interrupted ends the
+     * job, and rank 0, waiting here, says so once. */
+    cluster_agree(err);
+    sbx_watchdog_disarm();
+    if (err->status != CJ_OK) {
         prepared_free(&p);
         return err->status;
     }
@@ -258,7 +290,7 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     out_dir dir = {0};
     sim_totals totals = {0};
     bool root = cluster_is_root();
-    if (root)
+    if (cluster_same_model(p.model, customers, seed, err) == CJ_OK && root)
         begin_results(&dir, out_path, opts->scenario, err);
     if (cluster_agree(err) == CJ_OK) {
         if (opts->exact) /* every rank computes the same; rank 0 writes it */

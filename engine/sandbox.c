@@ -1,7 +1,10 @@
 #include "sandbox.h"
 
+#include <errno.h>
 #include <lauxlib.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <lua.h>
@@ -70,9 +73,19 @@ static void current_where(lua_State *L, int level, char *buf, size_t size)
     }
 }
 
+/* Set from a signal handler by sbx_interrupt; read by the hook and the
+ * watchdog. */
+static volatile sig_atomic_t interrupted;
+
 static void sbx_count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
+    if (interrupted) {
+        /* Like the instruction limit: every instruction fails from now on. */
+        lua_sethook(L, sbx_count_hook, LUA_MASKCOUNT, 1);
+        lua_pushstring(L, "interrupted");
+        lua_error(L);
+    }
     sandbox *s = sbx_of(L);
     s->instructions += s->instructions_exceeded ? 1 : HOOK_EVERY;
     if (s->instructions <= s->max_instructions)
@@ -134,7 +147,7 @@ static int sbx_load(lua_State *L)
  */
 static int sbx_xpcall_handler(lua_State *L)
 {
-    if (sbx_of(L)->instructions_exceeded)
+    if (sbx_of(L)->instructions_exceeded || interrupted)
         return 1;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -345,7 +358,7 @@ int sbx_load_file(lua_State *L, const char *path)
 bool sbx_exhausted(lua_State *L)
 {
     const sandbox *s = sbx_of(L);
-    return s->memory_exceeded || s->instructions_exceeded;
+    return s->memory_exceeded || s->instructions_exceeded || interrupted;
 }
 
 /* Names a scenario may reach for, and why it cannot have them. */
@@ -472,31 +485,118 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
     }
 }
 
-static char watchdog_message[1024];
-static size_t watchdog_length;
+/*
+ * The watchdog is a timer that ticks every WATCHDOG_TICK_MS while a scenario
+ * loads. A tick ends the process (async-signal-safely: write and _exit) when
+ * the time limit is past, or when an interrupt has been pending for
+ * INTERRUPT_GRACE_TICKS ticks: long enough for the hook to stop Lua code
+ * cleanly, short enough to end a stall in C (string.rep, a pattern) well
+ * within a second. Between arm and disarm the handler stays installed but
+ * idle, so that a tick already on its way is harmless.
+ */
+enum { WATCHDOG_TICK_MS = 100, INTERRUPT_GRACE_TICKS = 2, SILENT_GRACE_SECONDS = 1 };
 
-static void watchdog_fired(int sig)
+static const char INTERRUPTED_MESSAGE[] = "cjmsim: interrupted: no results were written\n";
+static char watchdog_message[2200];
+static size_t watchdog_length;
+static volatile sig_atomic_t watchdog_status;
+static struct timespec watchdog_deadline;
+static volatile sig_atomic_t watchdog_armed, watchdog_silent, interrupt_ticks;
+
+static void watchdog_end(const char *msg, size_t len, int status)
+{
+    if (watchdog_silent) {
+        /* A rank's end takes the whole job down: wait for rank 0, whose
+         * watchdog is due as well, to say why first. */
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += SILENT_GRACE_SECONDS;
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+            continue;
+    } else {
+        ssize_t ignored = write(STDERR_FILENO, msg, len);
+        (void)ignored;
+    }
+    _exit(status);
+}
+
+static void watchdog_tick(int sig)
 {
     (void)sig;
-    ssize_t ignored = write(STDERR_FILENO, watchdog_message, watchdog_length);
-    (void)ignored;
-    _exit(3);
+    if (!watchdog_armed)
+        return;
+    if (interrupted) {
+        if (++interrupt_ticks >= INTERRUPT_GRACE_TICKS)
+            watchdog_end(INTERRUPTED_MESSAGE, sizeof INTERRUPTED_MESSAGE - 1, 130);
+        return;
+    }
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > watchdog_deadline.tv_sec ||
+        (now.tv_sec == watchdog_deadline.tv_sec && now.tv_nsec >= watchdog_deadline.tv_nsec))
+        watchdog_end(watchdog_message, watchdog_length, watchdog_status);
+}
+
+void sbx_interrupt(void)
+{
+    interrupted = 1;
+}
+
+bool sbx_interrupted(void)
+{
+    return interrupted;
+}
+
+void sbx_watchdog_silent(bool silent)
+{
+    watchdog_silent = silent;
+}
+
+/* Sets what an expiry prints; the timer must not be armed meanwhile. */
+static void set_watchdog_message(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_watchdog_message(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(watchdog_message, sizeof watchdog_message, fmt, ap);
+    va_end(ap);
+    watchdog_length = n < 0 ? 0 : (size_t)n < sizeof watchdog_message ? (size_t)n
+                                                                       : sizeof watchdog_message - 1;
+    watchdog_status = status;
+}
+
+void sbx_watchdog_reword(const char *message, int status)
+{
+    sig_atomic_t armed = watchdog_armed;
+    watchdog_armed = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    set_watchdog_message(status, "cjmsim: %s\n", message);
+    atomic_signal_fence(memory_order_seq_cst);
+    watchdog_armed = armed;
 }
 
 void sbx_watchdog_arm(const char *path, unsigned seconds)
 {
-    int n = snprintf(watchdog_message, sizeof watchdog_message,
-                     "cjmsim: %s: loading the scenario took more than %u seconds (a runaway "
-                     "string pattern or loop?); raise the limit with --lua-seconds N\n",
-                     path, seconds);
-    watchdog_length = n < 0 ? 0 : (size_t)n < sizeof watchdog_message ? (size_t)n
-                                                                       : sizeof watchdog_message - 1;
+    watchdog_armed = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    set_watchdog_message(3,
+                         "cjmsim: %s: loading the scenario took more than %u seconds (a runaway "
+                         "string pattern or loop?); raise the limit with --lua-seconds N\n",
+                         path, seconds);
+    clock_gettime(CLOCK_MONOTONIC, &watchdog_deadline);
+    watchdog_deadline.tv_sec += (time_t)seconds;
+    interrupt_ticks = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    watchdog_armed = 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = watchdog_fired;
+    sa.sa_handler = watchdog_tick;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval timer = {{0, 0}, {(time_t)seconds, 0}};
+    struct timeval tick = {0, WATCHDOG_TICK_MS * 1000};
+    struct itimerval timer = {tick, tick};
     setitimer(ITIMER_REAL, &timer, NULL);
 }
 
@@ -504,5 +604,5 @@ void sbx_watchdog_disarm(void)
 {
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &off, NULL);
-    signal(SIGALRM, SIG_DFL);
+    watchdog_armed = 0;
 }

@@ -62,9 +62,30 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
  * A wall-clock bound on loading and compiling, for what the instruction
  * count cannot see: a library function stuck in C (a pathological string
  * pattern). When it expires the process prints "cjmsim: path: ..." and exits
- * with the scenario status; nothing has been written by then.
+ * with the scenario status; nothing has been written by then. It may stay
+ * armed while the ranks of an MPI job wait for each other after loading.
  */
 void sbx_watchdog_arm(const char *path, unsigned seconds);
 void sbx_watchdog_disarm(void);
+
+/* In an MPI job only rank 0 speaks: the other ranks' watchdogs end them
+ * without a message (rank 0's, armed as long, says it once). */
+void sbx_watchdog_silent(bool silent);
+
+/* What an expiry prints ("cjmsim: message") and the status it exits with
+ * from now on: rank 0, done loading and waiting for the other ranks, then
+ * speaks for them. */
+void sbx_watchdog_reword(const char *message, int status);
+
+/*
+ * Called from a SIGINT or SIGTERM handler (async-signal-safe): the
+ * scenario's Lua code stops at its next instructions with the error
+ * "interrupted", which no pcall can catch, and sbx_interrupted() becomes
+ * true; if it is stuck in C instead, an armed watchdog ends the process
+ * within a fraction of a second with "cjmsim: interrupted: ..." and status
+ * 130.
+ */
+void sbx_interrupt(void);
+bool sbx_interrupted(void);
 
 #endif

@@ -3,7 +3,8 @@
 # ranks and rank 0 alone writes results that are byte-identical to a
 # single-process run with the same seed, for any K and thread count. A
 # failure on any rank ends the whole job with one message and the same exit
-# status; no half-written results. Skipped where Open MPI is not installed
+# status; no half-written results. Ranks that built different models stop
+# before adding up their totals. Skipped where Open MPI is not installed
 # (make check builds cjmsim-mpi whenever mpicc exists).
 source "$(dirname "$0")/lib.sh"
 
@@ -67,5 +68,59 @@ like "$(head -n 1 "$WORK/mpi.err")" "^cjmsim: cannot write full/[^ ]+: File too 
     "a full disk on rank 0: one clear message"
 absent "$WORK/full" "a full disk on rank 0: no results"
 no_leftovers "$WORK" "a full disk on rank 0: no temporary directory"
+
+# Ranks that built different models stop before any totals are added up:
+# one message, exit 3, no results. MPMD gives each rank its own file; the
+# two files declare the same stages in a different order.
+cat >order_a.lua <<'LUA'
+stage "visit" { entry = true }
+stage "cart" {}
+stage "buy" { purchase = true, value = 10 }
+transition("visit", "cart", 0.2)
+transition("cart", "buy", 0.3)
+LUA
+sed '2{h;d};3G' order_a.lua >order_b.lua # "cart" after "buy"
+MISMATCH="cjmsim: the ranks of the MPI job built different models (rank 1's differs from rank 0's): every rank must run the same scenario with the same options, and the scenario must declare the same things in every process (nothing that depends on os.clock() or on the machine); nothing was simulated"
+mpi -n 1 "$MPI_BIN" run order_a.lua "${ARGS[@]}" --out order : -n 1 "$MPI_BIN" run order_b.lua "${ARGS[@]}" --out order
+is "$RC" 3 "ranks with different stage orders: the job exits 3"
+is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "ranks with different stage orders: reported once"
+is "$(head -n 1 "$WORK/mpi.err")" "$MISMATCH" "ranks with different stage orders: one clear message"
+absent "$WORK/order" "ranks with different stage orders: no results"
+# The same file on every rank, but a different number of customers.
+mpi -n 2 "$MPI_BIN" run order_a.lua "${ARGS[@]}" --out order : -n 1 "$MPI_BIN" run order_a.lua "${ARGS[@]}" --customers 30001 --out order
+is "$RC" 3 "a rank with other options: the job exits 3"
+is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "a rank with other options: reported once"
+is "$(head -n 1 "$WORK/mpi.err")" "${MISMATCH/rank 1/rank 2}" "a rank with other options: one clear message"
+absent "$WORK/order" "a rank with other options: no results"
+# The same file and options on every rank: the job agrees and runs.
+mpi -n 1 "$MPI_BIN" run order_a.lua "${ARGS[@]}" --out order : -n 1 "$MPI_BIN" run order_a.lua "${ARGS[@]}" --threads 2 --out order
+is "$RC" 0 "the same model (other thread counts): exit 0"
+
+# Limits that stop loading stop every rank at once, and the job says so
+# once: the instruction limit, and the load watchdog on Lua code and on a
+# stall inside C (a runaway pattern).
+printf 'while true do end\n' >spin.lua
+printf 'string.find(string.rep("a", 30000), ".-.-.-.-.-.-.-.-.-b")\n' >pattern.lua
+mpi -n 2 "$MPI_BIN" run spin.lua "${ARGS[@]}" --lua-instructions 1000000 --out stopped
+is "$RC" 3 "the instruction limit on 2 ranks: the job exits 3"
+is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "the instruction limit on 2 ranks: reported once"
+like "$(head -n 1 "$WORK/mpi.err")" "^cjmsim: spin\.lua:1: the scenario ran more than 1000000 Lua instructions" \
+    "the instruction limit on 2 ranks: the message"
+for f in spin pattern; do
+    mpi -n 2 "$MPI_BIN" run "$f.lua" "${ARGS[@]}" --lua-instructions 1000000000000000 --lua-seconds 1 --out stopped
+    is "$RC" 3 "the load watchdog ($f) on 2 ranks: the job exits 3"
+    is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "the load watchdog ($f) on 2 ranks: reported once"
+    is "$(head -n 1 "$WORK/mpi.err")" "cjmsim: $f.lua: loading the scenario took more than 1 seconds (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
+        "the load watchdog ($f) on 2 ranks: the message"
+done
+# Only rank 1 stalls: rank 0, waiting for it, says so.
+mpi -n 1 "$MPI_BIN" run order_a.lua "${ARGS[@]}" --lua-seconds 1 --out stopped : \
+    -n 1 "$MPI_BIN" run pattern.lua "${ARGS[@]}" --lua-seconds 1 --out stopped
+is "$RC" 3 "the load watchdog on rank 1 only: the job exits 3"
+is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "the load watchdog on rank 1 only: reported once"
+is "$(head -n 1 "$WORK/mpi.err")" "cjmsim: another rank of the MPI job took more than 1 seconds to load the scenario (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
+    "the load watchdog on rank 1 only: the message is about the other rank"
+absent "$WORK/stopped" "stopped loads: no results"
+no_leftovers "$WORK" "stopped loads: no temporary directory"
 
 done_testing
