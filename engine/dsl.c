@@ -3,20 +3,26 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-/* The nearest Lua caller: a declaration made through pcall(persona "x", t)
- * still gets the line that wrote it. */
+/* The nearest Lua caller read from a file: a declaration made through
+ * pcall(persona "x", t) still gets the line that wrote it, and one made by
+ * code from load gets the line of the file that ran that code (load's
+ * chunks cannot name files, see sandbox.h). */
 int dsl_where(lua_State *L, const char **file)
 {
     lua_Debug ar;
+    int first = 0;
     *file = NULL;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
             continue;
-        if (ar.source[0] == '@')
+        if (ar.source[0] == '@') {
             *file = ar.source + 1;
-        return ar.currentline;
+            return ar.currentline;
+        }
+        if (!first)
+            first = ar.currentline;
     }
-    return 0;
+    return first;
 }
 
 /* Appends {kind, line, name, value} to the declaration list; the value is

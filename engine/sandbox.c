@@ -938,10 +938,24 @@ static int env_undefined(lua_State *L)
         lua_pushglobaltable(L);
         lua_pushvalue(L, 2);
         if (lua_rawget(L, -2) != LUA_TNIL)
-            return luaL_error(L, "'%s' is not available here: %s", name,
+            return luaL_error(L, "'%s' is not available %s", name,
                               lua_tostring(L, lua_upvalueindex(1)));
     }
     return sbx_undefined_global(L);
+}
+
+/* Setting a global there: one of the scenario's names says why not. */
+static int env_new_global(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+    if (name) {
+        lua_pushglobaltable(L);
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, -2) != LUA_TNIL)
+            return luaL_error(L, "cannot set '%s' %s", name,
+                              lua_tostring(L, lua_upvalueindex(1)));
+    }
+    return sbx_new_global(L);
 }
 
 void sbx_push_env(lua_State *L, const char *const *names, const char *why)
@@ -977,7 +991,8 @@ void sbx_push_env(lua_State *L, const char *const *names, const char *why)
     lua_pushstring(L, why);
     lua_pushcclosure(L, env_undefined, 1);
     lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, sbx_new_global);
+    lua_pushstring(L, why);
+    lua_pushcclosure(L, env_new_global, 1);
     lua_setfield(L, -2, "__newindex");
     protect_metatable(L);
     lua_setmetatable(L, env);

@@ -66,7 +66,8 @@ void sbx_seal_globals(lua_State *L);
  * `names` (NULL-terminated): library tables are copied, so that nothing it
  * changes reaches the scenario; its _G and load's default are itself; its
  * globals are strict like the scenario's, and reading a global of the
- * scenario it was not given is an error ending with `why`. Raises a Lua
+ * scenario it was not given is an error that says `why` ("in a persona
+ * file, which ..."). Raises a Lua
  * error when out of memory.
  */
 void sbx_push_env(lua_State *L, const char *const *names, const char *why);
