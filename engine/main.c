@@ -4,12 +4,22 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "cli.h"
 #include "cluster.h"
+#include "format.h"
 #include "newscn.h"
 #include "run.h"
+
+/* Messages quote the scenario, whose text must not drive the terminal. */
+static void print_error(const cj_err *err)
+{
+    fputs("cjmsim: ", stderr);
+    fmt_terminal_write(stderr, err->msg, strlen(err->msg), false);
+    fputc('\n', stderr);
+}
 
 /* In an MPI job every rank runs `run`; the other commands, and every
  * message, belong to rank 0 alone. */
@@ -27,7 +37,7 @@ int main(int argc, char **argv)
     cj_err err = {0};
     if (cli_parse(argc, argv, &opts, &err) != CJ_OK) {
         if (root)
-            fprintf(stderr, "cjmsim: %s\n", err.msg);
+            print_error(&err);
         return finish(err.status);
     }
     if (!root && opts.command != CLI_RUN)
@@ -52,7 +62,7 @@ int main(int argc, char **argv)
     }
     if (status != CJ_OK) {
         if (root)
-            fprintf(stderr, "cjmsim: %s\n", err.msg);
+            print_error(&err);
         return finish(err.status);
     }
     return finish(0);

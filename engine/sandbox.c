@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "format.h"
 #include "rng.h"
 
 /* The hook runs every this many instructions until the cap is hit. */
@@ -390,7 +391,8 @@ static int sbx_format(lua_State *L)
     return 1;
 }
 
-/* print goes to stderr: stdout carries the run's summary. */
+/* print goes to stderr: stdout carries the run's summary. Control
+ * characters are escaped (format.h); newlines and tabs stay. */
 static int sbx_print(lua_State *L)
 {
     int n = lua_gettop(L);
@@ -399,7 +401,7 @@ static int sbx_print(lua_State *L)
         const char *s = sbx_tolstring(L, i, &len);
         if (i > 1)
             fputc('\t', stderr);
-        fwrite(s, 1, len, stderr);
+        fmt_terminal_write(stderr, s, len, true);
         lua_pop(L, 1);
     }
     fputc('\n', stderr);

@@ -188,8 +188,9 @@ static void check_name(parse_ctx *ctx, int line, const char *kind, const char *n
     if (len == 0 || len > NAME_MAX_LEN)
         parse_fail(ctx, line, "%s name must have 1 to %d characters, got %zu", kind,
                    NAME_MAX_LEN, len);
-    for (const char *p = name; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+    /* C0, DEL and C1 (U+0080..U+009F): names are printed everywhere. */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
             parse_fail(ctx, line, "%s name \"%s\" contains a control character", kind, name);
     if (!utf8_valid(name))
         parse_fail(ctx, line, "%s name is not valid UTF-8; save the file as UTF-8", kind);
