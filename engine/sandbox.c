@@ -26,6 +26,11 @@ typedef struct {
     bool memory_exceeded;
     uint64_t instructions, max_instructions;
     bool instructions_exceeded;
+    /* The deadline of sbx_set_deadline (max_seconds 0: none), checked with
+     * the instructions; past it, late stops the scenario as the count does. */
+    unsigned max_seconds;
+    struct timespec deadline;
+    bool late;
     lua_Integer objects; /* the last number tostring gave an object */
     rng_t random;
 } sandbox;
@@ -73,22 +78,46 @@ static void current_where(lua_State *L, int level, char *buf, size_t size)
     }
 }
 
+static bool past_deadline(const sandbox *s)
+{
+    if (!s->max_seconds)
+        return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > s->deadline.tv_sec ||
+           (now.tv_sec == s->deadline.tv_sec && now.tv_nsec >= s->deadline.tv_nsec);
+}
+
+/* Has a limit stopped the scenario for good? */
+static bool stopped(const sandbox *s)
+{
+    return s->instructions_exceeded || s->late;
+}
+
 static void sbx_count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     sandbox *s = sbx_of(L);
-    s->instructions += s->instructions_exceeded ? 1 : HOOK_EVERY;
-    if (s->instructions <= s->max_instructions)
-        return;
-    if (!s->instructions_exceeded) {
-        s->instructions_exceeded = true;
+    if (!stopped(s)) {
+        s->instructions += HOOK_EVERY;
+        if (s->instructions > s->max_instructions)
+            s->instructions_exceeded = true;
+        else if (past_deadline(s))
+            s->late = true;
+        else
+            return;
         /* From now on every instruction fails, also right after a pcall. */
         lua_sethook(L, sbx_count_hook, LUA_MASKCOUNT, 1);
     }
     char where[512];
     current_where(L, 0, where, sizeof where);
-    lua_pushfstring(L, "%sthe scenario ran more than %I Lua instructions", where,
-                    (lua_Integer)s->max_instructions);
+    if (s->instructions_exceeded)
+        lua_pushfstring(L, "%sthe scenario ran more than %I Lua instructions", where,
+                        (lua_Integer)s->max_instructions);
+    else
+        lua_pushfstring(L, "%sloading the scenario took more than %d seconds (a runaway loop?); "
+                           "raise the limit with --lua-seconds N",
+                        where, (int)s->max_seconds);
     lua_error(L);
 }
 
@@ -487,7 +516,7 @@ static int sbx_load(lua_State *L)
  */
 static int sbx_xpcall_handler(lua_State *L)
 {
-    if (sbx_of(L)->instructions_exceeded)
+    if (stopped(sbx_of(L)))
         return 1;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -698,6 +727,13 @@ static int sbx_open(lua_State *L)
     return 0;
 }
 
+static unsigned deadline_seconds;
+
+void sbx_set_deadline(unsigned seconds)
+{
+    deadline_seconds = seconds;
+}
+
 lua_State *sbx_new(const sbx_limits *limits)
 {
     sandbox *s = calloc(1, sizeof *s);
@@ -708,6 +744,9 @@ lua_State *sbx_new(const sbx_limits *limits)
     s->max_instructions =
         limits->max_instructions ? limits->max_instructions : SBX_DEFAULT_INSTRUCTIONS;
     rng_seed(&s->random, limits->random_seed, RANDOM_STREAM);
+    s->max_seconds = deadline_seconds;
+    clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+    s->deadline.tv_sec += (time_t)s->max_seconds;
     lua_State *L = lua_newstate(sbx_alloc, s);
     if (!L) {
         free(s);
@@ -754,7 +793,7 @@ int sbx_load_file(lua_State *L, const char *path)
 bool sbx_exhausted(lua_State *L)
 {
     const sandbox *s = sbx_of(L);
-    return s->memory_exceeded || s->instructions_exceeded;
+    return s->memory_exceeded || stopped(s);
 }
 
 /* Names a scenario may reach for, and why it cannot have them. */

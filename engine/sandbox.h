@@ -37,6 +37,16 @@ typedef struct {
 #define SBX_DEFAULT_MEMORY_MB 512
 #define SBX_DEFAULT_SECONDS 10
 
+/*
+ * A deadline for the states sbx_new makes from now on: `seconds` after
+ * sbx_new, running Lua code stops with an error that names its file and
+ * line, like the instruction limit (a loop whose every step copies a long
+ * string runs few instructions but takes long). 0, the default: none. For
+ * a caller that runs many scenarios in one process and so cannot use the
+ * watchdog below, which ends the process: the fuzzing harness.
+ */
+void sbx_set_deadline(unsigned seconds);
+
 /* A new state with the safe libraries; NULL when out of memory. */
 lua_State *sbx_new(const sbx_limits *limits);
 
