@@ -94,25 +94,26 @@ void fmt_terminal_write(FILE *f, const char *s, size_t len, bool keep_lines)
 typedef struct {
     char *buf;
     size_t size, used;
+    bool full; /* a piece did not fit: the text is cut there, not further on */
 } text_sink;
 
 static void put_buffer(void *ctx, const char *text, size_t n)
 {
     text_sink *sink = ctx;
-    if (sink->used + n < sink->size) {
+    if (!sink->full && sink->used + n < sink->size) {
         memcpy(sink->buf + sink->used, text, n);
         sink->used += n;
     } else {
-        sink->used = sink->size; /* full: what follows would not fit either */
+        sink->full = true;
     }
 }
 
 const char *fmt_terminal(char *buf, size_t size, const char *s)
 {
-    text_sink sink = {buf, size, 0};
+    text_sink sink = {buf, size, 0, false};
     if (size == 0)
         return buf;
     escape(s, strlen(s), false, put_buffer, &sink);
-    buf[sink.used < size ? sink.used : size - 1] = '\0';
+    buf[sink.used] = '\0';
     return buf;
 }
