@@ -131,9 +131,10 @@ static void sbx_count_hook(lua_State *L, lua_Debug *ar)
  * then false and true. A table with another kind of key (a table, a
  * function) has no such order, and traversing it is an error.
  *
- * next(t, nil) sorts a snapshot of t's keys, kept in a weak table until the
- * traversal ends; next(t, k) finds the first key after k in it by binary
- * search, so a key whose value was set to nil during the loop still leads on.
+ * next(t, nil) finds the least key in one pass; next(t, k) sorts a snapshot
+ * of t's keys the first time, kept in a weak table until the traversal
+ * ends, and finds the first key after k in it by binary search, so a key
+ * whose value was set to nil during the loop still leads on.
  */
 #define ORDER_KEY "cjmsim.order"
 /* Registry key of the set of files the scenario runs (sbx_load_file). */
@@ -226,6 +227,13 @@ static bool order_key_at(lua_State *L, int idx, order_key *k)
     }
 }
 
+static int no_order(lua_State *L, int key)
+{
+    return luaL_error(L, "pairs/next: a table with a %s as a key has no defined order; a "
+                         "scenario traverses tables whose keys are numbers, strings or booleans",
+                      luaL_typename(L, key));
+}
+
 /* Pushes a new snapshot of the keys of the table at t, sorted. */
 static order_snapshot *order_snapshot_new(lua_State *L, int t)
 {
@@ -237,9 +245,7 @@ static order_snapshot *order_snapshot_new(lua_State *L, int t)
         lua_pop(L, 1);
         int type = lua_type(L, -1);
         if (type != LUA_TNUMBER && type != LUA_TSTRING && type != LUA_TBOOLEAN)
-            luaL_error(L, "pairs/next: a table with a %s as a key has no defined order; a "
-                          "scenario traverses tables whose keys are numbers, strings or booleans",
-                       luaL_typename(L, -1));
+            no_order(L, -1);
         lua_pushvalue(L, -1);
         lua_rawseti(L, list, (lua_Integer)++n);
     }
@@ -258,20 +264,56 @@ static order_snapshot *order_snapshot_new(lua_State *L, int t)
     return snap;
 }
 
+/*
+ * next(t, nil): the least key, found in one pass without a snapshot, so
+ * that `next(t) == nil` stays cheap. A snapshot left by a traversal that
+ * stopped early goes: the table may have changed since.
+ */
+static int first_key(lua_State *L, int cache)
+{
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    lua_rawset(L, cache);
+    lua_pushnil(L); /* the least key so far, which anchors min.s */
+    int least = lua_gettop(L);
+    order_key min, k;
+    bool any = false;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (!order_key_at(L, -1, &k))
+            return no_order(L, -1);
+        if (!any || cmp_keys(&k, &min) < 0) {
+            lua_pushvalue(L, -1);
+            lua_replace(L, least);
+            order_key_at(L, least, &min);
+            any = true;
+        }
+    }
+    if (!any) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushvalue(L, least);
+    lua_pushvalue(L, least);
+    lua_rawget(L, 1);
+    return 2;
+}
+
 static int sbx_next(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
     lua_settop(L, 2);
     lua_getfield(L, LUA_REGISTRYINDEX, ORDER_KEY);
     int cache = lua_gettop(L);
+    if (lua_isnil(L, 2))
+        return first_key(L, cache);
     order_snapshot *snap = NULL;
-    if (!lua_isnil(L, 2)) {
-        lua_pushvalue(L, 1);
-        if (lua_rawget(L, cache) == LUA_TUSERDATA)
-            snap = lua_touserdata(L, -1);
-        else
-            lua_pop(L, 1);
-    }
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, cache) == LUA_TUSERDATA)
+        snap = lua_touserdata(L, -1);
+    else
+        lua_pop(L, 1);
     if (!snap) {
         snap = order_snapshot_new(L, 1);
         lua_pushvalue(L, 1);
@@ -281,20 +323,16 @@ static int sbx_next(lua_State *L)
     int record = lua_gettop(L);
     lua_getiuservalue(L, record, 1);
     int list = lua_gettop(L);
-    size_t i = 0;
-    if (!lua_isnil(L, 2)) {
-        order_key k;
-        if (!order_key_at(L, 2, &k))
-            return luaL_error(L, "invalid key to 'next'");
-        size_t lo = 0, hi = snap->n; /* the first key greater than k */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (cmp_keys(&snap->keys[mid], &k) <= 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        i = lo;
+    order_key k;
+    if (!order_key_at(L, 2, &k))
+        return luaL_error(L, "invalid key to 'next'");
+    size_t i = 0, hi = snap->n; /* the first key greater than k */
+    while (i < hi) {
+        size_t mid = i + (hi - i) / 2;
+        if (cmp_keys(&snap->keys[mid], &k) <= 0)
+            i = mid + 1;
+        else
+            hi = mid;
     }
     for (; i < snap->n; i++) {
         lua_rawgeti(L, list, snap->keys[i].slot);

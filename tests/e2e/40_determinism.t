@@ -79,6 +79,21 @@ is "$(sed -n 2p <<<"$ERR")" "$(printf -- '-1.5\t1152921504606846976\tfalse\tnil'
     "next starts at the first key and goes on from any key"
 is "$(sed -n 3p <<<"$ERR")" "$(printf '15\tnil')" "keys cleared during a traversal do not stop it"
 
+# A traversal stopped early leaves nothing behind: keys added afterwards are
+# seen by the next one, and next(t) alone finds the least key.
+cat >restart.lua <<'LUA'
+local t = { k1 = 1, k2 = 2, k3 = 3 }
+assert(next({}) == nil and next(t) == "k1")
+for k in pairs(t) do if k == "k2" then break end end
+t.a, t.z = 0, 9
+local keys = {}
+for k in pairs(t) do keys[#keys + 1] = k end
+print(table.concat(keys, " "))
+stage "visit" { entry = true }
+LUA
+run_cjmsim check restart.lua
+is "$ERR" "a k1 k2 k3 z" "a new traversal sees keys added after one stopped early"
+
 printf 'stage "visit" { entry = true }\nlocal t = { [{}] = 1, [{}] = 2 }\nfor k in pairs(t) do end\n' >table_keys.lua
 run_cjmsim check table_keys.lua
 is "$RC" 3 "traversing a table with tables as keys exits 3"
