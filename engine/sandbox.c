@@ -121,13 +121,12 @@ static void sbx_count_hook(lua_State *L, lua_Debug *ar)
     lua_error(L);
 }
 
-
 /*
  * Deterministic traversal. Lua 5.4 seeds its string hashes per process, so
  * the order lua_next visits a table's keys changes from run to run, and a
  * scenario that declares stages in a pairs loop would change with it. The
  * sandbox's next and pairs visit keys in a defined order instead: numbers in
- * numeric order (so 1..n of a list come first), then strings byte by byte,
+ * numeric order (a list's 1..n after any zero or negative keys), then strings byte by byte,
  * then false and true. A table with another kind of key (a table, a
  * function) has no such order, and traversing it is an error.
  *
