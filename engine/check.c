@@ -135,8 +135,10 @@ static void print_header(FILE *f, const cmp_model *model)
     char n[32];
     fprintf(f, "%s: a valid scenario, \"%s\"\n", scn->path, scn->name);
     const scn_text *question = scn_text_get(&scn->texts, "question");
-    if (question && question->n_items)
-        fprintf(f, "  Question: %s\n", question->items[0]);
+    if (question && question->n_items) {
+        char text[LINE];
+        fprintf(f, "  Question: %s\n", fmt_terminal(text, sizeof text, question->items[0]));
+    }
     fprintf(f, "  %d days, %s customers, seed %llu, margin %g\n", model->days,
             fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
             scn->margin);
@@ -152,7 +154,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
                "the 5W description (what, who, why, when, where) where there is one\n");
     for (size_t p = 0; p < scn->n_personas; p++) {
         const scn_persona *persona = &scn->personas[p];
-        char line[LINE] = "";
+        char line[LINE] = "", escaped[LINE];
         char mood[8];
         snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
         add(line, "  %-*s  %6.4g%%  mood %-2s", w, persona->name, 100 * persona->share, mood);
@@ -164,7 +166,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
             else if (attr->lua_type == LUA_TBOOLEAN)
                 add(line, "%s", attr->boolean ? "true" : "false");
             else
-                add(line, "\"%s\"", attr->string);
+                add(line, "\"%s\"", fmt_terminal(escaped, sizeof escaped, attr->string));
         }
         for (size_t len = strlen(line); len > 0 && line[len - 1] == ' ';)
             line[--len] = '\0';
@@ -176,8 +178,9 @@ static void print_personas(FILE *f, const scn_scenario *scn)
             if (!text || !text->n_items)
                 continue;
             line[0] = '\0';
+            char item[LINE];
             for (size_t i = 0; i < text->n_items; i++)
-                add(line, "%s%s", i ? "; " : "", text->items[i]);
+                add(line, "%s%s", i ? "; " : "", fmt_terminal(item, sizeof item, text->items[i]));
             fprintf(f, "      %-5s  %s\n", *key, line);
         }
     }

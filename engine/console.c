@@ -90,8 +90,11 @@ static void print_money(FILE *f, const st_results *r, int w)
     const sim_totals *t = r->totals;
     size_t all = t->n_personas;
     const scn_text *currency = scn_text_get(&t->model->scn->texts, "currency");
+    char unit[64];
     fprintf(f, "Money%s%s (profit = %.0f%% margin on revenue - cost; ROI = extra profit / cost)\n",
-            currency ? ", " : "", currency ? currency->items[0] : "", 100 * t->model->scn->margin);
+            currency ? ", " : "",
+            currency ? fmt_terminal(unit, sizeof unit, currency->items[0]) : "",
+            100 * t->model->scn->margin);
     fprintf(f, "  %-*s %13s %11s %13s %13s %8s\n", w - 2, "variant", "revenue", "cost", "profit",
             "vs baseline", "ROI");
     for (size_t v = 0; v < t->n_variants; v++) {

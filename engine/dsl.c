@@ -5,27 +5,37 @@
 
 #include "param.h"
 
-/* The nearest Lua caller: a declaration made through pcall(persona "x", t)
- * still gets the line that wrote it. */
+/* The nearest Lua caller read from a file: a declaration made through
+ * pcall(persona "x", t) still gets the line that wrote it, and one made by
+ * code from load gets the line of the file that ran that code (load's
+ * chunks cannot name files, see sandbox.h). */
 int dsl_where(lua_State *L, const char **file)
 {
     lua_Debug ar;
+    int first = 0;
     *file = NULL;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
         if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
             continue;
-        if (ar.source[0] == '@')
+        if (ar.source[0] == '@') {
             *file = ar.source + 1;
-        return ar.currentline;
+            return ar.currentline;
+        }
+        if (!first)
+            first = ar.currentline;
     }
-    return 0;
+    return first;
 }
 
-/* Appends {kind, line, name, value} to the declaration list; the value is
- * the stack slot `value_index`. */
-static void dsl_record(lua_State *L, const char *kind, const char *name, int value_index)
+/* Appends {kind, line, name, value} to the declaration list; the name and
+ * the value are the stack slots name_index (0: none) and value_index. The
+ * name is the Lua string itself: a copy through C would end at a zero
+ * byte, which scnparse.c must see to refuse it. */
+static void dsl_record(lua_State *L, const char *kind, int name_index, int value_index)
 {
     value_index = lua_absindex(L, value_index);
+    if (name_index)
+        name_index = lua_absindex(L, name_index);
     const char *file;
     int line = dsl_where(L, &file);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
@@ -38,8 +48,8 @@ static void dsl_record(lua_State *L, const char *kind, const char *name, int val
         lua_pushstring(L, file);
         lua_setfield(L, -2, "file");
     }
-    if (name) {
-        lua_pushstring(L, name);
+    if (name_index) {
+        lua_pushvalue(L, name_index);
         lua_setfield(L, -2, "name");
     }
     lua_pushvalue(L, value_index);
@@ -52,7 +62,7 @@ static int dsl_scenario(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TTABLE)
         return luaL_error(L, "scenario expects a table: scenario { name = \"My shop\", days = 180 }");
-    dsl_record(L, "scenario", NULL, 1);
+    dsl_record(L, "scenario", 0, 1);
     return 0;
 }
 
@@ -64,7 +74,7 @@ static int dsl_named_body(lua_State *L)
     if (lua_type(L, 1) != LUA_TTABLE)
         return luaL_error(L, "%s \"%s\" expects a table after the name: %s \"%s\" { ... }", kind,
                           name, kind, name);
-    dsl_record(L, kind, name, 1);
+    dsl_record(L, kind, lua_upvalueindex(2), 1);
     return 0;
 }
 
@@ -93,7 +103,7 @@ static int dsl_transition(lua_State *L)
         return luaL_error(L, "transition(\"%s\", \"%s\", ...): the probability must be a "
                              "number, a table of persona = number, or a function(c), not a %s",
                           lua_tostring(L, 1), lua_tostring(L, 2), luaL_typename(L, 3));
-    dsl_record(L, "transition", NULL, 3);
+    dsl_record(L, "transition", 0, 3);
     /* from and to go into the record just made */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
     lua_rawgeti(L, -1, (lua_Integer)lua_rawlen(L, -1));

@@ -5,6 +5,7 @@
 #ifndef CJ_FORMAT_H
 #define CJ_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -14,5 +15,17 @@ const char *fmt_grouped(char *buf, size_t size, double x);
 /* Writes a path as one shell word (quoted when needed), for a command the
  * user may copy. */
 void fmt_shell_word(FILE *f, const char *s);
+
+/*
+ * Text from a scenario as a terminal may show it: control characters (C0,
+ * DEL and the C1 range U+0080..U+009F, which terminals obey as commands)
+ * and bytes that are not UTF-8 become "\x1b"-style escapes, so a scenario
+ * cannot move the cursor, retitle the window or fake lines. Every place that
+ * prints scenario text to a terminal goes through these.
+ */
+/* Writes len bytes of s; with keep_lines, newlines and tabs stay. */
+void fmt_terminal_write(FILE *f, const char *s, size_t len, bool keep_lines);
+/* An escaped copy of s in buf, cut to size; returns buf. */
+const char *fmt_terminal(char *buf, size_t size, const char *s);
 
 #endif

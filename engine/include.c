@@ -398,6 +398,19 @@ static void mark(lua_State *L, int state, const char *real, const char *display,
     lua_pop(L, 1);
 }
 
+/*
+ * What a persona file may use: the libraries, and of the declaring
+ * functions only persona and include. It runs in an environment of its own
+ * (sbx_push_env), so the globals it sets stay there and it cannot redefine
+ * transition or anything else the scenario uses.
+ */
+static const char *const PERSONA_FILE_GLOBALS[] = {
+    "assert", "error",    "getmetatable", "ipairs", "next",     "pairs", "pcall",
+    "print",  "rawequal", "rawget",       "rawlen", "rawset",   "select", "setmetatable",
+    "tonumber", "tostring", "type",       "xpcall", "_VERSION", "math",  "string",
+    "table",  "utf8",     "os",           "persona", "include", NULL,
+};
+
 /* Runs the persona file; on error raises its message, naming the file and
  * where it was included. */
 static void run_file(lua_State *L, int state, const char *real, const char *display,
@@ -409,6 +422,9 @@ static void run_file(lua_State *L, int state, const char *real, const char *disp
         inc_fail(L, shown, "%s", msg ? msg : "cannot read the file");
     }
     if (status == LUA_OK) {
+        sbx_push_env(L, PERSONA_FILE_GLOBALS,
+                     "in a persona file, which declares personas and nothing else");
+        lua_setupvalue(L, -2, 1);
         mark(L, state, real, display, true);
         status = sbx_pcall(L, 0, 0);
         mark(L, state, real, display, false);

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "cli.h"
 #include "cluster.h"
+#include "format.h"
 #include "newscn.h"
 #include "run.h"
 
@@ -28,6 +29,14 @@ static int check_stdout(int code)
     else
         fputs("cjmsim: cannot write standard output\n", stderr);
     return code ? code : CJ_ERR_OUTPUT;
+}
+
+/* Messages quote the scenario, whose text must not drive the terminal. */
+static void print_error(const cj_err *err)
+{
+    fputs("cjmsim: ", stderr);
+    fmt_terminal_write(stderr, err->msg, strlen(err->msg), false);
+    fputc('\n', stderr);
 }
 
 /* In an MPI job every rank runs `run`; the other commands, and every
@@ -49,7 +58,7 @@ int main(int argc, char **argv)
     cj_err err = {0};
     if (cli_parse(argc, argv, &opts, &err) != CJ_OK) {
         if (root)
-            fprintf(stderr, "cjmsim: %s\n", err.msg);
+            print_error(&err);
         return finish(err.status);
     }
     if (!root && opts.command != CLI_RUN)
@@ -74,7 +83,7 @@ int main(int argc, char **argv)
     }
     if (status != CJ_OK) {
         if (root)
-            fprintf(stderr, "cjmsim: %s\n", err.msg);
+            print_error(&err);
         return finish(err.status);
     }
     return finish(0);

@@ -9,11 +9,13 @@
 #include <unistd.h>
 #include <lua.h>
 #include <lualib.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "format.h"
 #include "rng.h"
 
 /* The hook runs every this many instructions until the cap is hit. */
@@ -27,6 +29,12 @@ typedef struct {
     bool memory_exceeded;
     uint64_t instructions, max_instructions;
     bool instructions_exceeded;
+    /* The deadline of sbx_set_deadline (max_seconds 0: none), checked with
+     * the instructions; past it, late stops the scenario as the count does. */
+    unsigned max_seconds;
+    struct timespec deadline;
+    bool late;
+    lua_Integer objects; /* the last number tostring gave an object */
     rng_t random;
 } sandbox;
 
@@ -77,6 +85,22 @@ static void current_where(lua_State *L, int level, char *buf, size_t size)
  * watchdog. */
 static volatile sig_atomic_t interrupted;
 
+static bool past_deadline(const sandbox *s)
+{
+    if (!s->max_seconds)
+        return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec > s->deadline.tv_sec ||
+           (now.tv_sec == s->deadline.tv_sec && now.tv_nsec >= s->deadline.tv_nsec);
+}
+
+/* Has a limit stopped the scenario for good? */
+static bool stopped(const sandbox *s)
+{
+    return s->instructions_exceeded || s->late;
+}
+
 static void sbx_count_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
@@ -87,55 +111,450 @@ static void sbx_count_hook(lua_State *L, lua_Debug *ar)
         lua_error(L);
     }
     sandbox *s = sbx_of(L);
-    s->instructions += s->instructions_exceeded ? 1 : HOOK_EVERY;
-    if (s->instructions <= s->max_instructions)
-        return;
-    if (!s->instructions_exceeded) {
-        s->instructions_exceeded = true;
+    if (!stopped(s)) {
+        s->instructions += HOOK_EVERY;
+        if (s->instructions > s->max_instructions)
+            s->instructions_exceeded = true;
+        else if (past_deadline(s))
+            s->late = true;
+        else
+            return;
         /* From now on every instruction fails, also right after a pcall. */
         lua_sethook(L, sbx_count_hook, LUA_MASKCOUNT, 1);
     }
     char where[512];
     current_where(L, 0, where, sizeof where);
-    lua_pushfstring(L, "%sthe scenario ran more than %I Lua instructions", where,
-                    (lua_Integer)s->max_instructions);
+    if (s->instructions_exceeded)
+        lua_pushfstring(L, "%sthe scenario ran more than %I Lua instructions", where,
+                        (lua_Integer)s->max_instructions);
+    else
+        lua_pushfstring(L, "%sloading the scenario took more than %d seconds (a runaway loop?); "
+                           "raise the limit with --lua-seconds N",
+                        where, (int)s->max_seconds);
     lua_error(L);
 }
 
-/* print goes to stderr: stdout carries the run's summary. */
+/*
+ * Deterministic traversal. Lua 5.4 seeds its string hashes per process, so
+ * the order lua_next visits a table's keys changes from run to run, and a
+ * scenario that declares stages in a pairs loop would change with it. The
+ * sandbox's next and pairs visit keys in a defined order instead: numbers in
+ * numeric order (a list's 1..n after any zero or negative keys), then strings byte by byte,
+ * then false and true. A table with another kind of key (a table, a
+ * function) has no such order, and traversing it is an error.
+ *
+ * next(t, nil) finds the least key in one pass; next(t, k) sorts a snapshot
+ * of t's keys the first time, kept in a weak table until the traversal
+ * ends, and finds the first key after k in it by binary search, so a key
+ * whose value was set to nil during the loop still leads on.
+ */
+#define ORDER_KEY "cjmsim.order"
+/* Registry key of the set of files the scenario runs (sbx_load_file). */
+#define SOURCES_KEY "cjmsim.sources"
+
+typedef struct {
+    int type;        /* LUA_TNUMBER, LUA_TSTRING or LUA_TBOOLEAN */
+    bool is_integer;
+    lua_Integer i;
+    lua_Number n;
+    const char *s;   /* anchored by the snapshot's key list */
+    size_t len;
+    int slot;        /* index of the key in that list */
+} order_key;
+
+typedef struct {
+    size_t n;
+    order_key keys[];
+} order_snapshot;
+
+static int type_rank(int type)
+{
+    return type == LUA_TNUMBER ? 0 : type == LUA_TSTRING ? 1 : 2;
+}
+
+/* An integer against a float, exactly (no rounding of either). */
+static int cmp_int_float(lua_Integer i, lua_Number f)
+{
+    if (f >= 0x1p63)
+        return -1;
+    if (f < -0x1p63)
+        return 1;
+    lua_Number fl = floor(f);
+    lua_Integer fi = (lua_Integer)fl;
+    if (i != fi)
+        return i < fi ? -1 : 1;
+    return f > fl ? -1 : 0;
+}
+
+static int cmp_keys(const order_key *a, const order_key *b)
+{
+    if (a->type != b->type)
+        return type_rank(a->type) < type_rank(b->type) ? -1 : 1;
+    switch (a->type) {
+    case LUA_TNUMBER:
+        if (a->is_integer && b->is_integer)
+            return a->i < b->i ? -1 : a->i > b->i;
+        if (a->is_integer)
+            return cmp_int_float(a->i, b->n);
+        if (b->is_integer)
+            return -cmp_int_float(b->i, a->n);
+        return a->n < b->n ? -1 : a->n > b->n;
+    case LUA_TSTRING: {
+        int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+        if (c)
+            return c < 0 ? -1 : 1;
+        return a->len < b->len ? -1 : a->len > b->len;
+    }
+    default:
+        return a->i < b->i ? -1 : a->i > b->i;
+    }
+}
+
+static int cmp_keys_qsort(const void *a, const void *b)
+{
+    return cmp_keys(a, b);
+}
+
+/* Describes the key at idx; false when it has no defined order. */
+static bool order_key_at(lua_State *L, int idx, order_key *k)
+{
+    memset(k, 0, sizeof *k);
+    k->type = lua_type(L, idx);
+    switch (k->type) {
+    case LUA_TNUMBER:
+        k->is_integer = lua_isinteger(L, idx);
+        if (k->is_integer)
+            k->i = lua_tointeger(L, idx);
+        else
+            k->n = lua_tonumber(L, idx);
+        return true;
+    case LUA_TSTRING:
+        k->s = lua_tolstring(L, idx, &k->len);
+        return true;
+    case LUA_TBOOLEAN:
+        k->i = lua_toboolean(L, idx);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int no_order(lua_State *L, int key)
+{
+    return luaL_error(L, "pairs/next: a table with a %s as a key has no defined order; a "
+                         "scenario traverses tables whose keys are numbers, strings or booleans",
+                      luaL_typename(L, key));
+}
+
+/* Pushes a new snapshot of the keys of the table at t, sorted. */
+static order_snapshot *order_snapshot_new(lua_State *L, int t)
+{
+    size_t n = 0;
+    lua_newtable(L); /* the keys in lua_next order, anchoring the strings */
+    int list = lua_gettop(L);
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        int type = lua_type(L, -1);
+        if (type != LUA_TNUMBER && type != LUA_TSTRING && type != LUA_TBOOLEAN)
+            no_order(L, -1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, list, (lua_Integer)++n);
+    }
+    order_snapshot *snap = lua_newuserdatauv(L, sizeof *snap + n * sizeof snap->keys[0], 1);
+    snap->n = n;
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, list, (lua_Integer)i + 1);
+        order_key_at(L, -1, &snap->keys[i]);
+        snap->keys[i].slot = (int)i + 1;
+        lua_pop(L, 1);
+    }
+    qsort(snap->keys, n, sizeof snap->keys[0], cmp_keys_qsort);
+    lua_pushvalue(L, list);
+    lua_setiuservalue(L, -2, 1);
+    lua_remove(L, list);
+    return snap;
+}
+
+/*
+ * next(t, nil): the least key, found in one pass without a snapshot, so
+ * that `next(t) == nil` stays cheap. A snapshot left by a traversal that
+ * stopped early goes: the table may have changed since.
+ */
+static int first_key(lua_State *L, int cache)
+{
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    lua_rawset(L, cache);
+    lua_pushnil(L); /* the least key so far, which anchors min.s */
+    int least = lua_gettop(L);
+    order_key min, k;
+    bool any = false;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (!order_key_at(L, -1, &k))
+            return no_order(L, -1);
+        if (!any || cmp_keys(&k, &min) < 0) {
+            lua_pushvalue(L, -1);
+            lua_replace(L, least);
+            order_key_at(L, least, &min);
+            any = true;
+        }
+    }
+    if (!any) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushvalue(L, least);
+    lua_pushvalue(L, least);
+    lua_rawget(L, 1);
+    return 2;
+}
+
+static int sbx_next(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_settop(L, 2);
+    lua_getfield(L, LUA_REGISTRYINDEX, ORDER_KEY);
+    int cache = lua_gettop(L);
+    if (lua_isnil(L, 2))
+        return first_key(L, cache);
+    order_snapshot *snap = NULL;
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, cache) == LUA_TUSERDATA)
+        snap = lua_touserdata(L, -1);
+    else
+        lua_pop(L, 1);
+    if (!snap) {
+        snap = order_snapshot_new(L, 1);
+        lua_pushvalue(L, 1);
+        lua_pushvalue(L, -2);
+        lua_rawset(L, cache);
+    }
+    int record = lua_gettop(L);
+    lua_getiuservalue(L, record, 1);
+    int list = lua_gettop(L);
+    order_key k;
+    if (!order_key_at(L, 2, &k))
+        return luaL_error(L, "invalid key to 'next'");
+    size_t i = 0, hi = snap->n; /* the first key greater than k */
+    while (i < hi) {
+        size_t mid = i + (hi - i) / 2;
+        if (cmp_keys(&snap->keys[mid], &k) <= 0)
+            i = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; i < snap->n; i++) {
+        lua_rawgeti(L, list, snap->keys[i].slot);
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, 1) != LUA_TNIL)
+            return 2;
+        lua_pop(L, 2);
+    }
+    lua_pushvalue(L, 1); /* the traversal is over: its snapshot goes */
+    lua_pushnil(L);
+    lua_rawset(L, cache);
+    lua_pushnil(L);
+    return 1;
+}
+
+/* pairs(t): a __pairs metamethod as in Lua, else the ordered next. */
+static int sbx_pairs(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    if (luaL_getmetafield(L, 1, "__pairs") == LUA_TNIL) {
+        lua_pushcfunction(L, sbx_next);
+        lua_pushvalue(L, 1);
+        lua_pushnil(L);
+    } else {
+        lua_pushvalue(L, 1);
+        lua_call(L, 1, 3);
+    }
+    return 3;
+}
+
+/*
+ * tostring without addresses, which change from run to run: a table,
+ * function or other object reads "table: 1", "function: 2", ..., numbered in
+ * the order the scenario first turns each into text. __tostring and __name
+ * work as in Lua.
+ */
+#define IDS_KEY "cjmsim.ids"
+
+static lua_Integer object_id(lua_State *L, int idx)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, IDS_KEY);
+    lua_pushvalue(L, idx);
+    lua_Integer id;
+    if (lua_rawget(L, -2) == LUA_TNUMBER) {
+        id = lua_tointeger(L, -1);
+    } else {
+        id = ++sbx_of(L)->objects;
+        lua_pushvalue(L, idx);
+        lua_pushinteger(L, id);
+        lua_rawset(L, -4);
+    }
+    lua_pop(L, 2);
+    return id;
+}
+
+/* luaL_tolstring without addresses: pushes the text and returns it. */
+static const char *sbx_tolstring(lua_State *L, int idx, size_t *len)
+{
+    idx = lua_absindex(L, idx);
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+    case LUA_TBOOLEAN:
+    case LUA_TNUMBER:
+    case LUA_TSTRING:
+        return luaL_tolstring(L, idx, len);
+    default:
+        break;
+    }
+    if (luaL_getmetafield(L, idx, "__tostring") != LUA_TNIL) {
+        lua_pop(L, 1);
+        return luaL_tolstring(L, idx, len); /* calls it and checks the result */
+    }
+    lua_Integer id = object_id(L, idx);
+    int name = luaL_getmetafield(L, idx, "__name");
+    if (name == LUA_TSTRING) {
+        lua_pushfstring(L, "%s: %I", lua_tostring(L, -1), id);
+    } else {
+        lua_pushfstring(L, "%s: %I", luaL_typename(L, idx), id);
+    }
+    if (name != LUA_TNIL)
+        lua_remove(L, -2);
+    return lua_tolstring(L, -1, len);
+}
+
+static int sbx_tostring(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    sbx_tolstring(L, 1, NULL);
+    return 1;
+}
+
+/*
+ * string.format with %s written by the tostring above, and without %p,
+ * whose addresses would change from run to run. Upvalue 1 is Lua's own.
+ */
+static int sbx_format(lua_State *L)
+{
+    size_t len;
+    const char *fmt = luaL_checklstring(L, 1, &len);
+    int top = lua_gettop(L), arg = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (fmt[i] != '%')
+            continue;
+        if (++i < len && fmt[i] == '%')
+            continue;
+        while (i < len && strchr("-+ #0123456789.", fmt[i]))
+            i++;
+        if (i >= len)
+            break; /* Lua's format reports the broken conversion */
+        arg++;
+        if (fmt[i] == 'p')
+            return luaL_error(L, "string.format: %%p is not available in a scenario: addresses "
+                                 "change from run to run");
+        if (fmt[i] == 's' && arg <= top && lua_type(L, arg) != LUA_TSTRING &&
+            lua_type(L, arg) != LUA_TNUMBER) {
+            sbx_tolstring(L, arg, NULL);
+            lua_replace(L, arg);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, top, 1);
+    return 1;
+}
+
+/* print goes to stderr: stdout carries the run's summary. Control
+ * characters are escaped (format.h); newlines and tabs stay. */
 static int sbx_print(lua_State *L)
 {
     int n = lua_gettop(L);
     for (int i = 1; i <= n; i++) {
         size_t len;
-        const char *s = luaL_tolstring(L, i, &len);
+        const char *s = sbx_tolstring(L, i, &len);
         if (i > 1)
             fputc('\t', stderr);
-        fwrite(s, 1, len, stderr);
+        fmt_terminal_write(stderr, s, len, true);
         lua_pop(L, 1);
     }
     fputc('\n', stderr);
     return 0;
 }
 
-/* load(chunk [, name [, mode [, env]]]) for text chunks only. */
+/* The nearest Lua code read from a file (a chunk named "@path"), past the
+ * code that load made; false when there is none. */
+static bool file_where(lua_State *L, int level, const char **file, int *line)
+{
+    lua_Debug ar;
+    for (; lua_getstack(L, level, &ar); level++) {
+        lua_getinfo(L, "Sl", &ar);
+        if (ar.source[0] == '@' && ar.currentline > 0) {
+            *file = ar.source + 1;
+            *line = ar.currentline;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The name of a chunk made by load: "=path:12: load", after the file and
+ * line that called load, so that its errors read "path:12: load:3: ...".
+ * The "=" keeps Lua from reading it as a file name; a path too long for
+ * Lua's LUA_IDSIZE keeps its tail after "...", as Lua shortens file names.
+ */
+static void chunk_name(lua_State *L, char *buf, size_t size)
+{
+    const char *file;
+    int line;
+    if (!file_where(L, 1, &file, &line)) {
+        snprintf(buf, size, "=load");
+        return;
+    }
+    char tail[40];
+    int n = snprintf(tail, sizeof tail, ":%d: load", line);
+    size_t len = strlen(file), room = size - 2 - (size_t)n; /* "=" and the NUL */
+    if (len <= room)
+        snprintf(buf, size, "=%s%s", file, tail);
+    else
+        snprintf(buf, size, "=...%s%s", file + len - (room - 3), tail);
+}
+
+/*
+ * load(chunk [, name [, mode [, env]]]) for text chunks only. The chunk is
+ * named by chunk_name whatever name it is given: code cannot pass for
+ * another file, and its errors name the scenario. Without env it runs in
+ * upvalue 1 when there is one (a persona file's environment), else in the
+ * globals.
+ */
 static int sbx_load(lua_State *L)
 {
     size_t len;
     const char *chunk = luaL_checklstring(L, 1, &len);
-    const char *name = luaL_optstring(L, 2, "=(load)");
+    luaL_optstring(L, 2, NULL);
     int has_env = !lua_isnone(L, 4);
+    char name[LUA_IDSIZE];
+    chunk_name(L, name, sizeof name);
     int status = luaL_loadbufferx(L, chunk, len, name, "t");
     if (status != LUA_OK) {
         lua_pushnil(L);
         lua_insert(L, -2);
         return 2;
     }
-    if (has_env) {
+    if (has_env)
         lua_pushvalue(L, 4);
-        if (!lua_setupvalue(L, -2, 1))
-            lua_pop(L, 1);
-    }
+    else if (!lua_isnone(L, lua_upvalueindex(1)))
+        lua_pushvalue(L, lua_upvalueindex(1));
+    else
+        return 1;
+    if (!lua_setupvalue(L, -2, 1))
+        lua_pop(L, 1);
     return 1;
 }
 
@@ -147,7 +566,7 @@ static int sbx_load(lua_State *L)
  */
 static int sbx_xpcall_handler(lua_State *L)
 {
-    if (sbx_of(L)->instructions_exceeded || interrupted)
+    if (stopped(sbx_of(L)) || interrupted)
         return 1;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
@@ -285,6 +704,27 @@ static void set_field_function(lua_State *L, const char *table, const char *name
     lua_pop(L, 1);
 }
 
+/* A registry table with weak keys, for what the sandbox notes about the
+ * scenario's objects. */
+static void weak_registry_table(lua_State *L, const char *key)
+{
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, key);
+}
+
+/* Hides the metatable at the top of the stack from getmetatable, so that
+ * code cannot change what it holds (the string library behind ("x"):upper
+ * is shared by every environment). */
+static void protect_metatable(lua_State *L)
+{
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+}
+
 static int sbx_open(lua_State *L)
 {
     for (const luaL_Reg *lib = SAFE_LIBS; lib->func; lib++) {
@@ -295,6 +735,10 @@ static int sbx_open(lua_State *L)
         lua_pushnil(L);
         lua_setglobal(L, *name);
     }
+    weak_registry_table(L, ORDER_KEY);
+    weak_registry_table(L, IDS_KEY);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, SOURCES_KEY);
     lua_pushcfunction(L, sbx_print);
     lua_setglobal(L, "print");
     lua_pushcfunction(L, sbx_load);
@@ -303,6 +747,21 @@ static int sbx_open(lua_State *L)
     lua_setglobal(L, "xpcall");
     lua_pushcfunction(L, sbx_setmetatable);
     lua_setglobal(L, "setmetatable");
+    lua_pushcfunction(L, sbx_next);
+    lua_setglobal(L, "next");
+    lua_pushcfunction(L, sbx_pairs);
+    lua_setglobal(L, "pairs");
+    lua_pushcfunction(L, sbx_tostring);
+    lua_setglobal(L, "tostring");
+    lua_getglobal(L, LUA_STRLIBNAME);
+    lua_getfield(L, -1, "format");
+    lua_pushcclosure(L, sbx_format, 1);
+    lua_setfield(L, -2, "format");
+    lua_pop(L, 1);
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    protect_metatable(L);
+    lua_pop(L, 2);
     set_field_function(L, LUA_STRLIBNAME, "dump", sbx_dump_denied);
     set_field_function(L, LUA_MATHLIBNAME, "random", sbx_random);
     set_field_function(L, LUA_MATHLIBNAME, "randomseed", sbx_randomseed);
@@ -312,9 +771,17 @@ static int sbx_open(lua_State *L)
     lua_createtable(L, 0, 1);
     lua_pushcfunction(L, sbx_os_denied);
     lua_setfield(L, -2, "__index");
+    protect_metatable(L);
     lua_setmetatable(L, -2);
     lua_setglobal(L, "os");
     return 0;
+}
+
+static unsigned deadline_seconds;
+
+void sbx_set_deadline(unsigned seconds)
+{
+    deadline_seconds = seconds;
 }
 
 lua_State *sbx_new(const sbx_limits *limits)
@@ -327,6 +794,9 @@ lua_State *sbx_new(const sbx_limits *limits)
     s->max_instructions =
         limits->max_instructions ? limits->max_instructions : SBX_DEFAULT_INSTRUCTIONS;
     rng_seed(&s->random, limits->random_seed, RANDOM_STREAM);
+    s->max_seconds = deadline_seconds;
+    clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+    s->deadline.tv_sec += (time_t)s->max_seconds;
     lua_State *L = lua_newstate(sbx_alloc, s);
     if (!L) {
         free(s);
@@ -350,15 +820,30 @@ void sbx_close(lua_State *L)
     free(s);
 }
 
+/* Notes path as a file the scenario runs: an error message that starts
+ * with it already names its place. */
+static int register_source(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, SOURCES_KEY);
+    lua_pushstring(L, lua_touserdata(L, 1));
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    return 0;
+}
+
 int sbx_load_file(lua_State *L, const char *path)
 {
+    lua_pushcfunction(L, register_source);
+    lua_pushlightuserdata(L, (void *)(uintptr_t)path); /* only read */
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+        lua_pop(L, 1); /* out of memory: loading the file reports it next */
     return luaL_loadfilex(L, path, "t");
 }
 
 bool sbx_exhausted(lua_State *L)
 {
     const sandbox *s = sbx_of(L);
-    return s->memory_exceeded || s->instructions_exceeded || interrupted;
+    return s->memory_exceeded || stopped(s) || interrupted;
 }
 
 /* Names a scenario may reach for, and why it cannot have them. */
@@ -410,14 +895,66 @@ void sbx_seal_globals(lua_State *L)
     lua_pop(L, 1);
 }
 
+/* Does msg start with "P:N:" or "...tail-of-P:N:" for a file P the
+ * scenario runs? Then it already says where it comes from. */
+static bool names_a_file(lua_State *L, const char *msg)
+{
+    bool found = false;
+    lua_getfield(L, LUA_REGISTRYINDEX, SOURCES_KEY);
+    lua_pushnil(L);
+    while (!found && lua_next(L, -2)) {
+        lua_pop(L, 1);
+        size_t len;
+        const char *path = lua_tolstring(L, -1, &len);
+        const char *rest = NULL;
+        if (strncmp(msg, path, len) == 0) {
+            rest = msg + len;
+        } else if (strncmp(msg, "...", 3) == 0) {
+            size_t k = strcspn(msg + 3, ":");
+            if (k > 0 && k < len && memcmp(msg + 3, path + len - k, k) == 0)
+                rest = msg + 3 + k;
+        }
+        found = rest && rest[0] == ':' && rest[1] >= '0' && rest[1] <= '9';
+    }
+    lua_pop(L, found ? 2 : 1);
+    return found;
+}
+
+static int call_tostring(lua_State *L)
+{
+    luaL_tolstring(L, 1, NULL);
+    return 1;
+}
+
+/*
+ * The handler of every sbx_pcall: the error gets the file and line it was
+ * raised at when it does not name one (error("...", 0), an error object). An
+ * object's __tostring runs protected, as it may fail in turn; past a broken
+ * limit it does not run at all.
+ */
 static int sbx_message_handler(lua_State *L)
 {
-    if (lua_type(L, 1) == LUA_TSTRING)
-        return 1;
     char where[512];
     current_where(L, 1, where, sizeof where);
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
-        lua_pushfstring(L, "%s%s", where, lua_tostring(L, -1));
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        if (where[0] && !names_a_file(L, lua_tostring(L, 1)))
+            lua_pushfstring(L, "%s%s", where, lua_tostring(L, 1));
+        return 1;
+    }
+    if (!sbx_exhausted(L) && luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+        lua_pop(L, 1);
+        lua_pushcfunction(L, call_tostring);
+        lua_pushvalue(L, 1);
+        int status = lua_pcall(L, 1, 1, 0);
+        if (status == LUA_OK) {
+            lua_pushfstring(L, "%s%s", where, lua_tostring(L, -1));
+            return 1;
+        }
+        if (sbx_exhausted(L) && lua_type(L, -1) == LUA_TSTRING)
+            return 1; /* the limit's own message */
+        lua_pop(L, 1);
+        lua_pushfstring(L, "%serror raised with a %s value whose __tostring failed", where,
+                        luaL_typename(L, 1));
         return 1;
     }
     lua_pushfstring(L, "%serror raised with a %s value instead of a message", where,
@@ -435,14 +972,25 @@ int sbx_pcall(lua_State *L, int nargs, int nresults)
     return status;
 }
 
-/* Lua writes "@path" longer than LUA_IDSIZE as "..." and the path's tail. */
-static void shortened_path(const char *path, char *buf, size_t size)
+/* Lua writes a chunk name longer than LUA_IDSIZE as "..." and its tail:
+ * the message gets path back in full wherever one of its tails stands. */
+static void expand_path(const char *msg, const char *path, char *buf, size_t size)
 {
-    size_t len = strlen(path), keep = LUA_IDSIZE - 1 - 3;
-    if (len <= LUA_IDSIZE - 1)
-        snprintf(buf, size, "%s", path);
-    else
-        snprintf(buf, size, "...%s", path + len - keep);
+    size_t len = strlen(path), out = 0;
+    while (*msg && out + 1 < size) {
+        if (strncmp(msg, "...", 3) == 0) {
+            size_t k = strcspn(msg + 3, ":");
+            if (k > 0 && k < len && msg[3 + k] == ':' &&
+                memcmp(msg + 3, path + len - k, k) == 0) {
+                int n = snprintf(buf + out, size - out, "%s", path);
+                out = n < 0 ? out : out + (size_t)n < size ? out + (size_t)n : size - 1;
+                msg += 3 + k;
+                continue;
+            }
+        }
+        buf[out++] = *msg++;
+    }
+    buf[out] = '\0';
 }
 
 void sbx_error_message(lua_State *L, int status, const char *path, char *buf, size_t size)
@@ -457,20 +1005,7 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
                  path, s->max_memory / (1024 * 1024));
         return;
     }
-    char shortened[LUA_IDSIZE + 4];
-    shortened_path(path, shortened, sizeof shortened);
-    const char *rest = msg;
-    size_t out = 0;
-    buf[0] = '\0';
-    if (strcmp(shortened, path) != 0) {
-        const char *hit;
-        while ((hit = strstr(rest, shortened)) && out < size) {
-            out += (size_t)snprintf(buf + out, size - out, "%.*s%s", (int)(hit - rest), rest, path);
-            rest = hit + strlen(shortened);
-        }
-    }
-    if (out < size)
-        snprintf(buf + out, size - out, "%s", rest);
+    expand_path(msg, path, buf, size);
     if (strncmp(buf, path, strlen(path)) != 0 && status == LUA_ERRSYNTAX) {
         char *copy = strdup(buf);
         if (copy) {
@@ -483,6 +1018,91 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
         snprintf(buf + len, size - len, " (an endless loop?); raise the limit with "
                  "--lua-instructions N");
     }
+}
+
+/* Reading a name an environment made by sbx_push_env lacks: upvalue 1 says
+ * why a global of the scenario is not there. */
+static int env_undefined(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+    if (name) {
+        lua_pushglobaltable(L);
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, -2) != LUA_TNIL)
+            return luaL_error(L, "'%s' is not available %s", name,
+                              lua_tostring(L, lua_upvalueindex(1)));
+    }
+    return sbx_undefined_global(L);
+}
+
+/* Setting a global there: one of the scenario's names says why not. */
+static int env_new_global(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+    if (name) {
+        lua_pushglobaltable(L);
+        lua_pushvalue(L, 2);
+        if (lua_rawget(L, -2) != LUA_TNIL)
+            return luaL_error(L, "cannot set '%s' %s", name,
+                              lua_tostring(L, lua_upvalueindex(1)));
+    }
+    return sbx_new_global(L);
+}
+
+void sbx_push_env(lua_State *L, const char *const *names, const char *why)
+{
+    lua_newtable(L);
+    int env = lua_gettop(L);
+    lua_pushglobaltable(L);
+    for (; *names; names++) {
+        lua_pushstring(L, *names);
+        if (lua_rawget(L, env + 1) == LUA_TTABLE) {
+            /* A copy, so that changing string.format here changes it here only. */
+            int lib = lua_gettop(L);
+            lua_newtable(L);
+            lua_pushnil(L);
+            while (lua_next(L, lib)) {
+                lua_pushvalue(L, -2);
+                lua_insert(L, -2);
+                lua_rawset(L, lib + 1);
+            }
+            if (lua_getmetatable(L, lib))
+                lua_setmetatable(L, lib + 1);
+            lua_remove(L, lib);
+        }
+        lua_setfield(L, env, *names);
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, env);
+    lua_setfield(L, env, "_G");
+    lua_pushvalue(L, env);
+    lua_pushcclosure(L, sbx_load, 1);
+    lua_setfield(L, env, "load");
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, why);
+    lua_pushcclosure(L, env_undefined, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushstring(L, why);
+    lua_pushcclosure(L, env_new_global, 1);
+    lua_setfield(L, -2, "__newindex");
+    protect_metatable(L);
+    lua_setmetatable(L, env);
+}
+
+bool sbx_charge(lua_State *L, size_t bytes)
+{
+    sandbox *s = sbx_of(L);
+    if (bytes > s->max_memory - s->used) {
+        s->memory_exceeded = true;
+        return false;
+    }
+    s->used += bytes;
+    return true;
+}
+
+size_t sbx_memory_limit_mb(lua_State *L)
+{
+    return sbx_of(L)->max_memory / (1024 * 1024);
 }
 
 /*

@@ -8,6 +8,15 @@
  * naming it. A counting allocator caps memory and a count hook caps the
  * instructions run; once the cap is hit the hook fires on every instruction,
  * so a pcall in the scenario cannot swallow it.
+ *
+ * What a scenario can observe does not change from run to run, so that the
+ * same file, seed and options give the same results: pairs and next visit
+ * keys in a defined order (numbers in numeric order, then strings byte by
+ * byte, then false and true; a table with a table or function as a key
+ * cannot be traversed), tostring numbers objects ("table: 1") instead of
+ * printing their addresses, and string.format has no %p. Chunks made by
+ * load are named after the file and line that loads them, whatever name
+ * they are given, so that no code can pass for another file.
  */
 #ifndef CJ_SANDBOX_H
 #define CJ_SANDBOX_H
@@ -28,6 +37,16 @@ typedef struct {
 #define SBX_DEFAULT_MEMORY_MB 512
 #define SBX_DEFAULT_SECONDS 10
 
+/*
+ * A deadline for the states sbx_new makes from now on: `seconds` after
+ * sbx_new, running Lua code stops with an error that names its file and
+ * line, like the instruction limit (a loop whose every step copies a long
+ * string runs few instructions but takes long). 0, the default: none. For
+ * a caller that runs many scenarios in one process and so cannot use the
+ * watchdog below, which ends the process: the fuzzing harness.
+ */
+void sbx_set_deadline(unsigned seconds);
+
 /* A new state with the safe libraries; NULL when out of memory. */
 lua_State *sbx_new(const sbx_limits *limits);
 
@@ -39,7 +58,9 @@ void sbx_close(lua_State *L);
 int sbx_load_file(lua_State *L, const char *path);
 
 /* Calls the function below nargs arguments like lua_pcall, with a handler
- * that gives non-string errors the position they were raised at. */
+ * that gives every error the file and line it was raised at (when it names
+ * no file of the scenario already), and never lets an error object's
+ * failing __tostring replace the error. */
 int sbx_pcall(lua_State *L, int nargs, int nresults);
 
 /* True once the scenario hit the memory or the instruction limit: its error
@@ -49,6 +70,27 @@ bool sbx_exhausted(lua_State *L);
 /* Makes the globals strict: from now on reading an undefined global or
  * creating a new one is an error. */
 void sbx_seal_globals(lua_State *L);
+
+/*
+ * Pushes a new environment for code that may use only the globals in
+ * `names` (NULL-terminated): library tables are copied, so that nothing it
+ * changes reaches the scenario; its _G and load's default are itself; its
+ * globals are strict like the scenario's, and reading a global of the
+ * scenario it was not given is an error that says `why` ("in a persona
+ * file, which ..."). Raises a Lua
+ * error when out of memory.
+ */
+void sbx_push_env(lua_State *L, const char *const *names, const char *why);
+
+/*
+ * Counts bytes that cjmsim copies out of the scenario into C (its texts)
+ * against the memory limit, as if the scenario had allocated them; false,
+ * and nothing counted, when they would break the limit.
+ */
+bool sbx_charge(lua_State *L, size_t bytes);
+
+/* The memory limit in MB, for messages that name it. */
+size_t sbx_memory_limit_mb(lua_State *L);
 
 /*
  * The error on top of the stack as text for a person: file names that Lua

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dsl.h"
+#include "sandbox.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -74,6 +75,33 @@ static int parse_fail(parse_ctx *ctx, int line, const char *fmt, ...)
     return lua_error(ctx->L);
 }
 
+/* The string at idx; one holding a zero byte is refused, as C would cut
+ * it there ("b\0x" would silently become "b"). */
+static const char *get_lstring(parse_ctx *ctx, int line, const char *owner, const char *what,
+                               int idx)
+{
+    size_t len;
+    const char *s = lua_tolstring(ctx->L, idx, &len);
+    if (memchr(s, '\0', len))
+        parse_fail(ctx, line, "%s%s%s \"%s\\0...\" holds a zero byte (\\0); write it without",
+                   owner ? owner : "", owner ? ": " : "", what, s);
+    return s;
+}
+
+/*
+ * A copy of s that cjmsim keeps, counted against the scenario's memory
+ * limit: one long string used as many texts is copied each time, outside
+ * the Lua allocator, and would otherwise escape the limit.
+ */
+static char *hold(parse_ctx *ctx, int line, const char *owner, const char *what, const char *s)
+{
+    if (!sbx_charge(ctx->L, strlen(s) + 1 + sizeof(char *)))
+        parse_fail(ctx, line, "%s: %s: the text cjmsim keeps from the scenario exceeds the memory "
+                              "limit (--lua-memory %zu MB); raise the limit with --lua-memory MB",
+                   owner, what, sbx_memory_limit_mb(ctx->L));
+    return xstrdup(s);
+}
+
 static bool in_list(const char *const *list, const char *s)
 {
     for (; *list; list++)
@@ -122,6 +150,9 @@ static size_t sorted_keys(parse_ctx *ctx, int line, const char *owner, int idx,
         if (lua_type(L, -1) != LUA_TSTRING)
             parse_fail(ctx, line, "%s: every key must be a name (key = value), found a %s key",
                        owner, luaL_typename(L, -1));
+        lua_pushvalue(L, -1); /* get_lstring must not change the key lua_next reads */
+        get_lstring(ctx, line, owner, "the key", -1);
+        lua_pop(L, 1);
         n++;
     }
     /* The keys stay anchored by the table, which outlives this call. */
@@ -157,8 +188,9 @@ static void check_name(parse_ctx *ctx, int line, const char *kind, const char *n
     if (len == 0 || len > NAME_MAX_LEN)
         parse_fail(ctx, line, "%s name must have 1 to %d characters, got %zu", kind,
                    NAME_MAX_LEN, len);
-    for (const char *p = name; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+    /* C0, DEL and C1 (U+0080..U+009F): names are printed everywhere. */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
             parse_fail(ctx, line, "%s name \"%s\" contains a control character", kind, name);
     if (!utf8_valid(name))
         parse_fail(ctx, line, "%s name is not valid UTF-8; save the file as UTF-8", kind);
@@ -179,14 +211,34 @@ static double get_number(parse_ctx *ctx, int line, const char *owner, const char
     return v;
 }
 
+/*
+ * A whole number in [min, max]. Compared as integers: min and max as
+ * doubles may round outward (INT64_MAX becomes 2^63), which would let a
+ * float such as 2^63 in and wrap it around on conversion.
+ */
 static int64_t get_integer(parse_ctx *ctx, int line, const char *owner, const char *key,
                            int idx, int64_t min, int64_t max)
 {
-    double v = get_number(ctx, line, owner, key, idx, (double)min, (double)max);
+    lua_State *L = ctx->L;
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        parse_fail(ctx, line, "%s: %s must be a number, not a %s", owner, key,
+                   luaL_typename(L, idx));
+    if (lua_isinteger(L, idx)) {
+        lua_Integer v = lua_tointeger(L, idx);
+        if (v < min || v > max)
+            parse_fail(ctx, line, "%s: %s = %lld is out of range: it must be from %lld to %lld",
+                       owner, key, (long long)v, (long long)min, (long long)max);
+        return v;
+    }
+    double v = lua_tonumber(L, idx);
+    if (isnan(v))
+        parse_fail(ctx, line, "%s: %s is not a number (NaN); check for 0/0", owner, key);
+    bool in_range = v >= -0x1p63 && v < 0x1p63 && (int64_t)v >= min && (int64_t)v <= max;
+    if (!in_range)
+        parse_fail(ctx, line, "%s: %s = %.15g is out of range: it must be from %lld to %lld",
+                   owner, key, v, (long long)min, (long long)max);
     if (v != floor(v))
         parse_fail(ctx, line, "%s: %s = %g must be a whole number", owner, key, v);
-    if (lua_isinteger(ctx->L, idx))
-        return lua_tointeger(ctx->L, idx);
     return (int64_t)v;
 }
 
@@ -204,7 +256,7 @@ static const char *get_string(parse_ctx *ctx, int line, const char *owner, const
     if (lua_type(ctx->L, idx) != LUA_TSTRING)
         parse_fail(ctx, line, "%s: %s must be a string in quotes, not a %s", owner, key,
                    luaL_typename(ctx->L, idx));
-    return lua_tostring(ctx->L, idx);
+    return get_lstring(ctx, line, owner, key, idx);
 }
 
 /* A descriptive field: one string, or a list of strings. */
@@ -216,10 +268,11 @@ static void get_text(parse_ctx *ctx, int line, const char *owner, const char *ke
     scn_text *text = xgrow(&texts->items, &texts->n, sizeof *texts->items);
     text->key = xstrdup(key);
     if (lua_type(L, idx) == LUA_TSTRING) {
-        if (!utf8_valid(lua_tostring(L, idx)))
+        const char *s = get_lstring(ctx, line, owner, key, idx);
+        if (!utf8_valid(s))
             parse_fail(ctx, line, "%s: %s is not valid UTF-8; save the file as UTF-8", owner, key);
         text->items = xmalloc(sizeof *text->items);
-        text->items[0] = xstrdup(lua_tostring(L, idx));
+        text->items[0] = hold(ctx, line, owner, key, s);
         text->n_items = 1;
         return;
     }
@@ -232,9 +285,12 @@ static void get_text(parse_ctx *ctx, int line, const char *owner, const char *ke
         if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TSTRING)
             parse_fail(ctx, line, "%s: item %zu of %s must be a string, not a %s", owner, i, key,
                        luaL_typename(L, -1));
-        if (!utf8_valid(lua_tostring(L, -1)))
+        char what[128];
+        snprintf(what, sizeof what, "item %zu of %s", i, key);
+        const char *s = get_lstring(ctx, line, owner, what, -1);
+        if (!utf8_valid(s))
             parse_fail(ctx, line, "%s: item %zu of %s is not valid UTF-8", owner, i, key);
-        text->items[text->n_items++] = xstrdup(lua_tostring(L, -1));
+        text->items[text->n_items++] = hold(ctx, line, owner, what, s);
         lua_pop(L, 1);
     }
 }
@@ -349,6 +405,13 @@ static void for_each_decl(parse_ctx *ctx, const char *kind, decl_fn fn)
             raw_field(L, -4, "site_call");
             ctx->site_call = lua_tostring(L, -1);
             lua_pop(L, 4);
+            if (name) {
+                char what[64];
+                snprintf(what, sizeof what, "%s name", kind);
+                raw_field(L, -1, "name");
+                get_lstring(ctx, line, NULL, what, -1);
+                lua_pop(L, 1);
+            }
             if (ctx->file && strcmp(kind, "persona") != 0)
                 parse_fail(ctx, line, "an included file may declare only personas: move this %s "
                                       "into the scenario",
@@ -417,15 +480,16 @@ static void add_attr(parse_ctx *ctx, int line, const char *owner, scn_persona *p
         parse_fail(ctx, line, "%s: '%s' is a field of every customer (c.%s) and cannot be an "
                               "attribute; choose another name",
                    owner, key, key);
+    const char *string = type == LUA_TSTRING ? get_lstring(ctx, line, owner, key, idx) : NULL;
     scn_attr *attr = xgrow(&persona->attrs, &persona->n_attrs, sizeof *persona->attrs);
-    attr->name = xstrdup(key);
+    attr->name = hold(ctx, line, owner, key, key);
     attr->lua_type = type;
     if (type == LUA_TNUMBER)
         attr->number = lua_tonumber(L, idx);
     else if (type == LUA_TBOOLEAN)
         attr->boolean = lua_toboolean(L, idx);
     else
-        attr->string = xstrdup(lua_tostring(L, idx));
+        attr->string = hold(ctx, line, owner, key, string);
 }
 
 static void parse_persona(parse_ctx *ctx, int line, const char *name)
@@ -585,6 +649,8 @@ static void parse_transition(parse_ctx *ctx, int line, const char *name)
     raw_field(L, -3, "to");
     char what[256];
     snprintf(what, sizeof what, "transition %s->%s", lua_tostring(L, -2), lua_tostring(L, -1));
+    get_lstring(ctx, line, what, "the stage name", -2);
+    get_lstring(ctx, line, what, "the stage name", -1);
     int from = resolve_stage(ctx, line, what, lua_tostring(L, -2));
     int to = resolve_stage(ctx, line, what, lua_tostring(L, -1));
     lua_pop(L, 2);
@@ -681,7 +747,7 @@ static void parse_personas_list(parse_ctx *ctx, int line, const char *owner,
             lua_pushvalue(L, idx);
         if (lua_type(L, -1) != LUA_TSTRING)
             parse_fail(ctx, line, "%s: personas must be a list of persona names", owner);
-        const char *name = lua_tostring(L, -1);
+        const char *name = get_lstring(ctx, line, owner, "the persona name", -1);
         int p = scn_find_persona(ctx->scn, name);
         if (p < 0)
             unknown_persona(ctx, line, owner, name);

@@ -103,6 +103,42 @@ bad intervention_no_change 5 "intervention 'notify' changes nothing: give it at 
 bad reserved_baseline 5 "intervention name 'baseline' is reserved for the run without interventions"
 bad intervention_plus 5 "intervention name \"notify+call\" must not contain '+' or ','"
 
+# --- values at the edges: refused, not rounded or cut ---------------------------
+bad seed_above_range 2 "scenario: seed = 9.22337203685478e+18 is out of range: it must be from 0 to 9223372036854775807"
+bad customers_above_range 2 "scenario: customers = 1000000000001 is out of range: it must be from 1 to 1000000000000"
+bad name_zero_byte 2 'persona name "b\0..." holds a zero byte (\0); write it without'
+bad key_zero_byte 2 "persona 'fan': the key \"share\\0...\" holds a zero byte (\\0); write it without"
+bad text_zero_byte 2 "stage 'visit': item 2 of thoughts \"cut\\0...\" holds a zero byte (\\0); write it without"
+# The largest seed is kept exactly, and --seed reproduces it.
+printf 'scenario { seed = math.maxinteger, customers = 500, days = 5 }\nstage "visit" { entry = true }\nstage "buy" { purchase = true, value = 1 }\ntransition("visit", "buy", 0.3)\n' >"$WORK/max_seed.lua"
+run_cjmsim run "$WORK/max_seed.lua" --out "$WORK/max_seed_a" --quiet
+is "$RC" 0 "seed = math.maxinteger runs"
+is "$(json "$WORK/max_seed_a/summary.json" 'd["seed"]')" "9223372036854775807" "seed = math.maxinteger is recorded exactly"
+run_cjmsim run "$WORK/max_seed.lua" --out "$WORK/max_seed_b" --quiet --seed 9223372036854775807
+is "$(json "$WORK/max_seed_b/summary.json" '(d["seed"], d["variants"][0]["buyers"])')" \
+    "$(json "$WORK/max_seed_a/summary.json" '(d["seed"], d["variants"][0]["buyers"])')" \
+    "--seed reproduces the recorded seed"
+
+# --- every error names the scenario and a line ------------------------------------
+# err_case NAME LUA-LINE MESSAGE: line 2 of NAME.lua raises an error.
+err_case() {
+    printf 'stage "visit" { entry = true }\n%s\n' "$2" >"$WORK/c/$1.lua"
+    run_in "$WORK/c" run "$1.lua"
+    is "$RC" 3 "$1: exit 3"
+    is "$ERR" "cjmsim: $1.lua:2: $3" "$1: message"
+}
+# A chunk made by load is named after the line that loads it, whatever name
+# it is given: it cannot pass for another file.
+err_case load_at_name 'load("local x; x()", "@/etc/passwd")()' "load:1: attempt to call a nil value (local 'x')"
+err_case load_eq_name 'load("local x; x()", "=/etc/passwd")()' "load:1: attempt to call a nil value (local 'x')"
+err_case load_syntax 'error(select(2, load("x = = 1", "@/etc/passwd")), 0)' "load:1: unexpected symbol near '='"
+# A message without a place gets the place it was raised at.
+err_case level_zero 'error("/etc/passwd:1: boom", 0)' "/etc/passwd:1: boom"
+# An error object's __tostring that fails in turn does not hide the error.
+err_case tostring_raises 'local e = setmetatable({}, {}); getmetatable(e).__tostring = function(x) error(x) end; error(e)' \
+    "error raised with a table value whose __tostring failed"
+err_case tostring_text 'error(setmetatable({}, { __tostring = function() return "custom" end }))' "custom"
+
 # --- an explicit --out is not created either -------------------------------------
 mkdir -p "$WORK/outs"
 for name in syntax_error shares_sum function_sum_days scale_exceeds intervention_unknown_at; do
@@ -144,5 +180,9 @@ is "$ERR" "cjmsim: $LONG/function_unknown_attribute.lua:7: c.team_sise: no perso
 run_cjmsim run "$LONG/shares_sum.lua"
 is "$ERR" "cjmsim: $LONG/shares_sum.lua:4: persona shares sum to 0.9, they must sum to 1 (beginner 0.5 + athlete 0.3 + coach 0.1)" \
     "long path: a model mistake names the whole path"
+printf 'stage "visit" { entry = true }\nload("local x; x()", "@/etc/passwd")()\n' >"$LONG/load_error.lua"
+run_cjmsim run "$LONG/load_error.lua"
+is "$ERR" "cjmsim: $LONG/load_error.lua:2: load:1: attempt to call a nil value (local 'x')" \
+    "long path: an error in a chunk made by load names the whole path and the line"
 
 done_testing

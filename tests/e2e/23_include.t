@@ -136,7 +136,7 @@ printf 'persona "ok" { share = 1, speed = 0 }\n\nstage "extra" { }\n' >with_stag
 scenario stage_in 'include "with_stage"'
 run_cjmsim run stage_in.lua --quiet
 is "$RC" 3 "an included file that declares a stage exits 3"
-is "$ERR" 'cjmsim: with_stage.lua:3: an included file may declare only personas: move this stage into the scenario' \
+is "$ERR" "cjmsim: with_stage.lua:3: 'stage' is not available in a persona file, which declares personas and nothing else (included at stage_in.lua:1)" \
     "an included stage: message names the included file's line"
 
 printf 'persona "ok" { share = 1, speed = 0 }\nhelper = 1\n' >global.lua
@@ -199,6 +199,37 @@ scenario nothing 'include "empty" { share = 1 }'
 run_cjmsim run nothing.lua --quiet
 is "$ERR" 'cjmsim: nothing.lua:1: include "empty" { ... }: empty.lua declares no persona to change' \
     "changes for a file without personas: message"
+
+# A persona file runs in an environment of its own: it cannot redefine what
+# the scenario uses, declare through load under another file's name, or
+# change the libraries the scenario sees.
+printf 'persona "sly" { share = 0.5, speed = 0 }\ntransition = function() end\n' >redefine.lua
+scenario redefine_in 'include "redefine"
+persona "plain" { share = 0.5, speed = 0.5 }'
+run_cjmsim check redefine_in.lua
+is "$RC" 3 "a persona file that redefines transition exits 3"
+is "$ERR" "cjmsim: redefine.lua:2: cannot set 'transition' in a persona file, which declares personas and nothing else (included at redefine_in.lua:1)" \
+    "redefining transition: message names the persona file"
+printf 'persona "sly" { share = 0.5, speed = 0 }\nload([[transition("visit", "buy", 1)]], "@redefine_load_in.lua")()\n' >by_load.lua
+scenario by_load_in 'include "by_load"
+persona "plain" { share = 0.5, speed = 0.5 }'
+run_cjmsim check by_load_in.lua
+is "$RC" 3 "a persona file that declares a transition through load exits 3"
+is "$ERR" "cjmsim: by_load.lua:2: load:1: 'transition' is not available in a persona file, which declares personas and nothing else (included at by_load_in.lua:1)" \
+    "a chunk loaded by a persona file is named after it and has only persona"
+printf 'persona "sly" { share = 0.5, speed = 0 }\nstring.upper = nil\nmath.random = nil\nspeed = 9\n' >libs.lua
+scenario libs_in 'local ok = pcall(include, "libs")
+persona "plain" { share = 0.5, speed = 0.5 }
+assert(not ok, "setting a global in a persona file fails")
+assert(string.upper("a") == "A" and math.random(1, 1) == 1, "the libraries are unchanged")'
+run_cjmsim check libs_in.lua
+is "$RC" 0 "a persona file changes copies of the libraries, not the scenario's"
+printf 'local share = 0.5\npersona "env_a" { share = share, speed = 0.5, who = string.upper("w") }\nload([[persona "env_b" { share = 0.5, speed = 0.5 }]])()\nassert(_G.persona and not rawget(_G, "transition"))\n' >env_ok.lua
+scenario env_ok_in 'include "env_ok"'
+run_cjmsim check env_ok.lua 2>/dev/null
+run_cjmsim check env_ok_in.lua
+is "$RC" 0 "a persona file may use locals, libraries and load to declare personas"
+like "$OUT" 'env_b' "a persona declared by code a persona file loads is there"
 
 # Paths are shown as the scenario was given: from another directory too.
 cd "$WORK" || exit 1
