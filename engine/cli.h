@@ -12,7 +12,10 @@
 
 #include "err.h"
 
-typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION, CLI_FIT } cli_command;
+
+/* fit: the most --purchase options one command takes. */
+enum { CLI_MAX_PURCHASE = 64 };
 
 typedef struct {
     cli_command command;
@@ -30,6 +33,11 @@ typedef struct {
     uint64_t lua_instructions; /* 0: the sandbox's defaults */
     uint64_t lua_memory_mb;
     unsigned lua_seconds;
+    /* fit */
+    const char *events; /* the event log or path data to fit */
+    const char *purchase[CLI_MAX_PURCHASE];
+    size_t n_purchase;
+    bool force, paths;
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "cli.h"
 #include "cluster.h"
+#include "fit.h"
 #include "newscn.h"
 #include "run.h"
 
@@ -48,6 +49,9 @@ int main(int argc, char **argv)
         break;
     case CLI_RUN:
         status = run_command(&opts, argc, argv, &err);
+        break;
+    case CLI_FIT:
+        status = fit_command(&opts, argc, argv, &err);
         break;
     }
     if (status != CJ_OK) {
