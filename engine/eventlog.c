@@ -30,7 +30,7 @@ typedef struct {
     size_t *offset; /* of string i in chars */
     uint32_t *hash;
     size_t n, cap;
-    uint32_t *slots; /* index + 1; 0 is empty */
+    uint64_t *slots; /* hash << 32 | (index + 1); 0 is empty: one memory access a probe */
     size_t n_slots;  /* a power of two, at least twice n */
 } strtab;
 
@@ -56,7 +56,7 @@ static void strtab_rehash(strtab *t, size_t n_slots)
         size_t j = t->hash[i] & (n_slots - 1);
         while (t->slots[j])
             j = (j + 1) & (n_slots - 1);
-        t->slots[j] = (uint32_t)(i + 1);
+        t->slots[j] = (uint64_t)t->hash[i] << 32 | (uint32_t)(i + 1);
     }
 }
 
@@ -66,8 +66,10 @@ static size_t strtab_intern(strtab *t, const char *s, size_t len, bool *added)
     uint32_t h = fnv1a(s, len);
     if (t->n_slots) {
         for (size_t j = h & (t->n_slots - 1); t->slots[j]; j = (j + 1) & (t->n_slots - 1)) {
-            size_t i = t->slots[j] - 1;
-            if (t->hash[i] == h && strncmp(strtab_get(t, i), s, len) == 0 &&
+            if ((uint32_t)(t->slots[j] >> 32) != h)
+                continue;
+            size_t i = (uint32_t)t->slots[j] - 1;
+            if (strncmp(strtab_get(t, i), s, len) == 0 &&
                 strtab_get(t, i)[len] == '\0') {
                 *added = false;
                 return i;
@@ -95,7 +97,7 @@ static size_t strtab_intern(strtab *t, const char *s, size_t len, bool *added)
     else
         for (size_t j = h & (t->n_slots - 1);; j = (j + 1) & (t->n_slots - 1))
             if (!t->slots[j]) {
-                t->slots[j] = (uint32_t)t->n;
+                t->slots[j] = (uint64_t)h << 32 | (uint32_t)t->n;
                 break;
             }
     *added = true;
@@ -192,6 +194,7 @@ typedef struct {
     bool header_done;
     int col[N_COLS]; /* field index of each known column, -1 when absent */
     size_t n_header;
+    char **header; /* the header's names, for messages */
 
     /* the row being read: its fields, NUL-separated */
     char *row;
@@ -305,6 +308,14 @@ static bool header_row(reader *r)
     for (int c = 0; c < N_COLS; c++)
         r->col[c] = -1;
     r->n_header = r->n_fields;
+    r->header = xcalloc(r->n_fields + 1, sizeof *r->header);
+    for (size_t i = 0; i < r->n_fields; i++) {
+        char *name = utf8_sanitized(field(r, i));
+        name[strcspn(name, "\r\n")] = '\0';
+        if (strlen(name) > 40)
+            name[40] = '\0';
+        r->header[i] = name;
+    }
     for (size_t i = 0; i < r->n_fields; i++) {
         char name[64];
         const char *f = field(r, i);
@@ -428,6 +439,8 @@ static bool event_row(reader *r)
         is_date = false;
     } else if (evl_parse_date(ds, &day)) {
         is_date = true;
+    } else if (strlen(ds) == 10 && ds[4] == '-' && ds[7] == '-' && strspn(ds, "0123456789-") == 10) {
+        return fail_at(r, dcol + 1, "day '%s' is not a real date (YYYY-MM-DD)", ds);
     } else if (!*ds) {
         return fail_at(r, dcol + 1, "day is empty: write a day number or a date YYYY-MM-DD");
     } else {
@@ -571,8 +584,9 @@ static void on_row(int c, void *data)
             r->header_done = true;
         } else if (r->n_fields < r->n_header) {
             fail_at(r, r->n_fields + 1, "the row has %zu field%s but the header has %zu: "
-                                        "column %zu is missing",
-                    r->n_fields, r->n_fields == 1 ? "" : "s", r->n_header, r->n_fields + 1);
+                                        "column %zu (%s) is missing",
+                    r->n_fields, r->n_fields == 1 ? "" : "s", r->n_header, r->n_fields + 1,
+                    r->header[r->n_fields]);
         } else if (r->n_fields > r->n_header) {
             fail_at(r, r->n_header + 1, "the row has %zu fields but the header has %zu",
                     r->n_fields, r->n_header);
@@ -645,6 +659,9 @@ static void finish_events(reader *r)
 
 static void reader_free(reader *r)
 {
+    for (size_t i = 0; r->header && i < r->n_header; i++)
+        free(r->header[i]);
+    free(r->header);
     free(r->row);
     free(r->field_off);
     strtab_free(&r->customers);

@@ -656,9 +656,18 @@ static void write_header(const model *m, const fit_options *o, FILE *f)
               f);
 }
 
+/* The i-th stage to write: for path data, "start" first. */
+static size_t stage_at(const model *m, size_t i)
+{
+    if (!m->paths)
+        return i;
+    return i == 0 ? m->log->n_stages : i <= m->log->n_stages ? i - 1 : i;
+}
+
 static void write_stages(const model *m, FILE *f)
 {
-    for (size_t s = 0; s < m->n_stages; s++) {
+    for (size_t at = 0; at < m->n_stages; at++) {
+        size_t s = stage_at(m, at);
         const fstage *st = &m->st[s];
         fputs("stage ", f);
         lua_string(f, m->names[s]);
@@ -926,10 +935,11 @@ cj_status fit_write(const evl_log *log, const fit_options *o, FILE *f, fit_summa
 
     /* parameters */
     size_t n_params = 0;
-    fputs("\n-- Daily probabilities estimated from the log\n", f);
+    fputs("\n-- Daily probabilities estimated from the data\n", f);
     if (m.table_mode)
         fputs("local P = {} -- the parameters (too many for local variables)\n", f);
-    for (size_t s = 0; s < m.n_stages; s++) {
+    for (size_t at = 0; at < m.n_stages; at++) {
+        size_t s = stage_at(&m, at);
         fstage *st = &m.st[s];
         if (!st->n_out || st->cap)
             continue;
@@ -949,7 +959,8 @@ cj_status fit_write(const evl_log *log, const fit_options *o, FILE *f, fit_summa
           "end\n",
           f);
     size_t by_day = 0;
-    for (size_t s = 0; s < m.n_stages; s++) {
+    for (size_t at = 0; at < m.n_stages; at++) {
+        size_t s = stage_at(&m, at);
         fstage *st = &m.st[s];
         if (!st->n_out)
             continue;
