@@ -14,9 +14,8 @@
 #include "util.h"
 
 /* Stays are counted by their length in days up to TRACK (longer ones share
- * the last slot); probabilities by day in the stage go up to MAX_CAP days,
- * as far as MIN_AT_RISK customers were still there. */
-enum { TRACK = 64, MAX_CAP = 28, MIN_AT_RISK = 20, MAX_LOCALS = 180 };
+ * the last slot); probabilities by day in the stage go up to MAX_CAP days. */
+enum { TRACK = 64, MAX_CAP = 28, MIN_EXPECTED = 10, MAX_LOCALS = 180 };
 
 /* One stage × group (persona, or everyone). */
 typedef struct {
@@ -255,12 +254,23 @@ static double at_risk_on(const model *m, int s, size_t g, bool all, int d)
 static void test_dwell(model *m, int s)
 {
     fstage *st = &m->st[s];
+    /* Each day of its own must expect MIN_EXPECTED moves and stays under one
+     * constant probability, or the test's chi-square approximation fails
+     * (too many false alarms on sparse days). */
+    double days = 0, left = 0;
+    for (size_t k = 0; k < m->n_groups; k++) {
+        days += cell_of(m, s, k)->days;
+        left += cell_of(m, s, k)->moves;
+    }
+    double h0 = left / days, before = 0;
     int cap = 1;
-    for (int d = MAX_CAP; d >= 2; d--)
-        if (at_risk_on(m, s, 0, true, d) >= MIN_AT_RISK) {
-            cap = d;
+    for (int d = 2; d <= MAX_CAP; d++) {
+        double last = at_risk_on(m, s, 0, true, d - 1), tail = days - before - last;
+        if (fmin(last, tail) * fmin(h0, 1 - h0) < MIN_EXPECTED)
             break;
-        }
+        before += last;
+        cap = d;
+    }
     if (cap < 2)
         return;
     double g = 0;

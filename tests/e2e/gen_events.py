@@ -99,6 +99,23 @@ def simulate(model, rng, customers, days, arrivals):
     return rows
 
 
+def write_log(model, rows, out, rng, start=None):
+    """Writes the rows as CSV to the open file out (amounts drawn from rng)."""
+    amounts = model.get("amount", {})
+    cols = ["customer", "day", "stage"] + (["persona"] if model["personas"] else []) + \
+           (["amount"] if amounts else [])
+    out.write(",".join(cols) + "\n")
+    for c, day, stage, persona in rows:
+        fields = ["c%d" % (c + 1), (start + datetime.timedelta(days=day)).isoformat()
+                  if start else str(day), stage]
+        if model["personas"]:
+            fields.append(persona)
+        if amounts:
+            lo_hi = amounts.get(stage)
+            fields.append("%.2f" % rng.uniform(*lo_hi) if lo_hi else "")
+        out.write(",".join(fields) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", choices=sorted(MODELS), default="simple")
@@ -114,20 +131,8 @@ def main():
     rng = random.Random(a.seed)
     rows = simulate(model, rng, a.customers, a.days, a.arrivals)
     start = datetime.date.fromisoformat(a.dates) if a.dates else None
-    amounts = model.get("amount", {})
     out = open(a.out, "w", newline="") if a.out else sys.stdout
-    cols = ["customer", "day", "stage"] + (["persona"] if model["personas"] else []) + \
-           (["amount"] if amounts else [])
-    out.write(",".join(cols) + "\n")
-    for c, day, stage, persona in rows:
-        fields = ["c%d" % (c + 1), (start + datetime.timedelta(days=day)).isoformat()
-                  if start else str(day), stage]
-        if model["personas"]:
-            fields.append(persona)
-        if amounts:
-            lo_hi = amounts.get(stage)
-            fields.append("%.2f" % rng.uniform(*lo_hi) if lo_hi else "")
-        out.write(",".join(fields) + "\n")
+    write_log(model, rows, out, rng, start)
     if a.out:
         out.close()
     if a.truth:
