@@ -27,6 +27,15 @@ PY
 run_cjmsim help fit
 is "$RC" 0 "help fit exits 0"
 like "$OUT" "--purchase STAGE" "help fit describes --purchase"
+fit_help=$OUT
+run_cjmsim fit --help
+is "$OUT" "$fit_help" "fit --help prints the same"
+manual=$(sed 's/\\-/-/g' "$TESTS_DIR/../docs/cjmsim.1")
+for opt in $(printf '%s\n' "$fit_help" | grep -Eo '^  --[a-z-]+' | sort -u); do
+    like "$manual" "^\\.BI? $opt( |$)" "the manual documents fit's $opt"
+done
+run_cjmsim --help
+like "$OUT" "^  fit +write a scenario estimated" "--help lists fit"
 run_cjmsim fit "$EXAMPLE"
 is "$RC" 2 "fit without --out is a command-line error"
 like "$ERR" "fit needs --out" "  and says so"
