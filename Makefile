@@ -15,7 +15,7 @@ MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
-DEPS      := lua5.4 jansson
+DEPS      := lua5.4 jansson gsl
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS))
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS))
 
@@ -30,9 +30,8 @@ MPI_DEFS  ?=
 ALL_CFLAGS := $(MPI_DEFS) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(DEP_CFLAGS) \
               -DCJMSIM_VERSION='"$(VERSION)"' -DCJMSIM_DATADIR='"$(DATADIR)"' $(CFLAGS)
 LDLIBS    := $(DEP_LIBS) -lm -pthread
-# cjmsim fit: GSL's distributions, and libcsv (which has no pkg-config file).
-ALL_CFLAGS += $(shell $(PKG_CONFIG) --cflags gsl)
-LDLIBS    += $(shell $(PKG_CONFIG) --libs gsl) -lcsv
+# cjmsim fit reads CSV with libcsv, which has no pkg-config file.
+LDLIBS    += -lcsv
 
 BUILD     ?= build
 # `make V=1` shows the full commands.

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "param.h"
 #include "sandbox.h"
 #include "scenario.h"
 #include "util.h"
@@ -522,6 +523,7 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
 void check_print(FILE *f, const cmp_model *model)
 {
     print_header(f, model);
+    prm_print(f, &model->scn->params);
     print_personas(f, model->scn);
     print_stages(f, model->scn);
     print_transitions(f, model);
@@ -544,15 +546,22 @@ cj_status check_command(const cli_options *opts, cj_err *err)
     var_list variants = {0};
     cmp_model *model = NULL;
     sbx_watchdog_arm(opts->scenario, opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
-    scn_scenario *scn = scn_load(opts->scenario, &limits, err);
+    prm_set params = {0};
+    scn_scenario *scn = NULL;
+    if (prm_set_build(&params, opts->params_file, opts->sets, opts->n_sets, err) == CJ_OK)
+        scn = scn_load_params(opts->scenario, &limits, &params, err);
+    prm_set_free(&params);
     if (scn) {
+        prm_warn_outside(stderr, &scn->params);
         if (opts->variants)
             var_parse(scn, opts->variants, &variants, err);
         else
             var_default(scn, &variants);
     }
-    if (err->status == CJ_OK)
+    if (err->status == CJ_OK) {
         model = cmp_build(scn, &variants, opts->has_days ? opts->days : scn->days, err);
+        prm_explain_error(err, &scn->params);
+    }
     sbx_watchdog_disarm();
     if (model)
         check_print(stdout, model);

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "param.h"
 #include "scenario.h"
 
 static const uint64_t MAX_CUSTOMERS = UINT64_C(1000000000000);
@@ -19,6 +20,12 @@ static const char RUN_OPTIONS[] =
     "                     depend on it\n"
     "  --quiet            print nothing but errors and warnings\n";
 
+static const char PARAM_OPTIONS[] =
+    "  --set NAME=VALUE   give the scenario's parameter NAME this value instead of\n"
+    "                     its default (repeatable)\n"
+    "  --params FILE      take parameter values from the \"params\" object of a JSON\n"
+    "                     file such as calibration.json; --set wins over it\n";
+
 static const char LUA_LIMITS[] =
     "Limits of the scenario's Lua sandbox:\n"
     "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
@@ -35,6 +42,7 @@ static const char RUN_EXIT[] =
 static void run_options_help(FILE *f)
 {
     fputs(RUN_OPTIONS, f);
+    fputs(PARAM_OPTIONS, f);
     fputs("\n", f);
     fputs(LUA_LIMITS, f);
     fputs("\n", f);
@@ -97,9 +105,10 @@ static void check_help(FILE *f)
           "  --seed N           seed of math.random in the scenario (default 0, as run\n"
           "                     without --seed)\n"
           "  --variants LIST    variants to check, e.g. baseline,notify,notify+consult\n"
-          "                     (default: baseline, each intervention, all together)\n"
-          "\n",
+          "                     (default: baseline, each intervention, all together)\n",
           f);
+    fputs(PARAM_OPTIONS, f);
+    fputs("\n", f);
     fputs(LUA_LIMITS, f);
     fputs("\n"
           "Exit status: 0 the scenario is valid, 2 bad command line, 3 scenario error\n"
@@ -307,6 +316,22 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             if (!(value = option_value(argc, argv, &i, "--variants", err)))
                 return err->status;
             o->variants = value;
+        } else if (option_is(arg, "--set")) {
+            char name[PRM_NAME_MAX + 1];
+            double x;
+            if (!(value = option_value(argc, argv, &i, "--set", err)) ||
+                prm_parse_assignment(value, name, &x, err) != CJ_OK)
+                return err->status;
+            if (o->n_sets == CLI_MAX_SETS)
+                return cj_fail(err, CJ_ERR_USAGE, "at most %d --set options; put the values in "
+                               "a --params file", CLI_MAX_SETS);
+            o->sets[o->n_sets++] = value;
+        } else if (option_is(arg, "--params")) {
+            if (!(value = option_value(argc, argv, &i, "--params", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, "--params needs a file name");
+            o->params_file = value;
         } else if (arg[0] == '-' && arg[1] != '\0') {
             return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim %s--help)", arg,
                            check ? "check " : "");

@@ -12,6 +12,9 @@
 
 #include "err.h"
 
+/* --set options one command line may give. */
+enum { CLI_MAX_SETS = 256 };
+
 typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION, CLI_FIT } cli_command;
 
 /* fit: the most --purchase options one command takes. */
@@ -33,6 +36,11 @@ typedef struct {
     uint64_t lua_instructions; /* 0: the sandbox's defaults */
     uint64_t lua_memory_mb;
     unsigned lua_seconds;
+    /* Parameter values: --set NAME=VALUE in order (each checked to be a name
+     * and a finite number), and --params FILE; see param.h. */
+    const char *sets[CLI_MAX_SETS];
+    size_t n_sets;
+    const char *params_file;
     /* fit */
     const char *events; /* the event log or path data to fit */
     const char *purchase[CLI_MAX_PURCHASE];

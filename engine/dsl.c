@@ -3,6 +3,8 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "param.h"
+
 /* The nearest Lua caller: a declaration made through pcall(persona "x", t)
  * still gets the line that wrote it. */
 int dsl_where(lua_State *L, const char **file)
@@ -115,6 +117,7 @@ void dsl_open(lua_State *L)
     lua_setglobal(L, "scenario");
     lua_pushcfunction(L, dsl_transition);
     lua_setglobal(L, "transition");
+    prm_open(L); /* param and the distributions (param.c) */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
     lua_pop(L, 1);
 }

@@ -1,6 +1,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "param.h"
 #include "results.h"
 #include "util.h"
 
@@ -123,6 +124,7 @@ void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
     json_object_set_new(root, "customers", json_integer(t->customers));
     json_object_set_new(root, "days", json_integer(model->days));
     json_object_set_new(root, "margin", json_real(scn->margin));
+    json_object_set_new(root, "params", prm_values_json(&scn->params));
     json_t *stages = json_array(), *personas = json_array();
     for (size_t s = 0; s < scn->n_stages; s++)
         json_array_append_new(stages, json_string(scn->stages[s].name));
@@ -169,6 +171,7 @@ void res_manifest_json(FILE *f, const st_results *r, const res_run_info *info)
     json_object_set_new(root, "threads", json_integer(info->threads));
     json_object_set_new(root, "processes", json_integer(info->processes));
     json_object_set_new(root, "block_size", json_integer(SIM_BLOCK));
+    json_object_set_new(root, "params", prm_values_json(&scn->params));
     json_t *variants = json_array();
     for (size_t v = 0; v < t->n_variants; v++)
         json_array_append_new(variants, json_string(model->variants[v].name));

@@ -133,7 +133,12 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     sbx_limits limits = {opts->lua_instructions, (size_t)opts->lua_memory_mb * 1024 * 1024,
                          opts->has_seed ? opts->seed : 0};
     sbx_watchdog_arm(opts->scenario, opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
-    p->scn = scn_load(opts->scenario, &limits, err);
+    prm_set params = {0};
+    if (prm_set_build(&params, opts->params_file, opts->sets, opts->n_sets, err) == CJ_OK)
+        p->scn = scn_load_params(opts->scenario, &limits, &params, err);
+    prm_set_free(&params);
+    if (p->scn && cluster_is_root())
+        prm_warn_outside(stderr, &p->scn->params);
     if (p->scn && sha256_file(opts->scenario, p->hash) != 0)
         cj_fail(err, CJ_ERR_SCENARIO, "cannot read scenario '%s'", opts->scenario);
     if (err->status == CJ_OK) {
@@ -145,6 +150,7 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     if (err->status == CJ_OK) {
         p->days = opts->has_days ? opts->days : p->scn->days;
         p->model = cmp_build(p->scn, &p->variants, p->days, err);
+        prm_explain_error(err, &p->scn->params);
     }
     sbx_watchdog_disarm();
     return err->status;

@@ -49,6 +49,12 @@ static bool check_readable(const char *path, cj_err *err)
 
 scn_scenario *scn_load(const char *path, const sbx_limits *limits, cj_err *err)
 {
+    return scn_load_params(path, limits, NULL, err);
+}
+
+scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const prm_set *params,
+                              cj_err *err)
+{
     if (!check_readable(path, err))
         return NULL;
     scn_scenario *scn = xcalloc(1, sizeof *scn);
@@ -68,11 +74,19 @@ scn_scenario *scn_load(const char *path, const sbx_limits *limits, cj_err *err)
     }
     lua_State *L = scn->L;
     dsl_open(L);
+    prm_bind(L, params, &scn->params);
     inc_open(L, path);
     sbx_seal_globals(L);
     int status = sbx_load_file(L, path);
     if (status == LUA_OK)
         status = sbx_pcall(L, 0, 0);
+    if (status == LUA_OK) {
+        prm_close(L);
+        if (prm_check_unknown(params, &scn->params, err) != CJ_OK) {
+            scn_free(scn);
+            return NULL;
+        }
+    }
     if (status == LUA_OK) {
         lua_pushcfunction(L, scnparse_run);
         lua_pushlightuserdata(L, scn);
@@ -82,6 +96,7 @@ scn_scenario *scn_load(const char *path, const sbx_limits *limits, cj_err *err)
         char msg[CJ_ERR_MSG_MAX];
         sbx_error_message(L, status, path, msg, sizeof msg);
         cj_fail(err, CJ_ERR_SCENARIO, "%s", msg);
+        prm_explain_error(err, &scn->params);
         scn_free(scn);
         return NULL;
     }
@@ -134,6 +149,7 @@ void scn_free(scn_scenario *scn)
     free(scn->edges);
     free(scn->interventions);
     free_texts(&scn->texts);
+    prm_list_free(&scn->params);
     free(scn->name);
     free(scn->path);
     sbx_close(scn->L);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "param.h"
 #include "sandbox.h"
 
 typedef struct lua_State lua_State;
@@ -132,12 +133,20 @@ typedef struct {
     size_t n_interventions;
 
     lua_State *L; /* kept open: compile.c evaluates the functions */
+
+    prm_list params; /* declared with param, with the values in force */
 } scn_scenario;
 
 /* Loads and checks a scenario file in a sandbox with the given limits (NULL:
  * the defaults); on failure returns NULL and fills err with a message that
  * starts with "file:line:" wherever there is a line. */
 scn_scenario *scn_load(const char *path, const sbx_limits *limits, cj_err *err);
+
+/* scn_load with a parameter set (NULL: every parameter at its default). A
+ * name the scenario does not declare is a usage error; a scenario error
+ * names the parameter values that are not the defaults (prm_explain_error). */
+scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const prm_set *params,
+                              cj_err *err);
 void scn_free(scn_scenario *scn);
 
 int scn_find_stage(const scn_scenario *scn, const char *name);

@@ -31,6 +31,33 @@ scenario {
   currency = "RUB",
 }
 
+-- Parameters: the numbers this scenario is least sure of, declared once so
+-- that `--set name=value` can change them and sweeps, uncertainty analysis,
+-- break-even searches and calibration can explore them. Each gives its best
+-- guess (used in a plain run), a range (low..high) worth exploring, and a
+-- distribution saying how the guess may be off.
+--
+--   cjmsim run scripts/sport_nutrition.lua --set consult_cost=500
+
+-- How much a good mood raises the daily chance to reorder: +30% per mood
+-- step. Surveys of comparable shops put it anywhere from 10% to 50%, most
+-- often near 30%: a triangular distribution says just that.
+local mood_lift = param "mood_lift" { 0.3, low = 0.1, high = 0.5, dist = triangular(0.1, 0.3, 0.5) }
+
+-- The consultation multiplies the daily chance to drift away by 0.7 (30%
+-- fewer leave). The evidence is a small pilot, worth about 20 observations:
+-- beta(14, 6) has mean 0.7 and a standard deviation of 0.1.
+local consult_churn = param "consult_churn" { 0.7, low = 0.5, high = 0.95, dist = beta(14, 6) }
+
+-- Costs. Three messenger notifications per order cost about 6 RUB at the
+-- provider's price list; volume discounts or extra messages move it a little,
+-- and it cannot fall much below 4.5.
+local notification_cost = param "notification_cost" { 6, low = 4.5, high = 9, dist = triangular(4.5, 6, 9) }
+-- An expert's 20 minutes, with preparation and no-shows, cost about 350 RUB
+-- per customer; hourly rates vary more upwards than downwards: gamma with
+-- shape 25 and scale 14 has mean 350 and a standard deviation of 70.
+local consult_cost = param "consult_cost" { 350, low = 250, high = 500, dist = gamma(25, 14) }
+
 -- Personas, described with the 5W method (what, who, why, when, where).
 -- `share` is the part of the audience; `mood` the mood they arrive with;
 -- other numbers (reorder) are attributes the transition functions read.
@@ -150,7 +177,7 @@ end)
 transition("usage", "purchase", function(c)
   if c.days_in_stage < 25 then return 0.002 end   -- an early second product
   local habit = 1 + 0.1 * math.min(c.purchases - 1, 3)
-  return c.reorder * habit * (1 + 0.3 * c.mood)
+  return c.reorder * habit * (1 + mood_lift * c.mood)
 end)
 
 -- Customers drift away; unhappy ones faster.
@@ -161,8 +188,8 @@ transition("usage", "churned", function(c) return 0.020 - 0.004 * c.mood end)
 intervention "order_notifications" {
   description = "Messenger notifications at every step: paid, packed, shipped, at the courier",
   channel = "messenger",
-  at = "purchase", mood = 1,      -- takes the anxiety away
-  cost_per_use = 6,               -- three messages per order
+  at = "purchase", mood = 1,      -- takes the anxiety away (a mood is a whole step)
+  cost_per_use = notification_cost,  -- three messages per order
 }
 
 intervention "expert_consultation" {
@@ -170,6 +197,6 @@ intervention "expert_consultation" {
   channel = "phone",
   personas = { "beginner", "coach" },  -- athletes know what they are doing
   at = "usage", mood = 1,
-  scale = { ["usage->churned"] = 0.7 },
-  cost_per_customer = 350,        -- the expert's time, once per customer
+  scale = { ["usage->churned"] = consult_churn },
+  cost_per_customer = consult_cost,  -- the expert's time, once per customer
 }

@@ -81,6 +81,36 @@ for edge, p in t.items():
             bad.append("%s %s: %g, truth %g, z = %.1f" % (edge, persona, d, v, z))
 print(n, bad)' truth.json fitted.json)" "16 []" "every fitted probability of the shop is within 5 standard errors of the truth"
 
+# The fitted scenario runs, and reproduces the log's funnel: each stage
+# reached by as many simulated customers as the log's within 5 binomial
+# standard deviations (the log has arrivals over 30 days; the scenario
+# starts everyone on day 0 and runs the whole 120 days, so compare the
+# stages reached within the first days: ads and site, which customers
+# leave within weeks).
+run_cjmsim check shop.lua
+is "$RC" 0 "the fitted scenario checks"
+run_cjmsim run shop.lua --customers 20000 --out shop_res --quiet
+is "$RC" 0 "the fitted scenario runs"
+is "$(py '
+import collections
+d = json.load(open(sys.argv[1]))["variants"][0]
+first = {}
+for r in csv.DictReader(open(sys.argv[2])):
+    first.setdefault(r["customer"], []).append(r["stage"])
+n = len(first)
+p = sum("site" in s for s in first.values()) / n
+got = d["reached"]["site"] / d["customers"]
+sd = (p * (1 - p) / n + p * (1 - p) / d["customers"]) ** 0.5
+print(abs(got - p) < 5 * sd)' shop_res/summary.json "$EXAMPLE")" True \
+    "the simulated share reaching site matches the log's"
+# psa or a sweep may push a stage's estimates above 1 in all: at_most_one
+# scales them down, so the scenario still runs.
+run_cjmsim run shop.lua --customers 1000 --out shop_set --quiet \
+    --set p_ads_site_athlete=0.9 --set p_ads_lost_athlete=0.6
+is "$RC" 0 "estimates set to sum above 1 are scaled down and the scenario runs"
+is "$(json shop_set/summary.json '(lambda a: abs(a["site"] / a["ads"] - 0.6) < 5 * (0.24 / a["ads"]) ** 0.5)(d["variants"][0]["personas"]["athlete"]["reached"])')" \
+    True "  athletes go on to site in 0.9 / (0.9 + 0.6) = 60% of cases"
+
 # --- coverage: 200 logs of a known journey, with arrivals and censoring ---
 python3 - "$TESTS_DIR/e2e" "$CJMSIM" <<'PY' >coverage.txt
 import random, re, subprocess, sys
@@ -161,6 +191,10 @@ like "$P" 'param "p_start_ads" \{ 0.8, ' "start -> ads: 200 of 250 paths"
 like "$P" 'param "p_ads_site" \{ 0.666667, ' "ads -> site: 200 moves in 300 steps (ads > ads is two days)"
 like "$P" 'param "p_site_conversion" \{ 0.06, ' "site -> conversion: 15 of 250"
 like "$P" 'each step of a path is taken to happen on the next' "  and the file says what paths cannot tell"
+run_cjmsim run paths.lua --out paths_res --quiet
+is "$RC" 0 "the scenario fitted from paths runs"
+is "$(json paths_res/summary.json 'd["variants"][0]["reached"]["start"]')" 250 \
+    "  with one customer per path counted"
 
 # --- bad data: FILE:LINE:FIELD, exit 3, nothing written ---
 bad() { # bad NAME CSV EXPECTED-MESSAGE DESCRIPTION
