@@ -124,6 +124,11 @@ static cell *cell_of(model *m, int s, size_t g)
     return &m->cells[(size_t)s * m->n_groups + g];
 }
 
+static const cell *ccell(const model *m, int s, size_t g)
+{
+    return &m->cells[(size_t)s * m->n_groups + g];
+}
+
 static int edge_of(model *m, int from, int to)
 {
     fstage *s = &m->st[from];
@@ -306,7 +311,7 @@ static double hazard(const model *m, const fedge *e, size_t g, bool all, int d, 
 {
     double k = 0, n = 0;
     for (size_t q = all ? 0 : g; q < (all ? m->n_groups : g + 1); q++) {
-        const cell *c = cell_of((model *)(uintptr_t)m, e->from, q);
+        const cell *c = ccell(m, e->from, q);
         const double *by_day = e->by_day + q * (TRACK + 1);
         if (d < cap) {
             k += by_day[d];
@@ -441,11 +446,11 @@ static void param_ref(const model *m, FILE *f, const char *name)
  * the group never was in the stage. */
 static void write_estimate_ref(const model *m, FILE *f, const fedge *e, size_t g)
 {
-    if (cell_of((model *)(uintptr_t)m, e->from, g)->days <= 0) {
+    if (ccell(m, e->from, g)->days <= 0) {
         double k = 0, n = 0;
         for (size_t q = 0; q < m->n_groups; q++) {
             k += e->moves[q];
-            n += cell_of((model *)(uintptr_t)m, e->from, q)->days;
+            n += ccell(m, e->from, q)->days;
         }
         fprintf(f, "%.6g", k / n);
         return;
@@ -713,14 +718,14 @@ static void write_stages(const model *m, FILE *f)
         if (st->n_out == 0 && !st->terminal && (int)s != m->entry && !m->paths) {
             double n = 0;
             for (size_t g = 0; g < m->n_groups; g++)
-                n += cell_of((model *)(uintptr_t)m, (int)s, g)->days;
+                n += ccell(m, (int)s, g)->days;
             fprintf(f, "; nobody was seen leaving it, but in only %.10g customer-days: not "
                        "called terminal",
                     n);
         } else if (st->terminal && !m->paths) {
             double n = 0;
             for (size_t g = 0; g < m->n_groups; g++)
-                n += cell_of((model *)(uintptr_t)m, (int)s, g)->days;
+                n += ccell(m, (int)s, g)->days;
             fprintf(f, "; nobody left it in %.10g customer-days", n);
         }
         fputs("\n", f);

@@ -173,6 +173,17 @@ slow, fast = f["p_a_b_slow"], f["p_a_b_fast"]
 print(slow[1] <= 0.04 <= slow[2], fast[1] <= 0.12 <= fast[2], slow[2] < fast[1])' personas.json)" \
     "True True True" "slow and fast each hold their own truth (0.04, 0.12), apart"
 
+# --- customers starting elsewhere, moves on the same day ---
+printf 'customer,day,stage\nc1,0,a\nc1,0,b\nc2,0,a\nc3,1,b\nc3,4,a\n' >start.csv
+run_cjmsim fit start.csv --out start.lua
+is "$RC" 0 "fit a log whose customers start in different stages"
+is "$ERR" "cjmsim: warning: 1 of 3 customers did not start in 'a', the most common first stage; the scenario starts everyone there (see the comment in start.lua)" \
+    "  warns that one customer starts elsewhere"
+like "$(cat start.lua)" "-- 1 moves came on the same day as the customer's previous one" \
+    "  and says a same-day move counts one day at risk"
+like "$(cat start.lua)" '-- a -> b: 1 moves in 5 customer-days at risk' \
+    "  (a: c1 1 day to b, c2 4 days censored, c3 none after day 4)"
+
 # --- path data ---
 cat >paths.csv <<'EOF'
 path,total_conversions,total_conversion_value,total_null
