@@ -39,6 +39,7 @@ typedef struct {
     bool terminal, purchase, has_value;
     double value, value_sd, value_n;
     double entered, started;
+    double amounts; /* rows with an amount, purchase stage or not */
     char *token; /* the stage's name as a Lua identifier part */
     int *out;    /* its edges */
     size_t n_out;
@@ -176,6 +177,7 @@ static void count_events(model *m)
         for (size_t i = 0; i < n; i++) {
             fstage *s = &m->st[ev[i].stage];
             s->entered += 1;
+            s->amounts += !isnan(ev[i].amount);
             if (!isnan(ev[i].amount) && s->purchase) {
                 s->value_n += 1;
                 s->value += ev[i].amount;
@@ -1008,6 +1010,9 @@ cj_status fit_write(const evl_log *log, const fit_options *o, FILE *f, fit_summa
     sum->entry = m.names[m.entry];
     sum->started_elsewhere = m.paths ? 0 : m.customers - m.st[m.entry].started;
     sum->same_day = m.same_day;
+    for (size_t s = 0; s < m.n_stages && !sum->unmarked; s++)
+        if (m.st[s].amounts > 0 && !m.st[s].purchase)
+            sum->unmarked = log->stages[s];
     model_free(&m);
     return CJ_OK;
 }
@@ -1095,6 +1100,10 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
                         "most common first stage; the scenario starts everyone there (see "
                         "the comment in %s)\n",
                 sum.started_elsewhere, sum.customers, sum.entry, out);
+    if (sum.unmarked)
+        fprintf(stderr, "cjmsim: note: rows of stage '%s' carry amounts, but it is not a "
+                        "purchase stage; --purchase %s would make it one, worth their mean\n",
+                sum.unmarked, sum.unmarked);
     if (!opts->quiet) {
         char a[32];
         printf("Wrote %s: %zu stages, %zu transitions (%zu by day in the stage), %zu "

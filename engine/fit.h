@@ -41,6 +41,7 @@ typedef struct {
     const char *entry;
     double started_elsewhere; /* customers whose first row is not the entry stage */
     size_t same_day;          /* moves on the day of the previous one */
+    const char *unmarked;     /* a stage with amounts not marked --purchase, or NULL */
 } fit_summary;
 
 /* The Jeffreys interval of k moves in n days at risk: the 2.5% and 97.5%

@@ -51,8 +51,12 @@ python3 "$GEN" --model shop --seed 7 --customers 2000 --days 120 --arrivals 30 \
     --dates 2024-01-01 --out regenerated.csv --truth truth.json
 cmp -s regenerated.csv "$EXAMPLE"
 ok $? "scripts/events_shop.csv is what gen_events.py writes (seed 7)"
+run_cjmsim fit "$EXAMPLE" --days 120 --out unmarked.lua
+is "$ERR" "cjmsim: note: rows of stage 'order' carry amounts, but it is not a purchase stage; --purchase order would make it one, worth their mean" \
+    "without --purchase, a note points at the stage with amounts"
 run_cjmsim fit "$EXAMPLE" --purchase order --days 120 --out shop.lua
 is "$RC" 0 "fit the example log"
+is "$ERR" "" "  silently"
 like "$OUT" "Wrote shop.lua: 7 stages, 9 transitions \(1 by day in the stage\), 16 parameters" \
     "  prints what it wrote"
 S=$(cat shop.lua)
