@@ -93,6 +93,7 @@ print(n, bad)' truth.json fitted.json)" "16 []" "every fitted probability of the
 # leave within weeks).
 run_cjmsim check shop.lua
 is "$RC" 0 "the fitted scenario checks"
+like "$OUT" "p_ads_site_athlete .*beta\\(569\\.5, 4631\\.5\\)" "  and declares its estimates as parameters with beta distributions"
 run_cjmsim run shop.lua --customers 20000 --out shop_res --quiet
 is "$RC" 0 "the fitted scenario runs"
 is "$(py '

@@ -236,6 +236,26 @@ static void per_persona(void **state)
     free(text);
 }
 
+static void command_line(void **state)
+{
+    (void)state;
+    const char *argv[] = {"cjmsim",   "fit",     "ev.csv",      "--purchase", "order",
+                          "--purchase=renewal,upgrade", "--days=30", "--paths", "--force",
+                          "--out",    "s.lua"};
+    cli_options o;
+    cj_err err = {0};
+    assert_int_equal(cli_parse(11, (char **)(uintptr_t)argv, &o, &err), CJ_OK);
+    assert_int_equal(o.command, CLI_FIT);
+    assert_string_equal(o.events, "ev.csv");
+    assert_string_equal(o.out, "s.lua");
+    assert_int_equal(o.n_purchase, 2);
+    assert_string_equal(o.purchase[1], "renewal,upgrade");
+    assert_true(o.has_days && o.days == 30 && o.paths && o.force);
+    const char *no_out[] = {"cjmsim", "fit", "ev.csv"};
+    assert_int_equal(cli_parse(3, (char **)(uintptr_t)no_out, &o, &err), CJ_ERR_USAGE);
+    assert_string_equal(err.msg, "fit needs --out: the scenario file to write, e.g. --out shop.lua");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +267,7 @@ int main(void)
         cmocka_unit_test(hand_counted_log),
         cmocka_unit_test(by_day_when_not_geometric),
         cmocka_unit_test(per_persona),
+        cmocka_unit_test(command_line),
     };
     return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }
