@@ -16,6 +16,9 @@
 /* Stays are counted by their length in days up to TRACK (longer ones share
  * the last slot); probabilities by day in the stage go up to MAX_CAP days. */
 enum { TRACK = 64, MAX_CAP = 28, MIN_EXPECTED = 10, MAX_LOCALS = 180 };
+/* Parameter names have at most 64 characters: "p_" + stage (16, and "_N"
+ * to tell two apart) + "_" + stage + "_N" + "_" + persona (12 + "_N"). */
+enum { STAGE_TOKEN_MAX = 16, PERSONA_TOKEN_MAX = 12 };
 
 /* One stage × group (persona, or everyone). */
 typedef struct {
@@ -58,7 +61,8 @@ typedef struct {
     int end;
     double customers;
     size_t same_day;
-    char **used; /* Lua names given out */
+    char **ptoken; /* per persona: its name as a Lua identifier part */
+    char **used;   /* Lua names given out */
     size_t n_used;
     bool table_mode; /* too many locals: the parameters live in a table P */
 } model;
@@ -357,7 +361,7 @@ static bool lua_identifier(const char *s)
 
 /* A name as part of a Lua identifier: ASCII letters and digits lowercased,
  * anything else one '_'; fallback when nothing is left. */
-static char *token_of(const char *name, const char *fallback)
+static char *token_of(const char *name, const char *fallback, size_t max)
 {
     size_t len = strlen(name);
     char *t = xmalloc(len + 32);
@@ -370,6 +374,8 @@ static char *token_of(const char *name, const char *fallback)
             t[n++] = ch;
         else if (n && t[n - 1] != '_')
             t[n++] = '_';
+        if (n >= max)
+            break;
     }
     while (n && t[n - 1] == '_')
         n--;
@@ -379,23 +385,29 @@ static char *token_of(const char *name, const char *fallback)
     return t;
 }
 
-/* base, or base_2, base_3 ... : the first not given out yet. */
-static char *unique_name(model *m, const char *base)
+/* base, or base_2, base_3 ... : the first not in names yet (then added). */
+static char *unique_in(char ***names, size_t *n, const char *base)
 {
     size_t len = strlen(base) + 16;
     char *name = xmalloc(len);
     snprintf(name, len, "%s", base);
     for (int i = 2;; i++) {
         bool taken = false;
-        for (size_t u = 0; u < m->n_used && !taken; u++)
-            taken = strcmp(m->used[u], name) == 0;
+        for (size_t u = 0; u < *n && !taken; u++)
+            taken = strcmp((*names)[u], name) == 0;
         if (!taken)
             break;
         snprintf(name, len, "%s_%d", base, i);
     }
-    char **slot = xgrow(&m->used, &m->n_used, sizeof *m->used);
+    char **slot = xgrow(names, n, sizeof **names);
     *slot = xstrdup(name);
     return name;
+}
+
+/* A Lua name of the file, unique among them. */
+static char *unique_name(model *m, const char *base)
+{
+    return unique_in(&m->used, &m->n_used, base);
 }
 
 /* ---- writing ---- */
@@ -439,6 +451,15 @@ static const char *group_name(const model *m, size_t g)
     return m->log->n_personas ? m->log->personas[g] : NULL;
 }
 
+/* The parameter of edge e for group g: p_from_to, or p_from_to_persona. */
+static void param_name(const model *m, const fedge *e, size_t g, char *buf, size_t size)
+{
+    if (m->log->n_personas)
+        snprintf(buf, size, "%s_%s", e->param, m->ptoken[g]);
+    else
+        snprintf(buf, size, "%s", e->param);
+}
+
 static void param_ref(const model *m, FILE *f, const char *name)
 {
     fprintf(f, m->table_mode ? "P.%s" : "%s", name);
@@ -458,13 +479,7 @@ static void write_estimate_ref(const model *m, FILE *f, const fedge *e, size_t g
         return;
     }
     char name[512];
-    if (m->log->n_personas) {
-        char *pt = token_of(m->log->personas[g], "persona");
-        snprintf(name, sizeof name, "%s_%s", e->param, pt);
-        free(pt);
-    } else {
-        snprintf(name, sizeof name, "%s", e->param);
-    }
+    param_name(m, e, g, name, sizeof name);
     param_ref(m, f, name);
 }
 
@@ -490,13 +505,7 @@ static void write_param(model *m, FILE *f, const fedge *e, size_t g, size_t *n_p
                "%.4g to %.4g\n",
             k, n, p, lo, hi);
     char name[512];
-    if (persona) {
-        char *pt = token_of(persona, "persona");
-        snprintf(name, sizeof name, "%s_%s", e->param, pt);
-        free(pt);
-    } else {
-        snprintf(name, sizeof name, "%s", e->param);
-    }
+    param_name(m, e, g, name, sizeof name);
     fputs(m->table_mode ? "" : "local ", f);
     param_ref(m, f, name);
     fprintf(f, " = param \"%s\" { %.6g, low = %.6g, high = %.6g, dist = beta(%.10g, %.10g) }\n",
@@ -824,7 +833,7 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
     for (size_t s = 0; s < m->n_stages; s++) {
         char fallback[32];
         snprintf(fallback, sizeof fallback, "s%zu", s + 1);
-        char *t = token_of(m->names[s], fallback);
+        char *t = token_of(m->names[s], fallback, STAGE_TOKEN_MAX);
         m->st[s].token = unique_name(m, t);
         free(t);
     }
@@ -865,7 +874,19 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
             e->param = unique_name(m, base);
         }
     }
-    /* Reserve the per-persona names too, so that none collides. */
+    m->ptoken = xcalloc(m->n_groups, sizeof *m->ptoken);
+    char **pused = NULL; /* persona tokens are told apart among themselves */
+    size_t n_pused = 0;
+    for (size_t g = 0; g < log->n_personas; g++) {
+        char fallback[32];
+        snprintf(fallback, sizeof fallback, "persona%zu", g + 1);
+        char *t = token_of(log->personas[g], fallback, PERSONA_TOKEN_MAX);
+        m->ptoken[g] = unique_in(&pused, &n_pused, t);
+        free(t);
+    }
+    for (size_t u = 0; u < n_pused; u++)
+        free(pused[u]);
+    free(pused);
     size_t locals = 2;
     for (size_t i = 0; i < m->n_edges; i++)
         locals += m->n_groups + 1;
@@ -884,6 +905,9 @@ static void model_free(model *m)
         free(m->edges[i].by_day);
         free(m->edges[i].param);
     }
+    for (size_t g = 0; g < m->n_groups && m->ptoken; g++)
+        free(m->ptoken[g]);
+    free(m->ptoken);
     for (size_t u = 0; u < m->n_used; u++)
         free(m->used[u]);
     free(m->used);

@@ -189,6 +189,15 @@ like "$(cat start.lua)" "-- 1 moves came on the same day as the customer's previ
 like "$(cat start.lua)" '-- a -> b: 1 moves in 5 customer-days at risk' \
     "  (a: c1 1 day to b, c2 4 days censored, c3 none after day 4)"
 
+# --- long and clashing names still make parameter names a scenario takes ---
+long="A very long stage name that goes on and on and on"
+printf 'customer,day,stage,persona\nc1,0,%s,ads\nc2,0,%s,Ads\nc3,0,%s,a persona with a long long name\nc1,3,%s too,ads\nc2,2,%s too,Ads\nc3,2,%s too,a persona with a long long name\n' \
+    "$long" "$long" "$long" "$long" "$long" "$long" >long.csv
+run_cjmsim fit long.csv --out long.lua
+is "$RC" 0 "fit a log with long names, and personas ads and Ads"
+run_cjmsim check long.lua
+is "$RC" 0 "  its parameters have names of at most 64 characters, all different"
+
 # --- path data ---
 cat >paths.csv <<'EOF'
 path,total_conversions,total_conversion_value,total_null
