@@ -323,8 +323,9 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                 prm_parse_assignment(value, name, &x, err) != CJ_OK)
                 return err->status;
             if (o->n_sets == CLI_MAX_SETS)
-                return cj_fail(err, CJ_ERR_USAGE, "at most %d --set options; put the values in "
-                               "a --params file", CLI_MAX_SETS);
+                return cj_fail(err, CJ_ERR_USAGE,
+                               "at most %d --set options; put the values in a --params file",
+                               CLI_MAX_SETS);
             o->sets[o->n_sets++] = value;
         } else if (option_is(arg, "--params")) {
             if (!(value = option_value(argc, argv, &i, "--params", err)))

@@ -1,6 +1,5 @@
 #include "param.h"
 
-#include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
@@ -120,19 +119,18 @@ cj_status prm_parse_assignment(const char *text, char *name, double *value, cj_e
         return cj_fail(err, CJ_ERR_USAGE,
                        "--set needs NAME=VALUE, e.g. --set consult_effect=1.6; got '%s'", text);
     size_t len = (size_t)(eq - text);
-    if (len > PRM_NAME_MAX)
-        len = PRM_NAME_MAX + 1; /* too long: prm_valid_name refuses it below */
-    char buf[PRM_NAME_MAX + 2];
-    memcpy(buf, text, len < sizeof buf ? len : sizeof buf - 1);
-    buf[len < sizeof buf ? len : sizeof buf - 1] = '\0';
-    if (!prm_valid_name(buf))
+    char buf[PRM_NAME_MAX + 1] = "";
+    if (len <= PRM_NAME_MAX) {
+        memcpy(buf, text, len);
+        buf[len] = '\0';
+    }
+    if (len > PRM_NAME_MAX || !prm_valid_name(buf))
         return cj_fail(err, CJ_ERR_USAGE,
                        "--set %s: '%.*s' is not a parameter name (letters, digits and _, "
-                       "not starting with a digit)",
-                       text, (int)(eq - text), text);
+                       "not starting with a digit, at most %d characters)",
+                       text, (int)len, text, PRM_NAME_MAX);
     const char *v = eq + 1;
     char *end;
-    errno = 0;
     double x = strtod(v, &end);
     if (!v[0] || *end != '\0' || end == v)
         return cj_fail(err, CJ_ERR_USAGE, "--set %s: '%s' is not a number", text, v);
@@ -146,7 +144,7 @@ cj_status prm_parse_assignment(const char *text, char *name, double *value, cj_e
 cj_status prm_set_read_file(prm_set *set, const char *path, cj_err *err)
 {
     json_error_t jerr;
-    json_t *root = json_load_file(path, 0, &jerr);
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         if (jerr.line > 0)
             return cj_fail(err, CJ_ERR_USAGE, "--params %s:%d: %s", path, jerr.line, jerr.text);
@@ -275,8 +273,7 @@ static int prm_dist_new(lua_State *L)
     int i = (int)lua_tointeger(L, lua_upvalueindex(1));
     int n = lua_gettop(L);
     if (n != DISTS[i].n_args)
-        return prm_error(L, "%s takes %d numbers, got %d", DISTS[i].signature, DISTS[i].n_args,
-                         n);
+        return prm_error(L, "%s takes %d numbers, got %d", DISTS[i].signature, DISTS[i].n_args, n);
     prm_dist d = {DISTS[i].kind, {0, 0, 0}};
     for (int a = 0; a < n; a++) {
         if (lua_type(L, a + 1) != LUA_TNUMBER)
@@ -373,8 +370,9 @@ static void check_keys(lua_State *L, const char *owner)
             if (lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1)
                 continue;
             lua_pop(L, 1);
-            prm_error(L, "%s: only the default comes without a name; write the others as "
-                         "low = ..., high = ..., dist = ...",
+            prm_error(L,
+                      "%s: only the default comes without a name; write the others as "
+                      "low = ..., high = ..., dist = ...",
                       owner);
         }
         if (t != LUA_TSTRING) {
@@ -421,13 +419,13 @@ static int prm_body(lua_State *L)
                          owner, owner);
     prm_binding *b = binding(L);
     if (b && b->closed)
-        return prm_error(L, "%s is declared while probabilities are computed: declare "
-                            "parameters when the file runs, outside functions",
+        return prm_error(L,
+                         "%s is declared while probabilities are computed: declare "
+                         "parameters when the file runs, outside functions",
                          owner);
     const prm_param *prev = b && b->list ? prm_find(b->list, name) : NULL;
     if (prev)
-        return prm_error(L, "%s is declared twice: first at %s:%d", owner, prev->file,
-                         prev->line);
+        return prm_error(L, "%s is declared twice: first at %s:%d", owner, prev->file, prev->line);
     check_keys(L, owner);
 
     prm_param p = {0};
@@ -457,8 +455,8 @@ static int prm_body(lua_State *L)
         if (!(p.low < p.high))
             return prm_error(L, "%s: low = %s must be below high = %s", owner, c, d);
         if (p.def < p.low || p.def > p.high)
-            return prm_error(L, "%s: the default %s lies outside low..high = %s..%s", owner, a,
-                             c, d);
+            return prm_error(L, "%s: the default %s lies outside low..high = %s..%s", owner, a, c,
+                             d);
         p.dist = (prm_dist){PRM_UNIFORM, {p.low, p.high, 0}};
     }
     lua_pushliteral(L, "dist");
@@ -466,8 +464,9 @@ static int prm_body(lua_State *L)
     if (t != LUA_TNIL) {
         const prm_dist *dist = luaL_testudata(L, -1, PRM_DIST_META);
         if (!dist)
-            return prm_error(L, "%s: dist must be a distribution such as beta(12, 988) or "
-                                "normal(1.4, 0.2), not a %s",
+            return prm_error(L,
+                             "%s: dist must be a distribution such as beta(12, 988) or "
+                             "normal(1.4, 0.2), not a %s",
                              owner, type_name(L, -1));
         p.dist = *dist;
         p.dist_given = true;
@@ -516,8 +515,9 @@ static int prm_named(lua_State *L)
                             "low = 1.0, high = 1.8 }");
     const char *name = lua_tostring(L, 1);
     if (!prm_valid_name(name))
-        return prm_error(L, "param \"%.80s\": a parameter name is letters, digits and _, not "
-                            "starting with a digit, at most %d characters",
+        return prm_error(L,
+                         "param \"%.80s\": a parameter name is letters, digits and _, not "
+                         "starting with a digit, at most %d characters",
                          name, PRM_NAME_MAX);
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, prm_body, 1);
@@ -555,8 +555,10 @@ void prm_bind(lua_State *L, const prm_set *set, prm_list *list)
 void prm_close(lua_State *L)
 {
     prm_binding *b = binding(L);
-    if (b)
+    if (b) {
         b->closed = true;
+        b->set = NULL; /* the caller's set need not outlive the load */
+    }
 }
 
 const prm_param *prm_find(const prm_list *list, const char *name)
@@ -692,8 +694,9 @@ void prm_warn_outside(FILE *f, const prm_list *list)
         prm_number_text(p->value, v, sizeof v);
         prm_number_text(p->low, lo, sizeof lo);
         prm_number_text(p->high, hi, sizeof hi);
-        fprintf(f, "cjmsim: warning: %s = %s (from %s) lies outside its range %s..%s (%s:%d); "
-                   "it is used as given\n",
+        fprintf(f,
+                "cjmsim: warning: %s = %s (from %s) lies outside its range %s..%s (%s:%d); "
+                "it is used as given\n",
                 p->name, v, p->source, lo, hi, p->file, p->line);
     }
 }
@@ -732,8 +735,8 @@ void prm_print(FILE *f, const prm_list *list)
         prm_number_text(p->high, hi, sizeof hi);
         snprintf(range, sizeof range, "%s..%s", lo, hi);
         prm_dist_text(&p->dist, dist, sizeof dist);
-        int len = snprintf(line, sizeof line, "  %-*s  %-*s  %-*s  %-*s", wn, p->name, wd, def,
-                           wr, p->has_range ? range : "-", wdist, dist);
+        int len = snprintf(line, sizeof line, "  %-*s  %-*s  %-*s  %-*s", wn, p->name, wd, def, wr,
+                           p->has_range ? range : "-", wdist, dist);
         if (p->source && len > 0 && (size_t)len < sizeof line) {
             char v[32];
             prm_number_text(p->value, v, sizeof v);

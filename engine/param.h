@@ -27,7 +27,7 @@ struct json_t;
 enum { PRM_NAME_MAX = 64 };
 
 typedef enum {
-    PRM_FIXED, /* neither a range nor a distribution: nothing to draw */
+    PRM_FIXED,      /* neither a range nor a distribution: nothing to draw */
     PRM_UNIFORM,    /* uniform(a, b) */
     PRM_TRIANGULAR, /* triangular(a, mode, b) */
     PRM_NORMAL,     /* normal(mean, sd) */

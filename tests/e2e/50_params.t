@@ -96,7 +96,7 @@ usage "a non-finite --set" "--set p_buy=inf: the value must be a finite number" 
 usage "--set without =" "--set needs NAME=VALUE, e.g. --set consult_effect=1.6; got 'p_buy'" \
     --set p_buy
 usage "--set with a bad name" \
-    "--set p-buy=1: 'p-buy' is not a parameter name (letters, digits and _, not starting with a digit)" \
+    "--set p-buy=1: 'p-buy' is not a parameter name (letters, digits and _, not starting with a digit, at most 64 characters)" \
     --set p-buy=1
 printf '{ "p_buy": 0.1 }\n' >noparams.json
 usage "a file without params" \

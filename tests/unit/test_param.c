@@ -4,6 +4,7 @@
  * tested end to end in tests/e2e/50_params.t). */
 #include <math.h>
 
+#include "cli.h"
 #include "param.h"
 #include "testutil.h"
 
@@ -134,9 +135,8 @@ static void assignments_are_checked(void **state)
     assert_float_equal(v, 0.015, 0);
     assert_int_equal(prm_parse_assignment("x=-2e-3", name, &v, &err), CJ_OK);
     assert_float_equal(v, -0.002, 0);
-    static const char *const BAD[] = {"p_rebuy",  "=1",      "1x=2",   "a b=1", "x=",
-                                      "x=abc",    "x=1.5kg", "x=inf",  "x=nan", "x=1e400",
-                                      "x= ",      NULL};
+    static const char *const BAD[] = {"p_rebuy", "=1",    "1x=2",  "a b=1",   "x=",  "x=abc",
+                                      "x=1.5kg", "x=inf", "x=nan", "x=1e400", "x= ", NULL};
     for (const char *const *bad = BAD; *bad; bad++) {
         memset(&err, 0, sizeof err);
         if (prm_parse_assignment(*bad, name, &v, &err) != CJ_ERR_USAGE)
@@ -322,6 +322,38 @@ static void errors_name_the_values(void **state)
     prm_set_free(&set);
 }
 
+/* --set and --params on the command line of run and check, in both forms. */
+static void command_line_options(void **state)
+{
+    (void)state;
+    const char *argv[] = {"cjmsim",      "check",    "s.lua",      "--set", "a=1",
+                          "--set=b=2.5", "--params", "calib.json", "--set", "a=3"};
+    cli_options o;
+    cj_err err = {0};
+    assert_int_equal(cli_parse(10, (char **)(uintptr_t)argv, &o, &err), CJ_OK);
+    assert_int_equal(o.command, CLI_CHECK);
+    assert_int_equal(o.n_sets, 3);
+    assert_string_equal(o.sets[0], "a=1");
+    assert_string_equal(o.sets[1], "b=2.5");
+    assert_string_equal(o.sets[2], "a=3");
+    assert_string_equal(o.params_file, "calib.json");
+    prm_set set = {0};
+    /* the file is read first; no file here */
+    assert_int_equal(prm_set_build(&set, NULL, o.sets, o.n_sets, &err), CJ_OK);
+    assert_int_equal(set.n, 2);
+    assert_float_equal(set.items[0].value, 3, 0); /* the last --set a wins */
+    prm_set_free(&set);
+
+    const char *bad[] = {"cjmsim", "run", "s.lua", "--set", "a=x"};
+    memset(&err, 0, sizeof err);
+    assert_int_equal(cli_parse(5, (char **)(uintptr_t)bad, &o, &err), CJ_ERR_USAGE);
+    assert_string_equal(err.msg, "--set a=x: 'x' is not a number");
+    const char *missing[] = {"cjmsim", "run", "s.lua", "--params"};
+    memset(&err, 0, sizeof err);
+    assert_int_equal(cli_parse(4, (char **)(uintptr_t)missing, &o, &err), CJ_ERR_USAGE);
+    assert_string_equal(err.msg, "--params needs a value");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +364,7 @@ int main(void)
         cmocka_unit_test(quantiles),
         cmocka_unit_test(texts),
         cmocka_unit_test(errors_name_the_values),
+        cmocka_unit_test(command_line_options),
     };
     return cmocka_run_group_tests_name("param", tests, NULL, NULL);
 }
