@@ -1105,7 +1105,9 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
         unlink(tmp);
         goto done;
     }
-    chmod(tmp, 0644); /* mkstemp makes it private */
+    mode_t mask = umask(0); /* mkstemp makes it private: give it the usual mode */
+    umask(mask);
+    chmod(tmp, 0666 & ~mask);
     /* link() fails when out exists: nothing is replaced without --force. */
     if (opts->force ? rename(tmp, out) != 0 : link(tmp, out) != 0) {
         if (errno == EEXIST)
