@@ -30,6 +30,8 @@ MPI_DEFS  ?=
 ALL_CFLAGS := $(MPI_DEFS) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(DEP_CFLAGS) \
               -DCJMSIM_VERSION='"$(VERSION)"' -DCJMSIM_DATADIR='"$(DATADIR)"' $(CFLAGS)
 LDLIBS    := $(DEP_LIBS) -lm -pthread
+# cjmsim fit reads CSV with libcsv, which has no pkg-config file.
+LDLIBS    += -lcsv
 
 BUILD     ?= build
 # `make V=1` shows the full commands.

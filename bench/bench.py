@@ -48,6 +48,7 @@ TARGET_MEMORY_MB = 200.0    # peak RSS with 1e8 customers
 TARGET_LOAD_MS = 50.0       # loading and compiling an example scenario
 # run --exact at 365 days: the exact computation (the simulation phase)
 TARGET_EXACT_MS = {"sport_nutrition": 50.0, "meal_kit": 200.0}
+TARGET_FIT_S = 2.0          # cjmsim fit of 1,000,000 events
 
 
 def machine():
@@ -147,6 +148,7 @@ def main():
         report = {"machine": m, "scenarios": []}
         if not args.memory_only:
             report["load"] = bench_load(cjmsim, work, say)
+            report["fit"] = bench_fit(cjmsim, work, say)
             for name, path in SCENARIOS:
                 report["scenarios"].append(bench_scenario(name, path, cjmsim, work, args, say))
             report["exact"] = bench_exact(cjmsim, work, args, say)
@@ -174,6 +176,36 @@ def bench_load(cjmsim, work, say):
         say("  %-40s %6.1f ms" % (os.path.relpath(path, ROOT), ms))
     say()
     return {"worst_ms": worst}
+
+
+def bench_fit(cjmsim, work, say):
+    """cjmsim fit of an event log of 1,000,000 rows (250,000 customers with
+    personas and amounts, four stages each, by day), best of 3."""
+    import random
+    rng = random.Random(1)
+    rows = []
+    for c in range(250_000):
+        day, persona = rng.randrange(30), "beginner" if rng.random() < 0.6 else "athlete"
+        for stage, rate in (("ads", None), ("site", 0.1), ("cart", 0.2), ("order", 0.3)):
+            if rate:
+                day += 1 + int(rng.expovariate(rate))
+            rows.append((day, c, stage, persona, "%.2f" % rng.uniform(20, 60)
+                         if stage == "order" else ""))
+    rows.sort()
+    log = os.path.join(work, "events.csv")
+    with open(log, "w") as f:
+        f.write("customer,day,stage,persona,amount\n")
+        f.writelines("c%d,%d,%s,%s,%s\n" % (c, d, s, p, a) for d, c, s, p, a in rows)
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([cjmsim, "fit", log, "--purchase", "order", "--force", "--quiet",
+                        "--out", os.path.join(work, "fitted.lua")], check=True)
+        best = min(best, time.perf_counter() - start)
+    say("cjmsim fit of 1,000,000 events (%.0f MB of CSV): %.2f s (best of 3)"
+        % (os.path.getsize(log) / 1e6, best))
+    say()
+    return {"seconds": best}
 
 
 def bench_scenario(name, path, cjmsim, work, args, say):
@@ -303,6 +335,9 @@ def check_targets(report, say):
     for name, ms in report.get("exact", {}).items():
         line(ms <= TARGET_EXACT_MS[name], "%s --exact at %d days in <= %.0f ms: %.1f ms"
              % (name, DAYS, TARGET_EXACT_MS[name], ms))
+    if "fit" in report:
+        line(report["fit"]["seconds"] <= TARGET_FIT_S, "cjmsim fit of 1,000,000 events in <= "
+             "%.0f s: %.2f s" % (TARGET_FIT_S, report["fit"]["seconds"]))
     if "load" in report:
         line(report["load"]["worst_ms"] < TARGET_LOAD_MS,
              "loading and compiling each example scenario in < %.0f ms: at most %.1f ms"

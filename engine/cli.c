@@ -58,6 +58,7 @@ void cli_usage(FILE *f)
     fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
           "       cjmsim check SCENARIO.lua [options]\n"
           "       cjmsim new NAME\n"
+          "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
           "       cjmsim help [COMMAND] | --help | --version\n"
           "\n"
           "Simulates the customer journey of a scenario for the baseline and every variant\n"
@@ -69,6 +70,8 @@ void cli_usage(FILE *f)
           "           describes (cjmsim help check)\n"
           "  new      write NAME.lua, a commented scenario that runs as is, to start\n"
           "           from (cjmsim help new)\n"
+          "  fit      write a scenario estimated from an event log or path data\n"
+          "           (cjmsim help fit)\n"
           "\n"
           "Options of run:\n",
           f);
@@ -134,6 +137,38 @@ static void new_help(FILE *f)
           f);
 }
 
+static void fit_help(FILE *f)
+{
+    fputs("Usage: cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
+          "\n"
+          "Writes a runnable scenario estimated from what the shop observed. EVENTS.csv is\n"
+          "an event log: a header and the columns customer, day (a whole number or a date\n"
+          "YYYY-MM-DD) and stage, and optionally persona and amount; each row says that\n"
+          "the customer entered that stage on that day, its first row is its entry. Each\n"
+          "daily probability is moves / customer-days at risk in the stage it leaves\n"
+          "(customers still there when the log ends count until then), per persona, and\n"
+          "becomes a parameter with a beta distribution for psa; a stage whose dwell time\n"
+          "is clearly not geometric gets probabilities by day in the stage instead.\n"
+          "A file with the columns path and total_conversions (and optionally total_null,\n"
+          "total_conversion_value) is read as path data (\"ads > site > order\"): each\n"
+          "step is taken to happen on the next day.\n"
+          "\n"
+          "Options:\n"
+          "  --out FILE         the scenario to write (required); an existing file is\n"
+          "                     kept unless --force\n"
+          "  --purchase STAGE   a purchase stage (repeatable, or a comma list); its value\n"
+          "                     is the mean amount of its rows\n"
+          "  --days N           the log ends N days after its first day (default: its\n"
+          "                     last event)\n"
+          "  --paths            read the file as path data whatever its header\n"
+          "  --force            replace --out if it exists\n"
+          "  --quiet            print nothing but errors and warnings\n"
+          "\n"
+          "Exit status: 0 written, 2 bad command line, 3 bad data (the message names\n"
+          "FILE:LINE:FIELD), 4 --out exists or cannot be written, 5 system error.\n",
+          f);
+}
+
 void cli_help(FILE *f, cli_command topic)
 {
     switch (topic) {
@@ -145,6 +180,9 @@ void cli_help(FILE *f, cli_command topic)
         return;
     case CLI_NEW:
         new_help(f);
+        return;
+    case CLI_FIT:
+        fit_help(f);
         return;
     case CLI_HELP:
     case CLI_VERSION:
@@ -340,13 +378,68 @@ static cj_status parse_new(int argc, char **argv, int first, cli_options *o, cj_
     return CJ_OK;
 }
 
+/* `cjmsim fit EVENTS.csv --out S.lua [options]`. */
+static cj_status parse_fit(int argc, char **argv, int first, cli_options *o, cj_err *err)
+{
+    for (int i = first; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value = NULL;
+        uint64_t n;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->help_topic = CLI_FIT;
+            o->command = CLI_HELP;
+            return CJ_OK;
+        } else if (strcmp(arg, "--force") == 0) {
+            o->force = true;
+        } else if (strcmp(arg, "--paths") == 0) {
+            o->paths = true;
+        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            o->quiet = true;
+        } else if (option_is(arg, "--out")) {
+            if (!(value = option_value(argc, argv, &i, "--out", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, "--out needs a file name");
+            o->out = value;
+        } else if (option_is(arg, "--days")) {
+            if (!number_option(argc, argv, &i, "--days", 1, SCN_MAX_DAYS, &n, err))
+                return err->status;
+            o->days = (int)n;
+            o->has_days = true;
+        } else if (option_is(arg, "--purchase")) {
+            if (!(value = option_value(argc, argv, &i, "--purchase", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, "--purchase needs a stage name");
+            if (o->n_purchase == CLI_MAX_PURCHASE)
+                return cj_fail(err, CJ_ERR_USAGE, "more than %d --purchase options",
+                               CLI_MAX_PURCHASE);
+            o->purchase[o->n_purchase++] = value;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim fit --help)", arg);
+        } else if (o->events) {
+            return cj_fail(err, CJ_ERR_USAGE, "one file at a time: got '%s' and '%s'", o->events,
+                           arg);
+        } else {
+            o->events = arg;
+        }
+    }
+    if (!o->events)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "fit needs an event log: cjmsim fit events.csv --out shop.lua");
+    if (!o->out)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "fit needs --out: the scenario file to write, e.g. --out shop.lua");
+    return CJ_OK;
+}
+
 /* `cjmsim help [COMMAND]`. */
 static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
 {
     static const struct {
         const char *name;
         cli_command command;
-    } TOPICS[] = {{"run", CLI_RUN}, {"check", CLI_CHECK}, {"new", CLI_NEW}};
+    } TOPICS[] = {{"run", CLI_RUN}, {"check", CLI_CHECK}, {"new", CLI_NEW}, {"fit", CLI_FIT}};
     o->command = CLI_HELP;
     o->help_topic = CLI_HELP;
     if (argc < 3)
@@ -358,7 +451,7 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
             o->help_topic = TOPICS[i].command;
             return CJ_OK;
         }
-    return cj_fail(err, CJ_ERR_USAGE, "no help on '%s': the commands are run, check and new",
+    return cj_fail(err, CJ_ERR_USAGE, "no help on '%s': the commands are run, check, new and fit",
                    argv[2]);
 }
 
@@ -387,6 +480,10 @@ cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
     if (strcmp(cmd, "new") == 0) {
         o->command = CLI_NEW;
         return parse_new(argc, argv, 2, o, err);
+    }
+    if (strcmp(cmd, "fit") == 0) {
+        o->command = CLI_FIT;
+        return parse_fit(argc, argv, 2, o, err);
     }
     return cj_fail(err, CJ_ERR_USAGE, "unknown command '%s' (try: cjmsim run scenario.lua)", cmd);
 }

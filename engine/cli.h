@@ -15,7 +15,10 @@
 /* --set options one command line may give. */
 enum { CLI_MAX_SETS = 256 };
 
-typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION, CLI_FIT } cli_command;
+
+/* fit: the most --purchase options one command takes. */
+enum { CLI_MAX_PURCHASE = 64 };
 
 typedef struct {
     cli_command command;
@@ -39,6 +42,11 @@ typedef struct {
     const char *sets[CLI_MAX_SETS];
     size_t n_sets;
     const char *params_file;
+    /* fit */
+    const char *events; /* the event log or path data to fit */
+    const char *purchase[CLI_MAX_PURCHASE];
+    size_t n_purchase;
+    bool force, paths;
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

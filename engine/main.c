@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cluster.h"
 #include "format.h"
+#include "fit.h"
 #include "newscn.h"
 #include "run.h"
 
@@ -79,6 +80,9 @@ int main(int argc, char **argv)
         break;
     case CLI_RUN:
         status = run_command(&opts, argc, argv, &err);
+        break;
+    case CLI_FIT:
+        status = fit_command(&opts, argc, argv, &err);
         break;
     }
     if (status != CJ_OK) {
