@@ -254,6 +254,11 @@ static void decide(st_group *g, st_metric headline)
         vd->pays = p->lo > 0 ? ST_PAYS_YES : p->hi < 0 ? ST_PAYS_NO : ST_PAYS_UNCLEAR;
     if (vd->pays == ST_PAYS_UNCLEAR)
         vd->customers_to_settle_pays = customers_to_settle(p, g->customers);
+    /* Enough customers, too, for ST_FEW_CHANGED of them to buy differently. */
+    if (vd->few_changed)
+        vd->customers_to_settle_pays =
+            fmax(vd->customers_to_settle_pays,
+                 (double)g->customers * ST_FEW_CHANGED / (double)g->changed);
 }
 
 /* The figures of one variant over a set of personas (one, or all). */
