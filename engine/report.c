@@ -247,14 +247,6 @@ static void sentence(FILE *f, const st_results *r, size_t v)
     fputc('.', f);
 }
 
-/* What the intervals measure, wherever they are shown. */
-static const char PRECISION_NOTE[] =
-    "The brackets hold the simulation's precision: the 95% interval of the difference from the "
-    "baseline, measured on the same simulated customers. It shrinks to nothing as customers "
-    "grow, however unsure the scenario's assumptions are; it is not the uncertainty of the "
-    "assumed effects, which uncertainty analysis (<code>cjmsim psa</code>) answers for. A gain, "
-    "a loss or paying back is said only when its interval excludes 0.";
-
 static void write_head(FILE *f, const st_results *r, const report_info *info)
 {
     const sim_totals *t = r->totals;
@@ -306,9 +298,10 @@ static void write_in_short(FILE *f, const st_results *r)
         sentence(f, r, v);
         fputs("</li>\n", f);
     }
-    fprintf(f, "</ul>\n<p class=\"muted\">A point is one percent of all customers. %s ROI: the "
-               "extra profit over the baseline per unit of extra cost.</p>\n</section>\n",
-            PRECISION_NOTE);
+    fputs("</ul>\n<p class=\"muted\">A point is one percent of all customers. The brackets hold "
+          "the simulation's precision (95%), not the uncertainty of the assumptions: see "
+          "<a href=\"#reading\">how to read this report</a>.</p>\n</section>\n",
+          f);
 }
 
 static bool any_stage_has(const scn_scenario *scn, const char *key)
@@ -694,6 +687,45 @@ static void uplift_cell(FILE *f, const st_group *g, st_metric m)
             100 * u->lo, d, 100 * u->hi);
 }
 
+/* Every variant's funnel, stage by stage, with its ratio to the
+ * baseline's: a change at one stage followed to the end result. */
+static void write_variant_funnels(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    size_t all = t->n_personas;
+    if (t->n_variants < 2)
+        return;
+    fputs("<h3 style=\"margin-top:18px\">Funnel by variant</h3>\n<p class=\"muted\">The share of "
+          "all customers who reached each stage; beside each variant's share, how many times "
+          "the baseline's it is.</p>\n<div class=\"wide\"><table class=\"grid funnels\">\n"
+          "<tr><th class=\"l\">stage</th>",
+          f);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
+        report_escape(f, t->model->variants[v].name);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    const sim_cell *c0 = st_cell(r, 0, all);
+    double n = (double)t->customers;
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        fputs("<tr><td class=\"l\">", f);
+        report_escape(f, scn->stages[s].name);
+        fprintf(f, "</td><td>%.2f%%</td>", 100 * st_ratio((double)c0->reached[s], n));
+        for (size_t v = 1; v < t->n_variants; v++) {
+            const sim_cell *c = st_cell(r, v, all);
+            fprintf(f, "<td>%.2f%%", 100 * st_ratio((double)c->reached[s], n));
+            if (c0->reached[s] > 0)
+                fprintf(f, " <span class=\"pct\">×%.2f</span>",
+                        (double)c->reached[s] / (double)c0->reached[s]);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+}
+
 /* The variants side by side: the numbers a decision is made on. */
 static void write_variants(FILE *f, const st_results *r)
 {
@@ -800,6 +832,7 @@ static void write_variants(FILE *f, const st_results *r)
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
+    write_variant_funnels(f, r);
 
     if (t->n_variants > 1) {
         fputs("<h3 style=\"margin-top:18px\">In plain words</h3>\n<ul>\n", f);
@@ -967,7 +1000,7 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
 static void write_footer(FILE *f, const st_results *r, const report_info *info)
 {
     const scn_scenario *scn = r->totals->model->scn;
-    fputs("<section>\n<h2>How to read this report</h2>\n<ul>\n"
+    fputs("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
           "<li><strong>Reached</strong>: customers who entered the stage at least once during the "
           "run. <strong>Conversion</strong>: the share of those who reached the previous stage "
           "(the one most customers came from) who went on to this one.</li>\n"

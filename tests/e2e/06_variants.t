@@ -15,6 +15,28 @@ is "$(names "$WORK/all")" "baseline,coupon,loyalty,newsletter,coupon+loyalty+new
 is "$(json "$WORK/all/manifest.json" '",".join(d["variants"])')" \
     "baseline,coupon,loyalty,newsletter,coupon+loyalty+newsletter" "the manifest lists the same variants"
 
+# --- every variant's funnel, with its ratio to the baseline's -------------------------
+run_cjmsim run "$SHOP" --customers 2000 --days 40 --out "$WORK/funnels"
+is "$(python3 - "$WORK/funnels/summary.json" "$OUT" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = sys.argv[2].split("\n")
+start = lines.index(next(l for l in lines if l.startswith("Funnel by variant")))
+rows = {l.split()[0]: l for l in lines[start + 2:start + 2 + len(d["stages"])]}
+base = d["variants"][0]
+bad = []
+for s in d["stages"]:
+    want = "%.2f%%" % (100 * base["reached"][s] / d["customers"])
+    for v in d["variants"][1:]:
+        want += " %.2f%%" % (100 * v["reached"][s] / d["customers"])
+        if base["reached"][s]:
+            want += " \u00d7%.2f" % (v["reached"][s] / base["reached"][s])
+    if " ".join(rows[s].split()[1:]) != want:
+        bad.append((rows[s], want))
+print(bad)
+PY
+)" "[]" "the console shows every variant's funnel, stage by stage, with its ratio to the baseline's"
+
 run_cjmsim run "$SCENARIOS/single_intervention.lua" --customers 300 --days 20 --out "$WORK/single" --quiet
 is "$(names "$WORK/single")" "baseline,reminder" "one intervention: baseline and that one, no combination"
 

@@ -135,6 +135,24 @@ for v in d["variants"][1:]:
 print(bad)' "$R" "$WORK/sn/summary.json")" "[]" \
     "a plain sentence per variant, with summary.json's uplift, interval, verdict and ROI"
 
+is "$(page '
+table = next(i for i, t in enumerate(page) if t[0] == "table" and cls(t, "funnels"))
+cells = [t[2] for t in page[table:] if t[0] == "td"]
+bad = []
+n = d["customers"]
+base = d["variants"][0]
+for s in d["stages"]:
+    want = [s, "%.2f%%" % (100 * base["reached"][s] / n)]
+    for v in d["variants"][1:]:
+        c = "%.2f%%" % (100 * v["reached"][s] / n)
+        if base["reached"][s]:
+            c += " \u00d7%.2f" % (v["reached"][s] / base["reached"][s])
+        want.append(c)
+    i = cells.index(s)
+    if cells[i:i + len(want)] != want:
+        bad.append((cells[i:i + len(want)], want))
+print(bad)' "$R" "$WORK/sn/summary.json")" "[]" "the funnel of every variant, with its ratio to the baseline's"
+
 # --- hostile texts stay text -------------------------------------------------------------
 run_cjmsim run "$SCENARIOS/hostile.lua" --out "$WORK/h" --quiet
 H="$WORK/h/report.html"
