@@ -450,7 +450,10 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
         }
         fprintf(f, "%s\n", line);
         if (iv->at >= 0 && iv->mood)
-            fprintf(f, "    entering %s: mood %+d\n", scn->stages[iv->at].name, iv->mood);
+            fprintf(f, "    entering %s: mood %+d%s\n", scn->stages[iv->at].name, iv->mood,
+                    iv->once ? ", on the customer's first purchase only (once = true)" : "");
+        else if (iv->at >= 0 && iv->once)
+            fprintf(f, "    used on the customer's first purchase only (once = true)\n");
         for (size_t c = 0; c < iv->n_changes; c++) {
             const scn_edge_change *change = &iv->changes[c];
             char label[2 * TEXT + 8];

@@ -455,7 +455,7 @@ static void intervention_effects(FILE *f, const scn_scenario *scn, const scn_int
                                  size_t s)
 {
     if (iv->at == (int)s && iv->mood)
-        fprintf(f, ": mood %+d", iv->mood);
+        fprintf(f, ": mood %+d%s", iv->mood, iv->once ? " on the first purchase only" : "");
     for (size_t c = 0; c < iv->n_changes; c++) {
         const scn_edge_change *ch = &iv->changes[c];
         const scn_edge *e = &scn->edges[ch->edge];

@@ -208,7 +208,8 @@ static bool same_journeys(const cmp_model *model, size_t v, size_t persona)
     if (a->entry_node != b->entry_node)
         return false;
     for (size_t s = 0; s < scn->n_stages; s++)
-        if (a->mood_delta[s] != b->mood_delta[s])
+        if (a->mood_delta[s] != b->mood_delta[s] ||
+            a->first_mood_delta[s] != b->first_mood_delta[s])
             return false;
     size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
     for (size_t n = 0; n < n_states; n++) {
