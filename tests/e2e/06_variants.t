@@ -98,4 +98,45 @@ for list in coupon+ +coupon coupon++loyalty; do
         "--variants '$list': message"
 done
 
+# --- a verdict that respects its interval ------------------------------------------
+# An intervention whose extra profit is close to 0 (exact: the model rules,
+# no simulation): across seeds "pays back" and "does not" must not follow
+# the point estimate. A decisive verdict only where the interval excludes 0,
+# so in few runs (about 5% when the truth is 0), never in most; and none
+# while fewer than 20 customers bought differently.
+cat >"$WORK/marginal.lua" <<'LUA'
+scenario { name = "Marginal", days = 10, customers = 4000, margin = 0.5 }
+stage "home" { entry = true }
+stage "buy" { purchase = true, value = 10 }
+transition("home", "buy", 0.05)
+intervention "nudge" { scale = { ["home->buy"] = 1.02 }, cost_per_customer = 0.0314 }
+LUA
+for s in $(seq 1 40); do
+    PATH=/nonexistent "$CJMSIM" run "$WORK/marginal.lua" --seed "$s" --out "$WORK/m$s" --quiet 2>/dev/null
+done
+is "$(python3 - "$WORK" "$TESTS_DIR/e2e" <<'PY'
+import json, math, sys
+sys.path.insert(0, sys.argv[2])
+from exact_journey import Journey
+def buyers(p):
+    j = Journey("home", 10); j.stage("home"); j.stage("buy", purchase=True); j.edge("home", "buy", p)
+    return j.buyers()
+truth = 0.5 * 10 * (buyers(0.051) - buyers(0.05)) - 0.0314
+bad, decisive = [], 0
+for s in range(1, 41):
+    v = json.load(open("%s/m%d/summary.json" % (sys.argv[1], s)))["variants"][1]
+    lo, hi = v["incremental_profit_ci95"]
+    want = True if lo > 0 else False if hi < 0 else None
+    if 0 < v["discordant"]["purchases_changed"] < 20:
+        want = None  # too few customers bought differently to trust the money interval
+    if v["verdict"]["pays_back"] != want:
+        bad.append(s)
+    decisive += want is not None
+    if want is None and not v["verdict"].get("customers_to_settle_pays_back", 0) > 0:
+        bad.append(("no customers to settle", s))
+bound = 40 * 0.05 + 5 * math.sqrt(40 * 0.05 * 0.95)
+print(abs(truth) < 0.001, bad, decisive <= bound)
+PY
+)" "True [] True" "pays_back follows the profit interval, is decided in few of 40 seeds, and an unclear one says how many customers would settle it"
+
 done_testing
