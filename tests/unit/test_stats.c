@@ -135,6 +135,29 @@ static void common_random_numbers_tighten_the_interval(void **state)
     tu_run_free(&run);
 }
 
+/* Newcombe (1998), Statistics in Medicine 17, 2635-2650, Table II, method
+ * 10: pairs (both, first only, second only, neither) and the published
+ * intervals, to four decimals. */
+static void paired_interval_newcombe_1998(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t both, b, c, neither;
+        double lo, hi;
+    } EXAMPLES[] = {
+        {36, 12, 2, 0, 0.0569, 0.3404},
+        {18, 12, 2, 18, 0.0562, 0.3290},
+        {53, 0, 0, 1, -0.0729, 0.0729},
+    };
+    for (size_t i = 0; i < sizeof EXAMPLES / sizeof EXAMPLES[0]; i++) {
+        double lo, hi;
+        int64_t n = EXAMPLES[i].both + EXAMPLES[i].b + EXAMPLES[i].c + EXAMPLES[i].neither;
+        st_paired_interval(EXAMPLES[i].both, EXAMPLES[i].b, EXAMPLES[i].c, n, &lo, &hi);
+        assert_float_equal(lo, EXAMPLES[i].lo, 0.00005);
+        assert_float_equal(hi, EXAMPLES[i].hi, 0.00005);
+    }
+}
+
 /* Newcombe's hybrid score interval for paired proportions (method 10)
  * against the worked example of Fagerland, Lydersen and Laake, "Statistical
  * Analysis of Contingency Tables" (2017), section 8.5: complete response
@@ -254,6 +277,7 @@ int main(void)
         cmocka_unit_test(uplift_from_paired_sums),
         cmocka_unit_test(uplift_agrees_with_totals),
         cmocka_unit_test(common_random_numbers_tighten_the_interval),
+        cmocka_unit_test(paired_interval_newcombe_1998),
         cmocka_unit_test(paired_interval_worked_example),
         cmocka_unit_test(t_quantiles),
         cmocka_unit_test(headline_and_verdict),
