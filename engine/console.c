@@ -219,7 +219,7 @@ static void print_sentences(FILE *f, const st_results *r)
             fprintf(f, ": ROI %+.0f%% [%+.0f%%; %+.0f%%] on an extra cost of %s", 100 * g->roi,
                     100 * g->roi_lo, 100 * g->roi_hi, fmt_grouped(a, sizeof a, g->incremental_cost));
         else
-            fprintf(f, ": no extra cost, extra profit %s [%s; %s]",
+            fprintf(f, ": %sextra profit %s [%s; %s]", g->incremental_cost == 0 ? "no extra cost, " : "",
                     fmt_grouped(a, sizeof a, g->profit.diff), fmt_grouped(b, sizeof b, g->profit.lo),
                     fmt_grouped(c, sizeof c, g->profit.hi));
         if (vd->few_changed)

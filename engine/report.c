@@ -223,7 +223,7 @@ static void sentence(FILE *f, const st_results *r, size_t v)
                 100 * g->roi_lo, 100 * g->roi_hi);
         money(f, scn, g->incremental_cost);
     } else {
-        fputs(": no extra cost, extra profit ", f);
+        fputs(g->incremental_cost == 0 ? ": no extra cost, extra profit " : ": extra profit ", f);
         money(f, scn, g->profit.diff);
         fprintf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
         fprintf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
