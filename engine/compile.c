@@ -456,7 +456,8 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
     node->mood = (int8_t)mood;
     node->purchases = (uint8_t)purchases;
     node->purchase_slot = (int16_t)ctx->model->purchase_slot[stage];
-    node->touch_mask = plan->touch_mask[stage];
+    /* A node of a purchase stage with one purchase is entered by the first. */
+    node->touch_mask = plan->touch_mask[stage] & (purchases == 1 ? UINT32_MAX : ~plan->once_mask[stage]);
     build_exit(variant, plan, node, stage, outs, k, rows, ctx->model->days);
     free(outs);
     return true;
@@ -469,6 +470,8 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
     cmp_plan *plan = &variant->plans[persona];
     size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
     plan->mood_delta = xcalloc(scn->n_stages, sizeof *plan->mood_delta);
+    plan->first_mood_delta = xcalloc(scn->n_stages, sizeof *plan->first_mood_delta);
+    plan->once_mask = xcalloc(scn->n_stages, sizeof *plan->once_mask);
     plan->touch_mask = xcalloc(scn->n_stages, sizeof *plan->touch_mask);
     plan->states = xcalloc(n_states, sizeof *plan->states);
     plan->stage_reached = xcalloc(scn->n_stages, sizeof *plan->stage_reached);
@@ -480,24 +483,30 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
     for (size_t i = 0; i < n_states; i++)
         plan->states[i].thr_offset = CMP_UNREACHABLE;
     for (size_t s = 0; s < scn->n_stages; s++) {
-        int delta = scn->stages[s].emotion;
+        int delta = scn->stages[s].emotion, first = 0;
         for (size_t i = 0; i < scn->n_interventions; i++) {
             const scn_intervention *iv = &scn->interventions[i];
             if (!(variant->mask & (1u << i)) || !(iv->personas & (UINT64_C(1) << persona)))
                 continue;
-            if (iv->at == (int)s)
+            if (iv->at == (int)s && iv->once) {
+                first += iv->mood;
+                plan->once_mask[s] |= 1u << i;
+            } else if (iv->at == (int)s) {
                 delta += iv->mood;
+            }
             if (iv->touches[s])
                 plan->touch_mask[s] |= 1u << i;
         }
         plan->mood_delta[s] = (int8_t)delta;
+        plan->first_mood_delta[s] = (int8_t)first;
     }
 
     size_t *queue = xcalloc(n_states, sizeof *queue);
     bool *seen = xcalloc(n_states, sizeof *seen);
     size_t head = 0, tail = 0;
     int entry = scn->entry;
-    int mood0 = cmp_clamp_mood(scn->personas[persona].mood + plan->mood_delta[entry]);
+    int mood0 = cmp_clamp_mood(scn->personas[persona].mood + plan->mood_delta[entry] +
+                               (scn->stages[entry].purchase ? plan->first_mood_delta[entry] : 0));
     size_t start = cmp_state_index(entry, mood0, scn->stages[entry].purchase ? 1 : 0);
     plan->entry_node = (uint32_t)start;
     queue[tail++] = start;
@@ -519,8 +528,9 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
             int next_purchases = purchases + (scn->stages[to].purchase ? 1 : 0);
             if (next_purchases > SCN_PURCHASES_CAP)
                 next_purchases = SCN_PURCHASES_CAP;
-            size_t next = cmp_state_index(to, cmp_clamp_mood(mood + plan->mood_delta[to]),
-                                          next_purchases);
+            int delta = plan->mood_delta[to] +
+                        (scn->stages[to].purchase && purchases == 0 ? plan->first_mood_delta[to] : 0);
+            size_t next = cmp_state_index(to, cmp_clamp_mood(mood + delta), next_purchases);
             /* An edge that is never possible here is never drawn either, so
              * the node it would lead to need not be compiled. */
             plan->next[plan->nodes[idx].next_offset + j] = (uint32_t)next;
@@ -676,6 +686,8 @@ void cmp_free(cmp_model *model)
         if (variant->plans) {
             for (size_t p = 0; p < model->scn->n_personas; p++) {
                 free(variant->plans[p].mood_delta);
+                free(variant->plans[p].first_mood_delta);
+                free(variant->plans[p].once_mask);
                 free(variant->plans[p].touch_mask);
                 free(variant->plans[p].states);
                 free(variant->plans[p].stage_reached);

@@ -67,6 +67,10 @@ typedef struct {
 /* What one persona meets in one variant. */
 typedef struct {
     int8_t *mood_delta;   /* per stage: emotion plus the variant's interventions */
+    /* Per stage: the mood change of the variant's `once` interventions,
+     * added on the customer's first purchase there, and those interventions. */
+    int8_t *first_mood_delta;
+    uint32_t *once_mask;
     uint32_t *touch_mask; /* per stage: interventions used on entering */
     cmp_state *states;    /* per cmp_state_index() */
     uint64_t *thr;        /* rows of out-degree cumulative thresholds */

@@ -33,6 +33,7 @@ typedef struct {
     const char *caption;
     data_fn data;
     size_t min_variants; /* the uplift needs something to compare */
+    data_fn vars;        /* more variables for the template, or NULL */
 } plot_kind;
 
 /* The group names of the pictures: the personas, then everyone. */
@@ -96,20 +97,23 @@ static void buyers_data(FILE *f, const st_results *r)
     free(repeat);
 }
 
-/* One row per variant but the baseline and group: the uplift in repeat
- * buyers in percentage points with its 95% interval. */
+/* One row per variant but the baseline and group: the uplift in the run's
+ * headline metric (repeat buyers, or buyers where nobody can buy twice) in
+ * percentage points with its 95% interval, and the verdict's words. */
 static void uplift_data(FILE *f, const st_results *r)
 {
     const sim_totals *t = r->totals;
-    fputs("# Uplift in repeat buyers against the baseline, in percentage points.\n"
+    fputs("# Uplift against the baseline, in percentage points.\n"
           "# Columns: variant (variant_name[v] in uplift.gp), group (group_name[g]: the personas,\n"
-          "# then all customers), difference, low and high end of its 95% interval.\n",
+          "# then all customers), difference, low and high end of its 95% interval (the\n"
+          "# simulation's precision), and the verdict in words.\n",
           f);
     for (size_t v = 1; v < t->n_variants; v++)
         for (size_t g = 0; g < r->n_groups; g++) {
-            const st_uplift *u = &st_group_at(r, v, g)->uplift[ST_REPEAT_BUYERS];
-            fprintf(f, "%zu %zu %.4f %.4f %.4f\n", v + 1, g + 1, 100 * u->diff, 100 * u->lo,
-                    100 * u->hi);
+            const st_group *gr = st_group_at(r, v, g);
+            const st_uplift *u = &gr->uplift[r->headline];
+            fprintf(f, "%zu %zu %.4f %.4f %.4f \"%s\"\n", v + 1, g + 1, 100 * u->diff, 100 * u->lo,
+                    100 * u->hi, st_effect_words(gr->verdict.effect));
         }
 }
 
@@ -158,27 +162,36 @@ static void personas_data(FILE *f, const st_results *r)
     }
 }
 
+static void put_string(FILE *f, const char *var, const char *value);
+
+/* The metric the uplift plot shows, for its title and axis. */
+static void uplift_vars(FILE *f, const st_results *r)
+{
+    put_string(f, "metric", st_metric_words(r->headline));
+}
+
 static const plot_kind PLOTS[] = {
     {"funnel",
      "The funnel: the share of customers who reached each stage, per variant; above each bar, "
      "the conversion into the stage from the stage most customers came from.",
-     funnel_data, 1},
+     funnel_data, 1, NULL},
     {"buyers_by_day",
      "Buyers and repeat buyers by day: the share of all customers who had bought once or more, "
      "and twice or more, by each day of the run, per variant.",
-     buyers_data, 1},
+     buyers_data, 1, NULL},
     {"uplift",
-     "Uplift: how many percentage points of customers more than in the baseline bought twice "
-     "or more, per variant and persona; the bars are 95% intervals.",
-     uplift_data, 2},
+     "Uplift: how many percentage points of customers more than in the baseline are repeat "
+     "buyers (buyers, in a journey where nobody can buy twice), per variant and persona; the "
+     "bars are 95% intervals of the simulation's precision.",
+     uplift_data, 2, uplift_vars},
     {"emotions",
      "The emotion curve: the average mood (-3 ... +3) of customers on entering each stage, per "
      "persona, the baseline against the variants.",
-     emotions_data, 1},
+     emotions_data, 1, NULL},
     {"personas",
      "Personas compared: the share of each persona's customers who bought twice or more, and "
      "the profit per customer, per variant.",
-     personas_data, 1},
+     personas_data, 1, NULL},
 };
 enum { N_PLOTS = sizeof PLOTS / sizeof PLOTS[0] };
 
@@ -375,6 +388,8 @@ static cj_status write_script(out_dir *dir, plot_output *out, const st_results *
     if (!f)
         return err->status;
     write_preamble(f, r, kind->name);
+    if (kind->vars)
+        kind->vars(f, r);
     fprintf(f, "# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, kind->name, tmpl);
     if (out_close(dir, f, rel, err) != CJ_OK)
         return err->status;

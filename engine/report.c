@@ -193,45 +193,56 @@ static int uplift_decimals(const st_uplift *u)
     return fabs(100 * u->diff) >= 1 && 100 * (u->hi - u->lo) >= 0.4 ? 1 : 2;
 }
 
-/* "order notifications: +2.3 points of repeat buyers [2.2; 2.4], pays back
- * 50.5 times; most for coach (+3.3)." */
+/* "order notifications: the model predicts +2.3 points of repeat buyers,
+ * simulation precision [2.2; 2.4]: predicted gain; pays back: ROI +140%
+ * [+120%; +160%]; most for coach (+3.3, 1.2 [0.4; 2.0] more than athlete)." */
 static void sentence(FILE *f, const st_results *r, size_t v)
 {
     const sim_totals *t = r->totals;
     const scn_scenario *scn = t->model->scn;
     const st_group *g = st_group_at(r, v, t->n_personas);
-    const st_uplift *u = &g->uplift[ST_REPEAT_BUYERS];
+    const st_verdict *vd = &g->verdict;
+    st_metric m = r->headline;
+    const st_uplift *u = &g->uplift[m];
     int d = uplift_decimals(u);
+    char num[40];
     fputs("<strong>", f);
     say_name(f, t->model->variants[v].name);
-    fprintf(f, "</strong>: %+.*f points of repeat buyers [%.*f; %.*f]", d, 100 * u->diff, d,
-            100 * u->lo, d, 100 * u->hi);
-    if (u->hi < 0)
-        fputs(", fewer than the baseline", f);
-    else if (u->lo <= 0)
-        fputs(", not distinguishable from no change", f);
-    if (g->has_roi && g->payback >= 1) {
-        fprintf(f, ", pays back %.1f times", g->payback);
-    } else if (g->has_roi) {
-        fputs(", does not pay back: costs ", f);
-        money(f, scn, g->total[ST_COST]);
-        fputs(" and brings back ", f);
-        money(f, scn, g->incremental_profit + g->total[ST_COST]);
+    fprintf(f, "</strong>: the model predicts %+.*f points of %s, simulation precision "
+               "[%.*f; %.*f]: <span class=\"verdict %s\">%s</span>",
+            d, 100 * u->diff, st_metric_words(m), d, 100 * u->lo, d, 100 * u->hi,
+            st_effect_name(vd->effect), st_effect_words(vd->effect));
+    if (vd->customers_to_settle_effect > 0)
+        fprintf(f, " (about %s customers would settle it)",
+                fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_effect)));
+    fprintf(f, "; <span class=\"verdict %s\">%s</span>",
+            vd->pays == ST_PAYS_YES ? "gain" : vd->pays == ST_PAYS_NO ? "loss" : "unclear",
+            st_pays_words(vd->pays));
+    if (g->has_roi) {
+        fprintf(f, ": ROI %+.0f%% [%+.0f%%; %+.0f%%] on an extra cost of ", 100 * g->roi,
+                100 * g->roi_lo, 100 * g->roi_hi);
+        money(f, scn, g->incremental_cost);
     } else {
-        fputs(", at no cost", f);
+        fputs(g->incremental_cost == 0 ? ": no extra cost, extra profit " : ": extra profit ", f);
+        money(f, scn, g->profit.diff);
+        fprintf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
+        fprintf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
     }
-    if (t->n_personas > 1) {
-        size_t best = 0;
-        for (size_t p = 1; p < t->n_personas; p++)
-            if (st_group_at(r, v, p)->uplift[ST_REPEAT_BUYERS].diff >
-                st_group_at(r, v, best)->uplift[ST_REPEAT_BUYERS].diff)
-                best = p;
-        const st_uplift *b = &st_group_at(r, v, best)->uplift[ST_REPEAT_BUYERS];
-        if (b->diff > 0) {
-            fputs("; most for ", f);
-            report_escape(f, scn->personas[best].name);
-            fprintf(f, " (%+.*f)", uplift_decimals(b), 100 * b->diff);
-        }
+    if (vd->few_changed)
+        fprintf(f, " (only %lld customers bought differently: too few to tell)",
+                (long long)g->changed);
+    else if (vd->customers_to_settle_pays > 0)
+        fprintf(f, " (about %s customers would settle it)",
+                fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
+    const st_lead *lead = &r->leads[v];
+    if (t->n_personas > 1 && lead->distinguishable) {
+        const st_uplift *b = &st_group_at(r, v, (size_t)lead->top)->uplift[m];
+        fputs("; most for ", f);
+        report_escape(f, scn->personas[lead->top].name);
+        fprintf(f, " (%+.*f, %.*f [%.*f; %.*f] more than ", uplift_decimals(b), 100 * b->diff, 2,
+                100 * lead->lead, 2, 100 * lead->lead_lo, 2, 100 * lead->lead_hi);
+        report_escape(f, scn->personas[lead->runner_up].name);
+        fputc(')', f);
     }
     fputc('.', f);
 }
@@ -292,10 +303,9 @@ static void write_in_short(FILE *f, const st_results *r)
         sentence(f, r, v);
         fputs("</li>\n", f);
     }
-    fputs("</ul>\n<p class=\"muted\">A point is one percent of all customers; the brackets hold "
-          "the 95% interval of the difference from the baseline, measured on the same customers. "
-          "&quot;Pays back 3 times&quot;: the extra gross profit is three times what the change "
-          "costs.</p>\n</section>\n",
+    fputs("</ul>\n<p class=\"muted\">A point is one percent of all customers. The brackets hold "
+          "the simulation's precision (95%), not the uncertainty of the assumptions: see "
+          "<a href=\"#reading\">how to read this report</a>.</p>\n</section>\n",
           f);
 }
 
@@ -450,7 +460,7 @@ static void intervention_effects(FILE *f, const scn_scenario *scn, const scn_int
                                  size_t s)
 {
     if (iv->at == (int)s && iv->mood)
-        fprintf(f, ": mood %+d", iv->mood);
+        fprintf(f, ": mood %+d%s", iv->mood, iv->once ? " on the first purchase only" : "");
     for (size_t c = 0; c < iv->n_changes; c++) {
         const scn_edge_change *ch = &iv->changes[c];
         const scn_edge *e = &scn->edges[ch->edge];
@@ -640,6 +650,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
     fputs("</dl>\n<table class=\"grid\"><tr><th class=\"l\">variant</th><th>buyers</th>"
           "<th>repeat buyers</th><th>uplift, points</th></tr>\n",
           f);
+    /* the uplift column is the run's headline metric (write_variants says which) */
     /* Names as words here, so that a narrow card can wrap them. */
     for (size_t v = 0; v < t->n_variants; v++) {
         const st_group *g = st_group_at(r, v, p);
@@ -649,7 +660,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
         fprintf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
                 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
         if (g->has_uplift)
-            fprintf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[ST_REPEAT_BUYERS].diff);
+            fprintf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[r->headline].diff);
         else
             fputs("<td>—</td></tr>\n", f);
     }
@@ -669,16 +680,55 @@ static const char *uplift_class(const st_uplift *u)
     return u->lo > 0 ? "good" : u->hi < 0 ? "bad" : "";
 }
 
-static void uplift_cell(FILE *f, const st_group *g)
+static void uplift_cell(FILE *f, const st_group *g, st_metric m)
 {
     if (!g->has_uplift) {
         fputs("<td>reference</td>", f);
         return;
     }
-    const st_uplift *u = &g->uplift[ST_REPEAT_BUYERS];
+    const st_uplift *u = &g->uplift[m];
     int d = uplift_decimals(u);
     fprintf(f, "<td class=\"%s\">%+.*f [%.*f; %.*f]</td>", uplift_class(u), d, 100 * u->diff, d,
             100 * u->lo, d, 100 * u->hi);
+}
+
+/* Every variant's funnel, stage by stage, with its ratio to the
+ * baseline's: a change at one stage followed to the end result. */
+static void write_variant_funnels(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    size_t all = t->n_personas;
+    if (t->n_variants < 2)
+        return;
+    fputs("<h3 style=\"margin-top:18px\">Funnel by variant</h3>\n<p class=\"muted\">The share of "
+          "all customers who reached each stage; beside each variant's share, how many times "
+          "the baseline's it is.</p>\n<div class=\"wide\"><table class=\"grid funnels\">\n"
+          "<tr><th class=\"l\">stage</th>",
+          f);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
+        report_escape(f, t->model->variants[v].name);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    const sim_cell *c0 = st_cell(r, 0, all);
+    double n = (double)t->customers;
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        fputs("<tr><td class=\"l\">", f);
+        report_escape(f, scn->stages[s].name);
+        fprintf(f, "</td><td>%.2f%%</td>", 100 * st_ratio((double)c0->reached[s], n));
+        for (size_t v = 1; v < t->n_variants; v++) {
+            const sim_cell *c = st_cell(r, v, all);
+            fprintf(f, "<td>%.2f%%", 100 * st_ratio((double)c->reached[s], n));
+            if (c0->reached[s] > 0)
+                fprintf(f, " <span class=\"pct\">×%.2f</span>",
+                        (double)c->reached[s] / (double)c0->reached[s]);
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
 }
 
 /* The variants side by side: the numbers a decision is made on. */
@@ -703,17 +753,22 @@ static void write_variants(FILE *f, const st_results *r)
         {"buyers (1 purchase or more)", 0},
         {"repeat buyers (2 or more)", 1},
         {"repeat buyers of buyers", 2},
-        {"uplift in repeat buyers, points [95% interval]", 3},
+        {"uplift, points [95% interval]", 3},
+        {"verdict", 10},
         {"revenue", 4},
         {"cost of the changes", 5},
         {"gross profit", 6},
-        {"extra profit over the baseline", 7},
-        {"ROI (extra profit / cost)", 8},
-        {"pays back (times)", 9},
+        {"extra profit over the baseline [95% interval]", 7},
+        {"ROI (extra profit / extra cost) [95% interval]", 8},
+        {"pays back", 9},
     };
     char num[40];
     for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
-        fprintf(f, "<tr><th class=\"l\">%s</th>", ROWS[i].title);
+        if (ROWS[i].kind == 3)
+            fprintf(f, "<tr><th class=\"l\">uplift in %s, points [95%% interval]</th>",
+                    st_metric_words(r->headline));
+        else
+            fprintf(f, "<tr><th class=\"l\">%s</th>", ROWS[i].title);
         for (size_t v = 0; v < t->n_variants; v++) {
             const st_group *g = st_group_at(r, v, all);
             double n = (double)g->customers;
@@ -729,7 +784,17 @@ static void write_variants(FILE *f, const st_results *r)
                         100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
                 break;
             case 3:
-                uplift_cell(f, g);
+                uplift_cell(f, g, r->headline);
+                break;
+            case 10:
+                if (g->has_uplift)
+                    fprintf(f, "<td class=\"%s\">%s</td>",
+                            g->verdict.effect == ST_GAIN   ? "good"
+                            : g->verdict.effect == ST_LOSS ? "bad"
+                                                           : "",
+                            st_effect_words(g->verdict.effect));
+                else
+                    fputs("<td>—</td>", f);
                 break;
             case 4:
             case 5:
@@ -742,22 +807,29 @@ static void write_variants(FILE *f, const st_results *r)
                 fputs("</td>", f);
                 break;
             case 7:
-                if (g->has_uplift)
-                    fprintf(f, "<td>%s%s</td>", g->incremental_profit >= 0.5 ? "+" : "",
+                if (g->has_uplift) {
+                    fprintf(f, "<td>%s%s", g->incremental_profit >= 0.5 ? "+" : "",
                             fmt_grouped(num, sizeof num, g->incremental_profit));
-                else
+                    fprintf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
+                    fprintf(f, "%s]</td>", fmt_grouped(num, sizeof num, g->profit.hi));
+                } else {
                     fputs("<td>—</td>", f);
+                }
                 break;
             case 8:
                 if (g->has_roi)
-                    fprintf(f, "<td>%+.0f%%</td>", 100 * g->roi);
+                    fprintf(f, "<td>%+.0f%% [%+.0f%%; %+.0f%%]</td>", 100 * g->roi,
+                            100 * g->roi_lo, 100 * g->roi_hi);
                 else
                     fputs("<td>—</td>", f);
                 break;
             default:
-                if (g->has_roi)
-                    fprintf(f, "<td class=\"%s\">%.1f</td>", g->payback >= 1 ? "good" : "bad",
-                            g->payback);
+                if (g->has_uplift)
+                    fprintf(f, "<td class=\"%s\">%s</td>",
+                            g->verdict.pays == ST_PAYS_YES  ? "good"
+                            : g->verdict.pays == ST_PAYS_NO ? "bad"
+                                                            : "",
+                            st_pays_words(g->verdict.pays));
                 else
                     fputs("<td>—</td>", f);
             }
@@ -765,6 +837,7 @@ static void write_variants(FILE *f, const st_results *r)
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
+    write_variant_funnels(f, r);
 
     if (t->n_variants > 1) {
         fputs("<h3 style=\"margin-top:18px\">In plain words</h3>\n<ul>\n", f);
@@ -774,9 +847,9 @@ static void write_variants(FILE *f, const st_results *r)
             fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
-        fputs("<h3>Uplift in repeat buyers per persona, points [95% interval]</h3>\n"
-              "<div class=\"wide\"><table class=\"grid\">\n<tr><th class=\"l\">persona</th>",
-              f);
+        fprintf(f, "<h3>Uplift in %s per persona, points [95%% interval]</h3>\n"
+                   "<div class=\"wide\"><table class=\"grid\">\n<tr><th class=\"l\">persona</th>",
+                st_metric_words(r->headline));
         for (size_t v = 1; v < t->n_variants; v++) {
             fputs("<th>", f);
             report_escape(f, t->model->variants[v].name);
@@ -788,7 +861,7 @@ static void write_variants(FILE *f, const st_results *r)
             report_escape(f, group_name(r, g));
             fputs("</td>", f);
             for (size_t v = 1; v < t->n_variants; v++)
-                uplift_cell(f, st_group_at(r, v, g));
+                uplift_cell(f, st_group_at(r, v, g), r->headline);
             fputs("</tr>\n", f);
         }
         fputs("</table></div>\n", f);
@@ -937,7 +1010,7 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
 static void write_footer(FILE *f, const st_results *r, const report_info *info)
 {
     const scn_scenario *scn = r->totals->model->scn;
-    fputs("<section>\n<h2>How to read this report</h2>\n<ul>\n"
+    fputs("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
           "<li><strong>Reached</strong>: customers who entered the stage at least once during the "
           "run. <strong>Conversion</strong>: the share of those who reached the previous stage "
           "(the one most customers came from) who went on to this one.</li>\n"
@@ -946,13 +1019,18 @@ static void write_footer(FILE *f, const st_results *r, const report_info *info)
           "entering each stage.</li>\n"
           "<li><strong>Repeat buyers</strong>: customers with two purchases or more. A "
           "<strong>point</strong> is one percent of all customers.</li>\n"
-          "<li><strong>Uplift</strong>: the difference from the baseline, measured on the same "
-          "simulated customers with the same chances; the <strong>95% interval</strong> is where "
-          "the true difference lies with 95% confidence. An interval that does not cross 0 is a "
-          "real change.</li>\n"
+          "<li><strong>Uplift</strong>: the difference from the baseline that the model predicts, "
+          "measured on the same simulated customers with the same chances, in repeat buyers (or "
+          "in buyers, in a journey where nobody can buy twice). The <strong>95% interval</strong> "
+          "is the simulation's precision: where the model's own answer lies, given its "
+          "assumptions. It shrinks to nothing as customers grow, however unsure the assumed "
+          "effects are, so it is not the uncertainty of the assumptions: uncertainty analysis "
+          "(<code>cjmsim psa</code>) answers for those. A gain or a loss is said only when the "
+          "interval excludes 0, otherwise the change is unclear at this number of customers.</li>\n"
           "<li><strong>Profit</strong>: margin × revenue − cost. <strong>ROI</strong>: extra "
-          "profit over the baseline / cost. <strong>Pays back N times</strong>: (extra profit + "
-          "cost) / cost.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim ",
+          "profit over the baseline / extra cost, with its interval. A change "
+          "<strong>pays back</strong> only when the interval of its extra profit lies above 0, "
+          "and does not when it lies below.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim ",
           f);
     report_escape(f, info->version);
     fputs(" from ", f);

@@ -105,8 +105,32 @@ static void group_fields(json_t *obj, const st_results *r, size_t v, size_t grou
         json_object_set_new(obj, "uplift", uplift_json(g));
         json_object_set_new(obj, "incremental_revenue", json_real(g->incremental_revenue));
         json_object_set_new(obj, "incremental_profit", json_real(g->incremental_profit));
+        json_object_set_new(obj, "incremental_profit_ci95",
+                            json_pack("[ff]", g->profit.lo, g->profit.hi));
         json_object_set_new(obj, "roi", g->has_roi ? json_real(g->roi) : json_null());
-        json_object_set_new(obj, "payback", g->has_roi ? json_real(g->payback) : json_null());
+        json_object_set_new(obj, "roi_ci95", g->has_roi ? json_pack("[ff]", g->roi_lo, g->roi_hi)
+                                                        : json_null());
+        json_object_set_new(obj, "discordant",
+                            json_pack("{s{sIsI}s{sIsI}sI}", "buyers", "gained",
+                                      (json_int_t)g->gained[ST_BUYERS], "lost",
+                                      (json_int_t)g->lost[ST_BUYERS], "repeat_buyers", "gained",
+                                      (json_int_t)g->gained[ST_REPEAT_BUYERS], "lost",
+                                      (json_int_t)g->lost[ST_REPEAT_BUYERS], "purchases_changed",
+                                      (json_int_t)g->changed));
+        const st_verdict *vd = &g->verdict;
+        json_object_set_new(obj, "verdict",
+                            json_pack("{sssssoso*so*}", "metric", st_metric_name(vd->metric),
+                                      "effect", st_effect_name(vd->effect), "pays_back",
+                                      vd->pays == ST_PAYS_UNCLEAR ? json_null()
+                                                                  : json_boolean(vd->pays == ST_PAYS_YES),
+                                      "customers_to_settle_effect",
+                                      vd->customers_to_settle_effect > 0
+                                          ? json_real(st_rough(vd->customers_to_settle_effect))
+                                          : NULL,
+                                      "customers_to_settle_pays_back",
+                                      vd->customers_to_settle_pays > 0
+                                          ? json_real(st_rough(vd->customers_to_settle_pays))
+                                          : NULL));
     }
 }
 
@@ -126,10 +150,11 @@ void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
     const scn_scenario *scn = model->scn;
     json_t *root = json_object();
     json_object_set_new(root, "scenario", json_string(scn->name));
+    json_object_set_new(root, "method", json_string(r->method));
+    json_object_set_new(root, "headline", json_string(st_metric_name(r->headline)));
     json_object_set_new(root, "seed", json_integer((json_int_t)seed));
     json_object_set_new(root, "customers", json_integer(t->customers));
     json_object_set_new(root, "days", json_integer(model->days));
-    json_object_set_new(root, "method", json_string(r->method));
     json_object_set_new(root, "margin", json_real(scn->margin));
     json_object_set_new(root, "params", prm_values_json(&scn->params));
     json_t *stages = json_array(), *personas = json_array();

@@ -102,6 +102,7 @@ typedef struct {
     uint64_t personas; /* bit per persona it applies to */
     int at;            /* stage whose entry it changes, or -1 */
     int mood;
+    bool once; /* mood and use on the customer's first purchase only (`at` is a purchase stage) */
     scn_edge_change *changes;
     size_t n_changes;
     double cost_per_customer, cost_per_use;

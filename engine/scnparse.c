@@ -52,7 +52,7 @@ static const char *const STAGE_TEXTS[] = {"touchpoints", "actions",       "thoug
 static const char *const INTERVENTION_KEYS[] = {"personas",          "at",           "mood",
                                                 "scale",             "set",          "cost_per_customer",
                                                 "cost_per_use",      "description",  "channel",
-                                                NULL};
+                                                "once",              NULL};
 static const char *const INTERVENTION_TEXTS[] = {"description", "channel", NULL};
 /* Fields of the customer table c that a persona attribute cannot shadow. */
 static const char *const CUSTOMER_FIELDS[] = {"persona", "purchases", "days_in_stage", NULL};
@@ -800,6 +800,8 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
             iv->cost_per_customer = get_number(ctx, line, owner, key, -1, 0.0, 1e12);
         } else if (strcmp(key, "cost_per_use") == 0) {
             iv->cost_per_use = get_number(ctx, line, owner, key, -1, 0.0, 1e12);
+        } else if (strcmp(key, "once") == 0) {
+            iv->once = get_boolean(ctx, line, owner, key, -1);
         } else if (in_list(INTERVENTION_TEXTS, key)) {
             get_text(ctx, line, owner, key, -1, &iv->texts);
         } else {
@@ -811,6 +813,14 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     if (has_mood && iv->at < 0)
         parse_fail(ctx, line, "%s: mood needs at = \"stage\" to say where the mood changes",
                    owner);
+    /* A customer's state counts purchases, not visits: the first entry it
+     * can tell apart is the first purchase. */
+    if (iv->once && (iv->at < 0 || !scn->stages[iv->at].purchase))
+        parse_fail(ctx, line,
+                   "%s: once = true applies the change on the customer's first purchase only, "
+                   "so at must name a purchase stage%s%s%s",
+                   owner, iv->at < 0 ? "" : " ('", iv->at < 0 ? "" : scn->stages[iv->at].name,
+                   iv->at < 0 ? "" : "' is not one)");
     if (iv->at >= 0) {
         iv->touches[iv->at] = true;
     } else {

@@ -51,7 +51,7 @@ static sim_layout layout_of(const cmp_model *model)
 
 /* The integer arrays of a cell and their lengths, in one fixed order: what
  * is allocated, added up across threads, and sent between MPI ranks. */
-enum { CELL_ARRAYS = 10 };
+enum { CELL_ARRAYS = 11 };
 
 typedef struct {
     int64_t **data;
@@ -74,6 +74,7 @@ static void cell_arrays(sim_cell *c, const cmp_model *model, const sim_layout *l
         {&c->second_purchase_day, days},
         {&c->d_sum, l->n_k},
         {&c->dd_sum, l->n_k * l->n_k},
+        {&c->changed, 1},
     };
     memcpy(out, arrays, sizeof arrays);
 }
@@ -139,7 +140,7 @@ void sim_cell_free(sim_cell *c)
     c->expected = NULL;
     int64_t **arrays[] = {&c->reached,    &c->entries, &c->mood_sum,           &c->edge_customers,
                           &c->edge_moves, &c->k_sum,   &c->first_purchase_day, &c->second_purchase_day,
-                          &c->d_sum,      &c->dd_sum};
+                          &c->d_sum,      &c->dd_sum,  &c->changed};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
         free(*arrays[i]);
         *arrays[i] = NULL;

@@ -58,6 +58,10 @@ typedef struct {
     int64_t *second_purchase_day; /* per day: customers whose 2nd purchase it was */
     int64_t *d_sum;  /* per counter: sum of (variant − baseline) per customer */
     int64_t *dd_sum; /* n_k × n_k: sum of the products of those differences */
+    /* [0]: customers whose purchases differ from the baseline's; a money
+     * interval needs enough of them to be trusted. For a 0/1 counter the
+     * discordant pairs are in d_sum and dd_sum: Σd = b − c, Σd² = b + c. */
+    int64_t *changed;
     /* An exact run's expected values, of which the counts above are the
      * rounded copies (and d_sum, dd_sum zeros); NULL in a sampled run. */
     sim_expected *expected;

@@ -265,8 +265,9 @@ static void add_k(sim_cell *cell, const walker *w, size_t n_k)
 }
 
 /* Adds this customer's paired difference from its first-variant journey. */
-static void add_difference(sim_cell *cell, const walker *w, size_t n_k)
+static void add_difference(sim_cell *cell, const walker *w, const sim_layout *layout)
 {
+    size_t n_k = layout->n_k;
     if (!w->k_dirty && !w->k_first_dirty)
         return;
     /* Only the counters that differ, usually a few of them. */
@@ -277,6 +278,11 @@ static void add_difference(sim_cell *cell, const walker *w, size_t n_k)
         nz[n_nz] = i;
         n_nz += d[i] != 0;
     }
+    for (size_t i = layout->purchases; i < layout->exposed; i++)
+        if (d[i] != 0) {
+            cell->changed[0]++;
+            break;
+        }
     for (size_t a = 0; a < n_nz; a++) {
         size_t i = nz[a];
         cell->d_sum[i] += d[i];
@@ -316,6 +322,6 @@ void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, si
         journey_begin(&jr);
         walk_other(&jr, rng.inc);
         add_k(jr.cell, w, n_k);
-        add_difference(jr.cell, w, n_k);
+        add_difference(jr.cell, w, run->layout);
     }
 }

@@ -1,9 +1,11 @@
-# uplift.gp — the uplift in repeat buyers with its 95% interval.
+# uplift.gp — the uplift in the run's headline metric with its 95% interval.
 #
 # One row per variant (the baseline is the zero line), one point per persona
-# and one for all customers, with the 95% interval as an error bar: a bar
-# that does not cross zero is a real change. Data: variant, group,
-# difference, low, high (percentage points).
+# and one for all customers, with the 95% interval as an error bar. The
+# interval is the simulation's precision, not the uncertainty of the
+# assumptions. Data: variant, group, difference, low, high (percentage
+# points), the verdict in words. `metric` names what is counted: repeat
+# buyers, or buyers in a journey where nobody can buy twice.
 
 step = 0.8 / n_groups
 y(v, g) = -(v - 1) - (g - (n_groups + 1) / 2.0) * step
@@ -16,11 +18,11 @@ do for [v = 2:n_variants] {
 }
 set yrange [-(n_variants - 1) - 0.6 : -0.4]
 set grid noytics xtics
-set xlabel 'more repeat buyers than in the baseline, percentage points of customers (95% interval)'
+set xlabel 'more ' . metric . ' than in the baseline, percentage points of customers (95% interval: the simulation''s precision)'
 set key outside right top vertical reverse Left samplen 2.5
 set arrow 1 from first 0, graph 0 to first 0, graph 1 nohead linecolor rgb '#303030' dashtype 2
 set offsets graph 0.1, graph 0.25, 0, 0
-set title scenario . ': uplift in repeat buyers'
+set title scenario . ': uplift in ' . metric
 
 do for [fmt in formats] {
     eval term(fmt, 1400, height)
@@ -28,7 +30,7 @@ do for [fmt in formats] {
     plot for [g = 1:n_groups] data using ($2 == g ? $3 : NaN):(y($1, $2)):4:5 \
              with xerrorbars pointtype 7 pointsize (g == n_groups ? 1.6 : 1.1) \
              linewidth (g == n_groups ? 2.5 : 1.5) linecolor rgb gcolour(g) title group_name[g], \
-         data using ($2 == n_groups ? $5 : NaN):(y($1, $2)):(sprintf(' %+.2f [%+.2f; %+.2f]', $3, $4, $5)) \
+         data using ($2 == n_groups ? $5 : NaN):(y($1, $2)):(sprintf(' %+.2f [%+.2f; %+.2f] %s', $3, $4, $5, strcol(6))) \
              with labels left font ',11' textcolor rgb '#000000' notitle
     unset output
 }

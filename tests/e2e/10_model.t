@@ -21,8 +21,8 @@ is "$(json "$S" '[v["transitions"]["buy->home"]["moves"] for v in d["variants"]]
 is "$(json "$S" '[v["mood_on_entry"] for v in d["variants"]]')" \
     "[{'ad': 0.0, 'visit': 0.0, 'buy': -0.5, 'home': 1.5}, {'ad': 0.0, 'visit': 0.0, 'buy': 0.0, 'home': 2.5}]" \
     "moods on entry: emotions, the intervention's +1 at home, and the clamp at 3"
-is "$(json "$S" 'd["variants"][1]["uplift"]["repeat_buyers"]')" "{'diff': 0.0, 'ci95': [0.0, 0.0], 'se': 0.0}" \
-    "no chance, no difference: the uplift is exactly 0"
+is "$(json "$S" 'd["variants"][1]["uplift"]["repeat_buyers"]')" "{'diff': 0.0, 'ci95': [-0.0369934982069857, 0.0369934982069857], 'se': 0.0}" \
+    "no chance, no difference: the uplift is 0; its score interval is that of 100 of 100 (1 - 100 / (100 + z²))"
 is "$(awk -F, '$1 == "baseline" && $2 == "all" { printf "%s:%s:%s ", $3, $4, $5 }' "$WORK/cw/daily.csv")" \
     "0:0:0 1:0:0 2:100:0 3:100:0 4:100:0 5:100:0 6:100:0 7:100:100 8:100:100 9:100:100 10:100:100 " \
     "daily.csv: first purchase on day 2, second on day 7"

@@ -117,18 +117,41 @@ heads = [t for t in page if t[0] == "th" and t[2] in names]
 print([t[2] for t in heads[:len(names)]] == names)' "$R" "$WORK/sn/summary.json")" "True" "the variants side by side"
 is "$(page '
 bad = []
+effect = {"gain": "predicted gain", "loss": "predicted loss", "unclear": "unclear at this number of customers"}
+pays = {True: "pays back", False: "does not pay back", None: "pays back or not: unclear at this number of customers"}
 for v in d["variants"][1:]:
-    u = v["uplift"]["repeat_buyers"]
+    m = v["verdict"]["metric"]
+    u = v["uplift"][m]
     lo, hi = u["ci95"]
     n = 1 if abs(100 * u["diff"]) >= 1 and 100 * (hi - lo) >= 0.4 else 2
     words = v["name"].replace("_", " ").replace("+", " + ")
-    s = "%s: %+.*f points of repeat buyers [%.*f; %.*f]" % (words, n, 100 * u["diff"], n, 100 * lo, n, 100 * hi)
-    if v["payback"] is not None and v["payback"] >= 1:
-        s += ", pays back %.1f times" % v["payback"]
+    s = "%s: the model predicts %+.*f points of %s, simulation precision [%.*f; %.*f]: %s; %s" % (
+        words, n, 100 * u["diff"], m.replace("_", " "), n, 100 * lo, n, 100 * hi,
+        effect[v["verdict"]["effect"]], pays[v["verdict"]["pays_back"]])
+    if v["roi"] is not None:
+        s += ": ROI %+.0f%% [%+.0f%%; %+.0f%%]" % (100 * v["roi"], 100 * v["roi_ci95"][0], 100 * v["roi_ci95"][1])
     if s not in text:
         bad.append(s)
 print(bad)' "$R" "$WORK/sn/summary.json")" "[]" \
-    "a plain sentence per variant, with summary.json's uplift, interval and payback"
+    "a plain sentence per variant, with summary.json's uplift, interval, verdict and ROI"
+
+is "$(page '
+table = next(i for i, t in enumerate(page) if t[0] == "table" and cls(t, "funnels"))
+cells = [t[2] for t in page[table:] if t[0] == "td"]
+bad = []
+n = d["customers"]
+base = d["variants"][0]
+for s in d["stages"]:
+    want = [s, "%.2f%%" % (100 * base["reached"][s] / n)]
+    for v in d["variants"][1:]:
+        c = "%.2f%%" % (100 * v["reached"][s] / n)
+        if base["reached"][s]:
+            c += " \u00d7%.2f" % (v["reached"][s] / base["reached"][s])
+        want.append(c)
+    i = cells.index(s)
+    if cells[i:i + len(want)] != want:
+        bad.append((cells[i:i + len(want)], want))
+print(bad)' "$R" "$WORK/sn/summary.json")" "[]" "the funnel of every variant, with its ratio to the baseline's"
 
 # --- hostile texts stay text -------------------------------------------------------------
 run_cjmsim run "$SCENARIOS/hostile.lua" --out "$WORK/h" --quiet

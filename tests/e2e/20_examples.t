@@ -222,12 +222,31 @@ gain(variant("expert_consultation"), "repeat_buyers", "sport_nutrition: it helps
 '
 
 # The summary's headline: repeat buyers where customers can buy again, buyers
-# in a funnel where nobody buys twice (the advertising funnel).
+# in a funnel where nobody buys twice (the advertising funnel). summary.json,
+# the console, the report and the uplift plot say the same verdict on the
+# same metric.
+one_verdict() { # one_verdict DIR VARIANT METRIC SCENARIO
+    local dir=$1 v=$2 metric=$3 name=$4 effect words_ uplift
+    is "$(json "$dir/summary.json" 'd["method"] + " " + d["headline"] + " " + d["variants"][1]["verdict"]["metric"]')" \
+        "monte_carlo $metric $metric" "$name: summary.json: monte_carlo, headline and verdict on $metric"
+    effect=$(json "$dir/summary.json" '[v for v in d["variants"] if v["name"] == "'"$v"'"][0]["verdict"]["effect"]')
+    case $effect in
+    gain) words_="predicted gain" ;;
+    loss) words_="predicted loss" ;;
+    *) words_="unclear at this number of customers" ;;
+    esac
+    uplift=$(json "$dir/summary.json" '"%+.2f" % (100 * [v for v in d["variants"] if v["name"] == "'"$v"'"][0]["uplift"]["'"$metric"'"]["diff"])')
+    like "$(grep "^  $v: " <<<"$OUT")" "^  $v: the model predicts \\$uplift points of ${metric/_/ } .*: $words_" \
+        "$name: the console says $uplift points of ${metric/_/ }: $words_"
+    ok "$(grep -q "the model predicts [^<]* points of ${metric/_/ }, simulation precision [^<]*: <span class=\"verdict $effect\">$words_</span>" "$dir/report.html"; echo $?)" \
+        "$name: the report says the same"
+    is "$(awk 'NR > 4 { print $6, $7, $8, $9, $10 }' "$dir/plots/uplift.dat" | sort -u | grep -c "\"$words_\"")" "1" \
+        "$name: and so does the uplift plot's label"
+    ok "$(grep -q "^metric = '${metric/_/ }'" "$dir/plots/uplift.gp"; echo $?)" "$name: whose axis names ${metric/_/ }"
+}
 run_cjmsim run "$EX/ad_funnel.lua" --customers 200000 --out "$WORK/ad-summary"
-like "$(grep '^  better_offer: ' <<<"$OUT")" '^  better_offer: \+[0-9.]+ points of buyers \[' \
-    "ad_funnel: the summary speaks of buyers, since nobody buys twice"
+one_verdict "$WORK/ad-summary" better_offer buyers ad_funnel
 run_cjmsim run "$EX/sport_nutrition.lua" --customers 20000 --days 120 --out "$WORK/sn-summary"
-like "$(grep '^  order_notifications: ' <<<"$OUT")" '^  order_notifications: \+[0-9.]+ points of repeat buyers \[' \
-    "sport_nutrition: the summary speaks of repeat buyers"
+one_verdict "$WORK/sn-summary" order_notifications repeat_buyers sport_nutrition
 
 done_testing

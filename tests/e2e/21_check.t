@@ -77,12 +77,16 @@ states customers can reach
   boost
     visit -> buy     a 0.1 -> 0.15  b unchanged
     use -> buy       a 0.02..0.05 -> 0.03..0.05  b unchanged
+    where customers end up from stages whose probabilities are constant:
+      from visit (a): buy 50.0% -> 60.0% (x1.20), gone 50.0% -> 40.0% (x0.80); 5.0 -> 4.0 days there on average
   bridge+boost
     visit -> buy     a 0.1 -> 0.15  b unchanged
     use -> buy       a 0.02..0.05 -> 0.03..0.05  b unchanged
     island -> gone   - -> 0.5
     limbo -> island  - -> 0.2
     island is reached (nobody gets there in the baseline)
+    where customers end up from stages whose probabilities are constant:
+      from visit (a): buy 50.0% -> 60.0% (x1.20), gone 50.0% -> 40.0% (x0.80); 5.0 -> 4.0 days there on average
 OUT
 )
 is "$OUT" "$expected" "check prints the compiled journey"
@@ -160,4 +164,24 @@ run_cjmsim check "$SCENARIOS/check_graph.lua" --variants nothing
 is "$RC" 2 "check --variants with an unknown intervention exits 2"
 
 absent "$WORK/c/results" "check wrote no results directory"
+
+# --- a variant's eventual shares ---------------------------------------------------
+# Two competing daily chances of 0.1: half go each way. Scaling one by 1.5
+# sends 60% its way (x1.20, not x1.5) and shortens the stay from 5 to 4 days;
+# scaling it and lowering the other to keep their sum keeps the speed.
+cat >"$WORK/compete.lua" <<'LUA'
+stage "page" { entry = true }
+stage "cart" {}
+stage "left" { terminal = true }
+transition("page", "cart", 0.1)
+transition("page", "left", 0.1)
+intervention "offer" { scale = { ["page->cart"] = 1.5 } }
+intervention "same_speed" { scale = { ["page->cart"] = 1.5, ["page->left"] = 0.5 } }
+LUA
+run_cjmsim check "$WORK/compete.lua" --variants offer,same_speed
+is "$RC" 0 "check of competing chances exits 0"
+like "$OUT" "from page: cart 50\.0% -> 60\.0% \(x1\.20\), left 50\.0% -> 40\.0% \(x0\.80\); 5\.0 -> 4\.0 days there on average" \
+    "x1.5 on one of two competing chances: 60% instead of 50% (x1.20), and a shorter stay"
+like "$OUT" "from page: cart 50\.0% -> 75\.0% \(x1\.50\), left 50\.0% -> 25\.0% \(x0\.50\); 5\.0 -> 5\.0 days there on average" \
+    "lowering the other chance by as much keeps the stay and gives x1.5"
 done_testing

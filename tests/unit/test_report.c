@@ -127,14 +127,19 @@ static void sentences_agree_with_statistics(void **state)
     size_t all = run.totals.n_personas;
     for (size_t v = 1; v < run.totals.n_variants; v++) {
         const st_group *g = st_group_at(r, v, all);
-        const st_uplift *u = &g->uplift[ST_REPEAT_BUYERS];
+        const st_uplift *u = &g->uplift[r->headline];
         int d = fabs(100 * u->diff) >= 1 && 100 * (u->hi - u->lo) >= 0.4 ? 1 : 2;
-        char expected[256];
-        snprintf(expected, sizeof expected, ": %+.*f points of repeat buyers [%.*f; %.*f]", d,
-                 100 * u->diff, d, 100 * u->lo, d, 100 * u->hi);
+        char expected[512];
+        snprintf(expected, sizeof expected,
+                 ": the model predicts %+.*f points of %s, simulation precision [%.*f; %.*f]: "
+                 "<span class=\"verdict %s\">%s</span>",
+                 d, 100 * u->diff, st_metric_words(r->headline), d, 100 * u->lo, d, 100 * u->hi,
+                 st_effect_name(g->verdict.effect), st_effect_words(g->verdict.effect));
         assert_non_null(strstr(html, expected));
-        if (g->has_roi && g->payback >= 1) {
-            snprintf(expected, sizeof expected, "pays back %.1f times", g->payback);
+        assert_non_null(strstr(html, st_pays_words(g->verdict.pays)));
+        if (g->has_roi) {
+            snprintf(expected, sizeof expected, "ROI %+.0f%% [%+.0f%%; %+.0f%%]", 100 * g->roi,
+                     100 * g->roi_lo, 100 * g->roi_hi);
             assert_non_null(strstr(html, expected));
         }
     }
