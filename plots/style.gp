@@ -39,7 +39,7 @@ set style fill solid 0.9 border -1
 
 # An exact run (cjmsim run --exact) draws expected values, not counts of
 # simulated customers: every plot says so in its corner.
-if (method eq 'exact') {
+if (exists('method') && method eq 'exact') {
     set label 99 'exact expected values, computed without sampling' at screen 0.995, 0.012 \
         right font ',10' textcolor rgb '#606060' front
 }
