@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,9 +118,18 @@ static const char *csv_cell(const csv_table *t, size_t r, size_t c)
     return c < t->rows[r].n ? t->rows[r].field[c] : "";
 }
 
+/* The C locale, made once, for reading numbers with a '.' whatever the
+ * program's own locale says. */
+static locale_t c_locale = (locale_t)0;
+static pthread_once_t c_once = PTHREAD_ONCE_INIT;
+
+static void make_c_locale(void)
+{
+    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
 /* A whole field that is a decimal number as the CSV writers print it
- * ("12", "-0.25", "1e-07"); nothing else ("inf", "0x1F", " 3") is one.
- * strtod reads it under the C locale, whatever the program's locale. */
+ * ("12", "-0.25", "1e-07"); nothing else ("inf", "0x1F", " 3") is one. */
 static bool parse_number(const char *s, double *x)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -147,13 +157,11 @@ static bool parse_number(const char *s, double *x)
     }
     if (*p)
         return false;
-    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    pthread_once(&c_once, make_c_locale);
     locale_t old = c_locale ? uselocale(c_locale) : (locale_t)0;
     *x = strtod(s, NULL);
-    if (c_locale) {
+    if (c_locale)
         uselocale(old);
-        freelocale(c_locale);
-    }
     return isfinite(*x);
 }
 
