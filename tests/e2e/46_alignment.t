@@ -5,7 +5,8 @@
 # combining accent (no column of its own). In every table of the console and
 # of `check`, the field after the name starts (left-aligned) or ends
 # (right-aligned) at the same display column on every row, as counted by
-# python3's unicodedata (tests/e2e/columns.py).
+# python3's unicodedata (tests/e2e/columns.py). The plot scripts get the
+# names' widths in the same columns.
 source "$(dirname "$0")/lib.sh"
 
 COLUMNS_PY="$(cd "$(dirname "$0")" && pwd)/columns.py"
@@ -43,6 +44,13 @@ same "$WORK/console.txt" "Repeat buyers by persona" 2 "personas: the customers c
     persona "${PERSONAS[@]}"
 same "$WORK/console.txt" "Repeat buyers by persona" 3 \
     "personas: the variants' columns (named in the header)" persona "${PERSONAS[@]}"
+
+# The plots make room for the names by their width in columns, which
+# cjmsim writes into every plot script: осведомлённость is 15 columns (30
+# bytes), скидка+会員 11 (17 bytes).
+is "$(grep -E '^(stage|from|variant|group)_width = ' "$WORK/r/plots/funnel.gp" | tr '\n' ' ')" \
+    "stage_width = 15 from_width = 15 variant_width = 11 group_width = 13 " \
+    "the plot scripts get the widest names in display columns"
 
 run_cjmsim check "$SCENARIOS/languages.lua"
 is "$RC" 0 "check runs on it"
