@@ -5,6 +5,7 @@
 
 #include <locale.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -92,11 +93,19 @@ int tw_codepoint_table(uint32_t cp)
 static locale_t utf8_locale = (locale_t)0;
 static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
 
+/* Freed at exit, so that leak checkers see every allocation returned. */
+static void free_utf8_locale(void)
+{
+    freelocale(utf8_locale);
+}
+
 static void make_utf8_locale(void)
 {
     static const char *const NAMES[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8"};
     for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0] && !utf8_locale; i++)
         utf8_locale = newlocale(LC_CTYPE_MASK, NAMES[i], (locale_t)0);
+    if (utf8_locale)
+        atexit(free_utf8_locale);
 }
 
 /* wcwidth under the UTF-8 locale, or -2 where that cannot answer: wchar_t

@@ -123,9 +123,16 @@ static const char *csv_cell(const csv_table *t, size_t r, size_t c)
 static locale_t c_locale = (locale_t)0;
 static pthread_once_t c_once = PTHREAD_ONCE_INIT;
 
+static void free_c_locale(void)
+{
+    freelocale(c_locale);
+}
+
 static void make_c_locale(void)
 {
     c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (c_locale)
+        atexit(free_c_locale); /* every allocation returned, for leak checkers */
 }
 
 /* A whole field that is a decimal number as the CSV writers print it
