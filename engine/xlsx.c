@@ -460,7 +460,8 @@ static void put_json(xl_status *st, lxw_worksheet *ws, const xl_formats *fmt, si
     if (json_is_string(value)) {
         put_text(st, ws, r, c, json_string_value(value), NULL);
         widen(width, json_string_value(value), 1);
-    } else if (json_is_integer(value) && llabs(json_integer_value(value)) > (1LL << 53)) {
+    } else if (json_is_integer(value) && (json_integer_value(value) > (1LL << 53) ||
+                                          json_integer_value(value) < -(1LL << 53))) {
         /* Beyond a double's integers (a large seed): kept exact as text. */
         char buf[32];
         snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(value));

@@ -137,6 +137,13 @@ run_cjmsim run "$SCENARIOS/languages.lua" --customers 2000 --threads 2 --out "$W
 ok "$(cmp -s "$WORK/r/results.xlsx" "$WORK/again/results.xlsx"; echo $?)" \
     "the same run gives a byte-identical results.xlsx"
 
+# A seed beyond a double's whole numbers stays exact, as text.
+run_cjmsim run "$SCENARIOS/shop.lua" --customers 300 --days 10 --seed 9007199254740993 --out "$WORK/seed" --quiet
+is "$(xl "$WORK/seed" '
+cell = next(r[1] for r in wb["summary"].iter_rows() if r[0].value == "seed")
+print(repr(cell.value), cell.data_type, d["seed"])')" "'9007199254740993' s 9007199254740993" \
+    "a seed above 2^53 is the exact text, not a rounded number"
+
 # Any scenario: the shop, with five variants and a comma-free CSV.
 run_cjmsim run "$SCENARIOS/shop.lua" --customers 800 --days 20 --out "$WORK/shop" --quiet
 is "$RC" 0 "the shop runs"
