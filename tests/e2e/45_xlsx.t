@@ -38,9 +38,11 @@ is "$(json "$WORK/r/manifest.json" '"results.xlsx" in d["files"]')" "True" "mani
 is "$(xl "$WORK/r" 'print(wb.sheetnames)')" "['summary', 'funnel', 'transitions', 'daily']" \
     "the sheets: summary, then one per CSV file"
 
-# Every cell of every CSV file, against its sheet.
-for name in funnel transitions daily; do
-    is "$(xl "$WORK/r" '
+# cells_equal DIR: every cell of every CSV file of DIR, against its sheet.
+cells_equal() {
+    local name
+    for name in funnel transitions daily; do
+        is "$(xl "$1" '
 name = sys.argv[3]
 rows, ws = csvs[name], wb[name]
 bad = []
@@ -57,8 +59,10 @@ for r, row in enumerate(rows, 1):
             good = cell.data_type == "s" and cell.value == text
         if not good:
             bad.append((r, c, text, cell.value, cell.data_type))
-print(bad[:5])' "$name")" "[]" "$name: every cell of $name.csv is in the sheet, equal"
-done
+print(bad[:5])' "$name")" "[]" "$(basename "$1"): every cell of $name.csv is in the sheet, equal"
+    done
+}
+cells_equal "$WORK/r"
 
 is "$(xl "$WORK/r" '
 ws, rows = wb["funnel"], csvs["funnel"]
@@ -143,6 +147,12 @@ is "$(xl "$WORK/seed" '
 cell = next(r[1] for r in wb["summary"].iter_rows() if r[0].value == "seed")
 print(repr(cell.value), cell.data_type, d["seed"])')" "'9007199254740993' s 9007199254740993" \
     "a seed above 2^53 is the exact text, not a rounded number"
+
+# Names with quotes, commas of their own and backslashes: the CSV files
+# quote them, the sheets hold them as they are.
+run_cjmsim run "$SCENARIOS/hostile.lua" --customers 500 --out "$WORK/hostile" --quiet
+is "$RC" 0 "the scenario with hostile names runs"
+cells_equal "$WORK/hostile"
 
 # Any scenario: the shop, with five variants and a comma-free CSV.
 run_cjmsim run "$SCENARIOS/shop.lua" --customers 800 --days 20 --out "$WORK/shop" --quiet
