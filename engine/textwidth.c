@@ -128,6 +128,8 @@ static int libc_width(uint32_t cp)
 
 int tw_codepoint(uint32_t cp)
 {
+    if (cp >= 0x20 && cp < 0x7F)
+        return 1; /* printable ASCII, the common case, without a locale switch */
     int w = libc_width(cp);
     if (w == -2)
         return tw_codepoint_table(cp);
