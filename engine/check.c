@@ -10,6 +10,7 @@
 #include "param.h"
 #include "sandbox.h"
 #include "scenario.h"
+#include "textwidth.h"
 #include "util.h"
 #include "variant.h"
 
@@ -78,8 +79,8 @@ static int edge_width(const scn_scenario *scn)
     for (size_t e = 0; e < scn->n_edges; e++) {
         char label[2 * TEXT + 8];
         edge_label(label, sizeof label, scn, (int)e);
-        if ((int)strlen(label) > w)
-            w = (int)strlen(label);
+        if ((int)tw_width(label) > w)
+            w = (int)tw_width(label);
     }
     return w;
 }
@@ -88,8 +89,8 @@ static int stage_width(const scn_scenario *scn)
 {
     int w = 10;
     for (size_t s = 0; s < scn->n_stages; s++)
-        if ((int)strlen(scn->stages[s].name) > w)
-            w = (int)strlen(scn->stages[s].name);
+        if ((int)tw_width(scn->stages[s].name) > w)
+            w = (int)tw_width(scn->stages[s].name);
     return w;
 }
 
@@ -110,22 +111,24 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
         if (strcmp(texts[p], texts[0]) != 0)
             same = false;
     if (same) {
-        fprintf(f, "%*s%-*s  %s\n", indent, "", w, label, texts[0][0] ? texts[0] : "-");
+        fprintf(f, "%*s%-*s  %s\n", indent, "", tw_field(label, w), label,
+                texts[0][0] ? texts[0] : "-");
         return;
     }
     char line[LINE] = "";
     int pw = 0;
     for (size_t p = 0; p < np; p++) {
         add(line, "%s%s %s", p ? "  " : "", scn->personas[p].name, texts[p][0] ? texts[p] : "-");
-        if ((int)strlen(scn->personas[p].name) > pw)
-            pw = (int)strlen(scn->personas[p].name);
+        if ((int)tw_width(scn->personas[p].name) > pw)
+            pw = (int)tw_width(scn->personas[p].name);
     }
-    if (indent + w + 2 + (int)strlen(line) <= ROW_WIDTH) {
-        fprintf(f, "%*s%-*s  %s\n", indent, "", w, label, line);
+    if (indent + w + 2 + (int)tw_width(line) <= ROW_WIDTH) {
+        fprintf(f, "%*s%-*s  %s\n", indent, "", tw_field(label, w), label, line);
         return;
     }
     for (size_t p = 0; p < np; p++)
-        fprintf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw, scn->personas[p].name,
+        fprintf(f, "%*s%-*s  %-*s  %s\n", indent, "", tw_field(p ? "" : label, w), p ? "" : label,
+                tw_field(scn->personas[p].name, pw), scn->personas[p].name,
                 texts[p][0] ? texts[p] : "-");
 }
 
@@ -148,8 +151,8 @@ static void print_personas(FILE *f, const scn_scenario *scn)
 {
     int w = 10;
     for (size_t p = 0; p < scn->n_personas; p++)
-        if ((int)strlen(scn->personas[p].name) > w)
-            w = (int)strlen(scn->personas[p].name);
+        if ((int)tw_width(scn->personas[p].name) > w)
+            w = (int)tw_width(scn->personas[p].name);
     fprintf(f, "\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
                "the 5W description (what, who, why, when, where) where there is one\n");
     for (size_t p = 0; p < scn->n_personas; p++) {
@@ -157,7 +160,8 @@ static void print_personas(FILE *f, const scn_scenario *scn)
         char line[LINE] = "", escaped[LINE];
         char mood[8];
         snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
-        add(line, "  %-*s  %6.4g%%  mood %-2s", w, persona->name, 100 * persona->share, mood);
+        add(line, "  %-*s  %6.4g%%  mood %-2s", tw_field(persona->name, w), persona->name,
+            100 * persona->share, mood);
         for (size_t a = 0; a < persona->n_attrs; a++) {
             const scn_attr *attr = &persona->attrs[a];
             add(line, "%s%s = ", a ? ", " : "   ", attr->name);
@@ -216,7 +220,7 @@ static void print_stages(FILE *f, const scn_scenario *scn)
         if (stage->emotion)
             add(line, "%semotion %+d", sep, stage->emotion);
         if (line[0])
-            fprintf(f, "  %-*s  %s\n", w, stage->name, line);
+            fprintf(f, "  %-*s  %s\n", tw_field(stage->name, w), stage->name, line);
         else
             fprintf(f, "  %s\n", stage->name);
     }
@@ -244,7 +248,7 @@ static void print_transitions(FILE *f, const cmp_model *model)
         if (used)
             print_row(f, 2, label, w, scn, texts);
         else
-            fprintf(f, "  %-*s  never used: nobody gets to %s\n", w, label,
+            fprintf(f, "  %-*s  never used: nobody gets to %s\n", tw_field(label, w), label,
                     scn->stages[scn->edges[e].from].name);
     }
     free(texts);
@@ -318,7 +322,8 @@ static void print_outcomes(FILE *f, const cmp_model *model)
                     n_same++;
                 }
             bool everyone = n_same == np;
-            fprintf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "", everyone ? "" : who,
+            const char *name = first ? scn->stages[s].name : "";
+            fprintf(f, "  %-*s  %s%s%s\n", tw_field(name, w), name, everyone ? "" : who,
                     everyone ? "" : ": ", texts[p]);
             first = false;
         }
@@ -327,8 +332,8 @@ static void print_outcomes(FILE *f, const cmp_model *model)
             for (size_t p = 0; p < np; p++)
                 if (base->plans[p].stage_reached[s] && !has[p])
                     add(who, "%s%s", who[0] ? ", " : "", scn->personas[p].name);
-            fprintf(f, "  %-*s  %s: depends on the customer\n", w, first ? scn->stages[s].name : "",
-                    who);
+            const char *name = first ? scn->stages[s].name : "";
+            fprintf(f, "  %-*s  %s: depends on the customer\n", tw_field(name, w), name, who);
         }
     }
     free(texts);

@@ -3,20 +3,21 @@
 #include <string.h>
 
 #include "format.h"
+#include "textwidth.h"
 
 static size_t name_width(const st_results *r)
 {
     const cmp_model *model = r->totals->model;
     size_t w = 20;
     for (size_t v = 0; v < model->n_variants; v++)
-        if (strlen(model->variants[v].name) + 2 > w)
-            w = strlen(model->variants[v].name) + 2;
+        if (tw_width(model->variants[v].name) + 2 > w)
+            w = tw_width(model->variants[v].name) + 2;
     for (size_t s = 0; s < model->scn->n_stages; s++)
-        if (strlen(model->scn->stages[s].name) + 4 > w)
-            w = strlen(model->scn->stages[s].name) + 4;
+        if (tw_width(model->scn->stages[s].name) + 4 > w)
+            w = tw_width(model->scn->stages[s].name) + 4;
     for (size_t p = 0; p < model->scn->n_personas; p++)
-        if (strlen(model->scn->personas[p].name) + 4 > w)
-            w = strlen(model->scn->personas[p].name) + 4;
+        if (tw_width(model->scn->personas[p].name) + 4 > w)
+            w = tw_width(model->scn->personas[p].name) + 4;
     return w;
 }
 
@@ -27,8 +28,8 @@ static void print_funnel(FILE *f, const st_results *r, int w)
     double n = (double)r->totals->customers;
     int conv_w = 0;
     for (size_t s = 0; s < scn->n_stages; s++)
-        if ((int)strlen(scn->stages[s].name) > conv_w)
-            conv_w = (int)strlen(scn->stages[s].name);
+        if ((int)tw_width(scn->stages[s].name) > conv_w)
+            conv_w = (int)tw_width(scn->stages[s].name);
     conv_w += 11;
     fprintf(f, "Funnel (baseline): customers who reached each stage, the conversion into it\n"
                "from the stage most of them came from, and the average mood on entering it\n");
@@ -36,7 +37,7 @@ static void print_funnel(FILE *f, const st_results *r, int w)
             "conversion", "mood");
     for (size_t s = 0; s < scn->n_stages; s++) {
         char num[32];
-        fprintf(f, "  %-*s %12s %8.1f%%", w - 2, scn->stages[s].name,
+        fprintf(f, "  %-*s %12s %8.1f%%", tw_field(scn->stages[s].name, w - 2), scn->stages[s].name,
                 fmt_grouped(num, sizeof num, (double)c->reached[s]),
                 100 * st_ratio((double)c->reached[s], n));
         char conv[160] = "";
@@ -44,7 +45,7 @@ static void print_funnel(FILE *f, const st_results *r, int w)
         if (e >= 0)
             snprintf(conv, sizeof conv, "%5.1f%% of %s", 100 * st_stage_conversion(r, c, s),
                      scn->stages[scn->edges[e].from].name);
-        fprintf(f, "  %-*s", conv_w, conv);
+        fprintf(f, "  %-*s", tw_field(conv, conv_w), conv);
         double mood;
         if (st_mood_on_entry(c, s, &mood))
             fprintf(f, " %+6.2f", mood);
@@ -113,8 +114,8 @@ static void print_variants(FILE *f, const st_results *r, int w)
     for (size_t v = 0; v < t->n_variants; v++) {
         const st_group *g = st_group_at(r, v, all);
         double n = (double)g->customers;
-        fprintf(f, "  %-*s %7.2f%% %8.2f%% %11.1f%%", w - 2, t->model->variants[v].name,
-                100 * st_ratio(g->total[ST_BUYERS], n),
+        fprintf(f, "  %-*s %7.2f%% %8.2f%% %11.1f%%", tw_field(t->model->variants[v].name, w - 2),
+                t->model->variants[v].name, 100 * st_ratio(g->total[ST_BUYERS], n),
                 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n),
                 100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
         if (g->has_uplift)
@@ -141,8 +142,9 @@ static void print_money(FILE *f, const st_results *r, int w)
     for (size_t v = 0; v < t->n_variants; v++) {
         const st_group *g = st_group_at(r, v, all);
         char a[32], b[32], c[32], d[32];
-        fprintf(f, "  %-*s %13s %11s %13s", w - 2, t->model->variants[v].name,
-                fmt_grouped(a, sizeof a, g->total[ST_REVENUE]), fmt_grouped(b, sizeof b, g->total[ST_COST]),
+        fprintf(f, "  %-*s %13s %11s %13s", tw_field(t->model->variants[v].name, w - 2),
+                t->model->variants[v].name, fmt_grouped(a, sizeof a, g->total[ST_REVENUE]),
+                fmt_grouped(b, sizeof b, g->total[ST_COST]),
                 fmt_grouped(c, sizeof c, g->total[ST_PROFIT]));
         if (g->has_uplift) {
             char delta[40];
@@ -170,13 +172,14 @@ static void print_personas(FILE *f, const st_results *r, int w)
             m == ST_REPEAT_BUYERS ? "Repeat buyers" : "Buyers");
     fprintf(f, "  %-*s %10s", w - 2, "persona", "customers");
     for (size_t v = 0; v < t->n_variants; v++)
-        fprintf(f, " %*s", v == 0 ? 9 : 32, t->model->variants[v].name);
+        fprintf(f, " %*s", tw_field(t->model->variants[v].name, v == 0 ? 9 : 32),
+                t->model->variants[v].name);
     fputc('\n', f);
     for (size_t p = 0; p < t->n_personas; p++) {
         char num[32];
         const st_group *g0 = st_group_at(r, 0, p);
-        fprintf(f, "  %-*s %10s %8.2f%%", w - 2, scn->personas[p].name,
-                fmt_grouped(num, sizeof num, (double)g0->customers),
+        fprintf(f, "  %-*s %10s %8.2f%%", tw_field(scn->personas[p].name, w - 2),
+                scn->personas[p].name, fmt_grouped(num, sizeof num, (double)g0->customers),
                 100 * st_ratio(g0->total[m], (double)g0->customers));
         for (size_t v = 1; v < t->n_variants; v++) {
             const st_group *g = st_group_at(r, v, p);
@@ -184,7 +187,7 @@ static void print_personas(FILE *f, const st_results *r, int w)
             snprintf(cell, sizeof cell, "%.2f%% (%+.2f [%+.2f; %+.2f])",
                      100 * st_ratio(g->total[m], (double)g->customers), 100 * g->uplift[m].diff,
                      100 * g->uplift[m].lo, 100 * g->uplift[m].hi);
-            fprintf(f, " %32s", cell);
+            fprintf(f, " %*s", tw_field(cell, 32), cell);
         }
         fputc('\n', f);
     }

@@ -18,6 +18,7 @@
 #include "datadir.h"
 #include "format.h"
 #include "sim.h"
+#include "textwidth.h"
 #include "util.h"
 
 /* environ: declared by unistd.h under _GNU_SOURCE. */
@@ -277,6 +278,42 @@ static void put_variant_label(FILE *f, size_t i, const char *name)
     fputc('\n', f);
 }
 
+/* The display columns of a name as a label shows it (cut at LABEL_CHARS
+ * characters, of up to two columns each). */
+static size_t label_width(const char *s)
+{
+    size_t w = tw_width(s);
+    return w < 2 * LABEL_CHARS ? w : 2 * LABEL_CHARS;
+}
+
+/* The widest names in display columns, by which the templates make room for
+ * the labels: a Cyrillic name is half as many columns as bytes, a CJK one
+ * two columns a character. */
+static void write_label_widths(FILE *f, const st_results *r)
+{
+    const scn_scenario *scn = r->totals->model->scn;
+    size_t stage = 0, from = 0, variant = 0, group = 0;
+    for (size_t s = 0; s < scn->n_stages; s++) {
+        size_t w = label_width(scn->stages[s].name);
+        stage = w > stage ? w : stage;
+        int e = r->main_edge[s];
+        w = e >= 0 ? label_width(scn->stages[scn->edges[e].from].name) : 0;
+        from = w > from ? w : from;
+    }
+    for (size_t v = 0; v < r->totals->n_variants; v++) {
+        size_t w = label_width(r->totals->model->variants[v].name);
+        variant = w > variant ? w : variant;
+    }
+    for (size_t g = 0; g < r->n_groups; g++) {
+        size_t w = label_width(group_label(r, g));
+        group = w > group ? w : group;
+    }
+    fprintf(f,
+            "# The widest names, in the columns they take (for the room the labels need).\n"
+            "stage_width = %zu\nfrom_width = %zu\nvariant_width = %zu\ngroup_width = %zu\n",
+            stage, from, variant, group);
+}
+
 /* The run's names and sizes as gnuplot variables: what the templates read. */
 static void write_preamble(FILE *f, const st_results *r, const char *name)
 {
@@ -311,6 +348,7 @@ static void write_preamble(FILE *f, const st_results *r, const char *name)
     fprintf(f, "n_groups = %zu\narray group_name[%zu]\n", r->n_groups, r->n_groups);
     for (size_t g = 0; g < r->n_groups; g++)
         put_array_item(f, "group_name", g + 1, group_label(r, g));
+    write_label_widths(f, r);
     fputc('\n', f);
 }
 

@@ -20,6 +20,7 @@
 #include "sim.h"
 #include "stats.h"
 #include "util.h"
+#include "xlsx.h"
 
 /* Stops the run where it is: loading (the sandbox), simulating (between
  * blocks) or writing. */
@@ -91,6 +92,7 @@ typedef struct {
 static const result_file RESULT_FILES[] = {
     {"summary.json", write_summary},       {"funnel.csv", write_funnel},
     {"transitions.csv", write_transitions}, {"daily.csv", write_daily},
+    {XL_FILE, NULL}, /* made by xl_write from the files above */
     {"manifest.json", write_manifest},
 };
 enum { N_RESULT_FILES = sizeof RESULT_FILES / sizeof RESULT_FILES[0] };
@@ -99,6 +101,11 @@ static cj_status write_results(out_dir *dir, const st_results *r, const res_run_
                                cj_err *err)
 {
     for (size_t i = 0; i < N_RESULT_FILES; i++) {
+        if (!RESULT_FILES[i].fn) {
+            if (xl_write(dir, err) != CJ_OK)
+                return err->status;
+            continue;
+        }
         FILE *f = out_open(dir, RESULT_FILES[i].name, err);
         if (!f)
             return err->status;

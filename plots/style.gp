@@ -19,6 +19,12 @@ term(fmt, w, h) = fmt eq 'png' \
 # goes through tic(), which doubles each '%'. Titles and keys are not formats.
 tic(s) = strstrt(s, '%') == 0 ? s : s[1:strstrt(s, '%')] . '%' . tic(s[strstrt(s, '%') + 1:])
 
+# Pixels a column of text takes at that size (Cyrillic letters are the
+# widest; a CJK character is two columns). cjmsim gives the widest names in
+# columns (stage_width, from_width, variant_width, group_width), so the
+# templates make room for the labels whatever the script.
+column_px = 10.5
+
 # Colours that stay apart for colour-blind readers (Okabe-Ito); the baseline
 # is always dark grey, so "before" reads the same in every plot.
 array variant_colour[8] = [0x505050, 0xE69F00, 0x0072B2, 0x009E73, 0xD55E00, 0xCC79A7, 0x56B4E9, 0xF0E442]

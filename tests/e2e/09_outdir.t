@@ -18,7 +18,7 @@ is "$RC" 0 "a first run writes prev/"
 run --seed 2 --out prev
 is "$RC" 0 "a second run into the same directory succeeds"
 is "$(json prev/summary.json 'd["seed"]')" "2" "the directory holds the second run"
-is "$(ls -A prev | LC_ALL=C sort | tr '\n' ' ')" "daily.csv funnel.csv manifest.json plots report.html summary.json transitions.csv " \
+is "$(ls -A prev | LC_ALL=C sort | tr '\n' ' ')" "daily.csv funnel.csv manifest.json plots report.html results.xlsx summary.json transitions.csv " \
     "the directory holds exactly the new results"
 no_leftovers "$WORK" "no temporary or set-aside directories remain after a replacement"
 
