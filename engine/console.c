@@ -74,18 +74,18 @@ static void print_variant_funnels(FILE *f, const st_results *r, int w)
     fprintf(f, "  %-*s %9s", w - 2, "stage", "baseline");
     for (size_t v = 1; v < t->n_variants; v++) {
         const char *name = t->model->variants[v].name;
-        int width = (int)strlen(name) > 17 ? (int)strlen(name) : 17;
-        fprintf(f, " %*s", width, name);
+        int width = (int)tw_width(name) > 17 ? (int)tw_width(name) : 17;
+        fprintf(f, " %*s", tw_field(name, width), name);
     }
     fputc('\n', f);
     const sim_cell *c0 = st_cell(r, 0, all);
     double n = (double)t->customers;
     for (size_t s = 0; s < scn->n_stages; s++) {
-        fprintf(f, "  %-*s %8.2f%%", w - 2, scn->stages[s].name,
+        fprintf(f, "  %-*s %8.2f%%", tw_field(scn->stages[s].name, w - 2), scn->stages[s].name,
                 100 * st_ratio((double)c0->reached[s], n));
         for (size_t v = 1; v < t->n_variants; v++) {
             const char *name = t->model->variants[v].name;
-            int width = (int)strlen(name) > 17 ? (int)strlen(name) : 17;
+            int width = (int)tw_width(name) > 17 ? (int)tw_width(name) : 17;
             const sim_cell *c = st_cell(r, v, all);
             char cell[48];
             if (c0->reached[s] > 0)
@@ -93,8 +93,7 @@ static void print_variant_funnels(FILE *f, const st_results *r, int w)
                          (double)c->reached[s] / (double)c0->reached[s]);
             else
                 snprintf(cell, sizeof cell, "%.2f%%", 100 * st_ratio((double)c->reached[s], n));
-            /* "×" is two bytes and one column */
-            fprintf(f, " %*s", width + (c0->reached[s] > 0 ? 1 : 0), cell);
+            fprintf(f, " %*s", tw_field(cell, width), cell);
         }
         fputc('\n', f);
     }

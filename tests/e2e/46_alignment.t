@@ -37,8 +37,10 @@ printf '%s\n' "$OUT" >"$WORK/console.txt"
 same "$WORK/console.txt" "Funnel" 2 "funnel: the reached column" stage "${STAGES[@]}"
 same "$WORK/console.txt" "Funnel" 3 "funnel: the conversion column (names in it) and the mood" \
     "${STAGES[@]}"
-same "$WORK/console.txt" "Repeat purchases" 2 "variants: the buyers column" variant "${VARIANTS[@]}"
-same "$WORK/console.txt" "Repeat purchases" 3 "variants: the uplift column" "${VARIANTS[@]}"
+same "$WORK/console.txt" "Funnel by variant" 3 "funnel by variant: the variants' columns" \
+    stage "${STAGES[@]}"
+same "$WORK/console.txt" "Purchases by variant" 2 "variants: the buyers column" variant "${VARIANTS[@]}"
+same "$WORK/console.txt" "Purchases by variant" 3 "variants: the uplift column" "${VARIANTS[@]}"
 same "$WORK/console.txt" "Money" 2 "money: the revenue column" variant "${VARIANTS[@]}"
 same "$WORK/console.txt" "Repeat buyers by persona" 2 "personas: the customers column" \
     persona "${PERSONAS[@]}"
