@@ -273,7 +273,7 @@ void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
     if (out_dir)
         fprintf(f,
                 "Results: %s/ (summary.json, funnel.csv, transitions.csv, daily.csv, "
-                "manifest.json)\nReport:  %s/report.html (open it in a browser; the plots are in "
+                "results.xlsx, manifest.json)\nReport:  %s/report.html (open it in a browser; the plots are in "
                 "plots/)\n",
                 out_dir, out_dir);
 }
