@@ -11,6 +11,18 @@ source "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$TESTS_DIR/.." && pwd)
 cd "$WORK" || exit 1
 
+# plotless ARGS...: run_cjmsim without gnuplot on the PATH, for runs whose
+# numbers alone are compared: no plots to draw keeps them to milliseconds.
+# Any message but gnuplot's warning is kept in ERR.
+mkdir -p "$WORK/nobin"
+plotless() {
+    local path=$PATH
+    PATH="$WORK/nobin"
+    run_cjmsim "$@"
+    PATH=$path
+    ERR=$(printf '%s\n' "$ERR" | grep -v '^cjmsim: gnuplot not found' || true)
+}
+
 # numbers SUMMARY: every variant's figures by position, without names.
 numbers() {
     py 'd = json.load(open(sys.argv[1]))
@@ -34,7 +46,7 @@ for ru in "$ROOT"/scripts/ru/*.lua; do
     # Few customers keep it fast; the same seed and customers on both sides.
     run_cjmsim run "$ru" --customers 3000 --out "$WORK/ru_$name" --quiet
     is "$RC:$ERR" "0:" "ru/$name: runs without a message"
-    run_cjmsim run "$en" --customers 3000 --out "$WORK/en_$name" --quiet
+    plotless run "$en" --customers 3000 --out "$WORK/en_$name" --quiet
     is "$RC" 0 "$name: the English twin runs"
     got=$(numbers "$WORK/ru_$name/summary.json")
     want=$(numbers "$WORK/en_$name/summary.json")
@@ -53,8 +65,8 @@ done
 is "$n_ru" 6 "scripts/ru/ holds a Russian version of each of the 6 example scenarios"
 
 # The exact mode on the largest model: the expected values agree to the digit.
-run_cjmsim run "$ROOT/scripts/ru/sport_nutrition.lua" --exact --out "$WORK/ru_exact" --quiet
-run_cjmsim run "$ROOT/scripts/sport_nutrition.lua" --exact --out "$WORK/en_exact" --quiet
+plotless run "$ROOT/scripts/ru/sport_nutrition.lua" --exact --out "$WORK/ru_exact" --quiet
+plotless run "$ROOT/scripts/sport_nutrition.lua" --exact --out "$WORK/en_exact" --quiet
 is "$(numbers "$WORK/ru_exact/summary.json")" "$(numbers "$WORK/en_exact/summary.json")" \
     "ru/sport_nutrition --exact: the same expected values as the English one"
 
@@ -82,7 +94,7 @@ stage "c" { terminal = true }
 transition("a", "b", function(c) return $3 * (1 + 0.2 * c.mood) end)
 transition("a", "c", 0.05)
 LUA
-        run_cjmsim run "$d/s_$who.lua" --exact --days 60 --out "$d/r_$who" --quiet
+        plotless run "$d/s_$who.lua" --exact --days 60 --out "$d/r_$who" --quiet
         is "$RC:$ERR" "0:" "include \"$who\" resolves from the library"
     done
     local a b
@@ -109,7 +121,7 @@ is "$(first_two "$ROOT/README.ru.md")" "$want" "README.ru.md's first code block 
 grep -q '(README.ru.md)' <(awk '/^```/ { n++; next } n == 2 && /^# / { exit } n == 2' "$ROOT/README.md")
 ok $? "README.md's top paragraph links README.ru.md"
 awk '/^```lua/ { f = 1; next } /^```/ { f = 0 } f' "$ROOT/README.ru.md" >"$WORK/readme_ru.lua"
-run_cjmsim run "$WORK/readme_ru.lua" --exact --out "$WORK/readme_ru" --quiet
+plotless run "$WORK/readme_ru.lua" --exact --out "$WORK/readme_ru" --quiet
 is "$RC:$ERR" "0:" "README.ru.md's scenario runs as printed"
 grep -q '(README.md)' "$ROOT/README.ru.md"
 ok $? "README.ru.md links back to README.md"
