@@ -182,9 +182,18 @@ static void unknown_key(parse_ctx *ctx, int line, const char *owner, const char 
     parse_fail(ctx, line, "%s: unknown key '%s'%s; known keys: %s", owner, key, hint, list);
 }
 
+/* Characters, not bytes: a Cyrillic letter is two bytes and one character. */
+static size_t utf8_characters(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xc0) != 0x80;
+    return n;
+}
+
 static void check_name(parse_ctx *ctx, int line, const char *kind, const char *name)
 {
-    size_t len = strlen(name);
+    size_t len = utf8_characters(name);
     if (len == 0 || len > NAME_MAX_LEN)
         parse_fail(ctx, line, "%s name must have 1 to %d characters, got %zu", kind,
                    NAME_MAX_LEN, len);
@@ -670,7 +679,8 @@ static int resolve_edge_key(parse_ctx *ctx, int line, const char *owner, const c
     const char *arrow = strstr(key, "->");
     if (!arrow)
         parse_fail(ctx, line, "%s: '%s' is not an edge; write [\"from->to\"]", owner, key);
-    char from[NAME_MAX_LEN * 2 + 1], to[NAME_MAX_LEN * 2 + 1];
+    /* A name is at most NAME_MAX_LEN characters of up to 4 bytes each. */
+    char from[NAME_MAX_LEN * 4 * 2 + 1], to[NAME_MAX_LEN * 4 * 2 + 1];
     const char *a = key, *b = arrow;
     while (*a == ' ')
         a++;

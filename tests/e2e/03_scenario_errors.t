@@ -185,4 +185,16 @@ run_cjmsim run "$LONG/load_error.lua"
 is "$ERR" "cjmsim: $LONG/load_error.lua:2: load:1: attempt to call a nil value (local 'x')" \
     "long path: an error in a chunk made by load names the whole path and the line"
 
+# --- names count characters, not bytes ---------------------------------------------------------
+# 64 Cyrillic letters are 128 bytes and 64 characters: allowed; 65 are not.
+name64=$(python3 -c 'print("я" * 64)')
+printf 'stage "%s" { entry = true }\nstage "b" {}\ntransition("%s", "b", 0.5)\nintervention "x" { scale = { ["%s->b"] = 1.5 } }\n' \
+    "$name64" "$name64" "$name64" >"$WORK/name64.lua"
+run_cjmsim run "$WORK/name64.lua" --customers 100 --days 5 --out "$WORK/name64" --quiet
+is "$RC:$ERR" "0:" "a stage name of 64 Cyrillic letters (128 bytes) is accepted, in an edge key too"
+printf 'stage "%sя" { entry = true }\n' "$name64" >"$WORK/name65.lua"
+run_cjmsim run "$WORK/name65.lua"
+is "$RC:$ERR" "3:cjmsim: $WORK/name65.lua:1: stage name must have 1 to 64 characters, got 65" \
+    "65 Cyrillic letters are one character too many, counted as characters"
+
 done_testing
