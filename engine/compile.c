@@ -129,9 +129,11 @@ static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *ed
     lua_rawgeti(L, LUA_REGISTRYINDEX, spec->func_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->proxy_ref);
     int status = sbx_pcall(L, 1, 1);
-    char state[256];
-    describe_state(state, sizeof state, ctx, ctx->view.persona, ctx->view.mood,
-                   ctx->view.purchases, ctx->view.days_in_stage);
+    /* Described only for an error: this runs for every state and day. */
+    char state[256] = "";
+    if (status != LUA_OK || lua_type(L, -1) != LUA_TNUMBER)
+        describe_state(state, sizeof state, ctx, ctx->view.persona, ctx->view.mood,
+                       ctx->view.purchases, ctx->view.days_in_stage);
     if (status != LUA_OK) {
         char msg[CJ_ERR_MSG_MAX - 512];
         sbx_error_message(L, status, ctx->scn->path, msg, sizeof msg);
