@@ -57,4 +57,5 @@ def main():
         print(repr(sum(uplift(lo + (i + 0.5) / n * (hi - lo), days) for i in range(n)) / n))
 
 
-main()
+if __name__ == "__main__":
+    main()
