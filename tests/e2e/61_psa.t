@@ -191,6 +191,15 @@ like "$ERR" "^cjmsim: in draw 3 " "the same draw with one thread"
 [ ! -e bad ]
 ok $? "nothing is written"
 
+# --- the lesson ------------------------------------------------------------------
+L4="$TESTS_DIR/../scripts/lesson4_uncertainty.lua"
+run_cjmsim psa "$L4" --draws 200 --customers 5000 --out lesson
+is "$RC/$ERR" "0/" "lesson 4's psa runs without a message (its beta(120, 11880) draws fine)"
+like "$OUT" "^consultation is the most profitable choice in [0-9]+% of plausible worlds; it pays back in [0-9]+%\.$" \
+    "lesson 4 gets its headline"
+is "$(ls lesson/plots/*.png | xargs -n1 basename | tr '\n' ' ')" "psa_acceptability.png psa_scatter.png tornado.png " \
+    "the scatter, the acceptability curve and the tornado are drawn"
+
 run_cjmsim help psa
 is "$RC" 0 "cjmsim help psa"
 like "$OUT" "--draws N" "describes --draws"

@@ -2,10 +2,12 @@
  * (and by R's quantile() / numpy's percentile()), the probability of being
  * best with ties, the expected value of perfect information, the share that
  * pays back, and the uniform numbers of independent and Latin hypercube
- * draws; sweep's grids. */
+ * draws; beta quantiles where GSL's own fail; sweep's grids. */
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 
 #include "decide.h"
+#include "param.h"
 #include "psa.h"
 #include "sweep.h"
 #include "testutil.h"
@@ -97,6 +99,23 @@ static void draws_are_uniform_and_reproducible(void **state)
     free(again);
 }
 
+/* A beta fitted to counts: GSL's own quantile fails at some u; the value
+ * drawn is still the quantile (its CDF gives u back). */
+static void large_beta_quantiles(void **state)
+{
+    (void)state;
+    prm_param p = {0};
+    p.dist.kind = PRM_BETA;
+    p.dist.arg[0] = 120;
+    p.dist.arg[1] = 11880;
+    for (double u = 0.01; u < 1; u += 0.01) {
+        double x = prm_draw(&p, u);
+        assert_true(isfinite(x) && x > 0 && x < 1);
+        assert_float_equal(gsl_cdf_beta_P(x, 120, 11880), u, 1e-9);
+    }
+    assert_true(isfinite(prm_draw(&p, 0.576963)));
+}
+
 static void grids_are_parsed(void **state)
 {
     (void)state;
@@ -125,6 +144,7 @@ int main(void)
         cmocka_unit_test(best_shares_ties),
         cmocka_unit_test(evpi_is_mean_of_max_minus_max_of_means),
         cmocka_unit_test(draws_are_uniform_and_reproducible),
+        cmocka_unit_test(large_beta_quantiles),
         cmocka_unit_test(grids_are_parsed),
     };
     return cmocka_run_group_tests_name("decide", tests, NULL, NULL);
