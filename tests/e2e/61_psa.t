@@ -139,6 +139,19 @@ run_cjmsim psa "$S" --draws 50 --out fifty --quiet
 is "$(sed -n '2,41p' fifty/psa.csv | cut -d, -f1-3)" "$(sed -n '2,41p' psa/psa.csv | cut -d, -f1-3)" \
     "draw d is the same whatever the number of draws"
 
+# In an MPI job rank 0 runs psa alone, with the same bytes.
+MPI_BIN=${CJMSIM_MPI:-}
+if [ -n "$MPI_BIN" ] && [ -x "$MPI_BIN" ] && command -v mpirun >/dev/null; then
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -n 2 \
+        "$MPI_BIN" psa "$S" --draws $DRAWS --out mpi --quiet >mpi.out 2>mpi.err
+    is "$?/$(cat mpi.err)" "0/" "mpirun -n 2 cjmsim-mpi psa: exit 0"
+    same=0
+    for f in psa.csv psa.json tornado.csv; do cmp -s "psa/$f" "mpi/$f" || same=1; done
+    ok $same "2 MPI ranks: psa.csv, psa.json and tornado.csv byte-identical to one process"
+else
+    skip 2 "Open MPI or cjmsim-mpi is not available"
+fi
+
 # --- Latin hypercube -----------------------------------------------------------
 run_cjmsim psa "$S" --draws 100 --lhs --out lhs --quiet
 is "$(python3 -c "
