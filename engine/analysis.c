@@ -55,8 +55,7 @@ void an_rows_of(const rn_run *r, bool all_only, an_row *rows)
 
 cj_status an_same_shape(const rn_run *base, const rn_run *r, const char *context, cj_err *err)
 {
-    bool same = base->scn->n_personas == r->scn->n_personas &&
-                base->variants.n == r->variants.n;
+    bool same = base->scn->n_personas == r->scn->n_personas && base->variants.n == r->variants.n;
     for (size_t p = 0; same && p < base->scn->n_personas; p++)
         same = strcmp(base->scn->personas[p].name, r->scn->personas[p].name) == 0;
     for (size_t v = 0; same && v < base->variants.n; v++)
@@ -99,10 +98,17 @@ void an_csv_row(FILE *f, const char *variant, const char *persona, const an_row 
     an_csv_field(f, variant);
     fputc(',', f);
     an_csv_field(f, persona);
-    const double x[] = {row->customers,  row->buyers,          row->repeat_buyers,
-                        row->purchases,  row->revenue,         row->cost,
-                        row->profit,     row->uplift,          row->uplift_lo,
-                        row->uplift_hi,  row->incremental_profit};
+    const double x[] = {row->customers,
+                        row->buyers,
+                        row->repeat_buyers,
+                        row->purchases,
+                        row->revenue,
+                        row->cost,
+                        row->profit,
+                        row->uplift,
+                        row->uplift_lo,
+                        row->uplift_hi,
+                        row->incremental_profit};
     for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) {
         fputc(',', f);
         an_csv_number(f, x[i]);
@@ -115,8 +121,8 @@ cj_status an_base_set(const cli_options *opts, prm_set *set, cj_err *err)
     return prm_set_build(set, opts->params_file, opts->sets, opts->n_sets, err);
 }
 
-void an_set_with(const prm_set *base, prm_set *set, const char *const *names,
-                 const double *values, size_t n, const char *context)
+void an_set_with(const prm_set *base, prm_set *set, const char *const *names, const double *values,
+                 size_t n, const char *context)
 {
     for (size_t i = 0; i < base->n; i++)
         prm_set_put(set, base->items[i].name, base->items[i].value, base->items[i].source);
@@ -132,7 +138,8 @@ const prm_param *an_find_param(const prm_list *params, const char *name, const c
     if (p)
         return p;
     if (params->n == 0) {
-        cj_fail(err, CJ_ERR_USAGE, "%s: unknown parameter '%s': the scenario declares no "
+        cj_fail(err, CJ_ERR_USAGE,
+                "%s: unknown parameter '%s': the scenario declares no "
                 "parameters (declare one with param \"%s\" { default, low = L, high = H })",
                 what, name, name);
         return NULL;
@@ -142,13 +149,13 @@ const prm_param *an_find_param(const prm_list *params, const char *name, const c
     for (size_t i = 0; i < params->n && len < sizeof list; i++)
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
                                 params->items[i].name);
-    cj_fail(err, CJ_ERR_USAGE, "%s: unknown parameter '%s' (the scenario declares: %s)", what,
-            name, list);
+    cj_fail(err, CJ_ERR_USAGE, "%s: unknown parameter '%s' (the scenario declares: %s)", what, name,
+            list);
     return NULL;
 }
 
-cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn fn,
-                   const void *arg, cj_err *err)
+cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn fn, const void *arg,
+                   cj_err *err)
 {
     FILE *f = out_open(dir, name, err);
     if (!f)
@@ -170,7 +177,7 @@ cj_status an_finish(out_dir *dir, an_files *files, const rn_run *base, int threa
     for (size_t i = 0; i < files->n; i++)
         names[i] = files->names[i];
     names[files->n] = "manifest.json";
-    res_run_info info = {CJMSIM_VERSION, base->hash, base->seed, threads, argc,
+    res_run_info info = {CJMSIM_VERSION, base->hash, base->seed,   threads, argc,
                          argv,           names,      files->n + 1, 1};
     FILE *f = out_open(dir, "manifest.json", err);
     if (f) {

@@ -24,7 +24,7 @@ typedef struct {
     /* Share of customers with two or more purchases, variant minus
      * baseline, with its 95% interval (0 for the baseline). */
     double uplift, uplift_lo, uplift_hi;
-    double incremental_profit; /* profit minus the baseline's */
+    double incremental_profit;   /* profit minus the baseline's */
     double profit_lo, profit_hi; /* 95% interval of incremental_profit */
 } an_row;
 
@@ -51,8 +51,8 @@ void an_csv_row(FILE *f, const char *variant, const char *persona, const an_row 
 cj_status an_base_set(const cli_options *opts, prm_set *set, cj_err *err);
 
 /* A copy of set with name = value put on top and the given context. */
-void an_set_with(const prm_set *base, prm_set *set, const char *const *names,
-                 const double *values, size_t n, const char *context);
+void an_set_with(const prm_set *base, prm_set *set, const char *const *names, const double *values,
+                 size_t n, const char *context);
 
 /* A parameter the scenario declares, or a usage error for `what` naming it
  * and listing the declared names. */
@@ -68,8 +68,8 @@ typedef struct {
 typedef void (*an_write_fn)(FILE *f, const void *arg);
 
 /* Writes one file through the results directory and lists it. */
-cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn fn,
-                   const void *arg, cj_err *err);
+cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn fn, const void *arg,
+                   cj_err *err);
 
 /* Writes manifest.json (listing files and itself) from the run at the
  * defaults, and moves the directory into place. */

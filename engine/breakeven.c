@@ -167,8 +167,7 @@ static void write_json(FILE *f, const void *arg)
     const breakeven *b = arg;
     json_t *root = json_object();
     json_object_set_new(root, "param", json_string(b->param->name));
-    json_object_set_new(root, "variant",
-                        json_string(b->base->variants.items[b->variant].name));
+    json_object_set_new(root, "variant", json_string(b->base->variants.items[b->variant].name));
     json_object_set_new(root, "value", b->found ? json_real(b->value) : json_null());
     if (!b->found)
         json_object_set_new(root, "reason", json_string(b->reason));
@@ -243,8 +242,10 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
     rn_run base = {0};
     b.base = &base;
     if (strchr(opts->variant, ','))
-        return cj_fail(err, CJ_ERR_USAGE, "--variant %s: one variant (for several, run breakeven "
-                       "once for each)", opts->variant);
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "--variant %s: one variant (for several, run breakeven "
+                       "once for each)",
+                       opts->variant);
     if (rn_prepare(&base, &o, err) == CJ_OK && check_request(&b, err) == CJ_OK &&
         an_base_set(&o, &b.base_set, err) == CJ_OK) {
         sim_options so = {b.threads, NULL, NULL, 0, 1};

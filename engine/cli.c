@@ -360,8 +360,8 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             o->command = CLI_HELP;
             return CJ_OK;
         } else if ((own = analysis_only(arg, &owner)) && owner != o->command) {
-            return cj_fail(err, CJ_ERR_USAGE, "%s belongs to cjmsim %s (see cjmsim help %s)",
-                           own, command_name(owner), command_name(owner));
+            return cj_fail(err, CJ_ERR_USAGE, "%s belongs to cjmsim %s (see cjmsim help %s)", own,
+                           command_name(owner), command_name(owner));
         } else if (option_is(arg, "--vary")) {
             if (!(value = option_value(argc, argv, &i, "--vary", err)))
                 return err->status;
@@ -459,13 +459,14 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
         }
     }
     if (!o->scenario)
-        return cj_fail(err, CJ_ERR_USAGE, "%s needs a scenario file: cjmsim %s scenario.lua",
-                       cmd, cmd);
+        return cj_fail(err, CJ_ERR_USAGE, "%s needs a scenario file: cjmsim %s scenario.lua", cmd,
+                       cmd);
     if (o->command == CLI_SWEEP && o->n_vary == 0)
         return cj_fail(err, CJ_ERR_USAGE,
                        "sweep needs at least one --vary NAME=LO:HI:STEP or NAME=V1,V2,...");
     if (o->command == CLI_BREAKEVEN && (!o->param || !o->param[0]))
-        return cj_fail(err, CJ_ERR_USAGE, "breakeven needs --param NAME: the parameter to solve for");
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "breakeven needs --param NAME: the parameter to solve for");
     if (o->command == CLI_BREAKEVEN && (!o->variant || !o->variant[0]))
         return cj_fail(err, CJ_ERR_USAGE,
                        "breakeven needs --variant V: the variant whose incremental profit is 0");

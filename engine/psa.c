@@ -64,11 +64,11 @@ typedef struct {
     size_t n_params;
     size_t n_draws;
     size_t n_variants;
-    double *values;        /* [draw][param] */
-    double *tornado_x;     /* [param][low, high] */
+    double *values;    /* [draw][param] */
+    double *tornado_x; /* [param][low, high] */
     char (*contexts)[160];
-    an_row *rows;          /* [draw][variant], everyone */
-    double *tornado_inc;   /* [param][low, high][variant]: incremental profit */
+    an_row *rows;        /* [draw][variant], everyone */
+    double *tornado_inc; /* [param][low, high][variant]: incremental profit */
     cj_err *shape;
     /* What psa.json says. */
     double *uplift_mean, *uplift_lo, *uplift_hi;
@@ -136,7 +136,8 @@ static cj_status draw_values(psa *p, cj_err *err)
         for (size_t j = 0; j < p->n_params && err->status == CJ_OK; j++) {
             double x = prm_draw(p->params[j], u[d * p->n_params + j]);
             if (!isfinite(x))
-                cj_fail(err, CJ_ERR_SCENARIO, "in draw %zu: %s:%d: parameter %s: its "
+                cj_fail(err, CJ_ERR_SCENARIO,
+                        "in draw %zu: %s:%d: parameter %s: its "
                         "distribution gave no finite value at u = %g",
                         d + 1, p->params[j]->file, p->params[j]->line, p->params[j]->name,
                         u[d * p->n_params + j]);
@@ -187,9 +188,8 @@ static void summarise(psa *p)
     /* Per customer: each draw's profit over its customers. */
     for (size_t d = 0; d < n; d++)
         for (size_t v = 0; v < nv; v++)
-            profit[d * nv + v] /= p->rows[d * nv + v].customers > 0
-                                      ? p->rows[d * nv + v].customers
-                                      : 1;
+            profit[d * nv + v] /=
+                p->rows[d * nv + v].customers > 0 ? p->rows[d * nv + v].customers : 1;
     p->evpi = dc_evpi(profit, n, nv);
 
     /* The acceptability curve: the chance of being the best choice when one
@@ -273,7 +273,8 @@ static void write_json(FILE *f, const void *arg)
     const psa *p = arg;
     json_t *root = json_object();
     json_object_set_new(root, "draws", json_integer((json_int_t)p->n_draws));
-    json_object_set_new(root, "sampling", json_string(p->opts->lhs ? "latin_hypercube" : "independent"));
+    json_object_set_new(root, "sampling",
+                        json_string(p->opts->lhs ? "latin_hypercube" : "independent"));
     json_t *params = json_array();
     for (size_t j = 0; j < p->n_params; j++) {
         char dist[128];
@@ -344,8 +345,7 @@ static void scatter_data(FILE *f, const void *arg)
     for (size_t v = 1; v < p->n_variants; v++) {
         for (size_t d = 0; d < p->n_draws; d++) {
             const an_row *r = &p->rows[d * p->n_variants + v];
-            fprintf(f, "%zu %.15g %.15g\n", v + 1, r->uplift * r->customers,
-                    r->incremental_profit);
+            fprintf(f, "%zu %.15g %.15g\n", v + 1, r->uplift * r->customers, r->incremental_profit);
         }
         fputs("\n\n", f);
     }
@@ -414,9 +414,8 @@ static const plot_extra PSA_PLOTS[] = {
 
 static void print_summary(FILE *f, const psa *p, const char *out_path)
 {
-    fprintf(f, "%s: %zu draws of %zu uncertain parameter%s%s\n\n", p->base->scn->name,
-            p->n_draws, p->n_params, p->n_params == 1 ? "" : "s",
-            p->opts->lhs ? " (Latin hypercube)" : "");
+    fprintf(f, "%s: %zu draws of %zu uncertain parameter%s%s\n\n", p->base->scn->name, p->n_draws,
+            p->n_params, p->n_params == 1 ? "" : "s", p->opts->lhs ? " (Latin hypercube)" : "");
     fprintf(f, "  %-32s %-28s %-32s %6s %6s\n", "variant", "uplift in repeat buyers",
             "incremental profit", "best", "pays");
     for (size_t v = 0; v < p->n_variants; v++) {

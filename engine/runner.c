@@ -173,10 +173,10 @@ typedef struct {
     void *arg;
     size_t first, end; /* the chunk */
     atomic_size_t next;
-    rn_run *runs;      /* per index in the chunk */
-    cj_err *errs;      /* per index in the chunk */
+    rn_run *runs; /* per index in the chunk */
+    cj_err *errs; /* per index in the chunk */
     atomic_bool failed;
-    int phase;         /* 0: load and compile, 1: simulate and hand over */
+    int phase; /* 0: load and compile, 1: simulate and hand over */
 } batch;
 
 static void batch_one(batch *b, size_t i)

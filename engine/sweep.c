@@ -86,8 +86,8 @@ cj_status sweep_parse_axis(const char *text, sweep_axis *axis, cj_err *err)
         }
         if (axis->n == SWEEP_MAX_POINTS) {
             sweep_axis_free(axis);
-            return cj_fail(err, CJ_ERR_USAGE, "--vary %s: a sweep has at most %d points",
-                           text, SWEEP_MAX_POINTS);
+            return cj_fail(err, CJ_ERR_USAGE, "--vary %s: a sweep has at most %d points", text,
+                           SWEEP_MAX_POINTS);
         }
         double *slot = xgrow(&axis->values, &axis->n, sizeof *slot);
         *slot = x;
@@ -114,7 +114,7 @@ typedef struct {
     size_t n_points;
     size_t n_variants, n_groups;
     char (*contexts)[32];
-    an_row *rows;   /* [point][variant][group] */
+    an_row *rows;  /* [point][variant][group] */
     cj_err *shape; /* per point: a run of another shape */
 } sweep;
 
@@ -189,8 +189,8 @@ static void write_plot_data(FILE *f, const void *arg)
                 continue;
             const an_row *r = &s->rows[(i * s->n_variants + v) * s->n_groups + s->n_groups - 1];
             fprintf(f, "%zu %.15g %.15g %.15g %.15g %.15g %.15g %.15g\n", v + 1,
-                    axis_value(s, i, 0), 100 * r->uplift, 100 * r->uplift_lo,
-                    100 * r->uplift_hi, r->incremental_profit, r->profit_lo, r->profit_hi);
+                    axis_value(s, i, 0), 100 * r->uplift, 100 * r->uplift_lo, 100 * r->uplift_hi,
+                    r->incremental_profit, r->profit_lo, r->profit_hi);
         }
         fputs("\n\n", f);
     }
@@ -244,8 +244,8 @@ static void sweep_free(sweep *s)
     free(s->shape);
 }
 
-static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int threads,
-                               int argc, char **argv, cj_err *err)
+static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int threads, int argc,
+                               char **argv, cj_err *err)
 {
     out_dir dir = {0};
     an_files files = {0};
@@ -253,8 +253,7 @@ static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int
     const char *vars[] = {"xname", s->axes[0].name};
     if (rn_begin_results(&dir, out_path, s->opts->scenario, err) == CJ_OK &&
         an_write(&dir, &files, "sweep.csv", write_csv, s, err) == CJ_OK &&
-        plot_write_extra(&dir, &base->results, SWEEP_PLOTS, 1, s, vars, 1, &plots, err) ==
-            CJ_OK &&
+        plot_write_extra(&dir, &base->results, SWEEP_PLOTS, 1, s, vars, 1, &plots, err) == CJ_OK &&
         plot_draw(&dir, &plots, err) == CJ_OK) {
         for (size_t i = 0; i < plots.n_files; i++) {
             char **slot = xgrow(&files.names, &files.n, sizeof *files.names);
@@ -263,8 +262,8 @@ static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int
         if (an_finish(&dir, &files, base, threads, argc, argv, err) == CJ_OK) {
             if (!s->opts->quiet)
                 printf("Swept %zu point%s x %zu variants of %s.\nResults: %s/sweep.csv\n",
-                       s->n_points, s->n_points == 1 ? "" : "s", s->n_variants,
-                       base->scn->name, out_path);
+                       s->n_points, s->n_points == 1 ? "" : "s", s->n_variants, base->scn->name,
+                       out_path);
             plot_warning(stderr, &plots, out_path);
         }
     }

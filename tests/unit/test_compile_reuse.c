@@ -7,23 +7,22 @@
 
 #include "testutil.h"
 
-static const char SCENARIO[] =
-    "scenario { days = 30, customers = 10 }\n"
-    "persona \"a\" { share = 0.5, mood = -3 }\n"
-    "persona \"b\" { share = 0.5, mood = 3 }\n"
-    "stage \"s\" { entry = true }\n"
-    "stage \"t\" {}\n"
-    "stage \"u\" { terminal = true }\n"
-    "local calls = 0\n"
-    "transition(\"s\", \"t\", function(c)\n"
-    "  calls = calls + 1\n"
-    "  if c.days_in_stage < 3 then return 0 end\n"
-    "  return 0.1\n"
-    "end)\n"
-    "transition(\"t\", \"u\", function(c)\n"
-    "  if c.persona == \"a\" then return 0.01 * (c.mood + 4) end\n"
-    "  return 0.05\n"
-    "end)\n";
+static const char SCENARIO[] = "scenario { days = 30, customers = 10 }\n"
+                               "persona \"a\" { share = 0.5, mood = -3 }\n"
+                               "persona \"b\" { share = 0.5, mood = 3 }\n"
+                               "stage \"s\" { entry = true }\n"
+                               "stage \"t\" {}\n"
+                               "stage \"u\" { terminal = true }\n"
+                               "local calls = 0\n"
+                               "transition(\"s\", \"t\", function(c)\n"
+                               "  calls = calls + 1\n"
+                               "  if c.days_in_stage < 3 then return 0 end\n"
+                               "  return 0.1\n"
+                               "end)\n"
+                               "transition(\"t\", \"u\", function(c)\n"
+                               "  if c.persona == \"a\" then return 0.01 * (c.mood + 4) end\n"
+                               "  return 0.05\n"
+                               "end)\n";
 
 static void functions_run_once_per_distinct_customer(void **state)
 {
