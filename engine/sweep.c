@@ -244,6 +244,43 @@ static void sweep_free(sweep *s)
     free(s->shape);
 }
 
+/* Points printed on the console; sweep.csv has them all. */
+enum { SWEEP_PRINTED = 40 };
+
+/* Every variant but the baseline at every point (everyone): its uplift
+ * and incremental profit. */
+static void print_summary(FILE *f, const sweep *s, const char *out_path)
+{
+    fprintf(f, "%s: %zu point%s x %zu variants\n\n", s->base->scn->name, s->n_points,
+            s->n_points == 1 ? "" : "s", s->n_variants);
+    fputs("  ", f);
+    for (size_t k = 0; k < s->n_axes; k++)
+        fprintf(f, "%-14s ", s->axes[k].name);
+    fprintf(f, "%-32s %26s %16s\n", "variant", "uplift in repeat buyers", "incr. profit");
+    size_t printed = 0;
+    for (size_t i = 0; i < s->n_points && printed < SWEEP_PRINTED; i++)
+        for (size_t v = 1; v < s->n_variants && printed < SWEEP_PRINTED; v++, printed++) {
+            const an_row *r = &s->rows[(i * s->n_variants + v) * s->n_groups + s->n_groups - 1];
+            fputs("  ", f);
+            for (size_t k = 0; k < s->n_axes; k++) {
+                char num[32];
+                prm_number_text(axis_value(s, i, k), num, sizeof num);
+                fprintf(f, "%-14s ", num);
+            }
+            char up[64];
+            snprintf(up, sizeof up, "%+.2f [%+.2f; %+.2f]", 100 * r->uplift, 100 * r->uplift_lo,
+                     100 * r->uplift_hi);
+            fprintf(f, "%-32s %26s %+16.0f\n", s->base->variants.items[v].name, up,
+                    r->incremental_profit);
+        }
+    if (printed == SWEEP_PRINTED)
+        fputs("  ...\n", f);
+    fprintf(f,
+            "\n  Uplift in percentage points of customers [the simulation's 95%% interval].\n"
+            "\nResults: %s/ (sweep.csv, plots/sweep.png)\n",
+            out_path);
+}
+
 static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int threads, int argc,
                                char **argv, cj_err *err)
 {
@@ -261,9 +298,7 @@ static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int
         }
         if (an_finish(&dir, &files, base, threads, argc, argv, err) == CJ_OK) {
             if (!s->opts->quiet)
-                printf("Swept %zu point%s x %zu variants of %s.\nResults: %s/sweep.csv\n",
-                       s->n_points, s->n_points == 1 ? "" : "s", s->n_variants, base->scn->name,
-                       out_path);
+                print_summary(stdout, s, out_path);
             plot_warning(stderr, &plots, out_path);
         }
     }
