@@ -213,6 +213,16 @@ like "$OUT" "^consultation is the most profitable choice in [0-9]+% of plausible
 is "$(ls lesson/plots/*.png | xargs -n1 basename | tr '\n' ' ')" "psa_acceptability.png psa_scatter.png tornado.png " \
     "the scatter, the acceptability curve and the tornado are drawn"
 
+# Ctrl-C stops it and leaves nothing
+"$CJMSIM" psa "$L4" --draws 5000 --out stopped --quiet 2>interrupt.err &
+pid=$!
+sleep 1
+kill -INT $pid
+wait $pid
+is "$?/$(cat interrupt.err)" "130/cjmsim: interrupted: no results were written" "Ctrl-C: exit 130 and the message"
+[ ! -e stopped ] && ! ls -d stopped.* 2>/dev/null
+ok $? "nothing is left behind"
+
 run_cjmsim help psa
 is "$RC" 0 "cjmsim help psa"
 like "$OUT" "--draws N" "describes --draws"
