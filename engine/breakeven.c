@@ -217,7 +217,7 @@ static cj_status check_request(breakeven *b, cj_err *err)
                        "--param %s: the parameter has no low and high to search between "
                        "(%s:%d: declare it with low = ..., high = ...)",
                        o->param, b->param->file, b->param->line);
-    if (b->param->source)
+    if (b->param->source && strcmp(b->param->source, "--set") == 0)
         return cj_fail(err, CJ_ERR_USAGE,
                        "--param %s: the parameter is also given a value by %s; search it or set "
                        "it, not both",

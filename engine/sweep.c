@@ -210,7 +210,7 @@ static cj_status check_axes(sweep *s, cj_err *err)
         const prm_param *p = an_find_param(params, s->axes[k].name, "--vary", err);
         if (!p)
             return err->status;
-        if (p->source)
+        if (p->source && strcmp(p->source, "--set") == 0)
             return cj_fail(err, CJ_ERR_USAGE,
                            "--vary %s: %s is also given a value by %s; vary it or set it, not "
                            "both",

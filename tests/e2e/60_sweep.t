@@ -89,6 +89,13 @@ run_cjmsim sweep "$S" --vary q=0.02,0.04 --set promo_cost=2 --out set --quiet
 is "$(grep ',promo,all,' set/sweep.csv | cut -d, -f5-)" "$(grep ',2,promo,all,' grid/sweep.csv | cut -d, -f6-)" \
     "--set gives the other parameters their value"
 
+# --params: its values for the other parameters; a varied one takes the grid's
+echo '{"params": {"q": 0.5, "promo_cost": 2}}' >cal.json
+run_cjmsim sweep "$S" --vary q=0.02,0.04 --params cal.json --out file --quiet
+is "$RC" 0 "--params naming a varied parameter is fine"
+is "$(grep ',promo,all,' file/sweep.csv | cut -d, -f5-)" "$(grep ',promo,all,' set/sweep.csv | cut -d, -f5-)" \
+    "the grid's values win over the file's, the file gives the others"
+
 # --- the same bytes whatever the threads ----------------------------------------
 run_cjmsim sweep "$S" --vary q=0.01,0.03,0.05 --out t1 --quiet --threads 1
 cmp -s sw/sweep.csv t1/sweep.csv

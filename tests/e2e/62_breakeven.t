@@ -44,6 +44,12 @@ sd = math.sqrt(dist(2 * q, 12)[1] / $N) / slope
 got = json.load(open('beq/breakeven.json'))['value']
 print(abs(got - q) / sd < 5)")" True "the root in q is within 5 sd of the exact root"
 
+# --params may name the parameter searched: the search replaces its value
+echo '{"params": {"promo_cost": 4}}' >cal.json
+run_cjmsim breakeven "$S" --param promo_cost --variant promo --params cal.json --out file --quiet
+is "$(json file/breakeven.json "d['value']")" "$(json be/breakeven.json "d['value']")" \
+    "--params naming the parameter searched gives the same root"
+
 # No root in the range
 run_cjmsim breakeven "$S" --param q --variant promo --out none
 is "$RC" 0 "no root is an answer, not an error"
