@@ -246,7 +246,10 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
                        "--variant %s: one variant (for several, run breakeven "
                        "once for each)",
                        opts->variant);
-    if (rn_prepare(&base, &o, err) == CJ_OK && check_request(&b, err) == CJ_OK &&
+    /* The variant is asked for with --variant: say so in its errors. */
+    if (rn_prepare(&base, &o, err) != CJ_OK && strncmp(err->msg, "--variants:", 11) == 0)
+        memmove(err->msg + 9, err->msg + 10, strlen(err->msg + 10) + 1);
+    if (err->status == CJ_OK && check_request(&b, err) == CJ_OK &&
         an_base_set(&o, &b.base_set, err) == CJ_OK) {
         sim_options so = {b.threads, NULL, NULL, 0, 1};
         if (rn_simulate(&base, &so, err) == CJ_OK) {

@@ -91,7 +91,8 @@ sed 's/^local cost .*$/local cost = param "promo_cost" { 0 }/' "$S" >fixed.lua
 bad "--param promo_cost: the parameter has no low and high to search between (fixed.lua:9: declare it with low = ..., high = ...)" \
     fixed.lua --param promo_cost --variant promo
 run_cjmsim breakeven "$S" --param q --variant promotion --out bad --quiet
-like "$RC/$ERR" "^2/cjmsim: .*promotion" "an unknown variant is a command-line error naming it"
+is "$RC/$ERR" "2/cjmsim: --variant: unknown intervention 'promotion'; the scenario's interventions are: promo" \
+    "an unknown variant is a command-line error naming it"
 [ ! -e bad ]
 ok $? "  and nothing is written"
 
