@@ -172,9 +172,13 @@ is "$(grep ',promo,' held/psa.csv | cut -d, -f10 | sort -u)" "20000" "and holds 
 run_cjmsim run "$S" --out plain
 like "$OUT" "leave out how uncertain the scenario's 2 parameters are" "run says its intervals leave the parameters out"
 like "$OUT" "cjmsim psa .*uncert_exact.lua --draws 1000" "and suggests psa"
+grep -q "they leave out how uncertain the scenario's 2 parameters are. <code>cjmsim psa</code>" plain/report.html
+ok $? "and so does the report"
 run_cjmsim run "$S" --out plain --set q=0.02 --set promo_cost=0
 ! printf '%s' "$OUT" | grep -q 'cjmsim psa'
 ok $? "not when every uncertain parameter is set"
+! grep -q 'cjmsim psa' plain/report.html
+ok $? "nor the report"
 
 # --- errors ----------------------------------------------------------------------
 bad() { # bad EXPECTED-MESSAGE ARGS...
