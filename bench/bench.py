@@ -49,6 +49,8 @@ TARGET_LOAD_MS = 50.0       # loading and compiling an example scenario
 # run --exact at 365 days: the exact computation (the simulation phase)
 TARGET_EXACT_MS = {"sport_nutrition": 50.0, "meal_kit": 200.0}
 TARGET_FIT_S = 2.0          # cjmsim fit of 1,000,000 events
+TARGET_PSA_WALL = 5.0       # seconds, psa sport_nutrition 1000 draws x 1e4 x 365, 2 threads
+PSA_DRAWS, PSA_CUSTOMERS = 1000, 10_000
 
 
 def machine():
@@ -127,6 +129,8 @@ def main():
     parser.add_argument("--memory-only", action="store_true",
                         help="only the 1e8-customer memory run (make bench-memory)")
     parser.add_argument("--no-memory", action="store_true", help="skip the 1e8-customer run")
+    parser.add_argument("--numpy-psa-draws", type=int, default=20,
+                        help="draws of the numpy peer's psa loop (scaled to %d)" % PSA_DRAWS)
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite README.md")
     args = parser.parse_args()
     if args.memory_only:
@@ -152,6 +156,7 @@ def main():
             for name, path in SCENARIOS:
                 report["scenarios"].append(bench_scenario(name, path, cjmsim, work, args, say))
             report["exact"] = bench_exact(cjmsim, work, args, say)
+            report["psa"] = bench_psa(cjmsim, work, args, say)
         if not args.no_memory:
             report["memory"] = bench_memory(cjmsim, work, say)
         say()
@@ -295,6 +300,37 @@ def bench_exact(cjmsim, work, args, say):
             % (name, ms, load, max(r["rss_mb"] for r in runs)))
     say()
     return out
+def bench_psa(cjmsim, work, args, say):
+    """cjmsim psa on the example shop (1000 draws x 10,000 customers x 365
+    days x 4 variants) against the same analysis written as a loop over
+    draws of the numpy peer."""
+    path = SCENARIOS[0][1]
+    out = os.path.join(work, "psa")
+    cmd = ["/usr/bin/time", "-f", "@@time %e %U %M", cjmsim, "psa", path, "--draws",
+           str(PSA_DRAWS), "--customers", str(PSA_CUSTOMERS), "--days", str(DAYS),
+           "--threads", "2", "--out", out, "--quiet"]
+    best = None
+    for _ in range(3):
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), proc.stderr))
+        line = [l for l in proc.stderr.splitlines() if l.startswith("@@time ")][-1]
+        wall, user, rss = (float(x) for x in line.split()[1:])
+        if best is None or wall < best[0]:
+            best = (wall, user, rss / 1024)
+    numpy = run_peer(["/usr/bin/python3", os.path.join(HERE, "peer_numpy.py"), "sport_nutrition",
+                      "--customers", str(PSA_CUSTOMERS), "--days", str(DAYS),
+                      "--psa", str(args.numpy_psa_draws)])
+    np_scale = PSA_DRAWS / args.numpy_psa_draws
+    say("psa: sport_nutrition, %d draws x %s customers x %d days x 4 variants, 2 threads"
+        % (PSA_DRAWS, "{:,}".format(PSA_CUSTOMERS), DAYS))
+    say("  cjmsim psa                 wall %s, user CPU %s, peak RSS %.1f MB (best of 3)"
+        % (fmt_s(best[0]), fmt_s(best[1]), best[2]))
+    say("  numpy loop over draws      %s (%d draws, x%g)  cjmsim is %.0fx faster"
+        % (fmt_s(numpy["seconds"] * np_scale), args.numpy_psa_draws, np_scale,
+           numpy["seconds"] * np_scale / best[0]))
+    say()
+    return {"wall": best[0], "user": best[1], "numpy": numpy["seconds"] * np_scale}
 
 
 def bench_memory(cjmsim, work, say):
@@ -338,6 +374,11 @@ def check_targets(report, say):
     if "fit" in report:
         line(report["fit"]["seconds"] <= TARGET_FIT_S, "cjmsim fit of 1,000,000 events in <= "
              "%.0f s: %.2f s" % (TARGET_FIT_S, report["fit"]["seconds"]))
+    if "psa" in report:
+        line(report["psa"]["wall"] <= TARGET_PSA_WALL,
+             "psa sport_nutrition %d draws x 1e4 x 365 in <= %.0f s wall with 2 threads: %.2f s "
+             "(user CPU %.2f s)" % (PSA_DRAWS, TARGET_PSA_WALL, report["psa"]["wall"],
+                                    report["psa"]["user"]))
     if "load" in report:
         line(report["load"]["worst_ms"] < TARGET_LOAD_MS,
              "loading and compiling each example scenario in < %.0f ms: at most %.1f ms"

@@ -28,7 +28,7 @@ F = np.float32
 
 # --- The models, as an analyst would transcribe them ------------------------
 
-def sport_nutrition():
+def sport_nutrition(mood_lift=0.3, consult_churn=0.7):
     personas = [  # name, share, mood, attributes
         ("beginner", 0.50, 0, {"reorder": 0.010}),
         ("athlete", 0.35, 1, {"reorder": 0.025}),
@@ -52,7 +52,7 @@ def sport_nutrition():
 
     def reorder(c):
         habit = F(1) + F(0.1) * np.minimum(c.purchases - 1, 3).astype(F)
-        late = c.attr["reorder"] * habit * (F(1) + F(0.3) * c.mood.astype(F))
+        late = c.attr["reorder"] * habit * (F(1) + F(mood_lift) * c.mood.astype(F))
         return np.where(c.days < 25, F(0.002), late)
 
     edges = [  # from, to, probability
@@ -66,7 +66,8 @@ def sport_nutrition():
     ]
     interventions = [  # name, personas (None: all), at, mood, scale
         ("order_notifications", None, "purchase", 1, {}),
-        ("expert_consultation", ["beginner", "coach"], "usage", 1, {("usage", "churned"): 0.7}),
+        ("expert_consultation", ["beginner", "coach"], "usage", 1,
+         {("usage", "churned"): consult_churn}),
     ]
     return personas, stages, edges, interventions
 
@@ -249,7 +250,12 @@ def main():
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-compact", dest="compact", action="store_false")
+    parser.add_argument("--psa", type=int, default=0, metavar="DRAWS",
+                        help="sport_nutrition: an uncertainty analysis, a loop over DRAWS draws")
     args = parser.parse_args()
+    if args.psa:
+        psa(args)
+        return
     model = MODELS[args.model]()
     start = time.perf_counter()
     results = []
@@ -263,6 +269,34 @@ def main():
     json.dump({"peer": "numpy", "numpy": np.__version__, "model": args.model,
                "customers": args.customers, "days": args.days, "compact": args.compact,
                "seconds": seconds, "variants": results}, sys.stdout)
+    print()
+
+
+def psa(args):
+    """The uncertainty analysis of `cjmsim psa scripts/sport_nutrition.lua`
+    as a loop over draws: draw the parameters that change the simulation
+    (mood_lift, consult_churn; the costs only change the money), rebuild the
+    model, simulate every variant on the same seed."""
+    rng = np.random.default_rng(args.seed)
+    start = time.perf_counter()
+    draws = []
+    for _ in range(args.psa):
+        mood_lift = rng.triangular(0.1, 0.3, 0.5)
+        consult_churn = rng.beta(14, 6)
+        notification_cost = rng.triangular(4.5, 6, 9)
+        consult_cost = rng.gamma(25, 14)
+        model = sport_nutrition(mood_lift, consult_churn)
+        results = []
+        for name, active in variants(model):
+            buyers, repeat = simulate(model, args.customers, args.days, active, args.seed,
+                                      args.compact)
+            results.append({"name": name, "buyers": buyers, "repeat_buyers": repeat})
+        draws.append({"params": [mood_lift, consult_churn, notification_cost, consult_cost],
+                      "variants": results})
+    seconds = time.perf_counter() - start
+    json.dump({"peer": "numpy", "numpy": np.__version__, "model": "sport_nutrition",
+               "customers": args.customers, "days": args.days, "draws": args.psa,
+               "seconds": seconds, "results": draws}, sys.stdout)
     print()
 
 

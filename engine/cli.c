@@ -57,6 +57,9 @@ void cli_usage(FILE *f)
 {
     fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
           "       cjmsim check SCENARIO.lua [options]\n"
+          "       cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [options]\n"
+          "       cjmsim psa SCENARIO.lua [--draws N] [options]\n"
+          "       cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
           "       cjmsim new NAME\n"
           "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
           "       cjmsim help [COMMAND] | --help | --version\n"
@@ -72,6 +75,11 @@ void cli_usage(FILE *f)
           "           from (cjmsim help new)\n"
           "  fit      write a scenario estimated from an event log or path data\n"
           "           (cjmsim help fit)\n"
+          "  sweep    run a grid of parameter values (cjmsim help sweep)\n"
+          "  psa      how sure the answer is, given the uncertain parameters\n"
+          "           (cjmsim help psa)\n"
+          "  breakeven  the parameter value at which a variant stops paying\n"
+          "           (cjmsim help breakeven)\n"
           "\n"
           "Options of run:\n",
           f);
@@ -118,6 +126,79 @@ static void check_help(FILE *f)
           "Exit status: 0 the scenario is valid, 2 bad command line, 3 scenario error\n"
           "(the message names file:line), 5 out of memory or system error.\n",
           f);
+}
+
+static const char ANALYSIS_EXIT[] =
+    "Exit status: 0 success, 2 bad command line (an unknown parameter, a bad grid,\n"
+    "a bad number of draws), 3 scenario error (naming the parameter values that\n"
+    "caused it), 4 results could not be written, 5 out of memory or system error,\n"
+    "130 interrupted.\n";
+
+/* The options an analysis shares with run. */
+static void analysis_options_help(FILE *f)
+{
+    fputs(RUN_OPTIONS, f);
+    fputs(PARAM_OPTIONS, f);
+    fputs("                     (a parameter given a value is held at it)\n\n", f);
+    fputs(LUA_LIMITS, f);
+    fputs("\n", f);
+    fputs(ANALYSIS_EXIT, f);
+}
+
+static void sweep_help(FILE *f)
+{
+    fputs("Usage: cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [--vary ...] [options]\n"
+          "\n"
+          "Runs the scenario for every point of a grid of parameter values, all on the\n"
+          "same customers with the same random numbers, and writes sweep.csv (one row\n"
+          "per point, variant and persona, \"all\" for everyone) and plots of each\n"
+          "variant's uplift in repeat buyers and incremental profit against the first\n"
+          "varied parameter.\n"
+          "\n"
+          "  --vary NAME=LO:HI:STEP   the values LO, LO+STEP, ... up to HI\n"
+          "  --vary NAME=V1,V2,...    these values\n"
+          "                           (repeatable: the grid is every combination)\n"
+          "\n"
+          "Options:\n",
+          f);
+    analysis_options_help(f);
+}
+
+static void psa_help(FILE *f)
+{
+    fputs("Usage: cjmsim psa SCENARIO.lua [--draws N] [--lhs] [options]\n"
+          "\n"
+          "Probabilistic sensitivity analysis: draws every uncertain parameter (one with\n"
+          "a distribution or a low..high range) N times, simulates every variant for\n"
+          "each draw on the same customers, and says how likely each variant is to be\n"
+          "the most profitable and to pay back. Writes psa.csv (one row per draw and\n"
+          "variant), psa.json (means, 95% intervals over the draws, p_best,\n"
+          "p_pays_back, evpi), tornado.csv (each parameter at its low and high, the\n"
+          "others at their defaults) and plots.\n"
+          "\n"
+          "  --draws N          parameter draws (default 1000, at most 1000000)\n"
+          "  --lhs              Latin hypercube draws instead of independent ones\n"
+          "\n"
+          "Options:\n",
+          f);
+    analysis_options_help(f);
+}
+
+static void breakeven_help(FILE *f)
+{
+    fputs("Usage: cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
+          "\n"
+          "Finds the value of parameter NAME in its [low, high] at which variant V's\n"
+          "incremental profit over the baseline is 0, says it in a sentence and writes\n"
+          "breakeven.json. Every value is simulated on the same customers with the same\n"
+          "random numbers, so profit against NAME is one deterministic curve.\n"
+          "\n"
+          "  --param NAME       a parameter declared with low and high\n"
+          "  --variant V        the variant, e.g. expert_consultation\n"
+          "\n"
+          "Options:\n",
+          f);
+    analysis_options_help(f);
 }
 
 static void new_help(FILE *f)
@@ -183,6 +264,15 @@ void cli_help(FILE *f, cli_command topic)
         return;
     case CLI_FIT:
         fit_help(f);
+        return;
+    case CLI_SWEEP:
+        sweep_help(f);
+        return;
+    case CLI_PSA:
+        psa_help(f);
+        return;
+    case CLI_BREAKEVEN:
+        breakeven_help(f);
         return;
     case CLI_HELP:
     case CLI_VERSION:
@@ -259,19 +349,82 @@ static bool run_only(const char *arg)
     return false;
 }
 
-/* The options of run, or of check (o->command says which). */
+static const char *command_name(cli_command c)
+{
+    switch (c) {
+    case CLI_CHECK:
+        return "check";
+    case CLI_SWEEP:
+        return "sweep";
+    case CLI_PSA:
+        return "psa";
+    case CLI_BREAKEVEN:
+        return "breakeven";
+    default:
+        return "run";
+    }
+}
+
+/* An option that belongs to one analysis command only: NULL when arg is
+ * none of them, else the command it belongs to. */
+static const char *analysis_only(const char *arg, cli_command *owner)
+{
+    static const struct {
+        const char *name;
+        cli_command command;
+    } OWN[] = {{"--vary", CLI_SWEEP},
+               {"--draws", CLI_PSA},
+               {"--lhs", CLI_PSA},
+               {"--param", CLI_BREAKEVEN},
+               {"--variant", CLI_BREAKEVEN}};
+    for (size_t i = 0; i < sizeof OWN / sizeof OWN[0]; i++)
+        if (option_is(arg, OWN[i].name)) {
+            *owner = OWN[i].command;
+            return OWN[i].name;
+        }
+    return NULL;
+}
+
+/* The options of run, check, sweep, psa or breakeven (o->command says
+ * which). */
 static cj_status parse_scenario_command(int argc, char **argv, int first, cli_options *o,
                                         cj_err *err)
 {
     bool check = o->command == CLI_CHECK;
+    const char *cmd = command_name(o->command);
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = NULL;
         uint64_t n;
+        cli_command owner = CLI_RUN;
+        const char *own;
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
             o->help_topic = o->command;
             o->command = CLI_HELP;
             return CJ_OK;
+        } else if ((own = analysis_only(arg, &owner)) && owner != o->command) {
+            return cj_fail(err, CJ_ERR_USAGE, "%s belongs to cjmsim %s (see cjmsim help %s)", own,
+                           command_name(owner), command_name(owner));
+        } else if (option_is(arg, "--vary")) {
+            if (!(value = option_value(argc, argv, &i, "--vary", err)))
+                return err->status;
+            if (o->n_vary == CLI_MAX_VARY)
+                return cj_fail(err, CJ_ERR_USAGE, "at most %d --vary options", CLI_MAX_VARY);
+            o->vary[o->n_vary++] = value;
+        } else if (option_is(arg, "--draws")) {
+            if (!number_option(argc, argv, &i, "--draws", 1, CLI_MAX_DRAWS, &n, err))
+                return err->status;
+            o->draws = n;
+        } else if (strcmp(arg, "--lhs") == 0) {
+            o->lhs = true;
+        } else if (option_is(arg, "--param")) {
+            if (!(value = option_value(argc, argv, &i, "--param", err)))
+                return err->status;
+            o->param = value;
+        } else if (option_is(arg, "--variant")) {
+            if (!(value = option_value(argc, argv, &i, "--variant", err)))
+                return err->status;
+            o->variant = value;
         } else if (check && run_only(arg)) {
             return cj_fail(err, CJ_ERR_USAGE,
                            "check takes no %.*s: it simulates nothing and "
@@ -341,8 +494,8 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                 return cj_fail(err, CJ_ERR_USAGE, "--params needs a file name");
             o->params_file = value;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim %s--help)", arg,
-                           check ? "check " : "");
+            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim %s%s--help)", arg,
+                           o->command == CLI_RUN ? "" : cmd, o->command == CLI_RUN ? "" : " ");
         } else if (o->scenario) {
             return cj_fail(err, CJ_ERR_USAGE, "one scenario at a time: got '%s' and '%s'",
                            o->scenario, arg);
@@ -351,8 +504,21 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
         }
     }
     if (!o->scenario)
-        return cj_fail(err, CJ_ERR_USAGE, "%s needs a scenario file: cjmsim %s scenario.lua",
-                       check ? "check" : "run", check ? "check" : "run");
+        return cj_fail(err, CJ_ERR_USAGE, "%s needs a scenario file: cjmsim %s scenario.lua", cmd,
+                       cmd);
+    if (o->command == CLI_SWEEP && o->n_vary == 0)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "sweep needs at least one --vary NAME=LO:HI:STEP or NAME=V1,V2,...");
+    if (o->command == CLI_BREAKEVEN && (!o->param || !o->param[0]))
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "breakeven needs --param NAME: the parameter to solve for");
+    if (o->command == CLI_BREAKEVEN && (!o->variant || !o->variant[0]))
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "breakeven needs --variant V: the variant whose incremental profit is 0");
+    if (o->command == CLI_BREAKEVEN && o->variants)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "breakeven compares one variant with the baseline: give --variant, not "
+                       "--variants");
     return CJ_OK;
 }
 
@@ -439,7 +605,9 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
     static const struct {
         const char *name;
         cli_command command;
-    } TOPICS[] = {{"run", CLI_RUN}, {"check", CLI_CHECK}, {"new", CLI_NEW}, {"fit", CLI_FIT}};
+    } TOPICS[] = {{"run", CLI_RUN},     {"check", CLI_CHECK}, {"new", CLI_NEW},
+                  {"fit", CLI_FIT},     {"sweep", CLI_SWEEP}, {"psa", CLI_PSA},
+                  {"breakeven", CLI_BREAKEVEN}};
     o->command = CLI_HELP;
     o->help_topic = CLI_HELP;
     if (argc < 3)
@@ -451,7 +619,9 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
             o->help_topic = TOPICS[i].command;
             return CJ_OK;
         }
-    return cj_fail(err, CJ_ERR_USAGE, "no help on '%s': the commands are run, check, new and fit",
+    return cj_fail(err, CJ_ERR_USAGE,
+                   "no help on '%s': the commands are run, check, new, fit, sweep, psa and "
+                   "breakeven",
                    argv[2]);
 }
 
@@ -477,6 +647,15 @@ cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
         o->command = strcmp(cmd, "run") == 0 ? CLI_RUN : CLI_CHECK;
         return parse_scenario_command(argc, argv, 2, o, err);
     }
+    static const struct {
+        const char *name;
+        cli_command command;
+    } ANALYSES[] = {{"sweep", CLI_SWEEP}, {"psa", CLI_PSA}, {"breakeven", CLI_BREAKEVEN}};
+    for (size_t i = 0; i < sizeof ANALYSES / sizeof ANALYSES[0]; i++)
+        if (strcmp(cmd, ANALYSES[i].name) == 0) {
+            o->command = ANALYSES[i].command;
+            return parse_scenario_command(argc, argv, 2, o, err);
+        }
     if (strcmp(cmd, "new") == 0) {
         o->command = CLI_NEW;
         return parse_new(argc, argv, 2, o, err);

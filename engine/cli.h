@@ -15,7 +15,20 @@
 /* --set options one command line may give. */
 enum { CLI_MAX_SETS = 256 };
 
-typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION, CLI_FIT } cli_command;
+/* --vary options of one sweep; draws of one psa. */
+enum { CLI_MAX_VARY = 8, CLI_MAX_DRAWS = 1000000 };
+
+typedef enum {
+    CLI_RUN,
+    CLI_CHECK,
+    CLI_NEW,
+    CLI_HELP,
+    CLI_VERSION,
+    CLI_FIT,
+    CLI_SWEEP,
+    CLI_PSA,
+    CLI_BREAKEVEN
+} cli_command;
 
 /* fit: the most --purchase options one command takes. */
 enum { CLI_MAX_PURCHASE = 64 };
@@ -47,13 +60,23 @@ typedef struct {
     const char *purchase[CLI_MAX_PURCHASE];
     size_t n_purchase;
     bool force, paths;
+    /* sweep: --vary NAME=LO:HI:STEP or NAME=V1,V2,... in order (checked by
+     * the sweep itself, which knows the parameters). */
+    const char *vary[CLI_MAX_VARY];
+    size_t n_vary;
+    /* psa: --draws N (0: not given), --lhs */
+    uint64_t draws;
+    bool lhs;
+    /* breakeven: --param NAME, --variant V */
+    const char *param;
+    const char *variant;
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);
 void cli_usage(FILE *f);
 
-/* The help of one command (CLI_RUN, CLI_CHECK, CLI_NEW); the general usage
- * for any other. */
+/* The help of one command (CLI_RUN, CLI_CHECK, CLI_NEW, CLI_SWEEP, CLI_PSA,
+ * CLI_BREAKEVEN); the general usage for any other. */
 void cli_help(FILE *f, cli_command topic);
 
 /* Parses a whole number in [min, max] written with digits only; returns

@@ -23,10 +23,15 @@ typedef struct {
     const char *changed_by; /* last intervention that changed it, or NULL */
 } edge_prob;
 
+/* What a probability function read of the customer, as bits. */
+enum { READ_PERSONA = 1, READ_MOOD = 2, READ_PURCHASES = 4 };
+
 /* Values of one spec for one (persona, mood, purchases), over days in stage. */
 typedef struct {
     double *values; /* values[d - 1]; day d beyond n uses values[n - 1] */
     int n;          /* 0 while not evaluated */
+    int reads;      /* functions: what the calls read (READ_*), over every day */
+    bool called;    /* a function was called for this state (not copied) */
 } eval_cache;
 
 /* The customer that __index of the proxy table `c` describes. */
@@ -34,6 +39,7 @@ typedef struct {
     const scn_scenario *scn;
     int persona, mood, purchases, days_in_stage;
     int read_days; /* set when the function read c.days_in_stage */
+    int reads;     /* READ_* of everything else read */
 } customer_view;
 
 typedef struct {
@@ -55,15 +61,19 @@ static int customer_index(lua_State *L)
         return luaL_error(L, "c[%s]: customer fields are names (c.mood)", luaL_typename(L, 2));
     const char *key = lua_tostring(L, 2);
     if (strcmp(key, "persona") == 0) {
+        view->reads |= READ_PERSONA;
         lua_pushstring(L, scn->personas[view->persona].name);
     } else if (strcmp(key, "mood") == 0) {
+        view->reads |= READ_MOOD;
         lua_pushinteger(L, view->mood);
     } else if (strcmp(key, "purchases") == 0) {
+        view->reads |= READ_PURCHASES;
         lua_pushinteger(L, view->purchases);
     } else if (strcmp(key, "days_in_stage") == 0) {
         view->read_days = 1;
         lua_pushinteger(L, view->days_in_stage);
     } else {
+        view->reads |= READ_PERSONA; /* an attribute is the persona's */
         bool known = false;
         for (size_t p = 0; p < scn->n_personas; p++) {
             const scn_persona *persona = &scn->personas[p];
@@ -129,9 +139,11 @@ static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *ed
     lua_rawgeti(L, LUA_REGISTRYINDEX, spec->func_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->proxy_ref);
     int status = sbx_pcall(L, 1, 1);
-    char state[256];
-    describe_state(state, sizeof state, ctx, ctx->view.persona, ctx->view.mood,
-                   ctx->view.purchases, ctx->view.days_in_stage);
+    /* Described only for an error: this runs for every state and day. */
+    char state[256] = "";
+    if (status != LUA_OK || lua_type(L, -1) != LUA_TNUMBER)
+        describe_state(state, sizeof state, ctx, ctx->view.persona, ctx->view.mood,
+                       ctx->view.purchases, ctx->view.days_in_stage);
     if (status != LUA_OK) {
         char msg[CJ_ERR_MSG_MAX - 512];
         sbx_error_message(L, status, ctx->scn->path, msg, sizeof msg);
@@ -150,6 +162,43 @@ static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *ed
     *out = lua_tonumber(L, -1);
     lua_pop(L, 1);
     return true;
+}
+
+/*
+ * A function called for another state of the same spec that read nothing
+ * in which that state differs from this one (over all its days) ran the
+ * same way it would run here: its values are this state's too, without
+ * calling it again. A delivery time that reads only c.days_in_stage is then
+ * called for one state instead of one per persona, mood and purchases,
+ * which is most of the time of loading a scenario. (A function is taken to
+ * depend on the customer and the scenario's values only, as the model
+ * says.)
+ */
+static bool reuse(compile_ctx *ctx, const edge_prob *ep, int persona, int mood, int purchases,
+                  eval_cache *cache)
+{
+    const scn_scenario *scn = ctx->scn;
+    size_t base = (size_t)ep->spec_id * scn->n_personas * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    for (int p = 0; p < (int)scn->n_personas; p++)
+        for (int m = SCN_MOOD_MIN; m <= SCN_MOOD_MAX; m++)
+            for (int k = 0; k < CMP_PURCHASE_BUCKETS; k++) {
+                const eval_cache *other =
+                    &ctx->cache[base + ((size_t)p * SCN_MOODS + (size_t)(m - SCN_MOOD_MIN)) *
+                                           CMP_PURCHASE_BUCKETS +
+                                (size_t)k];
+                if (!other->called || other == cache)
+                    continue;
+                if (((other->reads & READ_PERSONA) && p != persona) ||
+                    ((other->reads & READ_MOOD) && m != mood) ||
+                    ((other->reads & READ_PURCHASES) && k != purchases))
+                    continue;
+                cache->values = xmalloc((size_t)other->n * sizeof *cache->values);
+                memcpy(cache->values, other->values, (size_t)other->n * sizeof *cache->values);
+                cache->n = other->n;
+                cache->reads = other->reads;
+                return true;
+            }
+    return false;
 }
 
 /*
@@ -176,8 +225,11 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
         cache->n = 1;
         return cache;
     }
+    if (reuse(ctx, ep, persona, mood, purchases, cache))
+        return cache;
     int days = ctx->model->days;
-    ctx->view = (customer_view){scn, persona, mood, purchases, 1, 0};
+    ctx->view = (customer_view){scn, persona, mood, purchases, 1, 0, 0};
+    cache->called = true;
     double first;
     if (!call_function(ctx, spec, edge_name, &first))
         return NULL;
@@ -185,6 +237,7 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
         cache->values = xmalloc(sizeof *cache->values);
         cache->values[0] = first;
         cache->n = 1;
+        cache->reads = ctx->view.reads;
         return cache;
     }
     double *values = xcalloc((size_t)days, sizeof *values);
@@ -202,6 +255,7 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
         n--;
     cache->values = values;
     cache->n = n;
+    cache->reads = ctx->view.reads;
     return cache;
 }
 

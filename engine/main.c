@@ -7,13 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "breakeven.h"
 #include "check.h"
 #include "cli.h"
 #include "cluster.h"
 #include "format.h"
 #include "fit.h"
 #include "newscn.h"
+#include "psa.h"
 #include "run.h"
+#include "sweep.h"
 
 /* Output that did not reach standard output (a full disk, a closed pipe)
  * is a failed command, not a silent success: exit 4 with a message. A
@@ -40,8 +43,9 @@ static void print_error(const cj_err *err)
     fputc('\n', stderr);
 }
 
-/* In an MPI job every rank runs `run`; the other commands, and every
- * message, belong to rank 0 alone. */
+/* In an MPI job every rank runs `run`; the other commands (sweep, psa and
+ * breakeven run in one process, over threads), and every message, belong
+ * to rank 0 alone. */
 static int finish(int code)
 {
     code = check_stdout(code);
@@ -83,6 +87,15 @@ int main(int argc, char **argv)
         break;
     case CLI_FIT:
         status = fit_command(&opts, argc, argv, &err);
+        break;
+    case CLI_SWEEP:
+        status = sweep_command(&opts, argc, argv, &err);
+        break;
+    case CLI_PSA:
+        status = psa_command(&opts, argc, argv, &err);
+        break;
+    case CLI_BREAKEVEN:
+        status = breakeven_command(&opts, argc, argv, &err);
         break;
     }
     if (status != CJ_OK) {

@@ -616,6 +616,24 @@ static double triangular_quantile(double a, double mode, double b, double u)
     return b - sqrt((1 - u) * (b - a) * (b - mode));
 }
 
+/* GSL's beta quantile gives up (NaN) for some u when alpha and beta are
+ * large, as a beta fitted to counts is (beta(120, 11880)); the CDF itself is
+ * fine, and it rises, so halving [0, 1] finds the quantile to the last bit. */
+static double beta_quantile_by_bisection(double u, double alpha, double beta)
+{
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 200 && hi - lo > 0; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (mid <= lo || mid >= hi)
+            break;
+        if (gsl_cdf_beta_P(mid, alpha, beta) < u)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 double prm_draw(const prm_param *p, double u)
 {
     if (p->dist.kind == PRM_FIXED)
@@ -635,8 +653,10 @@ double prm_draw(const prm_param *p, double u)
         return a[0] + gsl_cdf_gaussian_Pinv(u, a[1]);
     case PRM_LOGNORMAL:
         return gsl_cdf_lognormal_Pinv(u, a[0], a[1]);
-    case PRM_BETA:
-        return gsl_cdf_beta_Pinv(u, a[0], a[1]);
+    case PRM_BETA: {
+        double x = gsl_cdf_beta_Pinv(u, a[0], a[1]);
+        return isfinite(x) ? x : beta_quantile_by_bisection(u, a[0], a[1]);
+    }
     case PRM_GAMMA:
         return gsl_cdf_gamma_Pinv(u, a[0], a[1]);
     case PRM_FIXED:

@@ -718,3 +718,55 @@ void plot_output_free(plot_output *out)
     free(out->pictures);
     memset(out, 0, sizeof *out);
 }
+
+cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *plots,
+                           size_t n_plots, const void *arg, const char *const *vars,
+                           size_t n_vars, plot_output *out, cj_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->outcome = PLOT_DRAWN;
+    char *style = load_template("style", out);
+    char **tmpl = xcalloc(n_plots, sizeof *tmpl);
+    for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN; i++)
+        tmpl[i] = load_template(plots[i].name, out);
+    if (out->outcome == PLOT_DRAWN) {
+        char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
+        sprintf(sub, "%s/%s", dir->tmp_path, PLOT_DIR);
+        if (mkdir(sub, 0755) != 0 && errno != EEXIST)
+            cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, PLOT_DIR,
+                    strerror(errno));
+        free(sub);
+    }
+    for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN && err->status == CJ_OK; i++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "%s/%s.dat", PLOT_DIR, plots[i].name);
+        FILE *f = out_open(dir, rel, err);
+        if (!f)
+            break;
+        plots[i].data(f, arg);
+        if (out_close(dir, f, rel, err) != CJ_OK)
+            break;
+        add_file(out, rel);
+        snprintf(rel, sizeof rel, "%s/%s.gp", PLOT_DIR, plots[i].name);
+        if (!(f = out_open(dir, rel, err)))
+            break;
+        write_preamble(f, r, plots[i].name);
+        for (size_t v = 0; v < n_vars; v++)
+            put_string(f, vars[2 * v], vars[2 * v + 1]);
+        fprintf(f, "\n# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, plots[i].name,
+                tmpl[i]);
+        if (out_close(dir, f, rel, err) != CJ_OK)
+            break;
+        add_file(out, rel);
+        plot_picture *pic = xgrow(&out->pictures, &out->n_pictures, sizeof *pic);
+        pic->name = plots[i].name;
+        pic->caption = plots[i].caption;
+    }
+    if (out->outcome == PLOT_DRAWN && err->status == CJ_OK)
+        write_all_script(dir, out, err);
+    for (size_t i = 0; i < n_plots; i++)
+        free(tmpl[i]);
+    free(tmpl);
+    free(style);
+    return err->status;
+}

@@ -72,6 +72,23 @@ void plot_warning(FILE *f, const plot_output *out, const char *results_dir);
 
 void plot_output_free(plot_output *out);
 
+/* A picture of an analysis (sweep, psa): `data` writes plots/NAME.dat from
+ * the analysis' own figures, and plots/NAME.gp is the template's, after the
+ * names of a run (scenario, variants, personas) and the analysis' string
+ * variables. */
+typedef struct {
+    const char *name;
+    const char *caption;
+    void (*data)(FILE *f, const void *arg);
+} plot_extra;
+
+/* plot_write for analysis pictures: vars holds n_vars pairs of a gnuplot
+ * variable's name and its text (quoted as every name is). Draw them with
+ * plot_draw. */
+cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *plots,
+                           size_t n_plots, const void *arg, const char *const *vars,
+                           size_t n_vars, plot_output *out, cj_err *err);
+
 /* s as a gnuplot single-quoted string literal, quotes included: a quote is
  * doubled, control characters become spaces, invalid UTF-8 bytes become '?',
  * and text past max_chars characters is cut with an ellipsis (0: no limit). */

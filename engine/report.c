@@ -1042,6 +1042,24 @@ static void write_footer(FILE *f, const st_results *r, const report_info *info)
             (unsigned long long)info->seed);
 }
 
+/* A run at the parameters' best guesses: its intervals leave out how
+ * uncertain those guesses are, which `cjmsim psa` measures. */
+static void write_uncertainty_note(FILE *f, const st_results *r)
+{
+    const prm_list *params = &r->totals->model->scn->params;
+    size_t n = 0;
+    for (size_t i = 0; i < params->n; i++)
+        n += prm_uncertain(&params->items[i]) && !params->items[i].source;
+    if (n == 0)
+        return;
+    fprintf(f,
+            "<p class=\"muted\">These 95%% intervals measure the simulation's own noise only: "
+            "they leave out how uncertain the scenario's %zu parameter%s %s. "
+            "<code>cjmsim psa</code> draws them and says how likely each variant is to be the "
+            "best choice and to pay back.</p>\n",
+            n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+}
+
 cj_status report_write(out_dir *dir, const st_results *r, const report_info *info, cj_err *err)
 {
     FILE *f = out_open(dir, REPORT_FILE, err);
@@ -1053,6 +1071,7 @@ cj_status report_write(out_dir *dir, const st_results *r, const report_info *inf
     write_map(f, r);
     write_personas(f, r);
     write_variants(f, r);
+    write_uncertainty_note(f, r);
     write_interventions(f, r);
     write_charts(f, dir, info);
     write_footer(f, r, info);

@@ -9,7 +9,7 @@ cd "$WORK" || exit 1
 
 run_cjmsim --help
 general=$OUT
-for cmd in run check new; do
+for cmd in run check new sweep psa breakeven; do
     like "$general" "^  $cmd +[a-z]" "--help lists the command $cmd"
 done
 like "$general" '^       cjmsim help \[COMMAND\] \| --help \| --version$' "--help shows cjmsim help COMMAND"
@@ -31,6 +31,15 @@ usage check "Usage: cjmsim check SCENARIO.lua [options]"
 check_help=$OUT
 usage new "Usage: cjmsim new NAME"
 new_help=$OUT
+usage sweep "Usage: cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [--vary ...] [options]"
+analysis_help=$OUT
+usage psa "Usage: cjmsim psa SCENARIO.lua [--draws N] [--lhs] [options]"
+analysis_help+=$'\n'$OUT
+usage breakeven "Usage: cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]"
+analysis_help+=$'\n'$OUT
+for opt in --vary --draws --lhs --param --variant --set --params --out --threads; do
+    like "$analysis_help" "^  $opt( |$)" "the analyses' help documents $opt"
+done
 
 for opt in --out --customers --days --seed --variants --threads --quiet \
     --lua-instructions --lua-memory --lua-seconds; do
@@ -50,7 +59,7 @@ like "$new_help" 'never$' "new --help says it never overwrites"
 
 run_cjmsim help nothing
 is "$RC" 2 "help on an unknown command exits 2"
-is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check, new and fit" \
+is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check, new, fit, sweep, psa and breakeven" \
     "help on an unknown command: message"
 run_cjmsim help run check
 is "$RC" 2 "help with two commands exits 2"
@@ -60,7 +69,7 @@ is "$ERR" "cjmsim: help takes one command: cjmsim help run" "help with two comma
 MAN="$ROOT/docs/cjmsim.1"
 ok "$([ -f "$MAN" ]; echo $?)" "docs/cjmsim.1 exists"
 manual=$(grep -v '^\.\\"' "$MAN" | sed 's/\\-/-/g')
-for opt in $(printf '%s\n%s\n' "$run_help" "$check_help" | grep -Eo '^  --[a-z-]+' | sort -u); do
+for opt in $(printf '%s\n%s\n%s\n' "$run_help" "$check_help" "$analysis_help" | grep -Eo '^  --[a-z-]+' | sort -u); do
     like "$manual" "^\\.BI? $opt( |$)" "the manual documents $opt"
 done
 for section in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "SCENARIO FILES" FILES ENVIRONMENT \
