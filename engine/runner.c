@@ -55,6 +55,17 @@ static cj_status load_and_compile(rn_run *r, const cli_options *opts, const prm_
     return err->status;
 }
 
+/* After Ctrl-C the scenario stops with whatever error it was raising on the
+ * way up (a probability function's, a draw's): the run was interrupted. */
+static cj_status settle_interrupt(cj_err *err)
+{
+    if (err->status != CJ_OK && sbx_interrupted()) {
+        err->status = CJ_ERR_INTERRUPTED;
+        snprintf(err->msg, sizeof err->msg, "interrupted: no results were written");
+    }
+    return err->status;
+}
+
 cj_status rn_prepare_armed(rn_run *r, const cli_options *opts, cj_err *err)
 {
     sbx_watchdog_arm(opts->scenario, lua_seconds(opts));
@@ -62,12 +73,7 @@ cj_status rn_prepare_armed(rn_run *r, const cli_options *opts, cj_err *err)
     if (prm_set_build(&params, opts->params_file, opts->sets, opts->n_sets, err) == CJ_OK)
         load_and_compile(r, opts, &params, true, err);
     prm_set_free(&params);
-    /* Whatever the scenario's error became on the way up. */
-    if (err->status != CJ_OK && sbx_interrupted()) {
-        err->status = CJ_ERR_INTERRUPTED;
-        snprintf(err->msg, sizeof err->msg, "interrupted: no results were written");
-    }
-    return err->status;
+    return settle_interrupt(err);
 }
 
 cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err)
@@ -79,7 +85,8 @@ cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err)
 
 cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params, cj_err *err)
 {
-    return load_and_compile(r, opts, params, false, err);
+    load_and_compile(r, opts, params, false, err);
+    return settle_interrupt(err);
 }
 
 cj_status rn_simulate(rn_run *r, const sim_options *sim_opts, cj_err *err)
