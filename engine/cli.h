@@ -1,6 +1,7 @@
 /*
  * cli — the command line: `cjmsim run S.lua [options]`, `cjmsim check
- * S.lua [options]`, `cjmsim new NAME`, help for each, --version.
+ * S.lua [options]`, `cjmsim new NAME`, `cjmsim compare A B`, `cjmsim serve
+ * S.lua`, help for each, --version.
  * Parsing and the help texts only; main.c acts on the result.
  */
 #ifndef CJ_CLI_H
@@ -15,7 +16,7 @@
 /* --set options one command line may give. */
 enum { CLI_MAX_SETS = 256 };
 
-typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION } cli_command;
+typedef enum { CLI_RUN, CLI_CHECK, CLI_NEW, CLI_HELP, CLI_VERSION, CLI_COMPARE, CLI_SERVE } cli_command;
 
 typedef struct {
     cli_command command;
@@ -38,6 +39,9 @@ typedef struct {
     const char *sets[CLI_MAX_SETS];
     size_t n_sets;
     const char *params_file;
+    const char *compare_a, *compare_b; /* compare: two results directories or scenarios */
+    unsigned port;                     /* serve: 0 picks a free port */
+    bool pdf;                          /* run: also report.pdf */
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

@@ -10,8 +10,10 @@
 #include "check.h"
 #include "cli.h"
 #include "cluster.h"
+#include "compare.h"
 #include "newscn.h"
 #include "run.h"
+#include "serve.h"
 
 /* Output that did not reach standard output (a full disk, a closed pipe)
  * is a failed command, not a silent success: exit 4 with a message. A
@@ -68,6 +70,12 @@ int main(int argc, char **argv)
         break;
     case CLI_RUN:
         status = run_command(&opts, argc, argv, &err);
+        break;
+    case CLI_COMPARE:
+        status = compare_command(&opts, argc, argv, &err);
+        break;
+    case CLI_SERVE:
+        status = serve_command(&opts, &err);
         break;
     }
     if (status != CJ_OK) {

@@ -50,7 +50,7 @@ like "$new_help" 'never$' "new --help says it never overwrites"
 
 run_cjmsim help nothing
 is "$RC" 2 "help on an unknown command exits 2"
-is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check and new" \
+is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check, new, compare and serve" \
     "help on an unknown command: message"
 run_cjmsim help run check
 is "$RC" 2 "help with two commands exits 2"
