@@ -8,6 +8,7 @@
 
 #include "format.h"
 #include "param.h"
+#include "runner.h"
 #include "sandbox.h"
 #include "scenario.h"
 #include "util.h"
@@ -541,32 +542,9 @@ void check_print(FILE *f, const cmp_model *model)
 
 cj_status check_command(const cli_options *opts, cj_err *err)
 {
-    sbx_limits limits = {opts->lua_instructions, (size_t)opts->lua_memory_mb * 1024 * 1024,
-                         opts->has_seed ? opts->seed : 0};
-    var_list variants = {0};
-    cmp_model *model = NULL;
-    sbx_watchdog_arm(opts->scenario, opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
-    prm_set params = {0};
-    scn_scenario *scn = NULL;
-    if (prm_set_build(&params, opts->params_file, opts->sets, opts->n_sets, err) == CJ_OK)
-        scn = scn_load_params(opts->scenario, &limits, &params, err);
-    prm_set_free(&params);
-    if (scn) {
-        prm_warn_outside(stderr, &scn->params);
-        if (opts->variants)
-            var_parse(scn, opts->variants, &variants, err);
-        else
-            var_default(scn, &variants);
-    }
-    if (err->status == CJ_OK) {
-        model = cmp_build(scn, &variants, opts->has_days ? opts->days : scn->days, err);
-        prm_explain_error(err, &scn->params);
-    }
-    sbx_watchdog_disarm();
-    if (model)
-        check_print(stdout, model);
-    cmp_free(model);
-    var_free(&variants);
-    scn_free(scn);
+    rn_run r = {0};
+    if (rn_prepare(&r, opts, err) == CJ_OK)
+        check_print(stdout, r.model);
+    rn_free(&r);
     return err->status;
 }

@@ -14,44 +14,12 @@
 #include "progress.h"
 #include "report.h"
 #include "results.h"
+#include "runner.h"
 #include "scenario.h"
 #include "sha256.h"
 #include "sim.h"
 #include "stats.h"
 #include "util.h"
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    sim_interrupted = 1;
-}
-
-/* Ctrl-C, kill, a closed terminal (SIGHUP) and a closed pipe (SIGPIPE) all
- * stop a run the same way: between blocks, leaving nothing behind. */
-static void catch_interrupts(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
-}
-
-/* results/<file name without .lua> */
-static char *default_out(const char *scenario)
-{
-    const char *base = strrchr(scenario, '/');
-    base = base ? base + 1 : scenario;
-    size_t len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".lua") == 0)
-        len -= 4;
-    char *out = xmalloc(len + sizeof "results/");
-    snprintf(out, len + sizeof "results/", "results/%.*s", (int)len, base);
-    return out;
-}
 
 typedef void (*writer_fn)(FILE *f, const st_results *r, const void *arg);
 
@@ -118,69 +86,14 @@ static cj_status write_pictures(out_dir *dir, const st_results *r, uint64_t seed
     return report_write(dir, r, &info, err);
 }
 
-static int default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
-
-/* What the simulation needs, built under the sandbox's watchdog. */
-typedef struct {
-    scn_scenario *scn;
-    var_list variants;
-    cmp_model *model;
-    char hash[65];
-    int days;
-} prepared;
-
-static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
-{
-    sbx_limits limits = {opts->lua_instructions, (size_t)opts->lua_memory_mb * 1024 * 1024,
-                         opts->has_seed ? opts->seed : 0};
-    sbx_watchdog_arm(opts->scenario, opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
-    prm_set params = {0};
-    if (prm_set_build(&params, opts->params_file, opts->sets, opts->n_sets, err) == CJ_OK)
-        p->scn = scn_load_params(opts->scenario, &limits, &params, err);
-    prm_set_free(&params);
-    if (p->scn && cluster_is_root())
-        prm_warn_outside(stderr, &p->scn->params);
-    if (p->scn && sha256_file(opts->scenario, p->hash) != 0)
-        cj_fail(err, CJ_ERR_SCENARIO, "cannot read scenario '%s'", opts->scenario);
-    if (err->status == CJ_OK) {
-        if (opts->variants)
-            var_parse(p->scn, opts->variants, &p->variants, err);
-        else
-            var_default(p->scn, &p->variants);
-    }
-    if (err->status == CJ_OK) {
-        p->days = opts->has_days ? opts->days : p->scn->days;
-        p->model = cmp_build(p->scn, &p->variants, p->days, err);
-        prm_explain_error(err, &p->scn->params);
-    }
-    sbx_watchdog_disarm();
-    return err->status;
-}
-
-/* The results directory may not hold what the run reads: the scenario and
- * the persona library. One that holds the scenario's folder, where its own
- * persona files lie, holds the scenario too. */
-static cj_status begin_results(out_dir *dir, const char *out_path, const char *scenario,
-                               cj_err *err)
-{
-    char library[4096];
-    const char *reads[] = {scenario, datadir_find("personas", library, sizeof library)};
-    return out_begin_reading(dir, out_path, reads, reads[1] ? 2 : 1, err);
-}
-
 /* The simulation, with a progress bar when it is long and stderr is a
  * terminal. */
-static cj_status simulate(const prepared *p, int64_t customers, uint64_t seed, int threads,
-                          bool quiet, sim_totals *totals, cj_err *err)
+static cj_status simulate(rn_run *p, int threads, bool quiet, cj_err *err)
 {
     prg_bar bar;
     prg_start(&bar, stderr, !quiet && cluster_is_root());
     sim_options sim_opts = {threads, prg_update, &bar, cluster_rank(), cluster_size()};
-    cj_status status = sim_run_with(p->model, customers, seed, &sim_opts, totals, err);
+    cj_status status = rn_simulate(p, &sim_opts, err);
     prg_finish(&bar);
     return status;
 }
@@ -197,16 +110,9 @@ static void print_timings(double start, double prepared_at, double simulated_at)
             (end - simulated_at) * 1e3);
 }
 
-static void prepared_free(prepared *p)
-{
-    cmp_free(p->model);
-    var_free(&p->variants);
-    scn_free(p->scn);
-}
-
 /* Rank 0's part of a run: statistics, pictures, the results directory and
  * the summary. Other ranks only simulated. */
-static void write_everything(const cli_options *opts, const prepared *p, out_dir *dir,
+static void write_everything(const cli_options *opts, const rn_run *p, out_dir *dir,
                              const sim_totals *totals, uint64_t seed, int threads,
                              const char *out_path, int argc, char **argv, cj_err *err)
 {
@@ -226,6 +132,8 @@ static void write_everything(const cli_options *opts, const prepared *p, out_dir
         if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
             if (!opts->quiet)
                 con_print(stdout, &results, seed, out_path);
+            if (!opts->quiet)
+                rn_note_uncertainty(stdout, p->scn);
             plot_warning(stderr, &plots, out_path);
         }
         free(names);
@@ -241,40 +149,37 @@ static void write_everything(const cli_options *opts, const prepared *p, out_dir
  */
 cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *err)
 {
-    catch_interrupts();
+    rn_catch_interrupts();
     double start = prg_clock();
-    prepared p = {0};
-    prepare(opts, &p, err);
+    rn_run p = {0};
+    rn_prepare(&p, opts, err);
     if (cluster_agree(err) != CJ_OK) {
-        prepared_free(&p);
+        rn_free(&p);
         return err->status;
     }
     double prepared_at = prg_clock(), simulated_at = prepared_at;
-    int64_t customers = opts->has_customers ? opts->customers : p.scn->customers;
-    uint64_t seed = opts->has_seed ? opts->seed : p.scn->seed;
-    int threads = opts->threads ? opts->threads : default_threads();
-    char *out_path = opts->out ? xstrdup(opts->out) : default_out(opts->scenario);
+    uint64_t seed = p.seed;
+    int threads = rn_threads(opts);
+    char *out_path = rn_out_path(opts);
     out_dir dir = {0};
-    sim_totals totals = {0};
+    sim_totals *totals = &p.totals;
     bool root = cluster_is_root();
     if (root)
-        begin_results(&dir, out_path, opts->scenario, err);
+        rn_begin_results(&dir, out_path, opts->scenario, err);
     if (cluster_agree(err) == CJ_OK)
-        simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
+        simulate(&p, threads, opts->quiet, err);
     if (cluster_agree(err) == CJ_OK)
-        cluster_reduce(&totals, err);
+        cluster_reduce(totals, err);
     if (cluster_agree(err) == CJ_OK) {
         simulated_at = prg_clock();
         if (root)
-            write_everything(opts, &p, &dir, &totals, seed, threads, out_path, argc, argv, err);
+            write_everything(opts, &p, &dir, totals, seed, threads, out_path, argc, argv, err);
         cluster_agree(err);
     }
     out_abort(&dir);
     if (err->status == CJ_OK && root)
         print_timings(start, prepared_at, simulated_at);
-    if (totals.cells)
-        sim_free(&totals);
     free(out_path);
-    prepared_free(&p);
+    rn_free(&p);
     return err->status;
 }

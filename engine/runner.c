@@ -1,0 +1,270 @@
+#include "runner.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cluster.h"
+#include "datadir.h"
+#include "format.h"
+#include "sandbox.h"
+#include "sha256.h"
+#include "util.h"
+
+static sbx_limits limits_of(const cli_options *opts)
+{
+    sbx_limits limits = {opts->lua_instructions, (size_t)opts->lua_memory_mb * 1024 * 1024,
+                         opts->has_seed ? opts->seed : 0};
+    return limits;
+}
+
+static unsigned lua_seconds(const cli_options *opts)
+{
+    return opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS;
+}
+
+/* Load, variants, compile: the part of a run that runs Lua. For the
+ * command line's own set (`command_line`), values outside a parameter's
+ * range are warned about and the file's hash is taken. */
+static cj_status load_and_compile(rn_run *r, const cli_options *opts, const prm_set *params,
+                                  bool command_line, cj_err *err)
+{
+    sbx_limits limits = limits_of(opts);
+    r->opts = opts;
+    r->scn = scn_load_params(opts->scenario, &limits, params, err);
+    if (!r->scn)
+        return err->status;
+    if (command_line && cluster_is_root())
+        prm_warn_outside(stderr, &r->scn->params);
+    if (command_line && sha256_file(opts->scenario, r->hash) != 0)
+        return cj_fail(err, CJ_ERR_SCENARIO, "cannot read scenario '%s'", opts->scenario);
+    if (opts->variants)
+        var_parse(r->scn, opts->variants, &r->variants, err);
+    else
+        var_default(r->scn, &r->variants);
+    if (err->status == CJ_OK) {
+        r->days = opts->has_days ? opts->days : r->scn->days;
+        r->customers = opts->has_customers ? opts->customers : r->scn->customers;
+        r->seed = opts->has_seed ? opts->seed : r->scn->seed;
+        r->model = cmp_build(r->scn, &r->variants, r->days, err);
+        prm_explain_error(err, &r->scn->params);
+    }
+    return err->status;
+}
+
+cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err)
+{
+    sbx_watchdog_arm(opts->scenario, lua_seconds(opts));
+    prm_set params = {0};
+    if (prm_set_build(&params, opts->params_file, opts->sets, opts->n_sets, err) == CJ_OK)
+        load_and_compile(r, opts, &params, true, err);
+    prm_set_free(&params);
+    sbx_watchdog_disarm();
+    return err->status;
+}
+
+cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params, cj_err *err)
+{
+    return load_and_compile(r, opts, params, false, err);
+}
+
+cj_status rn_simulate(rn_run *r, const sim_options *sim_opts, cj_err *err)
+{
+    return sim_run_with(r->model, r->customers, r->seed, sim_opts, &r->totals, err);
+}
+
+void rn_compute(rn_run *r)
+{
+    st_compute(&r->totals, &r->results);
+}
+
+void rn_free(rn_run *r)
+{
+    if (r->results.groups)
+        st_free(&r->results);
+    if (r->totals.cells)
+        sim_free(&r->totals);
+    cmp_free(r->model);
+    var_free(&r->variants);
+    scn_free(r->scn);
+    memset(r, 0, sizeof *r);
+}
+
+int rn_threads(const cli_options *opts)
+{
+    if (opts->threads)
+        return opts->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+char *rn_out_path(const cli_options *opts)
+{
+    if (opts->out)
+        return xstrdup(opts->out);
+    const char *scenario = opts->scenario;
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".lua") == 0)
+        len -= 4;
+    char *out = xmalloc(len + sizeof "results/");
+    snprintf(out, len + sizeof "results/", "results/%.*s", (int)len, base);
+    return out;
+}
+
+/* The results directory may not hold what the run reads: the scenario and
+ * the persona library. One that holds the scenario's folder, where its own
+ * persona files lie, holds the scenario too. */
+cj_status rn_begin_results(out_dir *dir, const char *out_path, const char *scenario, cj_err *err)
+{
+    char library[4096];
+    const char *reads[] = {scenario, datadir_find("personas", library, sizeof library)};
+    return out_begin_reading(dir, out_path, reads, reads[1] ? 2 : 1, err);
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    sim_interrupted = 1;
+}
+
+void rn_catch_interrupts(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+void rn_note_uncertainty(FILE *f, const scn_scenario *scn)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < scn->params.n; i++)
+        n += prm_uncertain(&scn->params.items[i]) && !scn->params.items[i].source;
+    if (n == 0)
+        return;
+    fprintf(f,
+            "Note: the 95%% intervals above measure the simulation's own noise only; they\n"
+            "leave out how uncertain the scenario's %zu parameter%s %s. To see that:\n"
+            "  cjmsim psa ",
+            n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+    fmt_shell_word(f, scn->path);
+    fputs(" --draws 1000\n", f);
+}
+
+/* ---- many runs at once ---- */
+
+/* Sets a thread loads per chunk: enough to keep the threads busy, few
+ * enough that a chunk's models fit in memory. */
+enum { BATCH_SETS_PER_THREAD = 8 };
+
+typedef struct {
+    const cli_options *opts;
+    rn_set_fn make_set;
+    rn_take_fn take;
+    void *arg;
+    size_t first, end; /* the chunk */
+    atomic_size_t next;
+    rn_run *runs;      /* per index in the chunk */
+    cj_err *errs;      /* per index in the chunk */
+    atomic_bool failed;
+    int phase;         /* 0: load and compile, 1: simulate and hand over */
+} batch;
+
+static void batch_one(batch *b, size_t i)
+{
+    rn_run *r = &b->runs[i - b->first];
+    cj_err *err = &b->errs[i - b->first];
+    if (b->phase == 0) {
+        prm_set set = {0};
+        b->make_set(b->arg, i, &set);
+        rn_prepare_set(r, b->opts, &set, err);
+        prm_set_free(&set);
+    } else {
+        sim_options so = {1, NULL, NULL, 0, 1};
+        if (rn_simulate(r, &so, err) == CJ_OK) {
+            rn_compute(r);
+            b->take(b->arg, i, r);
+        }
+        rn_free(r);
+    }
+    if (err->status != CJ_OK)
+        atomic_store(&b->failed, true);
+}
+
+static void *batch_worker(void *p)
+{
+    batch *b = p;
+    for (;;) {
+        /* Indices are taken in order, so every index below a failing one
+         * has been taken and finishes: the lowest failure is the same
+         * whatever the threads. */
+        if (atomic_load(&b->failed) || sim_interrupted)
+            break;
+        size_t i = atomic_fetch_add(&b->next, 1);
+        if (i >= b->end)
+            break;
+        batch_one(b, i);
+    }
+    return NULL;
+}
+
+static void batch_phase(batch *b, int threads, int phase)
+{
+    b->phase = phase;
+    atomic_store(&b->next, b->first);
+    size_t n = b->end - b->first;
+    size_t n_threads = (size_t)threads < n ? (size_t)threads : n;
+    pthread_t *ids = xcalloc(n_threads, sizeof *ids);
+    size_t started = 0;
+    for (size_t t = 1; t < n_threads; t++, started++)
+        if (pthread_create(&ids[t], NULL, batch_worker, b) != 0)
+            break;
+    batch_worker(b);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(ids[t], NULL);
+    free(ids);
+}
+
+cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
+                   rn_take_fn take, void *arg, cj_err *err)
+{
+    if (threads < 1)
+        threads = 1;
+    size_t chunk = (size_t)threads * BATCH_SETS_PER_THREAD;
+    batch b = {.opts = opts, .make_set = make_set, .take = take, .arg = arg};
+    b.runs = xcalloc(chunk, sizeof *b.runs);
+    b.errs = xcalloc(chunk, sizeof *b.errs);
+    atomic_init(&b.failed, false);
+    for (size_t first = 0; first < n && err->status == CJ_OK; first += chunk) {
+        b.first = first;
+        b.end = first + chunk < n ? first + chunk : n;
+        memset(b.errs, 0, chunk * sizeof *b.errs);
+        /* Every load is bounded in time: one watchdog for the chunk, with
+         * --lua-seconds for each set a thread may load in it. */
+        unsigned per_thread = (unsigned)((b.end - first + (size_t)threads - 1) / (size_t)threads);
+        sbx_watchdog_arm(opts->scenario, lua_seconds(opts) * per_thread);
+        batch_phase(&b, threads, 0);
+        sbx_watchdog_disarm();
+        if (!atomic_load(&b.failed))
+            batch_phase(&b, threads, 1);
+        for (size_t i = first; i < b.end; i++) {
+            if (b.errs[i - first].status != CJ_OK && err->status == CJ_OK)
+                *err = b.errs[i - first];
+            rn_free(&b.runs[i - first]);
+        }
+        if (err->status == CJ_OK && sim_interrupted)
+            cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+    }
+    free(b.runs);
+    free(b.errs);
+    return err->status;
+}

@@ -1,0 +1,100 @@
+/*
+ * runner — one run of a scenario as a value, and many of them at once.
+ *
+ * A run holds what simulating one parameter set takes and gives: the
+ * options it was asked with, the scenario loaded with that parameter set,
+ * its variants, the compiled model, the integer totals, the statistics and
+ * the scenario's hash. rn_prepare loads and compiles under the sandbox's
+ * watchdog (`run` and `check` start with it); rn_simulate and rn_compute do
+ * the rest. rn_batch runs many parameter sets (a sweep's points, the draws
+ * of an uncertainty analysis) over threads, each set on the same seed and
+ * the same customers (common random numbers), and hands every finished run
+ * to the caller by its index, so what the caller writes does not depend on
+ * the number of threads.
+ */
+#ifndef CJ_RUNNER_H
+#define CJ_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "compile.h"
+#include "err.h"
+#include "outdir.h"
+#include "param.h"
+#include "scenario.h"
+#include "sim.h"
+#include "stats.h"
+#include "variant.h"
+
+typedef struct {
+    const cli_options *opts;
+    scn_scenario *scn;
+    var_list variants;
+    cmp_model *model;
+    char hash[65]; /* the scenario file's SHA-256 (rn_prepare only) */
+    int days;
+    int64_t customers;
+    uint64_t seed;
+    sim_totals totals;
+    st_results results;
+} rn_run;
+
+/* Loads and compiles the scenario with the command line's parameter values
+ * (--params, --set), under the watchdog; warns about values set outside a
+ * parameter's range. */
+cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err);
+
+/* The same for the parameter set `params` (its context names it in
+ * errors), with no watchdog of its own and no warnings: rn_batch's step. */
+cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params, cj_err *err);
+
+/* Simulates the prepared model (the place where a method other than Monte
+ * Carlo, such as exact expected totals, would take over). */
+cj_status rn_simulate(rn_run *r, const sim_options *sim_opts, cj_err *err);
+
+/* The statistics of the simulated totals, into r->results. */
+void rn_compute(rn_run *r);
+
+void rn_free(rn_run *r);
+
+/* --threads, or one per core. */
+int rn_threads(const cli_options *opts);
+
+/* results/<scenario file name without .lua>, or --out; free it. */
+char *rn_out_path(const cli_options *opts);
+
+/* Begins a results directory that may not hold what the run reads (the
+ * scenario and the persona library). */
+cj_status rn_begin_results(out_dir *dir, const char *out_path, const char *scenario, cj_err *err);
+
+/* Ctrl-C, kill, a closed terminal and a closed pipe stop a run between
+ * blocks (sim_interrupted). */
+void rn_catch_interrupts(void);
+
+/* For a plain run of a scenario with uncertain parameters: one note on f
+ * saying that the run's intervals leave that uncertainty out. */
+void rn_note_uncertainty(FILE *f, const scn_scenario *scn);
+
+/* How many parameter sets a batch has, and the set of index i (filled into
+ * an empty set, with its context such as "draw 17"). */
+typedef void (*rn_set_fn)(void *arg, size_t i, prm_set *set);
+
+/* Receives the simulated and computed run of set i; called from worker
+ * threads, each index once: it may write only what belongs to index i. */
+typedef void (*rn_take_fn)(void *arg, size_t i, const rn_run *run);
+
+/*
+ * Prepares, simulates and computes n parameter sets over `threads` threads,
+ * each simulation single-threaded, all with opts' customers, days and seed.
+ * Loading and compiling stay under the watchdog: sets are taken in chunks,
+ * and a chunk's loads may take --lua-seconds per set a thread loads. On an
+ * error, the error of the lowest failing index is returned (the same one
+ * whatever the threads).
+ */
+cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
+                   rn_take_fn take, void *arg, cj_err *err);
+
+#endif
