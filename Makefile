@@ -138,8 +138,8 @@ install: $(BUILD)/cjmsim
 	install -d $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates
 	install -m 644 personas/*.lua $(DESTDIR)$(DATADIR)/personas
 	install -m 644 templates/*.lua $(DESTDIR)$(DATADIR)/templates
-	install -d $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR)/web
-	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR)/web
+	install -d $(DESTDIR)$(DATADIR)/plots
+	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots
 	install -d $(DESTDIR)$(DATADIR)/web
 	install -m 644 web/serve.html web/serve.js web/serve.css $(DESTDIR)$(DATADIR)/web
 	install -d $(DESTDIR)$(MANDIR)/man1
