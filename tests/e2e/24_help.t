@@ -9,7 +9,7 @@ cd "$WORK" || exit 1
 
 run_cjmsim --help
 general=$OUT
-for cmd in run check new; do
+for cmd in run check new compare serve; do
     like "$general" "^  $cmd +[a-z]" "--help lists the command $cmd"
 done
 like "$general" '^       cjmsim help \[COMMAND\] \| --help \| --version$' "--help shows cjmsim help COMMAND"
@@ -31,6 +31,13 @@ usage check "Usage: cjmsim check SCENARIO.lua [options]"
 check_help=$OUT
 usage new "Usage: cjmsim new NAME"
 new_help=$OUT
+usage compare "Usage: cjmsim compare A B [--out DIR] [--quiet]"
+compare_help=$OUT
+usage serve "Usage: cjmsim serve SCENARIO.lua [--port N] [options]"
+serve_help=$OUT
+like "$run_help" "^  --pdf " "run --help documents --pdf"
+like "$serve_help" "^  --port N " "serve --help documents --port"
+like "$compare_help" "^standard errors of the difference of two independent runs" "compare --help says what the precision means"
 
 for opt in --out --customers --days --seed --variants --threads --quiet \
     --lua-instructions --lua-memory --lua-seconds; do
@@ -60,7 +67,7 @@ is "$ERR" "cjmsim: help takes one command: cjmsim help run" "help with two comma
 MAN="$ROOT/docs/cjmsim.1"
 ok "$([ -f "$MAN" ]; echo $?)" "docs/cjmsim.1 exists"
 manual=$(grep -v '^\.\\"' "$MAN" | sed 's/\\-/-/g')
-for opt in $(printf '%s\n%s\n' "$run_help" "$check_help" | grep -Eo '^  --[a-z-]+' | sort -u); do
+for opt in $(printf '%s\n%s\n%s\n%s\n' "$run_help" "$check_help" "$compare_help" "$serve_help" | grep -Eo '^  --[a-z-]+' | sort -u); do
     like "$manual" "^\\.BI? $opt( |$)" "the manual documents $opt"
 done
 for section in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "SCENARIO FILES" FILES ENVIRONMENT \
