@@ -156,8 +156,7 @@ static const json_t *find_variant(const side *s, const char *name)
 }
 
 /* Names in A's order, then B's that A lacks. */
-static size_t union_names(const json_t *a, const json_t *b, const char *field,
-                          const char ***names)
+static size_t union_names(const json_t *a, const json_t *b, const char *field, const char ***names)
 {
     size_t n = 0;
     *names = NULL;
@@ -167,8 +166,8 @@ static size_t union_names(const json_t *a, const json_t *b, const char *field,
         const json_t *item;
         json_array_foreach(lists[k], i, item)
         {
-            const char *name = field ? json_string_value(json_object_get(item, field))
-                                     : json_string_value(item);
+            const char *name =
+                field ? json_string_value(json_object_get(item, field)) : json_string_value(item);
             if (!name)
                 continue;
             bool seen = false;
@@ -213,8 +212,8 @@ static void uplift(row *r, int k, const json_t *v, const char *metric)
         return;
     r->has[k] = true;
     r->value[k] = json_number_value(json_object_get(u, "diff"));
-    double half = (json_number_value(json_array_get(ci, 1)) -
-                   json_number_value(json_array_get(ci, 0))) / 2;
+    double half =
+        (json_number_value(json_array_get(ci, 1)) - json_number_value(json_array_get(ci, 0))) / 2;
     r->se[k] = fabs(half) / 1.96;
 }
 
@@ -228,8 +227,8 @@ static void money(row *r, int k, const json_t *v, const char *field)
 }
 
 /* The rows of one variant, from whichever sides have it. */
-static size_t variant_rows(const side s[2], const char *name, const char **stages,
-                           size_t n_stages, row **rows)
+static size_t variant_rows(const side s[2], const char *name, const char **stages, size_t n_stages,
+                           row **rows)
 {
     size_t n = 0;
     *rows = NULL;
@@ -355,8 +354,10 @@ static void print_variant(FILE *f, const char *name, const row *rows, size_t n, 
         /* "—" is three bytes and one column wide. */
         if (f)
             fprintf(f, "  %-34.34s %*s %*s %*s  %s\n", r->label, r->has[0] ? 14 : 16, a,
-                r->has[1] ? 14 : 16, b, (r->has[0] && r->has[1]) ? 14 : 16, d,
-                p == PREC_WITHIN ? WITHIN : p == PREC_BEYOND ? BEYOND : "");
+                    r->has[1] ? 14 : 16, b, (r->has[0] && r->has[1]) ? 14 : 16, d,
+                    p == PREC_WITHIN   ? WITHIN
+                    : p == PREC_BEYOND ? BEYOND
+                                       : "");
         if (p == PREC_WITHIN)
             t->within++;
         else if (p == PREC_BEYOND)
@@ -377,15 +378,17 @@ static const char HTML_STYLE[] =
     "h2{break-after:avoid}tr{break-inside:avoid}th{background:none}"
     "@page{size:A4;margin:12mm}}\n";
 
-static void html_number(FILE *f, const char *cls, const row *r, int k)
+static void html_number(FILE *f, const row *r, int k)
 {
+    const char *letter = k ? "b" : "a";
     if (!r->has[k]) {
-        fprintf(f, "<td class=\"%s\" data-side=\"%c\">—</td>", cls, "ab"[k]);
+        fprintf(f, "<td class=\"%s\" data-side=\"%s\">—</td>", letter, letter);
         return;
     }
     char buf[64];
-    fprintf(f, "<td class=\"%s\" data-side=\"%c\" data-value=\"%.17g\">%s</td>", cls, "ab"[k],
-            r->value[k], show(buf, (int)sizeof buf, r, r->value[k], r->kind == ROW_UPLIFT));
+    const char *text = show(buf, (int)sizeof buf, r, r->value[k], r->kind == ROW_UPLIFT);
+    fprintf(f, "<td class=\"%s\" data-side=\"%s\" data-value=\"%.17g\">%s</td>", letter, letter,
+            r->value[k], text);
 }
 
 static void html_variant(FILE *f, const char *name, const row *rows, size_t n)
@@ -408,8 +411,8 @@ static void html_variant(FILE *f, const char *name, const row *rows, size_t n)
         fputs("\"><td class=\"l\">", f);
         report_escape(f, r->label);
         fputs("</td>", f);
-        html_number(f, "a", r, 0);
-        html_number(f, "b", r, 1);
+        html_number(f, r, 0);
+        html_number(f, r, 1);
         char buf[64];
         if (r->has[0] && r->has[1])
             fprintf(f, "<td class=\"diff\" data-value=\"%.17g\">%s</td>", diff,
@@ -417,8 +420,12 @@ static void html_variant(FILE *f, const char *name, const row *rows, size_t n)
         else
             fputs("<td class=\"diff\">—</td>", f);
         fprintf(f, "<td class=\"l %s\">%s</td></tr>\n",
-                p == PREC_WITHIN ? "within" : p == PREC_BEYOND ? "beyond" : "none",
-                p == PREC_WITHIN ? WITHIN : p == PREC_BEYOND ? BEYOND : "");
+                p == PREC_WITHIN   ? "within"
+                : p == PREC_BEYOND ? "beyond"
+                                   : "none",
+                p == PREC_WITHIN   ? WITHIN
+                : p == PREC_BEYOND ? BEYOND
+                                   : "");
     }
     fputs("</tbody>\n</table>\n</section>\n", f);
 }
@@ -434,9 +441,8 @@ static void html_side(FILE *f, const char *letter, const side *s)
             json_number_value(json_object_get(s->root, "seed")));
 }
 
-static cj_status write_html(out_dir *dir, const side s[2], const char **variants,
-                            size_t n_variants, const char **stages, size_t n_stages,
-                            const tally *t, cj_err *err)
+static cj_status write_html(out_dir *dir, const side s[2], const char **variants, size_t n_variants,
+                            const char **stages, size_t n_stages, const tally *t, cj_err *err)
 {
     FILE *f = out_open(dir, COMPARE_FILE, err);
     if (!f)
@@ -465,15 +471,13 @@ static cj_status write_html(out_dir *dir, const side s[2], const char **variants
     return out_close(dir, f, COMPARE_FILE, err);
 }
 
-static cj_status write_manifest(out_dir *dir, const side s[2], int argc, char **argv,
-                                cj_err *err)
+static cj_status write_manifest(out_dir *dir, const side s[2], int argc, char **argv, cj_err *err)
 {
     json_t *root = json_pack("{sssss[ss]}", "program", "cjmsim", "version", CJMSIM_VERSION,
                              "command", "compare", "compared", s[0].dir, s[1].dir);
     json_t *cmd = json_array();
     for (int i = 0; i < argc; i++)
-        json_array_append_new(cmd, json_string(argv[i]) ? json_string(argv[i])
-                                                        : json_string("?"));
+        json_array_append_new(cmd, json_string(argv[i]) ? json_string(argv[i]) : json_string("?"));
     json_object_set_new(root, "command_line", cmd);
     json_object_set_new(root, "files", json_pack("[ss]", COMPARE_FILE, "manifest.json"));
     FILE *f = out_open(dir, "manifest.json", err);
@@ -515,8 +519,12 @@ cj_status compare_command(const cli_options *opts, int argc, char **argv, cj_err
     for (int k = 0; k < 2 && err->status == CJ_OK; k++) {
         if (is_scenario(args[k]))
             run_scenario(opts, args[k], &s[k].dir, err);
-        else
+        else {
             s[k].dir = xstrdup(args[k]);
+            size_t len = strlen(s[k].dir); /* results/a/ reads as results/a */
+            while (len > 1 && s[k].dir[len - 1] == '/')
+                s[k].dir[--len] = '\0';
+        }
         if (err->status == CJ_OK)
             load_side(&s[k], err);
     }
@@ -524,9 +532,8 @@ cj_status compare_command(const cli_options *opts, int argc, char **argv, cj_err
     out_dir dir = {0};
     if (err->status == CJ_OK) {
         const char **variants, **stages;
-        size_t n_variants =
-            union_names(json_object_get(s[0].root, "variants"),
-                        json_object_get(s[1].root, "variants"), "name", &variants);
+        size_t n_variants = union_names(json_object_get(s[0].root, "variants"),
+                                        json_object_get(s[1].root, "variants"), "name", &variants);
         size_t n_stages = union_names(json_object_get(s[0].root, "stages"),
                                       json_object_get(s[1].root, "stages"), NULL, &stages);
         tally t = {0, 0};

@@ -107,8 +107,7 @@ cj_status pdf_print(out_dir *dir, const char *html, const char *pdf, cj_err *err
     char tmp_abs[PATH_MAX];
     if (!realpath(dir->tmp_path, tmp_abs)) {
         free(chromium);
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot find '%s': %s", dir->tmp_path,
-                       strerror(errno));
+        return cj_fail(err, CJ_ERR_OUTPUT, "cannot find '%s': %s", dir->tmp_path, strerror(errno));
     }
     const char *tmp = getenv("TMPDIR");
     char profile[PATH_MAX];
@@ -153,8 +152,8 @@ cj_status pdf_print(out_dir *dir, const char *html, const char *pdf, cj_err *err
     else if (sim_interrupted)
         cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
     else if (code != 0 || !starts_with_pdf(pdf_path))
-        cj_fail(err, CJ_ERR_OUTPUT, "%s could not print %s to PDF (exit status %d)", chromium,
-                html, code);
+        cj_fail(err, CJ_ERR_OUTPUT, "%s could not print %s to PDF (exit status %d)", chromium, html,
+                code);
     free(chromium);
     return err->status;
 }

@@ -42,7 +42,7 @@ typedef struct {
     cli_options opts;
     const char *path;
     char token[2 * SRV_TOKEN_BYTES + 1];
-    char cookie[48]; /* the cookie's name: one per port, as cookies ignore ports */
+    char cookie[48];            /* the cookie's name: one per port, as cookies ignore ports */
     pthread_mutex_t run_lock;   /* one simulation at a time: the sandbox's timer is global */
     pthread_mutex_t state_lock; /* what the page is told */
     uint64_t version;           /* grows with every new result or error */
@@ -84,10 +84,10 @@ static json_t *map_json(const scn_scenario *scn)
     for (size_t i = 0; i < scn->n_stages; i++) {
         const scn_stage *st = &scn->stages[i];
         char *name = utf8_sanitized(st->name);
-        json_array_append_new(stages, json_pack("{sssbsbsbsiso}", "name", name, "entry",
-                                                st->entry, "terminal", st->terminal, "purchase",
-                                                st->purchase, "emotion", st->emotion, "texts",
-                                                texts_json(&st->texts)));
+        json_array_append_new(stages,
+                              json_pack("{sssbsbsbsiso}", "name", name, "entry", st->entry,
+                                        "terminal", st->terminal, "purchase", st->purchase,
+                                        "emotion", st->emotion, "texts", texts_json(&st->texts)));
         free(name);
     }
     return stages;
@@ -98,8 +98,8 @@ static json_t *params_json(const prm_list *list)
     json_t *arr = json_array();
     for (size_t i = 0; i < list->n; i++) {
         const prm_param *p = &list->items[i];
-        json_t *o = json_pack("{sssfsfsbsi}", "name", p->name, "default", p->def, "value",
-                              p->value, "has_range", p->has_range, "line", p->line);
+        json_t *o = json_pack("{sssfsfsbsi}", "name", p->name, "default", p->def, "value", p->value,
+                              "has_range", p->has_range, "line", p->line);
         if (p->has_range) {
             json_object_set_new(o, "low", json_real(p->low));
             json_object_set_new(o, "high", json_real(p->high));
@@ -235,8 +235,7 @@ static bool same_token(const char *given, const char *token)
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
                                char *body, size_t len, const server *s, bool set_cookie)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
         free(body);
         return MHD_NO;
@@ -342,7 +341,11 @@ static enum MHD_Result run_arg(void *cls, enum MHD_ValueKind kind, const char *k
     bool known = false;
     size_t i;
     const json_t *d;
-    json_array_foreach(a->s->declared, i, d) known = known || strcmp(json_string_value(d), name) == 0;
+    json_array_foreach(a->s->declared, i, d)
+    {
+        if (strcmp(json_string_value(d), name) == 0)
+            known = true;
+    }
     if (!known) {
         snprintf(a->error, sizeof a->error, "unknown parameter '%.64s'", name);
         return MHD_NO;
@@ -502,8 +505,7 @@ cj_status serve_command(const cli_options *opts, cj_err *err)
                        "the page's files (web/serve.html) are not in the data directory; "
                        "set CJMSIM_DATADIR or reinstall cjmsim");
     }
-    if (make_token(&s, err) != CJ_OK ||
-        run_and_publish(&s, json_incref(s.sliders), err) != CJ_OK) {
+    if (make_token(&s, err) != CJ_OK || run_and_publish(&s, json_incref(s.sliders), err) != CJ_OK) {
         server_free(&s);
         return err->status;
     }
