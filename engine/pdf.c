@@ -51,6 +51,21 @@ static char *find_chromium(void)
     return NULL;
 }
 
+/* file:// and the path with every byte but letters, digits, "/-._~"
+ * percent-encoded: a results path with spaces, '#' or '?' stays one file. */
+static void file_url(char *buf, size_t size, const char *dir, const char *name)
+{
+    static const char SAFE[] = "/-._~";
+    size_t n = (size_t)snprintf(buf, size, "file://");
+    const char *parts[] = {dir, "/", name};
+    for (size_t p = 0; p < 3; p++)
+        for (const unsigned char *c = (const unsigned char *)parts[p]; *c && n + 4 < size; c++) {
+            bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                         (*c >= '0' && *c <= '9') || strchr(SAFE, *c);
+            n += (size_t)snprintf(buf + n, size - n, plain ? "%c" : "%%%02X", *c);
+        }
+}
+
 bool pdf_available(void)
 {
     char *c = find_chromium();
@@ -117,12 +132,12 @@ cj_status pdf_print(out_dir *dir, const char *html, const char *pdf, cj_err *err
         return cj_fail(err, CJ_ERR_RESOURCE, "cannot make a temporary directory: %s",
                        strerror(errno));
     }
-    char a_profile[PATH_MAX + 32], a_pdf[PATH_MAX + 32], a_url[PATH_MAX + 32];
+    char a_profile[PATH_MAX + 32], a_pdf[PATH_MAX + 32], a_url[3 * PATH_MAX + 32];
     char pdf_path[PATH_MAX + 2];
     snprintf(pdf_path, sizeof pdf_path, "%s/%s", tmp_abs, pdf);
     snprintf(a_profile, sizeof a_profile, "--user-data-dir=%s", profile);
     snprintf(a_pdf, sizeof a_pdf, "--print-to-pdf=%s", pdf_path);
-    snprintf(a_url, sizeof a_url, "file://%s/%s", tmp_abs, html);
+    file_url(a_url, sizeof a_url, tmp_abs, html);
     char *argv[] = {chromium,
                     (char[]){"--headless"},
                     (char[]){"--no-sandbox"},

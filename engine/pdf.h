@@ -11,6 +11,8 @@
 #ifndef CJ_PDF_H
 #define CJ_PDF_H
 
+#include <stdbool.h>
+
 #include "err.h"
 #include "outdir.h"
 

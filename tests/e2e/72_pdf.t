@@ -22,11 +22,14 @@ if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null
         skip 1 "pdftotext (poppler-utils) is not installed"
     fi
     is "$(ls -A "$WORK/tmp")" "" "Chromium's temporary profile is removed"
+    # A results path with a space, '#' and '?' still prints the right file.
+    run_cjmsim run "$SHOP" --pdf --out "$WORK/odd #1 ?x" --quiet
+    is "$(head -c 5 "$WORK/odd #1 ?x/report.pdf" 2>/dev/null)" "%PDF-" "an odd results path gets its PDF"
     # A second run replaces the first: the PDF is one of cjmsim's own files.
     run_cjmsim run "$SHOP" --pdf --out "$WORK/r" --quiet --seed 3
     is "$RC" 0 "a second run --pdf replaces the first"
 else
-    skip 5 "Chromium is not installed"
+    skip 6 "Chromium is not installed"
 fi
 
 # Without --pdf there is no PDF.
