@@ -473,11 +473,18 @@ static cj_status write_html(out_dir *dir, const side s[2], const char **variants
 
 static cj_status write_manifest(out_dir *dir, const side s[2], int argc, char **argv, cj_err *err)
 {
-    json_t *root = json_pack("{sssss[ss]}", "program", "cjmsim", "version", CJMSIM_VERSION,
-                             "command", "compare", "compared", s[0].dir, s[1].dir);
+    /* Paths need not be UTF-8; JSON strings must be. */
+    char *a = utf8_sanitized(s[0].dir), *b = utf8_sanitized(s[1].dir);
+    json_t *root = json_pack("{sssssss[ss]}", "program", "cjmsim", "version", CJMSIM_VERSION,
+                             "command", "compare", "compared", a, b);
+    free(a);
+    free(b);
     json_t *cmd = json_array();
-    for (int i = 0; i < argc; i++)
-        json_array_append_new(cmd, json_string(argv[i]) ? json_string(argv[i]) : json_string("?"));
+    for (int i = 0; i < argc; i++) {
+        char *arg = utf8_sanitized(argv[i]);
+        json_array_append_new(cmd, json_string(arg));
+        free(arg);
+    }
     json_object_set_new(root, "command_line", cmd);
     json_object_set_new(root, "files", json_pack("[ss]", COMPARE_FILE, "manifest.json"));
     FILE *f = out_open(dir, "manifest.json", err);

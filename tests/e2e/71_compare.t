@@ -38,6 +38,8 @@ like "$(row baseline "reached buy" "$WORK/c12.txt")" "within the simulation's pr
 like "$OUT" "Side by side: $WORK/c12/compare.html" "it says where compare.html is"
 is "$(json "$WORK/c12/manifest.json" 'sorted(d["files"])')" "['compare.html', 'manifest.json']" \
     "the comparison's manifest lists its files"
+is "$(json "$WORK/c12/manifest.json" '[d["program"], d["command"], d["compared"]]')" \
+    "['cjmsim', 'compare', ['$WORK/s1', '$WORK/s2']]" "the manifest says what was compared"
 no_leftovers "$WORK" "nothing half-written is left"
 
 run_cjmsim compare "$WORK/s2" "$WORK/s3" --out "$WORK/c23"
