@@ -111,7 +111,7 @@
         input.type = 'range';
         input.min = p.low;
         input.max = p.high;
-        input.step = (p.high - p.low) / 100 || 'any';
+        input.step = 'any'; // the declared default need not sit on a step
         input.value = values[p.name] !== undefined ? values[p.name] : p.value;
         input.dataset.param = p.name;
         input.setAttribute('aria-label', p.name);
@@ -241,7 +241,7 @@
   // --- variants and money ----------------------------------------------
 
   function words(vd) {
-    if (!vd) return ['(reference)', ''];
+    if (!vd) return ['(reference)', '—'];
     const effect = vd.effect === 'gain' ? 'a real gain' : vd.effect === 'loss' ? 'a real loss'
       : 'unclear: within the simulation\'s precision';
     const pays = vd.pays_back === true ? 'pays back' : vd.pays_back === false ? 'does not pay back'
@@ -265,7 +265,7 @@
     const t = document.getElementById('variants');
     t.replaceChildren();
     row(t, ['variant', 'buyers', 'repeat buyers', 'uplift, points [95% CI] (' + metric.replace('_', ' ') + ')',
-      'verdict', 'money'], true);
+      'verdict', 'pays back?'], true);
     r.variants.forEach((v) => {
       const u = v.uplift && v.uplift[metric];
       const vd = v.uplift ? verdict(v, metric) : null;
