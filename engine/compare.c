@@ -372,6 +372,7 @@ static const char HTML_STYLE[] =
     "border-bottom:2px solid #0072B2}\n"
     "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dee4;padding:4px 8px;"
     "text-align:right}th{background:#f6f8fa}td.l,th.l{text-align:left}\n"
+    "table{table-layout:fixed}tr>:first-child{width:30%}tr>:last-child{width:28%}\n"
     "td.beyond{color:#c62828;font-weight:600}td.within{color:#5f6b76}\n"
     ".muted{color:#5f6b76}\n"
     "@media print{body{margin:0;padding:0;font-size:11px;max-width:none}"
