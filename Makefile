@@ -5,7 +5,7 @@
 #   make asan          the tests again under AddressSanitizer + UBSan
 #   make bench         speed and memory against numpy and plain Lua (bench/)
 #   make install PREFIX=/usr/local   the program, its data (personas, templates)
-#                                     and the manual page cjmsim.1
+#                                     the live page (web/) and the manual page cjmsim.1
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -15,7 +15,7 @@ MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
-DEPS      := lua5.4 jansson gsl xlsxwriter
+DEPS      := lua5.4 jansson gsl xlsxwriter libmicrohttpd
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS))
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS))
 
@@ -142,12 +142,14 @@ install: $(BUILD)/cjmsim
 	install -m 644 templates/*.lua $(DESTDIR)$(DATADIR)/templates
 	install -d $(DESTDIR)$(DATADIR)/plots
 	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots
+	install -d $(DESTDIR)$(DATADIR)/web
+	install -m 644 web/serve.html web/serve.js web/serve.css $(DESTDIR)$(DATADIR)/web
 	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 644 docs/cjmsim.1 $(DESTDIR)$(MANDIR)/man1/cjmsim.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cjmsim $(DESTDIR)$(MANDIR)/man1/cjmsim.1
-	rm -rf $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/plots
+	rm -rf $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR)/web
 
 clean:
 	rm -rf build build-* cjmsim cjmsim-mpi results

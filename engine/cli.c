@@ -22,7 +22,8 @@ static const char RUN_OPTIONS[] =
     "  --exact            compute the expected results exactly, carrying the\n"
     "                     distribution of customer states day by day instead of\n"
     "                     sampling customers (no seed, no intervals: the figures\n"
-    "                     are expected values, real numbers)\n";
+    "                     are expected values, real numbers)\n"
+    "  --pdf              also write report.pdf, printed by Chromium (needs chromium)\n";
 
 static const char PARAM_OPTIONS[] =
     "  --set NAME=VALUE   give the scenario's parameter NAME this value instead of\n"
@@ -62,6 +63,8 @@ void cli_usage(FILE *f)
           "       cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
           "       cjmsim new NAME\n"
           "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
+          "       cjmsim compare A B [--out DIR]\n"
+          "       cjmsim serve SCENARIO.lua [--port N]\n"
           "       cjmsim help [COMMAND] | --help | --version\n"
           "\n"
           "Simulates the customer journey of a scenario for the baseline and every variant\n"
@@ -80,6 +83,9 @@ void cli_usage(FILE *f)
           "           (cjmsim help psa)\n"
           "  breakeven  the parameter value at which a variant stops paying\n"
           "           (cjmsim help breakeven)\n"
+          "  compare  put two results (or two scenarios) side by side (cjmsim help compare)\n"
+          "  serve    a live page of a scenario with a slider per parameter, on this\n"
+          "           computer only (cjmsim help serve)\n"
           "\n"
           "Options of run:\n",
           f);
@@ -218,6 +224,66 @@ static void new_help(FILE *f)
           f);
 }
 
+static void compare_help(FILE *f)
+{
+    fputs("Usage: cjmsim compare A B [--out DIR] [--quiet]\n"
+          "\n"
+          "Puts two results side by side: for every variant (matched by name) the share\n"
+          "of customers who reached each stage (matched by name), buyers, repeat buyers,\n"
+          "the uplift and the money, B - A, and whether the difference is within the\n"
+          "simulation's precision (it may be chance) or beyond it. A and B are results\n"
+          "directories (holding summary.json) or scenario files (.lua), which are run\n"
+          "first into results/<file name> as cjmsim run would. What one side lacks is\n"
+          "shown as a dash.\n"
+          "\n"
+          "A difference is beyond the simulation's precision when it exceeds 1.96\n"
+          "standard errors of the difference of two independent runs: the square root of\n"
+          "the sum of both sides' squared errors (binomial errors of the shares; for\n"
+          "uplifts, each side's 95% interval half-width / 1.96).\n"
+          "\n"
+          "Options:\n"
+          "  --out DIR    where compare.html and its manifest.json go (default:\n"
+          "               results/compare-<A>-<B>); a previous comparison there is\n"
+          "               replaced\n"
+          "  --quiet      print nothing but errors\n"
+          "\n"
+          "Exit status: 0 compared, 2 bad command line, 3 a scenario error (when a\n"
+          "scenario is run), 4 a summary.json missing or not a cjmsim summary (the\n"
+          "message names the file) or compare.html could not be written, 5 out of memory\n"
+          "or system error, 130 interrupted.\n",
+          f);
+}
+
+static void serve_help(FILE *f)
+{
+    fputs("Usage: cjmsim serve SCENARIO.lua [--port N] [options]\n"
+          "\n"
+          "Serves a live page of the scenario on this computer only (127.0.0.1): the\n"
+          "journey map with the simulated funnel and emotion curve, the verdict and the\n"
+          "money of every variant, and a slider for every parameter the scenario\n"
+          "declares with low and high. Moving a slider re-simulates with that value;\n"
+          "saving the scenario file re-simulates it too. A scenario error is shown on\n"
+          "the page with its file:line and the last good numbers stay.\n"
+          "\n"
+          "It prints the page's address, http://127.0.0.1:PORT/?token=..., with a random\n"
+          "token: a request without it is refused (403), so other users of the computer\n"
+          "cannot use the page. Ctrl-C stops it.\n"
+          "\n"
+          "Options:\n"
+          "  --port N           the port (default 0: a free one, printed)\n"
+          "  --customers N      customers per simulation (default: the scenario's)\n"
+          "  --days N, --seed N, --variants LIST, --threads N   as for run\n",
+          f);
+    fputs(PARAM_OPTIONS, f);
+    fputs("\n", f);
+    fputs(LUA_LIMITS, f);
+    fputs("\n"
+          "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 bad command line, 3 the\n"
+          "scenario has an error at start, 5 the port is taken or another system\n"
+          "failure.\n",
+          f);
+}
+
 static void fit_help(FILE *f)
 {
     fputs("Usage: cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
@@ -264,6 +330,12 @@ void cli_help(FILE *f, cli_command topic)
         return;
     case CLI_FIT:
         fit_help(f);
+        return;
+    case CLI_COMPARE:
+        compare_help(f);
+        return;
+    case CLI_SERVE:
+        serve_help(f);
         return;
     case CLI_SWEEP:
         sweep_help(f);
@@ -360,6 +432,8 @@ static const char *command_name(cli_command c)
         return "psa";
     case CLI_BREAKEVEN:
         return "breakeven";
+    case CLI_SERVE:
+        return "serve";
     default:
         return "run";
     }
@@ -385,12 +459,25 @@ static const char *analysis_only(const char *arg, cli_command *owner)
     return NULL;
 }
 
-/* The options of run, check, sweep, psa or breakeven (o->command says
- * which). */
+/* Options of run that serve does not take: it writes no results directory. */
+static bool serve_refuses(const char *arg)
+{
+    static const char *const NAMES[] = {"--out", "--quiet", "--pdf", NULL};
+    if (strcmp(arg, "-q") == 0)
+        return true;
+    for (const char *const *name = NAMES; *name; name++)
+        if (option_is(arg, *name))
+            return true;
+    return false;
+}
+
+/* The options of run, check, serve, sweep, psa or breakeven (o->command
+ * says which). */
 static cj_status parse_scenario_command(int argc, char **argv, int first, cli_options *o,
                                         cj_err *err)
 {
     bool check = o->command == CLI_CHECK;
+    bool serve = o->command == CLI_SERVE;
     const char *cmd = command_name(o->command);
     for (int i = first; i < argc; i++) {
         const char *arg = argv[i];
@@ -430,6 +517,23 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                            "check takes no %.*s: it simulates nothing and "
                            "writes nothing (see cjmsim check --help)",
                            (int)strcspn(arg, "="), arg);
+        } else if (check && (option_is(arg, "--pdf") || option_is(arg, "--port"))) {
+            return cj_fail(err, CJ_ERR_USAGE, "check takes no %.*s (see cjmsim check --help)",
+                           (int)strcspn(arg, "="), arg);
+        } else if (serve && serve_refuses(arg)) {
+            return cj_fail(err, CJ_ERR_USAGE,
+                           "serve takes no %.*s: it writes no results (see cjmsim serve --help)",
+                           (int)strcspn(arg, "="), arg);
+        } else if (!serve && option_is(arg, "--port")) {
+            return cj_fail(err, CJ_ERR_USAGE, "--port is an option of cjmsim serve");
+        } else if (option_is(arg, "--port")) {
+            if (!number_option(argc, argv, &i, "--port", 0, 65535, &n, err))
+                return err->status;
+            o->port = (unsigned)n;
+        } else if (strcmp(arg, "--pdf") == 0 && o->command != CLI_RUN) {
+            return cj_fail(err, CJ_ERR_USAGE, "--pdf is an option of cjmsim run");
+        } else if (strcmp(arg, "--pdf") == 0) {
+            o->pdf = true;
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             o->quiet = true;
         } else if (strcmp(arg, "--exact") == 0) {
@@ -544,6 +648,42 @@ static cj_status parse_new(int argc, char **argv, int first, cli_options *o, cj_
     return CJ_OK;
 }
 
+/* `cjmsim compare A B [--out DIR] [--quiet]`. */
+static cj_status parse_compare(int argc, char **argv, int first, cli_options *o, cj_err *err)
+{
+    for (int i = first; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *value;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->help_topic = CLI_COMPARE;
+            o->command = CLI_HELP;
+            return CJ_OK;
+        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            o->quiet = true;
+        } else if (option_is(arg, "--out")) {
+            if (!(value = option_value(argc, argv, &i, "--out", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, "--out needs a directory name");
+            o->out = value;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim compare --help)",
+                           arg);
+        } else if (!o->compare_a) {
+            o->compare_a = arg;
+        } else if (!o->compare_b) {
+            o->compare_b = arg;
+        } else {
+            return cj_fail(err, CJ_ERR_USAGE, "compare takes two results: got a third, '%s'", arg);
+        }
+    }
+    if (!o->compare_b)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "compare needs two results directories or scenarios: cjmsim compare "
+                       "results/a results/b");
+    return CJ_OK;
+}
+
 /* `cjmsim fit EVENTS.csv --out S.lua [options]`. */
 static cj_status parse_fit(int argc, char **argv, int first, cli_options *o, cj_err *err)
 {
@@ -605,9 +745,10 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
     static const struct {
         const char *name;
         cli_command command;
-    } TOPICS[] = {{"run", CLI_RUN},     {"check", CLI_CHECK}, {"new", CLI_NEW},
-                  {"fit", CLI_FIT},     {"sweep", CLI_SWEEP}, {"psa", CLI_PSA},
-                  {"breakeven", CLI_BREAKEVEN}};
+    } TOPICS[] = {{"run", CLI_RUN},         {"check", CLI_CHECK}, {"new", CLI_NEW},
+                  {"fit", CLI_FIT},         {"sweep", CLI_SWEEP}, {"psa", CLI_PSA},
+                  {"breakeven", CLI_BREAKEVEN}, {"compare", CLI_COMPARE},
+                  {"serve", CLI_SERVE}};
     o->command = CLI_HELP;
     o->help_topic = CLI_HELP;
     if (argc < 3)
@@ -620,8 +761,8 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
             return CJ_OK;
         }
     return cj_fail(err, CJ_ERR_USAGE,
-                   "no help on '%s': the commands are run, check, new, fit, sweep, psa and "
-                   "breakeven",
+                   "no help on '%s': the commands are run, check, new, fit, sweep, psa, "
+                   "breakeven, compare and serve",
                    argv[2]);
 }
 
@@ -656,6 +797,14 @@ cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
             o->command = ANALYSES[i].command;
             return parse_scenario_command(argc, argv, 2, o, err);
         }
+    if (strcmp(cmd, "serve") == 0) {
+        o->command = CLI_SERVE;
+        return parse_scenario_command(argc, argv, 2, o, err);
+    }
+    if (strcmp(cmd, "compare") == 0) {
+        o->command = CLI_COMPARE;
+        return parse_compare(argc, argv, 2, o, err);
+    }
     if (strcmp(cmd, "new") == 0) {
         o->command = CLI_NEW;
         return parse_new(argc, argv, 2, o, err);

@@ -1,6 +1,7 @@
 /*
  * cli — the command line: `cjmsim run S.lua [options]`, `cjmsim check
- * S.lua [options]`, `cjmsim new NAME`, help for each, --version.
+ * S.lua [options]`, `cjmsim new NAME`, `cjmsim compare A B`, `cjmsim serve
+ * S.lua`, help for each, --version.
  * Parsing and the help texts only; main.c acts on the result.
  */
 #ifndef CJ_CLI_H
@@ -27,7 +28,9 @@ typedef enum {
     CLI_FIT,
     CLI_SWEEP,
     CLI_PSA,
-    CLI_BREAKEVEN
+    CLI_BREAKEVEN,
+    CLI_COMPARE,
+    CLI_SERVE
 } cli_command;
 
 /* fit: the most --purchase options one command takes. */
@@ -70,6 +73,9 @@ typedef struct {
     /* breakeven: --param NAME, --variant V */
     const char *param;
     const char *variant;
+    const char *compare_a, *compare_b; /* compare: two results directories or scenarios */
+    unsigned port;                     /* serve: 0 picks a free port */
+    bool pdf;                          /* run: also report.pdf */
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

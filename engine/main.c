@@ -13,10 +13,12 @@
 #include "cluster.h"
 #include "format.h"
 #include "fit.h"
+#include "compare.h"
 #include "newscn.h"
 #include "psa.h"
 #include "run.h"
 #include "sweep.h"
+#include "serve.h"
 
 /* Output that did not reach standard output (a full disk, a closed pipe)
  * is a failed command, not a silent success: exit 4 with a message. A
@@ -96,6 +98,12 @@ int main(int argc, char **argv)
         break;
     case CLI_BREAKEVEN:
         status = breakeven_command(&opts, argc, argv, &err);
+        break;
+    case CLI_COMPARE:
+        status = compare_command(&opts, argc, argv, &err);
+        break;
+    case CLI_SERVE:
+        status = serve_command(&opts, &err);
         break;
     }
     if (status != CJ_OK) {

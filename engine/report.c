@@ -7,6 +7,7 @@
 #include <lua.h>
 
 #include "format.h"
+#include "pdf.h"
 #include "util.h"
 
 /* The colours of plots/style.gp, so that the page and the plots agree. */
@@ -83,9 +84,20 @@ static const char STYLE[] =
     "border:1px solid var(--line)}\n"
     "figcaption{color:var(--muted);font-size:14px;margin-top:4px}\n"
     "code{background:var(--soft);padding:1px 4px;border-radius:3px}\n"
-    "footer{margin-top:36px;color:var(--muted);font-size:13px}\n"
-    "@media print{body{margin:0;padding:0;font-size:11px;max-width:none}"
-    "h2{break-after:avoid}section{break-inside:auto}table.map{font-size:10px;min-width:0!important}"
+    "footer{margin-top:36px;color:var(--muted);font-size:13px}\n";
+
+static const char PRINT_STYLE[] =
+    /* Handouts: A4, ink only where it carries meaning, rows and cards whole. */
+    "@media print{body{margin:0;padding:0;font-size:11px;max-width:none;"
+    "-webkit-print-color-adjust:economy;print-color-adjust:economy}"
+    "h2{break-after:avoid}h3{break-after:avoid}section{break-inside:auto}"
+    "table.map{font-size:10px;min-width:0!important}"
+    "thead{display:table-header-group}tr,figure,.card,.short{break-inside:avoid}"
+    "table.map thead th.stage{background:none;color:var(--ink);border:1px solid var(--ink);"
+    "clip-path:none;padding-left:8px}"
+    "table.map th.row,table.grid th,tr.simhead th,.short{background:none}"
+    "tr.pains td,tr.opportunities td{background:none}"
+    ".wide{overflow:visible}a{color:inherit;text-decoration:none}"
     "@page{size:A4 landscape;margin:10mm}}\n";
 
 void report_escape(FILE *f, const char *s)
@@ -258,7 +270,8 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
     report_escape(f, info->version);
     fputs("\">\n<title>", f);
     report_escape(f, scn->name);
-    fprintf(f, ": customer journey map</title>\n<style>\n%s</style>\n</head>\n<body>\n", STYLE);
+    fprintf(f, ": customer journey map</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", STYLE,
+            PRINT_STYLE);
 
     fputs("<header>\n<h1>", f);
     report_escape(f, scn->name);
@@ -1058,6 +1071,11 @@ static void write_uncertainty_note(FILE *f, const st_results *r)
             "<code>cjmsim psa</code> draws them and says how likely each variant is to be the "
             "best choice and to pay back.</p>\n",
             n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+}
+
+cj_status report_pdf(out_dir *dir, cj_err *err)
+{
+    return pdf_print(dir, REPORT_FILE, REPORT_PDF, err);
 }
 
 cj_status report_write(out_dir *dir, const st_results *r, const report_info *info, cj_err *err)

@@ -21,6 +21,7 @@
 #include "stats.h"
 
 #define REPORT_FILE "report.html"
+#define REPORT_PDF "report.pdf"
 
 typedef struct {
     const char *version;
@@ -31,6 +32,9 @@ typedef struct {
 /* Writes report.html into the results directory; the plots' PNG files are
  * read from it to be embedded. */
 cj_status report_write(out_dir *dir, const st_results *r, const report_info *info, cj_err *err);
+
+/* Prints report.html into report.pdf beside it, for handouts (pdf.h). */
+cj_status report_pdf(out_dir *dir, cj_err *err);
 
 /* Writes s as HTML text: & < > " ' escaped, invalid UTF-8 bytes as '?', control
  * characters but line breaks and tabs as spaces. */

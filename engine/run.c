@@ -146,14 +146,17 @@ static void write_everything(const cli_options *opts, const rn_run *p, out_dir *
     st_results results = {0};
     st_compute(totals, &results);
     plot_output plots = {0};
-    if (write_pictures(dir, &results, seed, &plots, err) == CJ_OK) {
-        size_t n_names = N_RESULT_FILES + 1 + plots.n_files;
+    if (write_pictures(dir, &results, seed, &plots, err) == CJ_OK &&
+        (!opts->pdf || report_pdf(dir, err) == CJ_OK)) {
+        size_t n_names = N_RESULT_FILES + 1 + plots.n_files + (opts->pdf ? 1 : 0);
         const char **names = xcalloc(n_names, sizeof *names);
         for (size_t i = 0; i < N_RESULT_FILES; i++)
             names[i] = RESULT_FILES[i].name;
         names[N_RESULT_FILES] = REPORT_FILE;
         for (size_t i = 0; i < plots.n_files; i++)
             names[N_RESULT_FILES + 1 + i] = plots.files[i];
+        if (opts->pdf)
+            names[n_names - 1] = REPORT_PDF;
         res_run_info info = {CJMSIM_VERSION, p->hash, seed,    threads, argc,
                              argv,           names,   n_names, cluster_size()};
         if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {

@@ -9,7 +9,7 @@ cd "$WORK" || exit 1
 
 run_cjmsim --help
 general=$OUT
-for cmd in run check new sweep psa breakeven; do
+for cmd in run check new fit sweep psa breakeven compare serve; do
     like "$general" "^  $cmd +[a-z]" "--help lists the command $cmd"
 done
 like "$general" '^       cjmsim help \[COMMAND\] \| --help \| --version$' "--help shows cjmsim help COMMAND"
@@ -40,6 +40,13 @@ analysis_help+=$'\n'$OUT
 for opt in --vary --draws --lhs --param --variant --set --params --out --threads; do
     like "$analysis_help" "^  $opt( |$)" "the analyses' help documents $opt"
 done
+usage compare "Usage: cjmsim compare A B [--out DIR] [--quiet]"
+compare_help=$OUT
+usage serve "Usage: cjmsim serve SCENARIO.lua [--port N] [options]"
+serve_help=$OUT
+like "$run_help" "^  --pdf " "run --help documents --pdf"
+like "$serve_help" "^  --port N " "serve --help documents --port"
+like "$compare_help" "^standard errors of the difference of two independent runs" "compare --help says what the precision means"
 
 for opt in --out --customers --days --seed --variants --threads --quiet \
     --lua-instructions --lua-memory --lua-seconds; do
@@ -59,7 +66,7 @@ like "$new_help" 'never$' "new --help says it never overwrites"
 
 run_cjmsim help nothing
 is "$RC" 2 "help on an unknown command exits 2"
-is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check, new, fit, sweep, psa and breakeven" \
+is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check, new, fit, sweep, psa, breakeven, compare and serve" \
     "help on an unknown command: message"
 run_cjmsim help run check
 is "$RC" 2 "help with two commands exits 2"
@@ -69,7 +76,7 @@ is "$ERR" "cjmsim: help takes one command: cjmsim help run" "help with two comma
 MAN="$ROOT/docs/cjmsim.1"
 ok "$([ -f "$MAN" ]; echo $?)" "docs/cjmsim.1 exists"
 manual=$(grep -v '^\.\\"' "$MAN" | sed 's/\\-/-/g')
-for opt in $(printf '%s\n%s\n%s\n' "$run_help" "$check_help" "$analysis_help" | grep -Eo '^  --[a-z-]+' | sort -u); do
+for opt in $(printf '%s\n%s\n%s\n%s\n%s\n' "$run_help" "$check_help" "$analysis_help" "$compare_help" "$serve_help" | grep -Eo '^  --[a-z-]+' | sort -u); do
     like "$manual" "^\\.BI? $opt( |$)" "the manual documents $opt"
 done
 for section in NAME SYNOPSIS DESCRIPTION COMMANDS OPTIONS "SCENARIO FILES" FILES ENVIRONMENT \

@@ -45,6 +45,69 @@ static void run_options_in_both_forms(void **state)
     assert_true(o.quiet);
 }
 
+/* compare takes two results and --out; serve a scenario, --port and run's
+ * simulation options; run takes --pdf. */
+static void classroom_commands(void **state)
+{
+    (void)state;
+    cli_options o;
+    cj_err err = {0};
+    const char *compare[] = {"cjmsim", "compare", "results/a", "b.lua", "--out=cmp", "-q"};
+    assert_int_equal(cli_parse(6, (char **)(uintptr_t)compare, &o, &err), CJ_OK);
+    assert_int_equal(o.command, CLI_COMPARE);
+    assert_string_equal(o.compare_a, "results/a");
+    assert_string_equal(o.compare_b, "b.lua");
+    assert_string_equal(o.out, "cmp");
+    assert_true(o.quiet);
+    const char *serve[] = {"cjmsim",      "serve", "s.lua", "--port", "8123",
+                           "--customers", "2000",  "--set", "p=0.5"};
+    assert_int_equal(cli_parse(9, (char **)(uintptr_t)serve, &o, &err), CJ_OK);
+    assert_int_equal(o.command, CLI_SERVE);
+    assert_string_equal(o.scenario, "s.lua");
+    assert_int_equal(o.port, 8123);
+    assert_int_equal(o.customers, 2000);
+    assert_int_equal(o.n_sets, 1);
+    const char *pdf[] = {"cjmsim", "run", "s.lua", "--pdf"};
+    assert_int_equal(cli_parse(4, (char **)(uintptr_t)pdf, &o, &err), CJ_OK);
+    assert_true(o.pdf);
+    const char *help[] = {"cjmsim", "help", "serve"};
+    assert_int_equal(cli_parse(3, (char **)(uintptr_t)help, &o, &err), CJ_OK);
+    assert_int_equal(o.help_topic, CLI_SERVE);
+
+    static const struct {
+        int argc;
+        const char *argv[5];
+        const char *message;
+    } cases[] = {
+        {3,
+         {"cjmsim", "compare", "a"},
+         "compare needs two results directories or scenarios: cjmsim compare results/a results/b"},
+        {5, {"cjmsim", "compare", "a", "b", "c"}, "compare takes two results: got a third, 'c'"},
+        {5,
+         {"cjmsim", "compare", "a", "b", "--seed"},
+         "unknown option '--seed' (see cjmsim compare --help)"},
+        {4,
+         {"cjmsim", "serve", "s.lua", "--quiet"},
+         "serve takes no --quiet: it writes no results (see cjmsim serve --help)"},
+        {4,
+         {"cjmsim", "serve", "s.lua", "--port=65536"},
+         "--port: 65536 is out of range: it must be from 0 to 65535"},
+        {4, {"cjmsim", "run", "s.lua", "--port=1"}, "--port is an option of cjmsim serve"},
+        {4,
+         {"cjmsim", "check", "s.lua", "--pdf"},
+         "check takes no --pdf (see cjmsim check --help)"},
+        {4,
+         {"cjmsim", "serve", "s.lua", "--fast"},
+         "unknown option '--fast' (see cjmsim serve --help)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(&err, 0, sizeof err);
+        assert_int_equal(cli_parse(cases[i].argc, (char **)(uintptr_t)cases[i].argv, &o, &err),
+                         CJ_ERR_USAGE);
+        assert_string_equal(err.msg, cases[i].message);
+    }
+}
+
 static void command_line_mistakes(void **state)
 {
     (void)state;
@@ -107,9 +170,8 @@ static void variant_lists(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(strict_whole_numbers),
-        cmocka_unit_test(run_options_in_both_forms),
-        cmocka_unit_test(command_line_mistakes),
+        cmocka_unit_test(strict_whole_numbers),  cmocka_unit_test(run_options_in_both_forms),
+        cmocka_unit_test(command_line_mistakes), cmocka_unit_test(classroom_commands),
         cmocka_unit_test(variant_lists),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
