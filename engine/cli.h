@@ -39,6 +39,10 @@ typedef struct {
     const char *sets[CLI_MAX_SETS];
     size_t n_sets;
     const char *params_file;
+    /* --arrivals N: N customers arrive each day (calendar time, arrivals.h),
+     * replacing the scenario's arrivals or its one cohort. */
+    bool has_arrivals;
+    int64_t arrivals;
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

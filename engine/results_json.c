@@ -80,6 +80,22 @@ static json_t *uplift_json(const st_group *g)
     return obj;
 }
 
+/* repeat_buyers_in_window (scenario repeat_window) and its uplift. */
+static void window_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+{
+    const sim_totals *t = r->totals;
+    if (t->model->scn->repeat_window <= 0)
+        return;
+    st_uplift u;
+    double total = st_counter_total(r, v, group, t->layout.window, &u);
+    json_object_set_new(obj, "repeat_buyers_in_window", count_json(r, total));
+    json_t *uplift = json_object_get(obj, "uplift");
+    if (uplift)
+        json_object_set_new(uplift, "repeat_buyers_in_window",
+                            json_pack("{sfs[ff]sf}", "diff", u.diff, "ci95", u.lo, u.hi, "se",
+                                      u.se));
+}
+
 /* The fields shared by a variant and each of its personas. */
 static void group_fields(json_t *obj, const st_results *r, size_t v, size_t group)
 {
@@ -108,6 +124,7 @@ static void group_fields(json_t *obj, const st_results *r, size_t v, size_t grou
         json_object_set_new(obj, "roi", g->has_roi ? json_real(g->roi) : json_null());
         json_object_set_new(obj, "payback", g->has_roi ? json_real(g->payback) : json_null());
     }
+    window_fields(obj, r, v, group);
 }
 
 static json_t *interventions_of(const scn_scenario *scn, uint32_t mask)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arrivals.h"
 #include "cluster.h"
 #include "compile.h"
 #include "console.h"
@@ -132,7 +133,32 @@ typedef struct {
     cmp_model *model;
     char hash[65];
     int days;
+    arr_plan arrivals; /* who arrives when: one cohort, or calendar time */
+    bool calendar;     /* customers arrive day by day */
 } prepared;
+
+/* Who arrives on which day. --customers counts a cohort; it means nothing
+ * when customers arrive day by day. */
+static cj_status prepare_arrivals(const cli_options *opts, prepared *p, cj_err *err)
+{
+    p->calendar = p->scn->has_arrivals || opts->has_arrivals;
+    if (p->calendar && opts->has_customers)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "--customers counts one cohort on day 0; with arrivals, customers "
+                       "arrive each day: give --arrivals N (a day) instead");
+    if (opts->exact && p->calendar)
+        return cj_fail(err, CJ_ERR_USAGE, "--exact does not compute arrivals over the calendar "
+                                          "yet: run without --exact");
+    if (opts->exact && p->scn->repeat_window > 0)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "--exact does not compute repeat_buyers_in_window: run without --exact, "
+                       "or without repeat_window");
+    int64_t customers = opts->has_customers ? opts->customers : p->scn->customers;
+    scn_scenario calendar = *p->scn;
+    calendar.has_arrivals = p->calendar;
+    return arr_build(&calendar, p->days, customers, opts->has_arrivals ? (double)opts->arrivals : -1,
+                     &p->arrivals, err);
+}
 
 static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
 {
@@ -158,6 +184,8 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
         p->model = cmp_build(p->scn, &p->variants, p->days, err);
         prm_explain_error(err, &p->scn->params);
     }
+    if (err->status == CJ_OK)
+        prepare_arrivals(opts, p, err);
     sbx_watchdog_disarm();
     return err->status;
 }
@@ -180,7 +208,8 @@ static cj_status simulate(const prepared *p, int64_t customers, uint64_t seed, i
 {
     prg_bar bar;
     prg_start(&bar, stderr, !quiet && cluster_is_root());
-    sim_options sim_opts = {threads, prg_update, &bar, cluster_rank(), cluster_size()};
+    sim_options sim_opts = {threads, prg_update, &bar, cluster_rank(), cluster_size(),
+                            p->calendar ? &p->arrivals : NULL};
     cj_status status = sim_run_with(p->model, customers, seed, &sim_opts, totals, err);
     prg_finish(&bar);
     return status;
@@ -200,6 +229,7 @@ static void print_timings(double start, double prepared_at, double simulated_at)
 
 static void prepared_free(prepared *p)
 {
+    arr_free(&p->arrivals);
     cmp_free(p->model);
     var_free(&p->variants);
     scn_free(p->scn);
@@ -251,7 +281,7 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
         return err->status;
     }
     double prepared_at = prg_clock(), simulated_at = prepared_at;
-    int64_t customers = opts->has_customers ? opts->customers : p.scn->customers;
+    int64_t customers = p.arrivals.total;
     uint64_t seed = opts->has_seed ? opts->seed : p.scn->seed;
     int threads = opts->threads ? opts->threads : default_threads();
     char *out_path = opts->out ? xstrdup(opts->out) : default_out(opts->scenario);

@@ -201,3 +201,28 @@ void st_free(st_results *r)
     free(r->main_edge);
     memset(r, 0, sizeof *r);
 }
+
+double st_counter_total(const st_results *r, size_t v, size_t group, size_t slot,
+                        st_uplift *uplift)
+{
+    const sim_totals *t = r->totals;
+    size_t n_k = t->layout.n_k;
+    size_t first = group == t->n_personas ? 0 : group;
+    size_t last = group == t->n_personas ? t->n_personas : group + 1;
+    double total = 0, base = 0, sum = 0, sum_sq = 0;
+    int64_t n = 0;
+    for (size_t p = first; p < last; p++) {
+        const sim_cell *c = sim_at(t, v, p), *c0 = sim_at(t, 0, p);
+        total += c->expected ? c->expected->k_sum[slot] : (double)c->k_sum[slot];
+        base += c0->expected ? c0->expected->k_sum[slot] : (double)c0->k_sum[slot];
+        sum += (double)c->d_sum[slot];
+        sum_sq += (double)c->dd_sum[slot * n_k + slot];
+        n += c->customers;
+    }
+    *uplift = uplift_of(sum, sum_sq, n);
+    if (t->exact) {
+        double diff = st_ratio(total - base, (double)n);
+        *uplift = (st_uplift){diff, 0, diff, diff};
+    }
+    return total;
+}

@@ -88,6 +88,9 @@ typedef struct {
     const cmp_plan *plan;
     sim_cell *cell;
     uint32_t days;
+    uint32_t arrival;      /* the day the customer arrived */
+    uint32_t window;       /* the scenario's repeat window, or 0 */
+    size_t n_purchase_stages, n_interventions;
 } journey;
 
 /* A new journey: fresh marks and counters. */
@@ -99,6 +102,7 @@ static void journey_begin(const journey *j)
     w->k_dirty = false;
     w->generation++;
     j->cell->customers++;
+    j->cell->arrivals_day[j->arrival]++;
 }
 
 /* Entering a node on `day`: the funnel, mood, purchases and interventions. */
@@ -116,19 +120,26 @@ static inline void enter_node(const journey *j, const cmp_node *node, uint32_t d
     if (node->purchase_slot >= 0) {
         w->k_dirty = true;
         w->k[j->layout->purchases + (size_t)node->purchase_slot]++;
+        cell->purchases_day[(size_t)day * j->n_purchase_stages + (size_t)node->purchase_slot]++;
         /* The node's purchase count is exact below the cap. */
         if (node->purchases == 1) {
             w->k[SIM_K_BUYER] = 1;
             cell->first_purchase_day[day]++;
+            w->first_purchase_day = day;
         } else if (node->purchases == 2) {
             w->k[SIM_K_REPEAT] = 1;
             cell->second_purchase_day[day]++;
+            if (j->window && day - w->first_purchase_day <= j->window)
+                w->k[j->layout->window] = 1;
         }
     }
     if (node->touch_mask) {
         w->k_dirty = true;
         for (uint32_t mask = node->touch_mask; mask; mask &= mask - 1) {
             size_t i = (size_t)__builtin_ctz(mask);
+            size_t at = (size_t)day * j->n_interventions + i;
+            cell->exposed_day[at] += w->k[j->layout->exposed + i] == 0;
+            cell->uses_day[at]++;
             w->k[j->layout->exposed + i] = 1;
             w->k[j->layout->uses + i]++;
         }
@@ -167,9 +178,9 @@ static inline uint32_t draw_exit(const cmp_plan *plan, const cmp_node *node, uin
 
 /* The first variant's journey, drawn and kept in the trail, not counted. */
 static void draw_trail(walker *w, const cmp_variant *variant, const cmp_plan *plan, rng_t rng,
-                       uint32_t days)
+                       uint32_t days, uint32_t arrival)
 {
-    uint32_t at = plan->entry_node, day = 0, n = 0;
+    uint32_t at = plan->entry_node, day = arrival, n = 0;
     for (;;) {
         const cmp_node *node = &plan->nodes[at];
         walk_visit *here = &w->trail[n++];
@@ -289,13 +300,28 @@ static void add_difference(sim_cell *cell, const walker *w, size_t n_k)
 void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
                    size_t stride, sim_cell *shared)
 {
+    walk_customer_from(w, run, persona, rng, cells, stride, shared, 0);
+}
+
+void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rng,
+                        sim_cell *cells, size_t stride, sim_cell *shared, uint32_t arrival)
+{
     const cmp_model *model = run->model;
     size_t n_k = run->layout->n_k;
     uint32_t days = (uint32_t)model->days;
     const cmp_variant *first = &model->variants[0];
-    draw_trail(w, first, &first->plans[persona], rng, days);
+    draw_trail(w, first, &first->plans[persona], rng, days, arrival);
 
-    journey jr = {w, run->layout, first, &first->plans[persona], &cells[0], days};
+    journey jr = {w,
+                  run->layout,
+                  first,
+                  &first->plans[persona],
+                  &cells[0],
+                  days,
+                  arrival,
+                  (uint32_t)model->scn->repeat_window,
+                  model->n_purchase_stages,
+                  model->scn->n_interventions};
     if (shared_by_all(run, persona, w)) {
         /* Every variant's journey, with no difference from the first. */
         jr.cell = shared;

@@ -57,6 +57,7 @@ typedef struct {
     bool k_dirty, k_first_dirty;
     walk_visit *trail;    /* at most days + 1 visits */
     uint32_t n_trail;
+    uint32_t first_purchase_day; /* of this journey, for the repeat window */
 } walker;
 
 void walker_init(walker *w, const cmp_model *model, const sim_layout *layout);
@@ -70,5 +71,10 @@ void walker_free(walker *w);
  */
 void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
                    size_t stride, sim_cell *shared);
+
+/* walk_customer for a customer who arrives on day `arrival`: it enters the
+ * entry stage that day and moves on the days after (calendar time). */
+void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rng,
+                        sim_cell *cells, size_t stride, sim_cell *shared, uint32_t arrival);
 
 #endif
