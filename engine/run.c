@@ -146,13 +146,6 @@ static cj_status prepare_arrivals(const cli_options *opts, prepared *p, cj_err *
         return cj_fail(err, CJ_ERR_USAGE,
                        "--customers counts one cohort on day 0; with arrivals, customers "
                        "arrive each day: give --arrivals N (a day) instead");
-    if (opts->exact && p->calendar)
-        return cj_fail(err, CJ_ERR_USAGE, "--exact does not compute arrivals over the calendar "
-                                          "yet: run without --exact");
-    if (opts->exact && p->scn->repeat_window > 0)
-        return cj_fail(err, CJ_ERR_USAGE,
-                       "--exact does not compute repeat_buyers_in_window: run without --exact, "
-                       "or without repeat_window");
     int64_t customers = opts->has_customers ? opts->customers : p->scn->customers;
     scn_scenario calendar = *p->scn;
     calendar.has_arrivals = p->calendar;
@@ -292,7 +285,8 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
         begin_results(&dir, out_path, opts->scenario, err);
     if (cluster_agree(err) == CJ_OK) {
         if (opts->exact) /* every rank computes the same; rank 0 writes it */
-            ex_run(p.model, customers, threads, &totals, err);
+            ex_run_calendar(p.model, customers, p.calendar ? &p.arrivals : NULL, threads,
+                            &totals, err);
         else
             simulate(&p, customers, seed, threads, opts->quiet, &totals, err);
     }

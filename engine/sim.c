@@ -102,7 +102,7 @@ typedef struct {
     size_t n;
 } expected_array;
 
-enum { EXPECTED_ARRAYS = 8 };
+enum { EXPECTED_ARRAYS = 12 };
 
 static void expected_arrays(sim_expected *x, const cmp_model *model, const sim_layout *l,
                             expected_array out[EXPECTED_ARRAYS])
@@ -114,6 +114,10 @@ static void expected_arrays(sim_expected *x, const cmp_model *model, const sim_l
         {&x->mood_sum, stages},      {&x->edge_customers, edges},
         {&x->edge_moves, edges},     {&x->k_sum, l->n_k},
         {&x->first_purchase_day, days}, {&x->second_purchase_day, days},
+        {&x->arrivals_day, days},
+        {&x->purchases_day, days * model->n_purchase_stages},
+        {&x->exposed_day, days * model->scn->n_interventions},
+        {&x->uses_day, days * model->scn->n_interventions},
     };
     memcpy(out, arrays, sizeof arrays);
 }
@@ -135,7 +139,8 @@ static void expected_free(sim_expected *x)
     double **arrays[] = {&x->reached,        &x->entries,
                          &x->mood_sum,       &x->edge_customers,
                          &x->edge_moves,     &x->k_sum,
-                         &x->first_purchase_day, &x->second_purchase_day};
+                         &x->first_purchase_day, &x->second_purchase_day,
+                         &x->arrivals_day, &x->purchases_day, &x->exposed_day, &x->uses_day};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(*arrays[i]);
     free(x);
