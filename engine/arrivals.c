@@ -40,6 +40,11 @@ static cj_status call_arrivals(const scn_scenario *scn, int day, double *out, cj
     }
     *out = lua_tonumber(L, -1);
     lua_pop(L, 1);
+    if (isnan(*out))
+        return cj_fail(err, CJ_ERR_SCENARIO,
+                       "%s:%d: the arrivals function returned NaN (not a number) for day %d; "
+                       "check for 0/0",
+                       scn->path, scn->arrivals_line, day);
     if (!(*out >= 0) || isinf(*out))
         return cj_fail(err, CJ_ERR_SCENARIO,
                        "%s:%d: the arrivals function returned %g for day %d: arrivals are a "
@@ -92,9 +97,7 @@ cj_status arr_build(const scn_scenario *scn, int days, int64_t customers, double
     out->days = days;
     out->day_end = xcalloc((size_t)days, sizeof *out->day_end);
     out->count = xcalloc((size_t)days * k, sizeof *out->count);
-    int64_t *so_far = xcalloc(k, sizeof *so_far);
     double sum = 0;
-    int64_t before = 0;
     for (int d = 0; d < days; d++) {
         double a;
         if (function) {
@@ -105,6 +108,13 @@ cj_status arr_build(const scn_scenario *scn, int days, int64_t customers, double
         } else {
             a = rate * (double)(d + 1);
         }
+        if (a > MAX_ARRIVALS && per_day >= 0) {
+            cj_fail(err, CJ_ERR_USAGE,
+                    "--arrivals %.0f: %.0f customers by day %d, more than the limit of "
+                    "1000000000000",
+                    per_day, a, d);
+            break;
+        }
         if (a > MAX_ARRIVALS) {
             cj_fail(err, CJ_ERR_SCENARIO,
                     "%s:%d: arrivals add up to %.0f customers by day %d, more than the limit of "
@@ -112,9 +122,14 @@ cj_status arr_build(const scn_scenario *scn, int days, int64_t customers, double
                     scn->path, scn->arrivals_line, a, d);
             break;
         }
-        int64_t now = (int64_t)floor(a);
-        share_out(scn, before, now - before, so_far, out->count + (size_t)d * k);
-        out->day_end[d] = before = now;
+        out->day_end[d] = (int64_t)floor(a);
+    }
+    /* Shared out once every total is known to be within the limit. */
+    int64_t *so_far = xcalloc(k, sizeof *so_far);
+    int64_t before = 0;
+    for (int d = 0; err->status == CJ_OK && d < days; d++) {
+        share_out(scn, before, out->day_end[d] - before, so_far, out->count + (size_t)d * k);
+        before = out->day_end[d];
     }
     free(so_far);
     out->total = before;
