@@ -1,6 +1,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "monthly.h"
 #include "results.h"
 
 /* A CSV field, quoted when it holds a separator, a quote or a line break
@@ -104,51 +105,6 @@ void res_transitions_csv(FILE *f, const st_results *r)
     }
 }
 
-/* The day's own arrivals, purchases, revenue and cost of a group (one
- * persona, or everyone): order values differ by persona, so money is added
- * up persona by persona. */
-typedef struct {
-    double arrivals, purchases, revenue, cost;
-} day_money;
-
-static double cell_day(const sim_cell *c, const int64_t *counts, const double *expected,
-                       size_t at)
-{
-    return c->expected && expected ? expected[at] : (double)counts[at];
-}
-
-static day_money money_of_day(const st_results *r, size_t v, size_t g, size_t d)
-{
-    const sim_totals *t = r->totals;
-    const cmp_model *model = t->model;
-    const scn_scenario *scn = model->scn;
-    size_t first = g == t->n_personas ? 0 : g, last = g == t->n_personas ? t->n_personas : g + 1;
-    size_t n_slots = model->n_purchase_stages, n_int = scn->n_interventions;
-    day_money m = {0};
-    for (size_t p = first; p < last; p++) {
-        const sim_cell *c = sim_at(t, v, p);
-        const sim_expected *x = c->expected;
-        m.arrivals += cell_day(c, c->arrivals_day, x ? x->arrivals_day : NULL, d);
-        for (size_t s = 0; s < scn->n_stages; s++) {
-            int slot = model->purchase_slot[s];
-            if (slot < 0)
-                continue;
-            double n = cell_day(c, c->purchases_day, x ? x->purchases_day : NULL,
-                                d * n_slots + (size_t)slot);
-            m.purchases += n;
-            m.revenue += n * scn->stages[s].value[p];
-        }
-        for (size_t i = 0; i < n_int; i++) {
-            const scn_intervention *in = &scn->interventions[i];
-            m.cost += in->cost_per_customer *
-                          cell_day(c, c->exposed_day, x ? x->exposed_day : NULL, d * n_int + i) +
-                      in->cost_per_use *
-                          cell_day(c, c->uses_day, x ? x->uses_day : NULL, d * n_int + i);
-        }
-    }
-    return m;
-}
-
 void res_daily_csv(FILE *f, const st_results *r)
 {
     const sim_totals *t = r->totals;
@@ -166,7 +122,7 @@ void res_daily_csv(FILE *f, const st_results *r)
                 csv_count(f, r, buyers);
                 fputc(',', f);
                 csv_count(f, r, repeat);
-                day_money m = money_of_day(r, v, g, (size_t)d);
+                mon_money m = mon_day(r, v, g, (size_t)d);
                 fputc(',', f);
                 csv_count(f, r, m.arrivals);
                 fputc(',', f);

@@ -12,6 +12,7 @@
 #include "datadir.h"
 #include "exact.h"
 #include "outdir.h"
+#include "monthly.h"
 #include "plot.h"
 #include "progress.h"
 #include "report.h"
@@ -250,6 +251,8 @@ static void write_everything(const cli_options *opts, const prepared *p, out_dir
         if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
             if (!opts->quiet)
                 con_print(stdout, &results, seed, out_path);
+            if (!opts->quiet && totals->calendar)
+                mon_console(stdout, &results);
             plot_warning(stderr, &plots, out_path);
         }
         free(names);
@@ -294,6 +297,7 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
         cluster_reduce(&totals, err);
     if (cluster_agree(err) == CJ_OK) {
         simulated_at = prg_clock();
+        totals.calendar = p.calendar;
         if (root)
             write_everything(opts, &p, &dir, &totals, seed, threads, out_path, argc, argv, err);
         cluster_agree(err);

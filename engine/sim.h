@@ -85,6 +85,7 @@ typedef struct {
     size_t n_variants, n_personas;
     sim_cell *cells; /* [variant * n_personas + persona] */
     bool exact;      /* expected values computed exactly (exact.h), not sampled */
+    bool calendar;   /* customers arrived day by day (arrivals.h) */
 } sim_totals;
 
 /* A cell of zeros sized for the model; cells add up exactly. */

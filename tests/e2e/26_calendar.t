@@ -155,6 +155,25 @@ run_cjmsim run "$SCENARIOS/minimal.lua" --out "$WORK/nowin" --quiet
 is "$(json "$WORK/nowin/summary.json" '"repeat_buyers_in_window" in d["variants"][0]')" "False" \
     "without repeat_window, no repeat_buyers_in_window"
 
+# --- month by month ----------------------------------------------------------
+is "$(py 'd = json.load(open(sys.argv[1] + "/summary.json"))
+rows = [list(map(float, l.split())) for l in open(sys.argv[1] + "/plots/monthly.dat") if not l.startswith("#")]
+ok = [int(r[0]) for r in rows] == [1, 2]
+for v, var in enumerate(d["variants"]):
+    ok &= abs(sum(r[1 + 2 * v] for r in rows) - var["revenue"]) < 1e-3 * (1 + var["revenue"])
+    ok &= sum(r[2 + 2 * v] for r in rows) == var["repeat_buyers"]
+daily = [r for r in csv.DictReader(open(sys.argv[1] + "/daily.csv")) if r["persona"] == "all" and r["variant"] == "baseline"]
+ok &= abs(sum(float(r["revenue"]) for r in daily if 31 <= int(r["day"]) <= 60) - rows[1][1]) < 1e-6 * (1 + rows[1][1])
+print(ok)' "$WORK/mc")" "True" \
+    "plots/monthly.dat: months 1 (days 0-30) and 2 (days 31-60) add up to the revenue and repeat buyers; month 2 is days 31-60 of daily.csv"
+like "$(cat "$WORK/mc/report.html")" "<h2>Month by month</h2>" "the report has a month-by-month table"
+ok "$([ -s "$WORK/mc/plots/monthly.png" ] || ! command -v gnuplot >/dev/null; echo $?)" "the monthly chart is drawn"
+is "$(json "$WORK/mc/manifest.json" '"plots/monthly.png" in str(d)')" "True" "and listed in the manifest"
+run_cjmsim run "$S" --arrivals 400 --out "$WORK/loud" --threads 2
+like "$OUT" "The last month \(month 2, days 31-60\) beside the whole run" "the console shows the last month"
+like "$OUT" "remind +[0-9,]+ +[0-9,]+ +[0-9,]+ +[0-9,]+" "with revenue and repeat buyers beside the run's"
+ok "$([ ! -e "$WORK/cohort/plots/monthly.dat" ]; echo $?)" "a cohort run draws no monthly chart"
+
 # --- the same bytes whatever the threads -------------------------------------
 run_cjmsim run "$S" --arrivals 400 --out "$WORK/t1" --quiet --threads 1
 run_cjmsim run "$S" --arrivals 400 --out "$WORK/t3" --quiet --threads 3
