@@ -96,6 +96,31 @@ static void window_fields(json_t *obj, const st_results *r, size_t v, size_t gro
                                       u.se));
 }
 
+/* Lifetime value (scenario discount_rate): discounted revenue and profit
+ * per customer, with their uplifts. */
+static void clv_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    if (!scn->has_discount)
+        return;
+    size_t slots[2] = {t->layout.clv, t->layout.clv + 1};
+    double revenue_w[2] = {0.01, 0}, profit_w[2] = {0.01 * scn->margin, -0.01};
+    st_uplift ur, up;
+    double revenue = st_linear_total(r, v, group, slots, revenue_w, 2, &ur);
+    double profit = st_linear_total(r, v, group, slots, profit_w, 2, &up);
+    double n = (double)st_group_at(r, v, group)->customers;
+    json_object_set_new(obj, "clv_revenue", json_real(st_ratio(revenue, n)));
+    json_object_set_new(obj, "clv_profit", json_real(st_ratio(profit, n)));
+    json_t *uplift = json_object_get(obj, "uplift");
+    if (!uplift)
+        return;
+    json_object_set_new(uplift, "clv_revenue",
+                        json_pack("{sfs[ff]sf}", "diff", ur.diff, "ci95", ur.lo, ur.hi, "se", ur.se));
+    json_object_set_new(uplift, "clv_profit",
+                        json_pack("{sfs[ff]sf}", "diff", up.diff, "ci95", up.lo, up.hi, "se", up.se));
+}
+
 /* The fields shared by a variant and each of its personas. */
 static void group_fields(json_t *obj, const st_results *r, size_t v, size_t group)
 {
@@ -125,6 +150,7 @@ static void group_fields(json_t *obj, const st_results *r, size_t v, size_t grou
         json_object_set_new(obj, "payback", g->has_roi ? json_real(g->payback) : json_null());
     }
     window_fields(obj, r, v, group);
+    clv_fields(obj, r, v, group);
 }
 
 static json_t *interventions_of(const scn_scenario *scn, uint32_t mask)

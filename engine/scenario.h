@@ -145,6 +145,10 @@ typedef struct {
     int arrivals_line;         /* where arrivals was given (the function's line) */
     bool customers_given;      /* the scenario set customers */
     int repeat_window;         /* days; 0: repeat_buyers_in_window is not counted */
+    /* Lifetime value: discounted revenue and profit per customer over the
+     * run, at this annual rate; not counted without discount_rate. */
+    bool has_discount;
+    double discount_rate;
 } scn_scenario;
 
 /* Loads and checks a scenario file in a sandbox with the given limits (NULL:

@@ -37,7 +37,7 @@ typedef struct {
 
 static const char *const SCENARIO_KEYS[] = {"name", "days", "customers", "seed", "margin",
                                             "description", "question", "currency", "arrivals",
-                                            "repeat_window", NULL};
+                                            "repeat_window", "discount_rate", NULL};
 static const char *const SCENARIO_TEXTS[] = {"description", "question", "currency", NULL};
 static const char *const PERSONA_TEXTS[] = {"description", "who",   "what",     "why",
                                             "when",        "where", "needs",    "pains",
@@ -416,6 +416,9 @@ static void parse_scenario(parse_ctx *ctx, int line, const char *name)
             scn->customers_given = true;
         } else if (strcmp(key, "arrivals") == 0) {
             get_arrivals(ctx, line, -1);
+        } else if (strcmp(key, "discount_rate") == 0) {
+            scn->discount_rate = get_number(ctx, line, "scenario", key, -1, 0.0, 10.0);
+            scn->has_discount = true;
         } else if (strcmp(key, "repeat_window") == 0) {
             scn->repeat_window =
                 (int)get_integer(ctx, line, "scenario", key, -1, 1, SCN_MAX_DAYS);

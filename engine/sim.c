@@ -50,6 +50,11 @@ static sim_layout layout_of(const cmp_model *model)
     l.window = 0;
     if (model->scn->repeat_window > 0)
         l.window = l.n_k++;
+    l.clv = 0;
+    if (model->scn->has_discount) {
+        l.clv = l.n_k;
+        l.n_k += 2;
+    }
     return l;
 }
 

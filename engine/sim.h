@@ -39,6 +39,10 @@ typedef struct {
     /* repeat_buyers_in_window's slot (scenario repeat_window), or 0 when the
      * scenario does not count it. */
     size_t window;
+    /* Lifetime value (scenario discount_rate): the customer's discounted
+     * revenue at clv and cost at clv + 1, in hundredths of the currency;
+     * clv is 0 when the scenario does not count it. */
+    size_t clv;
 } sim_layout;
 
 /* The expected values of an exact run (exact.h): the same figures as a

@@ -125,6 +125,12 @@ static inline double st_second_purchases(const sim_cell *c, size_t day)
 double st_counter_total(const st_results *r, size_t variant, size_t group, size_t slot,
                         st_uplift *uplift);
 
+/* A weighted sum of counters, w[0] k[slots[0]] + w[1] k[slots[1]] + …:
+ * its total over a group and, for variants other than the baseline, the
+ * uplift of its per-customer mean (a point in an exact run). */
+double st_linear_total(const st_results *r, size_t variant, size_t group, const size_t *slots,
+                       const double *w, size_t n, st_uplift *uplift);
+
 /* x / y, or 0 when y is 0: rates of groups nobody is in. */
 double st_ratio(double x, double y);
 

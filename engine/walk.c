@@ -1,5 +1,6 @@
 #include "walk.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,12 @@ void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layo
     run->same_next = xcalloc(scn->n_personas, sizeof *run->same_next);
     run->same_entry = xcalloc(scn->n_personas, sizeof *run->same_entry);
     const cmp_variant *first = &model->variants[0];
+    run->discount = NULL;
+    if (scn->has_discount) {
+        run->discount = xcalloc((size_t)model->days + 1, sizeof *run->discount);
+        for (int t = 0; t <= model->days; t++)
+            run->discount[t] = pow(1.0 + scn->discount_rate, -(double)t / 365.0);
+    }
     for (size_t p = 0; p < scn->n_personas; p++) {
         const cmp_plan *a = &first->plans[p];
         bool *node_ok = run->same_node[p] = xcalloc(n_states, sizeof *node_ok);
@@ -57,6 +64,7 @@ void walk_run_free(walk_run *run)
     free(run->same_node);
     free(run->same_next);
     free(run->same_entry);
+    free(run->discount);
     memset(run, 0, sizeof *run);
 }
 
@@ -91,7 +99,17 @@ typedef struct {
     uint32_t arrival;      /* the day the customer arrived */
     uint32_t window;       /* the scenario's repeat window, or 0 */
     size_t n_purchase_stages, n_interventions;
+    const double *discount; /* walk_run.discount, or NULL */
+    size_t persona;
+    const scn_scenario *scn;
 } journey;
+
+/* An amount paid on `day`, discounted to the customer's arrival, in
+ * hundredths: rounded once per payment, so that the sums are integers. */
+static inline int64_t cents(const journey *j, double amount, uint32_t day)
+{
+    return llround(100.0 * amount * j->discount[day - j->arrival]);
+}
 
 /* A new journey: fresh marks and counters. */
 static void journey_begin(const journey *j)
@@ -132,12 +150,20 @@ static inline void enter_node(const journey *j, const cmp_node *node, uint32_t d
             if (j->window && day - w->first_purchase_day <= j->window)
                 w->k[j->layout->window] = 1;
         }
+        if (j->discount)
+            w->k[j->layout->clv] += cents(j, j->scn->stages[stage].value[j->persona], day);
     }
     if (node->touch_mask) {
         w->k_dirty = true;
         for (uint32_t mask = node->touch_mask; mask; mask &= mask - 1) {
             size_t i = (size_t)__builtin_ctz(mask);
             size_t at = (size_t)day * j->n_interventions + i;
+            if (j->discount) {
+                const scn_intervention *in = &j->scn->interventions[i];
+                double cost = in->cost_per_use +
+                              (w->k[j->layout->exposed + i] == 0 ? in->cost_per_customer : 0);
+                w->k[j->layout->clv + 1] += cents(j, cost, day);
+            }
             cell->exposed_day[at] += w->k[j->layout->exposed + i] == 0;
             cell->uses_day[at]++;
             w->k[j->layout->exposed + i] = 1;
@@ -321,7 +347,10 @@ void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rn
                   arrival,
                   (uint32_t)model->scn->repeat_window,
                   model->n_purchase_stages,
-                  model->scn->n_interventions};
+                  model->scn->n_interventions,
+                  run->discount,
+                  persona,
+                  model->scn};
     if (shared_by_all(run, persona, w)) {
         /* Every variant's journey, with no difference from the first. */
         jr.cell = shared;

@@ -33,6 +33,10 @@ typedef struct {
     bool **same_node;
     bool **same_next;
     bool *same_entry;
+    /* Lifetime value: per day since arrival 0 … days, the factor
+     * (1 + rate)^(-t / 365) a day-t amount is discounted by; NULL without
+     * discount_rate. */
+    double *discount;
 } walk_run;
 
 void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layout);

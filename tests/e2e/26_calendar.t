@@ -83,7 +83,8 @@ print([int(r["arrivals"]) for r in rows[:2]] == [d["customers"], 0],
 # --- sampled and exact runs against the exact journey ------------------------
 run_cjmsim run "$S" --arrivals 400 --out "$WORK/mc" --quiet --threads 2
 is "$RC" 0 "24,000 customers over 60 days run"
-run_cjmsim run "$S" --arrivals 400 --out "$WORK/ex" --quiet --exact
+sed 's/discount_rate = 0.5, //' "$S" >"$WORK/nodiscount.lua"
+run_cjmsim run "$WORK/nodiscount.lua" --arrivals 400 --out "$WORK/ex" --quiet --exact
 is "$RC" 0 "the same with --exact runs"
 lines=$(py '
 from exact_journey import Journey, calendar
@@ -154,6 +155,53 @@ is "$(json "$WORK/mc/summary.json" 'd["variants"][1]["uplift"]["repeat_buyers_in
 run_cjmsim run "$SCENARIOS/minimal.lua" --out "$WORK/nowin" --quiet
 is "$(json "$WORK/nowin/summary.json" '"repeat_buyers_in_window" in d["variants"][0]')" "False" \
     "without repeat_window, no repeat_buyers_in_window"
+
+# --- lifetime value -----------------------------------------------------------
+# A journey without chance: arriving on day a, a customer buys on days a + 1,
+# a + 3, … and uses the perk on days a + 2, a + 4, …, so every discounted sum
+# is known to the hundredth.
+cat >"$WORK/clv.lua" <<'LUA'
+scenario { name = "CLV", days = 30, seed = 1, arrivals = 10, discount_rate = 0.2, margin = 0.5 }
+persona "p" { share = 1 }
+stage "visit" { entry = true }
+stage "buy" { purchase = true, value = 20 }
+stage "use" { }
+transition("visit", "buy", 1)
+transition("buy", "use", 1)
+transition("use", "buy", 1)
+intervention "perk" { at = "use", cost_per_customer = 3, cost_per_use = 0.5 }
+LUA
+run_cjmsim run "$WORK/clv.lua" --out "$WORK/clv" --quiet
+is "$RC" 0 "a scenario with discount_rate runs"
+is "$(py 'd = json.load(open(sys.argv[1]))
+cents = lambda x: math.floor(100 * x + 0.5)
+disc = lambda s: 1.2 ** (-s / 365)
+rev = cost = 0
+for a in range(30):
+    for s in range(1, 31 - a):
+        if s % 2: rev += 10 * cents(20 * disc(s))
+        else: cost += 10 * cents((0.5 + (3 if s == 2 else 0)) * disc(s))
+n = 300
+base, perk = d["variants"]
+want = [rev / 100 / n, 0.5 * rev / 100 / n, rev / 100 / n, (0.5 * rev - cost) / 100 / n]
+got = [base["clv_revenue"], base["clv_profit"], perk["clv_revenue"], perk["clv_profit"]]
+up = perk["uplift"]
+print(all(abs(g - w) < 1e-9 for g, w in zip(got, want)), base["clv_revenue"] < base["revenue"] / n,
+      abs(up["clv_profit"]["diff"] + cost / 100 / n) < 1e-9, up["clv_revenue"]["diff"] == 0,
+      base["personas"]["p"]["clv_profit"] == base["clv_profit"])' "$WORK/clv/summary.json")" \
+    "True True True True True" \
+    "clv_revenue and clv_profit: each purchase and cost discounted by 1.2^(-t/365) from the arrival day; the uplift of the profit is the discounted cost"
+sed 's/discount_rate = 0.2/discount_rate = 0/' "$WORK/clv.lua" >"$WORK/clv0.lua"
+run_cjmsim run "$WORK/clv0.lua" --out "$WORK/clv0" --quiet
+is "$(json "$WORK/clv0/summary.json" '[round(v["clv_revenue"] * v["customers"], 6) == v["revenue"] for v in d["variants"]]')" \
+    "[True, True]" "discount_rate = 0: the lifetime revenue is the revenue per customer"
+run_cjmsim run "$S" --out "$WORK/bad" --quiet --exact
+is "$RC $ERR" "2 cjmsim: --exact does not compute lifetime values (discount_rate): run without --exact" \
+    "--exact refuses lifetime values"
+is "$(json "$WORK/num/summary.json" '"clv_revenue" in d["variants"][0] and "clv_revenue" in d["variants"][1]["uplift"]')" \
+    "True" "summary.json's variants and their uplift hold clv_revenue"
+run_cjmsim run "$SCENARIOS/minimal.lua" --out "$WORK/noclv" --quiet
+is "$(json "$WORK/noclv/summary.json" '"clv_revenue" in d["variants"][0]')" "False" "without discount_rate, no lifetime value"
 
 # --- month by month ----------------------------------------------------------
 is "$(py 'd = json.load(open(sys.argv[1] + "/summary.json"))

@@ -1,5 +1,6 @@
 -- Calendar time: customers arrive every day; a repeat window.
-scenario { name = "Calendar", days = 60, seed = 7, arrivals = 37.5, repeat_window = 10 }
+scenario { name = "Calendar", days = 60, seed = 7, arrivals = 37.5, repeat_window = 10,
+           discount_rate = 0.5, margin = 0.4 }
 
 persona "a" { share = 0.5 }
 persona "b" { share = 0.3 }
