@@ -70,6 +70,8 @@ void mon_console(FILE *f, const st_results *r)
     const sim_totals *t = r->totals;
     int days = t->model->days, month = mon_count(days), first, last;
     mon_span(days, month, &first, &last);
+    if (month > 1 && last - first + 1 < MON_DAYS) /* a few days left over: the month before */
+        mon_span(days, --month, &first, &last);
     fprintf(f, "\nThe last month (month %d, days %d-%d) beside the whole run\n", month, first,
             last);
     fprintf(f, "  %-20s %14s %14s %14s %14s\n", "variant", "revenue", "in the run",

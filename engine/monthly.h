@@ -36,7 +36,8 @@ void mon_span(int days, int month, int *first, int *last);
 void mon_month(const st_results *r, size_t variant, int month, double *revenue,
                double *repeat_buyers);
 
-/* The console's lines on the last month, beside the run's totals. */
+/* The console's lines on the last month, beside the run's totals: the last
+ * whole month when the run ends with a shorter one. */
 void mon_console(FILE *f, const st_results *r);
 
 /* The report's section: revenue and new repeat buyers per month by variant. */
