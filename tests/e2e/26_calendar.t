@@ -222,6 +222,18 @@ like "$OUT" "The last month \(month 2, days 31-60\) beside the whole run" "the c
 like "$OUT" "remind +[0-9,]+ +[0-9,]+ +[0-9,]+ +[0-9,]+" "with revenue and repeat buyers beside the run's"
 ok "$([ ! -e "$WORK/cohort/plots/monthly.dat" ]; echo $?)" "a cohort run draws no monthly chart"
 
+# --- the examples say what they show -------------------------------------------
+EX=$(cd "$TESTS_DIR/../scripts" && pwd)
+run_cjmsim run "$EX/lesson5_calendar.lua" --exact --out "$WORK/l5" --quiet
+is "$(py 'rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if not l.startswith("#")]
+b, l = [r[1] for r in rows], [r[3] for r in rows]
+print(len(rows), abs(b[11] / 150000 - 1) < 0.002, abs(l[11] / 187500 - 1) < 0.002, b[0] < 0.6 * 150000,
+      l[0] / b[0] < 1.1 < 1.2 < l[11] / b[11], all(x < y for x, y in zip(b, b[1:])))' "$WORK/l5/plots/monthly.dat")" \
+    "12 True True True True True" \
+    "lesson 5: revenue climbs every month to 150,000 (loyalty 187,500); month 1 is far below and the gap widens"
+run_cjmsim run "$EX/sport_nutrition_calendar.lua" --out "$WORK/snc" --quiet --variants order_notifications
+is "$(json "$WORK/snc/summary.json" 'd["customers"]')" "120850" "sport_nutrition_calendar: 120,850 arrivals, as its comment says"
+
 # --- the same bytes whatever the threads -------------------------------------
 run_cjmsim run "$S" --arrivals 400 --out "$WORK/t1" --quiet --threads 1
 run_cjmsim run "$S" --arrivals 400 --out "$WORK/t3" --quiet --threads 3
