@@ -23,11 +23,11 @@
 #include "scenario.h"
 
 typedef struct arr_plan_s {
-    int days;          /* arrival days: 0 … days − 1 (1 for a cohort) */
+    int days; /* arrival days: 0 … days − 1 (1 for a cohort) */
     size_t n_personas;
-    int64_t total;     /* every arrival */
-    int64_t *day_end;  /* per day: customers arrived through the end of that day */
-    int64_t *count;    /* [day * n_personas + persona]: arrivals of the day */
+    int64_t total;    /* every arrival */
+    int64_t *day_end; /* per day: customers arrived through the end of that day */
+    int64_t *count;   /* [day * n_personas + persona]: arrivals of the day */
 } arr_plan;
 
 /* The arrivals of the scenario over a run of `days` days. `per_day` >= 0

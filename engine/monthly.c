@@ -3,8 +3,7 @@
 #include "format.h"
 #include "report.h"
 
-static double cell_day(const sim_cell *c, const int64_t *counts, const double *expected,
-                       size_t at)
+static double cell_day(const sim_cell *c, const int64_t *counts, const double *expected, size_t at)
 {
     return c->expected && expected ? expected[at] : (double)counts[at];
 }
@@ -32,10 +31,10 @@ mon_money mon_day(const st_results *r, size_t v, size_t g, size_t d)
         }
         for (size_t i = 0; i < n_int; i++) {
             const scn_intervention *in = &scn->interventions[i];
-            m.cost += in->cost_per_customer *
-                          cell_day(c, c->exposed_day, x ? x->exposed_day : NULL, d * n_int + i) +
-                      in->cost_per_use *
-                          cell_day(c, c->uses_day, x ? x->uses_day : NULL, d * n_int + i);
+            m.cost +=
+                in->cost_per_customer *
+                    cell_day(c, c->exposed_day, x ? x->exposed_day : NULL, d * n_int + i) +
+                in->cost_per_use * cell_day(c, c->uses_day, x ? x->uses_day : NULL, d * n_int + i);
         }
     }
     return m;
@@ -74,8 +73,8 @@ void mon_console(FILE *f, const st_results *r)
         mon_span(days, --month, &first, &last);
     fprintf(f, "\nThe last month (month %d, days %d-%d) beside the whole run\n", month, first,
             last);
-    fprintf(f, "  %-20s %14s %14s %14s %14s\n", "variant", "revenue", "in the run",
-            "repeat buyers", "in the run");
+    fprintf(f, "  %-20s %14s %14s %14s %14s\n", "variant", "revenue", "in the run", "repeat buyers",
+            "in the run");
     for (size_t v = 0; v < t->n_variants; v++) {
         double revenue, repeat;
         mon_month(r, v, month, &revenue, &repeat);

@@ -115,10 +115,12 @@ static void clv_fields(json_t *obj, const st_results *r, size_t v, size_t group)
     json_t *uplift = json_object_get(obj, "uplift");
     if (!uplift)
         return;
-    json_object_set_new(uplift, "clv_revenue",
-                        json_pack("{sfs[ff]sf}", "diff", ur.diff, "ci95", ur.lo, ur.hi, "se", ur.se));
-    json_object_set_new(uplift, "clv_profit",
-                        json_pack("{sfs[ff]sf}", "diff", up.diff, "ci95", up.lo, up.hi, "se", up.se));
+    const st_uplift *u[2] = {&ur, &up};
+    const char *key[2] = {"clv_revenue", "clv_profit"};
+    for (int i = 0; i < 2; i++)
+        json_object_set_new(uplift, key[i],
+                            json_pack("{sfs[ff]sf}", "diff", u[i]->diff, "ci95", u[i]->lo,
+                                      u[i]->hi, "se", u[i]->se));
 }
 
 /* The fields shared by a variant and each of its personas. */

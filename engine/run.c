@@ -153,8 +153,8 @@ static cj_status prepare_arrivals(const cli_options *opts, prepared *p, cj_err *
     int64_t customers = opts->has_customers ? opts->customers : p->scn->customers;
     scn_scenario calendar = *p->scn;
     calendar.has_arrivals = p->calendar;
-    return arr_build(&calendar, p->days, customers, opts->has_arrivals ? (double)opts->arrivals : -1,
-                     &p->arrivals, err);
+    double per_day = opts->has_arrivals ? (double)opts->arrivals : -1;
+    return arr_build(&calendar, p->days, customers, per_day, &p->arrivals, err);
 }
 
 static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)

@@ -261,7 +261,8 @@ static void run_block_arrivals(run_thread *t, walker *w, int64_t block)
     int64_t last = first + SIM_BLOCK < sh->customers ? first + SIM_BLOCK : sh->customers;
     int day = arr_day_of(plan, first);
     size_t persona = 0;
-    int64_t persona_end = (day > 0 ? plan->day_end[day - 1] : 0) + plan->count[(size_t)day * n_personas];
+    int64_t persona_end = (day > 0 ? plan->day_end[day - 1] : 0) +
+                          plan->count[(size_t)day * n_personas];
     for (int64_t c = first; c < last; c++) {
         while (c >= persona_end) {
             if (++persona == n_personas) {
@@ -401,10 +402,11 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
     const scn_scenario *scn = model->scn;
     sim_totals_init(totals, model, customers);
     if (opts->arrivals) {
+        const arr_plan *plan = opts->arrivals;
         memset(totals->persona_customers, 0, scn->n_personas * sizeof(int64_t));
-        for (int d = 0; d < opts->arrivals->days; d++)
+        for (int d = 0; d < plan->days; d++)
             for (size_t p = 0; p < scn->n_personas; p++)
-                totals->persona_customers[p] += opts->arrivals->count[(size_t)d * scn->n_personas + p];
+                totals->persona_customers[p] += plan->count[(size_t)d * scn->n_personas + p];
     }
     if (totals->layout.n_k > 64)
         return cj_fail(err, CJ_ERR_SCENARIO, "%s: too many purchase stages and interventions "

@@ -1,7 +1,8 @@
 /*
  * sim — the Monte Carlo run: blocks of customers spread over threads.
  *
- * Customers are numbered persona by persona and cut into blocks of
+ * Customers are numbered persona by persona (in calendar time day by day,
+ * persona by persona within a day: arrivals.h) and cut into blocks of
  * SIM_BLOCK. Block b draws from the PCG stream (seed, b); each customer gets
  * a generator seeded from its block's stream and walks every variant with
  * it (walk.h), so all variants see the same customers and the same random

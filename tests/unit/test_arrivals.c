@@ -60,14 +60,14 @@ static void quota_on_every_day(void **state)
     (void)state;
     static const double thirds[] = {1.0 / 3, 1.0 / 3, 1.0 / 3};
     static const double design[] = {0.50, 0.35, 0.15};
-    static const double skewed[] = {0.7071613850670049, 0.027443698463902457,
-                                    0.005094056590113869, 0.23067662886953869,
+    static const double skewed[] = {0.7071613850670049,    0.027443698463902457,
+                                    0.005094056590113869,  0.23067662886953869,
                                     0.0022282504562527138, 0.027395980553187448};
     const struct {
         const double *shares;
         size_t n;
         double per_day;
-    } cases[] = {{thirds, 3, 1}, {thirds, 3, 0.3}, {design, 3, 37.5}, {design, 3, 0.7},
+    } cases[] = {{thirds, 3, 1},   {thirds, 3, 0.3},  {design, 3, 37.5}, {design, 3, 0.7},
                  {skewed, 6, 2.9}, {skewed, 6, 17.3}, {skewed, 6, 0.13}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         double sum = 0;
