@@ -261,7 +261,7 @@ static void record(const ex_chain *c, uint32_t z, uint32_t d, double mass)
         c->purchases_day[(size_t)d * c->n_slots + (size_t)y->node->purchase_slot] += mass;
     for (uint32_t mask = y->node->touch_mask; mask; mask &= mask - 1)
         c->uses_day[(size_t)d * c->n_interventions + (size_t)__builtin_ctz(mask)] += mass;
-    if (y->first_index >= 0)
+    if (y->first_index >= 0 && c->first_entries)
         c->first_entries[(size_t)y->first_index * (size_t)(c->days + 1) + d] += mass;
 }
 
@@ -503,6 +503,82 @@ static double repeat_in_window(const ex_chain *c, ex_state *s, uint32_t window, 
     return total;
 }
 
+/*
+ * Lifetime value: the customer's revenue and costs, each discounted by
+ * (1 + r)^(-s / 365) at its age s (days since arrival), into k_sum at the
+ * layout's clv slots, in hundredths as a sampled run counts them. Without
+ * launch dates a customer's journey does not depend on its arrival day, so
+ * one cohort pass gives every payment by age, g(s); a customer arriving on
+ * day a counts g(0) … g(days − a).
+ */
+static void lifetime_value(const cmp_model *model, const sim_layout *l, size_t v, size_t p,
+                           const double *inflow, sim_expected *x)
+{
+    const scn_scenario *scn = model->scn;
+    size_t days = (size_t)model->days, n_slots = model->n_purchase_stages;
+    size_t n_int = scn->n_interventions;
+    double *first = xcalloc(days + 1, sizeof *first), *second = xcalloc(days + 1, sizeof *second);
+    ex_chain c;
+    chain_build(&c, model, v, p, first, second);
+    c.purchases_day = xcalloc((days + 1) * n_slots + 1, sizeof *c.purchases_day);
+    c.uses_day = xcalloc((days + 1) * n_int + 1, sizeof *c.uses_day);
+    c.n_slots = n_slots;
+    c.n_interventions = n_int;
+    ex_state s;
+    state_init(&s, &c);
+    propagate(&c, &s, NULL);
+    /* g: revenue and cost paid at each age. */
+    double *revenue = xcalloc(days + 1, sizeof *revenue), *cost = xcalloc(days + 1, sizeof *cost);
+    for (size_t st = 0; st < scn->n_stages; st++) {
+        int slot = model->purchase_slot[st];
+        for (size_t d = 0; slot >= 0 && d <= days; d++)
+            revenue[d] += c.purchases_day[d * n_slots + (size_t)slot] * scn->stages[st].value[p];
+    }
+    bool *set = xcalloc(c.n, sizeof *set), *useful = xcalloc(c.n, sizeof *useful);
+    double *hit = xcalloc(days + 1, sizeof *hit);
+    for (size_t i = 0; i < n_int; i++) {
+        const scn_intervention *in = &scn->interventions[i];
+        for (size_t d = 0; d <= days; d++)
+            cost[d] += in->cost_per_use * c.uses_day[d * n_int + i];
+        bool any = false;
+        for (uint32_t z = 0; z < c.n; z++)
+            any |= set[z] = (c.nodes[z].node->touch_mask >> i) & 1u;
+        if (!any || in->cost_per_customer == 0)
+            continue;
+        memset(hit, 0, (days + 1) * sizeof *hit);
+        ex_target t = {set, -1, useful, hit};
+        mark_useful(&c, &t);
+        propagate(&c, &s, &t); /* first exposures by age */
+        for (size_t d = 0; d <= days; d++)
+            cost[d] += in->cost_per_customer * hit[d];
+    }
+    /* G(s): discounted payments up to age s. */
+    double rev_sum = 0, cost_sum = 0, clv_rev = 0, clv_cost = 0;
+    for (size_t d = 0; d <= days; d++) {
+        double f = pow(1.0 + scn->discount_rate, -(double)d / 365.0);
+        revenue[d] = rev_sum += revenue[d] * f;
+        cost[d] = cost_sum += cost[d] * f;
+    }
+    for (size_t a = 0; a < (inflow ? days : 1); a++) {
+        double share = inflow ? inflow[a] : 1.0;
+        clv_rev += share * revenue[days - a];
+        clv_cost += share * cost[days - a];
+    }
+    x->k_sum[l->clv] = 100 * clv_rev;
+    x->k_sum[l->clv + 1] = 100 * clv_cost;
+    free(hit);
+    free(set);
+    free(useful);
+    free(revenue);
+    free(cost);
+    free(first);
+    free(second);
+    free(c.purchases_day);
+    free(c.uses_day);
+    state_free(&s, &c);
+    chain_free(&c);
+}
+
 static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, size_t p,
                         const double *inflow, sim_expected *x)
 {
@@ -608,6 +684,8 @@ static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, s
     if (scn->repeat_window > 0)
         x->k_sum[l->window] =
             repeat_in_window(&c, &s, (uint32_t)scn->repeat_window, set, useful);
+    if (scn->has_discount)
+        lifetime_value(model, l, v, p, inflow, x);
     free(c.first_entries);
     free(set);
     free(seen);

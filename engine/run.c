@@ -147,9 +147,6 @@ static cj_status prepare_arrivals(const cli_options *opts, prepared *p, cj_err *
         return cj_fail(err, CJ_ERR_USAGE,
                        "--customers counts one cohort on day 0; with arrivals, customers "
                        "arrive each day: give --arrivals N (a day) instead");
-    if (opts->exact && p->scn->has_discount)
-        return cj_fail(err, CJ_ERR_USAGE, "--exact does not compute lifetime values "
-                                          "(discount_rate): run without --exact");
     int64_t customers = opts->has_customers ? opts->customers : p->scn->customers;
     scn_scenario calendar = *p->scn;
     calendar.has_arrivals = p->calendar;

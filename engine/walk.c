@@ -104,11 +104,24 @@ typedef struct {
     const scn_scenario *scn;
 } journey;
 
-/* An amount paid on `day`, discounted to the customer's arrival, in
- * hundredths: rounded once per payment, so that the sums are integers. */
-static inline int64_t cents(const journey *j, double amount, uint32_t day)
+/* An amount paid on `day`, discounted to the customer's arrival. */
+static inline double discounted(const journey *j, double amount, uint32_t day)
 {
-    return llround(100.0 * amount * j->discount[day - j->arrival]);
+    return amount * j->discount[day - j->arrival];
+}
+
+/* The journey's discounted revenue and cost into its counters, in
+ * hundredths: the sums of one customer's payments, added in the order of its
+ * journey, are rounded once, so that every total is an integer sum. */
+static void journey_finish(const journey *j)
+{
+    walker *w = j->w;
+    if (!j->discount)
+        return;
+    int64_t revenue = llround(100.0 * w->clv_revenue), cost = llround(100.0 * w->clv_cost);
+    w->k[j->layout->clv] = revenue;
+    w->k[j->layout->clv + 1] = cost;
+    w->k_dirty |= revenue != 0 || cost != 0;
 }
 
 /* A new journey: fresh marks and counters. */
@@ -119,6 +132,7 @@ static void journey_begin(const journey *j)
         memset(w->k, 0, j->layout->n_k * sizeof *w->k);
     w->k_dirty = false;
     w->generation++;
+    w->clv_revenue = w->clv_cost = 0;
     j->cell->customers++;
     j->cell->arrivals_day[j->arrival]++;
 }
@@ -151,7 +165,7 @@ static inline void enter_node(const journey *j, const cmp_node *node, uint32_t d
                 w->k[j->layout->window] = 1;
         }
         if (j->discount)
-            w->k[j->layout->clv] += cents(j, j->scn->stages[stage].value[j->persona], day);
+            w->clv_revenue += discounted(j, j->scn->stages[stage].value[j->persona], day);
     }
     if (node->touch_mask) {
         w->k_dirty = true;
@@ -162,7 +176,7 @@ static inline void enter_node(const journey *j, const cmp_node *node, uint32_t d
                 const scn_intervention *in = &j->scn->interventions[i];
                 double cost = in->cost_per_use +
                               (w->k[j->layout->exposed + i] == 0 ? in->cost_per_customer : 0);
-                w->k[j->layout->clv + 1] += cents(j, cost, day);
+                w->clv_cost += discounted(j, cost, day);
             }
             cell->exposed_day[at] += w->k[j->layout->exposed + i] == 0;
             cell->uses_day[at]++;
@@ -356,11 +370,13 @@ void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rn
         jr.cell = shared;
         journey_begin(&jr);
         count_trail(&jr);
+        journey_finish(&jr);
         add_k(shared, w, n_k);
         return;
     }
     journey_begin(&jr);
     count_trail(&jr);
+    journey_finish(&jr);
     add_k(jr.cell, w, n_k);
     memcpy(w->k_first, w->k, n_k * sizeof *w->k);
     w->k_first_dirty = w->k_dirty;
@@ -370,6 +386,7 @@ void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rn
         jr.cell = &cells[v * stride];
         journey_begin(&jr);
         walk_other(&jr, rng.inc);
+        journey_finish(&jr);
         add_k(jr.cell, w, n_k);
         add_difference(jr.cell, w, n_k);
     }

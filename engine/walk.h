@@ -62,6 +62,7 @@ typedef struct {
     walk_visit *trail;    /* at most days + 1 visits */
     uint32_t n_trail;
     uint32_t first_purchase_day; /* of this journey, for the repeat window */
+    double clv_revenue, clv_cost; /* this journey's discounted payments (lifetime value) */
 } walker;
 
 void walker_init(walker *w, const cmp_model *model, const sim_layout *layout);

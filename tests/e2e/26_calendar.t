@@ -83,8 +83,7 @@ print([int(r["arrivals"]) for r in rows[:2]] == [d["customers"], 0],
 # --- sampled and exact runs against the exact journey ------------------------
 run_cjmsim run "$S" --arrivals 400 --out "$WORK/mc" --quiet --threads 2
 is "$RC" 0 "24,000 customers over 60 days run"
-sed 's/discount_rate = 0.5, //' "$S" >"$WORK/nodiscount.lua"
-run_cjmsim run "$WORK/nodiscount.lua" --arrivals 400 --out "$WORK/ex" --quiet --exact
+run_cjmsim run "$S" --arrivals 400 --out "$WORK/ex" --quiet --exact
 is "$RC" 0 "the same with --exact runs"
 lines=$(py '
 from exact_journey import Journey, calendar
@@ -126,6 +125,16 @@ for path, exact in ((mc, False), (ex, True)):
                     worst = max(worst, abs(got - mean) / max(1, mean))
                 else:
                     worst = max(worst, abs(got - mean) / math.sqrt(var)); n += 1
+            if exact:  # lifetime value: payments at age s discounted by 1.5^(-s/365)
+                rev = cost = 0.0
+                for a, na in enumerate(arr):
+                    for s_ in range(DAYS - a + 1):
+                        f = 1.5 ** (-s_ / 365)
+                        rev += na * 20 * cur["purchases"][s_] * f
+                        cost += na * (0.5 * cur["reach"][s_] * f if v == "remind" else 0)
+                np_ = sum(arr)
+                for key, want in (("clv_revenue", rev / np_), ("clv_profit", (0.4 * rev - cost) / np_)):
+                    worst = max(worst, abs(vj["personas"][p][key] - want) / max(1, abs(want)))
         for t in range(DAYS + 1):
             r = rows[(v, "all", t)]
             pairs = [(float(r["purchases"]), "purchases"), (float(r["revenue"]) / 20, "purchases")]
@@ -145,7 +154,7 @@ for path, exact in ((mc, False), (ex, True)):
 print("\n".join(out))' "$WORK/mc" "$WORK/ex")
 is "$(sed -n 1p <<<"$lines")" "mc ok" \
     "sampled: buyers, repeat buyers, repeat_buyers_in_window per persona, and each day's purchases, revenue and cost within 5 standard errors of the sum of shifted cohorts"
-is "$(sed -n 2p <<<"$lines")" "exact ok" "--exact: the same figures to 1e-9"
+is "$(sed -n 2p <<<"$lines")" "exact ok" "--exact: the same figures to 1e-9, and clv_revenue and clv_profit per persona"
 is "$(json "$WORK/mc/summary.json" 'sorted(k for k in d["variants"][1]["uplift"] if "window" in k)')" \
     "['repeat_buyers_in_window']" "the uplift object holds repeat_buyers_in_window"
 is "$(json "$WORK/mc/summary.json" '(lambda u: u["ci95"][0] < u["diff"] < u["ci95"][1])(d["variants"][1]["uplift"]["repeat_buyers_in_window"])')" \
@@ -178,9 +187,12 @@ cents = lambda x: math.floor(100 * x + 0.5)
 disc = lambda s: 1.2 ** (-s / 365)
 rev = cost = 0
 for a in range(30):
+    r = c = 0.0  # one customer arriving on day a, its payments in order
     for s in range(1, 31 - a):
-        if s % 2: rev += 10 * cents(20 * disc(s))
-        else: cost += 10 * cents((0.5 + (3 if s == 2 else 0)) * disc(s))
+        if s % 2: r += 20 * disc(s)
+        else: c += (0.5 + (3 if s == 2 else 0)) * disc(s)
+    rev += 10 * cents(r)
+    cost += 10 * cents(c)
 n = 300
 base, perk = d["variants"]
 want = [rev / 100 / n, 0.5 * rev / 100 / n, rev / 100 / n, (0.5 * rev - cost) / 100 / n]
@@ -190,14 +202,19 @@ print(all(abs(g - w) < 1e-9 for g, w in zip(got, want)), base["clv_revenue"] < b
       abs(up["clv_profit"]["diff"] + cost / 100 / n) < 1e-9, up["clv_revenue"]["diff"] == 0,
       base["personas"]["p"]["clv_profit"] == base["clv_profit"])' "$WORK/clv/summary.json")" \
     "True True True True True" \
-    "clv_revenue and clv_profit: each purchase and cost discounted by 1.2^(-t/365) from the arrival day; the uplift of the profit is the discounted cost"
+    "clv_revenue and clv_profit: each purchase and cost discounted by 1.2^(-t/365) from the arrival day, a customer's sum rounded to a hundredth; the uplift of the profit is the discounted cost"
 sed 's/discount_rate = 0.2/discount_rate = 0/' "$WORK/clv.lua" >"$WORK/clv0.lua"
 run_cjmsim run "$WORK/clv0.lua" --out "$WORK/clv0" --quiet
 is "$(json "$WORK/clv0/summary.json" '[round(v["clv_revenue"] * v["customers"], 6) == v["revenue"] for v in d["variants"]]')" \
     "[True, True]" "discount_rate = 0: the lifetime revenue is the revenue per customer"
-run_cjmsim run "$S" --out "$WORK/bad" --quiet --exact
-is "$RC $ERR" "2 cjmsim: --exact does not compute lifetime values (discount_rate): run without --exact" \
-    "--exact refuses lifetime values"
+run_cjmsim run "$WORK/clv.lua" --out "$WORK/clv-exact" --quiet --exact
+is "$(py 'd = json.load(open(sys.argv[1]))
+disc = lambda s: 1.2 ** (-s / 365)
+rev = sum(10 * 20 * disc(s) for a in range(30) for s in range(1, 31 - a) if s % 2)
+cost = sum(10 * (0.5 + (3 if s == 2 else 0)) * disc(s) for a in range(30) for s in range(1, 31 - a) if s % 2 == 0)
+base, perk = d["variants"]
+print(abs(base["clv_revenue"] - rev / 300) < 1e-9, abs(perk["clv_profit"] - (0.5 * rev - cost) / 300) < 1e-9)' \
+    "$WORK/clv-exact/summary.json")" "True True" "--exact: the lifetime values to 1e-9, not rounded"
 is "$(json "$WORK/num/summary.json" '"clv_revenue" in d["variants"][0] and "clv_revenue" in d["variants"][1]["uplift"]')" \
     "True" "summary.json's variants and their uplift hold clv_revenue"
 run_cjmsim run "$SCENARIOS/minimal.lua" --out "$WORK/noclv" --quiet
