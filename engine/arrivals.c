@@ -80,6 +80,14 @@ static void share_out(const scn_scenario *scn, int64_t before, int64_t n, int64_
 cj_status arr_build(const scn_scenario *scn, int days, int64_t customers, double per_day,
                     arr_plan *out, cj_err *err)
 {
+    if (arr_count(scn, days, customers, per_day, out, err) == CJ_OK)
+        arr_share(scn, out);
+    return err->status;
+}
+
+cj_status arr_count(const scn_scenario *scn, int days, int64_t customers, double per_day,
+                    arr_plan *out, cj_err *err)
+{
     memset(out, 0, sizeof *out);
     size_t k = scn->n_personas;
     out->n_personas = k;
@@ -124,21 +132,27 @@ cj_status arr_build(const scn_scenario *scn, int days, int64_t customers, double
         }
         out->day_end[d] = (int64_t)floor(a);
     }
-    /* Shared out once every total is known to be within the limit. */
-    int64_t *so_far = xcalloc(k, sizeof *so_far);
-    int64_t before = 0;
-    for (int d = 0; err->status == CJ_OK && d < days; d++) {
-        share_out(scn, before, out->day_end[d] - before, so_far, out->count + (size_t)d * k);
-        before = out->day_end[d];
-    }
-    free(so_far);
-    out->total = before;
-    if (err->status == CJ_OK && before == 0)
-        cj_fail(err, CJ_ERR_SCENARIO, "%s:%d: arrivals: nobody arrives in %d days", scn->path,
-                scn->arrivals_line, days);
+    out->total = days > 0 ? out->day_end[days - 1] : 0;
+    if (err->status == CJ_OK && out->total == 0)
+        cj_fail(err, CJ_ERR_SCENARIO, "%s:%d: arrivals: nobody arrives in %d day%s", scn->path,
+                scn->arrivals_line, days, days == 1 ? "" : "s");
     if (err->status != CJ_OK)
         arr_free(out);
     return err->status;
+}
+
+void arr_share(const scn_scenario *scn, arr_plan *plan)
+{
+    if (!scn->has_arrivals)
+        return; /* a cohort is allocated by arr_count */
+    size_t k = plan->n_personas;
+    int64_t *so_far = xcalloc(k, sizeof *so_far);
+    int64_t before = 0;
+    for (int d = 0; d < plan->days; d++) {
+        share_out(scn, before, plan->day_end[d] - before, so_far, plan->count + (size_t)d * k);
+        before = plan->day_end[d];
+    }
+    free(so_far);
 }
 
 int arr_day_of(const arr_plan *plan, int64_t c)

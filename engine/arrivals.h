@@ -37,6 +37,13 @@ typedef struct arr_plan_s {
 cj_status arr_build(const scn_scenario *scn, int days, int64_t customers, double per_day,
                     arr_plan *out, cj_err *err);
 
+/* arr_build in two steps: the running totals, which calls the scenario's
+ * function (under the sandbox's watchdog), then the personas of each day's
+ * customers, one pass over them that calls no Lua. */
+cj_status arr_count(const scn_scenario *scn, int days, int64_t customers, double per_day,
+                    arr_plan *out, cj_err *err);
+void arr_share(const scn_scenario *scn, arr_plan *plan);
+
 /* The day on which customer number `c` (0-based, in arrival order) arrives. */
 int arr_day_of(const arr_plan *plan, int64_t c);
 

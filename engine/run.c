@@ -151,7 +151,7 @@ static cj_status prepare_arrivals(const cli_options *opts, prepared *p, cj_err *
     scn_scenario calendar = *p->scn;
     calendar.has_arrivals = p->calendar;
     double per_day = opts->has_arrivals ? (double)opts->arrivals : -1;
-    return arr_build(&calendar, p->days, customers, per_day, &p->arrivals, err);
+    return arr_count(&calendar, p->days, customers, per_day, &p->arrivals, err);
 }
 
 static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
@@ -181,6 +181,11 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     if (err->status == CJ_OK)
         prepare_arrivals(opts, p, err);
     sbx_watchdog_disarm();
+    if (err->status == CJ_OK && p->calendar) { /* no Lua: no watchdog */
+        scn_scenario calendar = *p->scn;
+        calendar.has_arrivals = true;
+        arr_share(&calendar, &p->arrivals);
+    }
     return err->status;
 }
 
