@@ -70,7 +70,7 @@ static double curve(double x, void *arg)
     double y = NAN;
     if (rn_prepare_set(&r, b->opts, &set, &b->err) == CJ_OK &&
         an_same_shape(b->base, &r, "the break-even search", &b->err) == CJ_OK) {
-        sim_options so = {b->threads, NULL, NULL, 0, 1};
+        sim_options so = {b->threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&r, &so, &b->err) == CJ_OK) {
             rn_compute(&r);
             y = incremental_profit(&r, b->variant);
@@ -251,7 +251,7 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
         memmove(err->msg + 9, err->msg + 10, strlen(err->msg + 10) + 1);
     if (err->status == CJ_OK && check_request(&b, err) == CJ_OK &&
         an_base_set(&o, &b.base_set, err) == CJ_OK) {
-        sim_options so = {b.threads, NULL, NULL, 0, 1};
+        sim_options so = {b.threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&base, &so, err) == CJ_OK) {
             rn_compute(&base);
             search(&b, err);

@@ -143,6 +143,16 @@ static void print_header(FILE *f, const cmp_model *model)
         char text[LINE];
         fprintf(f, "  Question: %s\n", fmt_terminal(text, sizeof text, question->items[0]));
     }
+    if (scn->has_arrivals) { /* calendar time: the arrivals are counted when a run starts */
+        if (scn->arrivals_is_function)
+            fprintf(f, "  %d days, customers arriving each day as the function of line %d "
+                       "says, seed %llu, margin %g\n",
+                    model->days, scn->arrivals_line, (unsigned long long)scn->seed, scn->margin);
+        else
+            fprintf(f, "  %d days, %g new customers a day, seed %llu, margin %g\n", model->days,
+                    scn->arrivals, (unsigned long long)scn->seed, scn->margin);
+        return;
+    }
     fprintf(f, "  %d days, %s customers, seed %llu, margin %g\n", model->days,
             fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
             scn->margin);

@@ -12,6 +12,8 @@ static const char RUN_OPTIONS[] =
     "  --out DIR          results directory (default: results/<scenario file name>);\n"
     "                     a previous cjmsim result there is replaced\n"
     "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
+    "  --arrivals N       N new customers arrive every day instead of one cohort on\n"
+    "                     day 0 (replaces the scenario's arrivals, even a function)\n"
     "  --days N           days to simulate (default: the scenario's, else 180)\n"
     "  --seed N           random seed (default: the scenario's, else 1)\n"
     "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
@@ -412,7 +414,7 @@ static bool option_is(const char *arg, const char *name)
 static bool run_only(const char *arg)
 {
     static const char *const NAMES[] = {"--out",   "--customers", "--threads",
-                                        "--quiet", "--exact",     NULL};
+                                        "--quiet", "--exact",     "--arrivals", NULL};
     if (strcmp(arg, "-q") == 0)
         return true;
     for (const char *const *name = NAMES; *name; name++)
@@ -549,6 +551,11 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                 return err->status;
             o->customers = (int64_t)n;
             o->has_customers = true;
+        } else if (option_is(arg, "--arrivals")) {
+            if (!number_option(argc, argv, &i, "--arrivals", 1, MAX_CUSTOMERS, &n, err))
+                return err->status;
+            o->arrivals = (int64_t)n;
+            o->has_arrivals = true;
         } else if (option_is(arg, "--days")) {
             if (!number_option(argc, argv, &i, "--days", 1, SCN_MAX_DAYS, &n, err))
                 return err->status;

@@ -76,6 +76,10 @@ typedef struct {
     const char *compare_a, *compare_b; /* compare: two results directories or scenarios */
     unsigned port;                     /* serve: 0 picks a free port */
     bool pdf;                          /* run: also report.pdf */
+    /* --arrivals N: N customers arrive each day (calendar time, arrivals.h),
+     * replacing the scenario's arrivals or its one cohort. */
+    bool has_arrivals;
+    int64_t arrivals;
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

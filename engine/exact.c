@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrivals.h"
 #include "util.h"
 
 #define EX_NONE UINT32_MAX
@@ -25,6 +26,7 @@ typedef struct {
     uint32_t *next;      /* per edge: the node entered, EX_NONE if never taken */
     int *edge;           /* per edge: the scenario's edge */
     double *curve;       /* purchases by day this node's entries count in, or NULL */
+    int32_t first_index; /* a first purchase: its row in ex_chain.first_entries, or -1 */
 } ex_node;
 
 /* One persona's plan in one variant, as a chain of reachable nodes. */
@@ -35,6 +37,15 @@ typedef struct {
     uint32_t entry;
     uint32_t n_moves;
     int days;
+    /* Calendar time: the share of the persona's customers arriving on each
+     * day 0 … days − 1 (NULL: all on day 0). */
+    const double *inflow;
+    /* What the main pass records by day, or NULL: purchases per purchase
+     * stage and uses per intervention ([day * n + i]), and per first-purchase
+     * node the mass entering it ([row * (days + 1) + day]). */
+    double *purchases_day, *uses_day, *first_entries;
+    size_t n_slots, n_interventions;
+    uint32_t n_first;
 } ex_chain;
 
 /*
@@ -55,6 +66,7 @@ typedef struct {
     const bool *absorb; /* per node, or NULL */
     int edge;           /* or -1 */
     bool *useful;       /* per node: can still get there */
+    double *hit_day;    /* per day: the mass that got there that day, or NULL */
 } ex_target;
 
 /*
@@ -90,8 +102,11 @@ static void chain_build(ex_chain *c, const cmp_model *model, size_t v, size_t p,
         y->first_move = c->n_moves;
         y->stay = 1.0;
         y->surv_prefix = 1.0;
+        y->first_index = -1;
         if (x->purchase_slot >= 0)
             y->curve = x->purchases == 1 ? first : x->purchases == 2 ? second : NULL;
+        if (x->purchase_slot >= 0 && x->purchases == 1)
+            y->first_index = (int32_t)c->n_first++;
         c->n_moves += x->k;
         if (!x->k)
             continue;
@@ -234,21 +249,51 @@ static void end_of_day(ex_state *s, const ex_chain *c, uint32_t d)
  * reaches the target is added up and returned, and stops there, and mass
  * that can no longer reach it is dropped.
  */
+/* Mass entering node z on day d in the main pass: what is counted by day. */
+static void record(const ex_chain *c, uint32_t z, uint32_t d, double mass)
+{
+    const ex_node *y = &c->nodes[z];
+    if (y->curve)
+        y->curve[d] += mass;
+    if (!c->purchases_day)
+        return;
+    if (y->node->purchase_slot >= 0)
+        c->purchases_day[(size_t)d * c->n_slots + (size_t)y->node->purchase_slot] += mass;
+    for (uint32_t mask = y->node->touch_mask; mask; mask &= mask - 1)
+        c->uses_day[(size_t)d * c->n_interventions + (size_t)__builtin_ctz(mask)] += mass;
+    if (y->first_index >= 0 && c->first_entries)
+        c->first_entries[(size_t)y->first_index * (size_t)(c->days + 1) + d] += mass;
+}
+
+/* The mass that arrives on day d and enters the entry node: everybody on
+ * day 0 for a cohort, the day's share of the persona in calendar time.
+ * Returns what reached the target by arriving. */
+static double arrive(const ex_chain *c, ex_state *s, const ex_target *target, uint32_t d)
+{
+    double mass = c->inflow ? (d < (uint32_t)c->days ? c->inflow[d] : 0.0) : d == 0 ? 1.0 : 0.0;
+    if (mass == 0)
+        return 0;
+    if (target) {
+        if (target->absorb && target->absorb[c->entry]) {
+            if (target->hit_day)
+                target->hit_day[d] += mass;
+            return mass;
+        }
+        if (target->useful[c->entry])
+            enter(s, c, c->entry, d, mass);
+        return 0;
+    }
+    enter(s, c, c->entry, d, mass);
+    record(c, c->entry, d, mass);
+    return 0;
+}
+
 static double propagate(const ex_chain *c, ex_state *s, const ex_target *target)
 {
     uint32_t days = (uint32_t)c->days;
     state_reset(s, c);
-    if (target) {
-        if (target->absorb && target->absorb[c->entry])
-            return 1.0;
-        if (!target->useful[c->entry])
-            return 0.0;
-    }
-    enter(s, c, c->entry, 0, 1.0);
-    if (!target && c->nodes[c->entry].curve)
-        c->nodes[c->entry].curve[0] += 1.0;
+    double hit = arrive(c, s, target, 0);
     end_of_day(s, c, 0);
-    double hit = 0;
     for (uint32_t d = 1; d <= days; d++) {
         for (uint32_t z = 0; z < c->n; z++) {
             const ex_node *y = &c->nodes[z];
@@ -275,15 +320,17 @@ static double propagate(const ex_chain *c, ex_state *s, const ex_target *target)
                 if (!target) {
                     s->moves[y->first_move + j] += flow;
                     enter(s, c, to, d, flow);
-                    if (c->nodes[to].curve)
-                        c->nodes[to].curve[d] += flow;
+                    record(c, to, d, flow);
                 } else if (y->edge[j] == target->edge || (target->absorb && target->absorb[to])) {
                     hit += flow;
+                    if (target->hit_day)
+                        target->hit_day[d] += flow;
                 } else if (target->useful[to]) {
                     enter(s, c, to, d, flow);
                 }
             }
         }
+        hit += arrive(c, s, target, d);
         end_of_day(s, c, d);
     }
     return hit;
@@ -398,7 +445,7 @@ static void mark_useful(const ex_chain *c, ex_target *t)
 /* The chance of ever entering one of the nodes in `set`. */
 static double pass_nodes(const ex_chain *c, ex_state *s, const bool *set, bool *useful)
 {
-    ex_target t = {set, -1, useful};
+    ex_target t = {set, -1, useful, NULL};
     mark_useful(c, &t);
     return propagate(c, s, &t);
 }
@@ -406,7 +453,7 @@ static double pass_nodes(const ex_chain *c, ex_state *s, const bool *set, bool *
 /* The chance of ever taking edge e. */
 static double pass_edge(const ex_chain *c, ex_state *s, int e, bool *useful)
 {
-    ex_target t = {NULL, e, useful};
+    ex_target t = {NULL, e, useful, NULL};
     mark_useful(c, &t);
     return propagate(c, s, &t);
 }
@@ -415,12 +462,138 @@ static double pass_edge(const ex_chain *c, ex_state *s, int e, bool *useful)
  * One variant and persona: the chances of one customer.
  */
 
+/*
+ * The chance that a customer's second purchase comes at most `window` days
+ * after its first. Without launch dates the journey after a first purchase
+ * does not depend on the calendar day, so from each first-purchase node z
+ * one pass gives H_z(t), the chance of a second purchase within t days;
+ * the customers who enter z on day f count with H_z(min(window, days − f)).
+ */
+static double repeat_in_window(const ex_chain *c, ex_state *s, uint32_t window, bool *set,
+                               bool *useful)
+{
+    uint32_t days = (uint32_t)c->days, span = window < days ? window : days;
+    double *hit = xcalloc((size_t)span + 1, sizeof *hit);
+    double total = 0;
+    for (uint32_t z = 0; z < c->n; z++) {
+        const cmp_node *node = c->nodes[z].node;
+        set[z] = node->purchase_slot >= 0 && node->purchases == 2;
+    }
+    for (uint32_t z = 0; z < c->n; z++) {
+        int32_t row = c->nodes[z].first_index;
+        if (row < 0)
+            continue;
+        ex_chain from = *c;
+        from.entry = z;
+        from.inflow = NULL;
+        from.days = (int)span;
+        from.purchases_day = NULL;
+        memset(hit, 0, ((size_t)span + 1) * sizeof *hit);
+        ex_target t = {set, -1, useful, hit};
+        mark_useful(&from, &t);
+        propagate(&from, s, &t);
+        for (uint32_t d = 1; d <= span; d++)
+            hit[d] += hit[d - 1]; /* H_z(d) */
+        const double *entries = c->first_entries + (size_t)row * (days + 1);
+        for (uint32_t f = 0; f <= days; f++)
+            if (entries[f] != 0)
+                total += entries[f] * hit[days - f < span ? days - f : span];
+    }
+    free(hit);
+    return total;
+}
+
+/*
+ * Lifetime value: the customer's revenue and costs, each discounted by
+ * (1 + r)^(-s / 365) at its age s (days since arrival), into k_sum at the
+ * layout's clv slots, in hundredths as a sampled run counts them. Without
+ * launch dates a customer's journey does not depend on its arrival day, so
+ * one cohort pass gives every payment by age, g(s); a customer arriving on
+ * day a counts g(0) … g(days − a).
+ */
+static void lifetime_value(const cmp_model *model, const sim_layout *l, size_t v, size_t p,
+                           const double *inflow, sim_expected *x)
+{
+    const scn_scenario *scn = model->scn;
+    size_t days = (size_t)model->days, n_slots = model->n_purchase_stages;
+    size_t n_int = scn->n_interventions;
+    double *first = xcalloc(days + 1, sizeof *first), *second = xcalloc(days + 1, sizeof *second);
+    ex_chain c;
+    chain_build(&c, model, v, p, first, second);
+    c.purchases_day = xcalloc((days + 1) * n_slots + 1, sizeof *c.purchases_day);
+    c.uses_day = xcalloc((days + 1) * n_int + 1, sizeof *c.uses_day);
+    c.n_slots = n_slots;
+    c.n_interventions = n_int;
+    ex_state s;
+    state_init(&s, &c);
+    propagate(&c, &s, NULL);
+    /* g: revenue and cost paid at each age. */
+    double *revenue = xcalloc(days + 1, sizeof *revenue), *cost = xcalloc(days + 1, sizeof *cost);
+    for (size_t st = 0; st < scn->n_stages; st++) {
+        int slot = model->purchase_slot[st];
+        for (size_t d = 0; slot >= 0 && d <= days; d++)
+            revenue[d] += c.purchases_day[d * n_slots + (size_t)slot] * scn->stages[st].value[p];
+    }
+    bool *set = xcalloc(c.n, sizeof *set), *useful = xcalloc(c.n, sizeof *useful);
+    double *hit = xcalloc(days + 1, sizeof *hit);
+    for (size_t i = 0; i < n_int; i++) {
+        const scn_intervention *in = &scn->interventions[i];
+        for (size_t d = 0; d <= days; d++)
+            cost[d] += in->cost_per_use * c.uses_day[d * n_int + i];
+        bool any = false;
+        for (uint32_t z = 0; z < c.n; z++)
+            any |= set[z] = (c.nodes[z].node->touch_mask >> i) & 1u;
+        if (!any || in->cost_per_customer == 0)
+            continue;
+        memset(hit, 0, (days + 1) * sizeof *hit);
+        ex_target t = {set, -1, useful, hit};
+        mark_useful(&c, &t);
+        propagate(&c, &s, &t); /* first exposures by age */
+        for (size_t d = 0; d <= days; d++)
+            cost[d] += in->cost_per_customer * hit[d];
+    }
+    /* G(s): discounted payments up to age s. */
+    double rev_sum = 0, cost_sum = 0, clv_rev = 0, clv_cost = 0;
+    for (size_t d = 0; d <= days; d++) {
+        double f = pow(1.0 + scn->discount_rate, -(double)d / 365.0);
+        revenue[d] = rev_sum += revenue[d] * f;
+        cost[d] = cost_sum += cost[d] * f;
+    }
+    for (size_t a = 0; a < (inflow ? days : 1); a++) {
+        double share = inflow ? inflow[a] : 1.0;
+        clv_rev += share * revenue[days - a];
+        clv_cost += share * cost[days - a];
+    }
+    x->k_sum[l->clv] = 100 * clv_rev;
+    x->k_sum[l->clv + 1] = 100 * clv_cost;
+    free(hit);
+    free(set);
+    free(useful);
+    free(revenue);
+    free(cost);
+    free(first);
+    free(second);
+    free(c.purchases_day);
+    free(c.uses_day);
+    state_free(&s, &c);
+    chain_free(&c);
+}
+
 static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, size_t p,
-                        sim_expected *x)
+                        const double *inflow, sim_expected *x)
 {
     const scn_scenario *scn = model->scn;
     ex_chain c;
     chain_build(&c, model, v, p, x->first_purchase_day, x->second_purchase_day);
+    c.inflow = inflow;
+    c.purchases_day = x->purchases_day;
+    c.uses_day = x->uses_day;
+    c.n_slots = model->n_purchase_stages;
+    c.n_interventions = scn->n_interventions;
+    c.first_entries = xcalloc((size_t)c.n_first * (size_t)(model->days + 1) + 1,
+                              sizeof *c.first_entries);
+    for (int d = 0; d <= model->days; d++)
+        x->arrivals_day[d] = inflow ? (d < model->days ? inflow[d] : 0.0) : d == 0;
     ex_state s;
     state_init(&s, &c);
     propagate(&c, &s, NULL);
@@ -488,15 +661,32 @@ static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, s
             any = true;
         }
         double *exposed = &x->k_sum[l->exposed + i];
-        if (!any)
+        size_t n_int = scn->n_interventions;
+        if (!any) {
             *exposed = 0;
-        else if (!set_revisited(&c, set, seen, queue))
+        } else if (!set_revisited(&c, set, seen, queue)) {
             *exposed = x->k_sum[l->uses + i];
-        else if (one_stage)
-            *exposed = x->reached[stage];
-        else
-            *exposed = pass_nodes(&c, &s, set, useful);
+            for (int d = 0; d <= model->days; d++)
+                x->exposed_day[(size_t)d * n_int + i] = x->uses_day[(size_t)d * n_int + i];
+        } else if (one_stage && scn->interventions[i].cost_per_customer == 0) {
+            *exposed = x->reached[stage]; /* by day it costs nothing */
+        } else {
+            /* First exposures by day: what a cost per customer is charged on. */
+            double *hit = xcalloc((size_t)model->days + 1, sizeof *hit);
+            ex_target t = {set, -1, useful, hit};
+            mark_useful(&c, &t);
+            *exposed = propagate(&c, &s, &t);
+            for (int d = 0; d <= model->days; d++)
+                x->exposed_day[(size_t)d * n_int + i] = hit[d];
+            free(hit);
+        }
     }
+    if (scn->repeat_window > 0)
+        x->k_sum[l->window] =
+            repeat_in_window(&c, &s, (uint32_t)scn->repeat_window, set, useful);
+    if (scn->has_discount)
+        lifetime_value(model, l, v, p, inflow, x);
+    free(c.first_entries);
     free(set);
     free(seen);
     free(useful);
@@ -547,6 +737,7 @@ typedef struct {
     size_t *todo;           /* the pairs to compute */
     size_t n_todo;
     atomic_size_t next;
+    double **inflow; /* per persona: arrivals by day as shares, or NULL (a cohort) */
 } ex_run_shared;
 
 static void *ex_worker(void *arg)
@@ -560,7 +751,8 @@ static void *ex_worker(void *arg)
         if (i >= sh->n_todo)
             break;
         size_t pair = sh->todo[i];
-        job_compute(sh->model, sh->layout, pair / n_personas, pair % n_personas, sh->chances[pair]);
+        job_compute(sh->model, sh->layout, pair / n_personas, pair % n_personas,
+                    sh->inflow[pair % n_personas], sh->chances[pair]);
     }
     return NULL;
 }
@@ -591,6 +783,14 @@ static void fill_counts(sim_cell *cell, const cmp_model *model, const sim_layout
         cell->second_purchase_day[d] = llround(second) - second_before;
         first_before = llround(first);
         second_before = llround(second);
+        cell->arrivals_day[d] = llround(x->arrivals_day[d]);
+    }
+    size_t days = (size_t)model->days + 1, n_int = model->scn->n_interventions;
+    for (size_t i = 0; i < days * model->n_purchase_stages; i++)
+        cell->purchases_day[i] = llround(x->purchases_day[i]);
+    for (size_t i = 0; i < days * n_int; i++) {
+        cell->exposed_day[i] = llround(x->exposed_day[i]);
+        cell->uses_day[i] = llround(x->uses_day[i]);
     }
 }
 
@@ -612,18 +812,42 @@ static void scale_expected(sim_expected *to, const sim_expected *from, double n,
     for (int d = 0; d <= model->days; d++) {
         to->first_purchase_day[d] = n * from->first_purchase_day[d];
         to->second_purchase_day[d] = n * from->second_purchase_day[d];
+        to->arrivals_day[d] = n * from->arrivals_day[d];
+    }
+    size_t days = (size_t)model->days + 1, n_int = model->scn->n_interventions;
+    for (size_t i = 0; i < days * model->n_purchase_stages; i++)
+        to->purchases_day[i] = n * from->purchases_day[i];
+    for (size_t i = 0; i < days * n_int; i++) {
+        to->exposed_day[i] = n * from->exposed_day[i];
+        to->uses_day[i] = n * from->uses_day[i];
     }
 }
 
 cj_status ex_run(const cmp_model *model, int64_t customers, int threads, sim_totals *totals,
                  cj_err *err)
 {
+    return ex_run_calendar(model, customers, NULL, threads, totals, err);
+}
+
+cj_status ex_run_calendar(const cmp_model *model, int64_t customers, const arr_plan *plan,
+                          int threads, sim_totals *totals, cj_err *err)
+{
     size_t n_personas = model->scn->n_personas, n_pairs = model->n_variants * n_personas;
-    sim_totals_init(totals, model, customers);
+    sim_totals_init(totals, model, plan ? plan->total : customers);
     totals->exact = true;
     const sim_layout *l = &totals->layout;
 
     ex_run_shared sh = {.model = model, .layout = l};
+    sh.inflow = xcalloc(n_personas, sizeof *sh.inflow);
+    for (size_t p = 0; plan && p < n_personas; p++) {
+        int64_t n = 0;
+        for (int d = 0; d < plan->days; d++)
+            n += plan->count[(size_t)d * n_personas + p];
+        totals->persona_customers[p] = n;
+        sh.inflow[p] = xcalloc((size_t)model->days + 1, sizeof **sh.inflow);
+        for (int d = 0; d < plan->days && n > 0; d++)
+            sh.inflow[p][d] = (double)plan->count[(size_t)d * n_personas + p] / (double)n;
+    }
     sh.chances = xcalloc(n_pairs, sizeof *sh.chances);
     sh.todo = xcalloc(n_pairs, sizeof *sh.todo);
     size_t *same_as = xcalloc(n_pairs, sizeof *same_as);
@@ -668,6 +892,9 @@ cj_status ex_run(const cmp_model *model, int64_t customers, int threads, sim_tot
             sim_cell tmp = {.expected = sh.chances[pair]};
             sim_cell_free(&tmp);
         }
+    for (size_t p = 0; p < n_personas; p++)
+        free(sh.inflow[p]);
+    free(sh.inflow);
     free(sh.chances);
     free(sh.todo);
     free(same_as);

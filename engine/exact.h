@@ -42,4 +42,13 @@
 cj_status ex_run(const cmp_model *model, int64_t customers, int threads, sim_totals *totals,
                  cj_err *err);
 
+/* ex_run in calendar time: the customers of `plan` (arrivals.h) enter on
+ * their arrival days, which is the sum of cohort runs shifted by their
+ * arrival days: the propagation is linear, so each day's share of the
+ * persona is added to the entry node on that day. plan NULL: ex_run. */
+struct arr_plan_s;
+cj_status ex_run_calendar(const cmp_model *model, int64_t customers,
+                          const struct arr_plan_s *plan, int threads, sim_totals *totals,
+                          cj_err *err);
+
 #endif

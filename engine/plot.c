@@ -17,6 +17,7 @@
 
 #include "datadir.h"
 #include "format.h"
+#include "monthly.h"
 #include "sim.h"
 #include "textwidth.h"
 #include "util.h"
@@ -193,6 +194,10 @@ static const plot_kind PLOTS[] = {
      "Personas compared: the share of each persona's customers who bought twice or more, and "
      "the profit per customer, per variant.",
      personas_data, 1, NULL},
+    {"monthly",
+     "Month by month: the revenue of each 30-day month from day 0 and its new repeat buyers "
+     "(customers whose second purchase fell in it), per variant; drawn in calendar time.",
+     mon_plot_data, 1, NULL},
 };
 enum { N_PLOTS = sizeof PLOTS / sizeof PLOTS[0] };
 
@@ -453,6 +458,12 @@ static cj_status write_all_script(out_dir *dir, plot_output *out, cj_err *err)
     return CJ_OK;
 }
 
+/* The monthly plot is drawn when customers arrive over the calendar. */
+static bool plot_wanted(const st_results *r, const plot_kind *kind)
+{
+    return strcmp(kind->name, "monthly") != 0 || r->totals->calendar;
+}
+
 cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -461,7 +472,7 @@ cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err
     char *style = load_template("style", out);
     char *tmpl[N_PLOTS] = {NULL};
     for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN; i++)
-        if (r->totals->n_variants >= PLOTS[i].min_variants)
+        if (r->totals->n_variants >= PLOTS[i].min_variants && plot_wanted(r, &PLOTS[i]))
             tmpl[i] = load_template(PLOTS[i].name, out);
     if (out->outcome == PLOT_DRAWN) {
         char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);

@@ -511,7 +511,7 @@ cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *er
     p.base = &base;
     if (rn_prepare(&base, opts, err) == CJ_OK && choose_params(&p, err) == CJ_OK &&
         an_base_set(opts, &p.base_set, err) == CJ_OK && draw_values(&p, err) == CJ_OK) {
-        sim_options so = {threads, NULL, NULL, 0, 1};
+        sim_options so = {threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&base, &so, err) == CJ_OK) {
             rn_compute(&base);
             p.n_variants = base.totals.n_variants;

@@ -8,6 +8,7 @@
 
 #include "format.h"
 #include "pdf.h"
+#include "monthly.h"
 #include "util.h"
 
 /* The colours of plots/style.gp, so that the page and the plots agree. */
@@ -1091,6 +1092,8 @@ cj_status report_write(out_dir *dir, const st_results *r, const report_info *inf
     write_variants(f, r);
     write_uncertainty_note(f, r);
     write_interventions(f, r);
+    if (r->totals->calendar)
+        mon_report(f, r);
     write_charts(f, dir, info);
     write_footer(f, r, info);
     return out_close(dir, f, REPORT_FILE, err);

@@ -1,6 +1,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "monthly.h"
 #include "results.h"
 
 /* A CSV field, quoted when it holds a separator, a quote or a line break
@@ -108,7 +109,7 @@ void res_daily_csv(FILE *f, const st_results *r)
 {
     const sim_totals *t = r->totals;
     int days = t->model->days;
-    fputs("variant,persona,day,buyers,repeat_buyers\n", f);
+    fputs("variant,persona,day,buyers,repeat_buyers,arrivals,purchases,revenue,cost\n", f);
     for (size_t v = 0; v < t->n_variants; v++) {
         for (size_t g = 0; g < r->n_groups; g++) {
             const sim_cell *c = st_cell(r, v, g);
@@ -121,7 +122,12 @@ void res_daily_csv(FILE *f, const st_results *r)
                 csv_count(f, r, buyers);
                 fputc(',', f);
                 csv_count(f, r, repeat);
-                fputc('\n', f);
+                mon_money m = mon_day(r, v, g, (size_t)d);
+                fputc(',', f);
+                csv_count(f, r, m.arrivals);
+                fputc(',', f);
+                csv_count(f, r, m.purchases);
+                fprintf(f, ",%.15g,%.15g\n", m.revenue, m.cost);
             }
         }
     }

@@ -80,6 +80,49 @@ static json_t *uplift_json(const st_group *g)
     return obj;
 }
 
+/* repeat_buyers_in_window (scenario repeat_window) and its uplift. */
+static void window_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+{
+    const sim_totals *t = r->totals;
+    if (t->model->scn->repeat_window <= 0)
+        return;
+    st_uplift u;
+    double total = st_counter_total(r, v, group, t->layout.window, &u);
+    json_object_set_new(obj, "repeat_buyers_in_window", count_json(r, total));
+    json_t *uplift = json_object_get(obj, "uplift");
+    if (uplift)
+        json_object_set_new(uplift, "repeat_buyers_in_window",
+                            json_pack("{sfs[ff]sf}", "diff", u.diff, "ci95", u.lo, u.hi, "se",
+                                      u.se));
+}
+
+/* Lifetime value (scenario discount_rate): discounted revenue and profit
+ * per customer, with their uplifts. */
+static void clv_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+{
+    const sim_totals *t = r->totals;
+    const scn_scenario *scn = t->model->scn;
+    if (!scn->has_discount)
+        return;
+    size_t slots[2] = {t->layout.clv, t->layout.clv + 1};
+    double revenue_w[2] = {0.01, 0}, profit_w[2] = {0.01 * scn->margin, -0.01};
+    st_uplift ur, up;
+    double revenue = st_linear_total(r, v, group, slots, revenue_w, 2, &ur);
+    double profit = st_linear_total(r, v, group, slots, profit_w, 2, &up);
+    double n = (double)st_group_at(r, v, group)->customers;
+    json_object_set_new(obj, "clv_revenue", json_real(st_ratio(revenue, n)));
+    json_object_set_new(obj, "clv_profit", json_real(st_ratio(profit, n)));
+    json_t *uplift = json_object_get(obj, "uplift");
+    if (!uplift)
+        return;
+    const st_uplift *u[2] = {&ur, &up};
+    const char *key[2] = {"clv_revenue", "clv_profit"};
+    for (int i = 0; i < 2; i++)
+        json_object_set_new(uplift, key[i],
+                            json_pack("{sfs[ff]sf}", "diff", u[i]->diff, "ci95", u[i]->lo,
+                                      u[i]->hi, "se", u[i]->se));
+}
+
 /* The fields shared by a variant and each of its personas. */
 static void group_fields(json_t *obj, const st_results *r, size_t v, size_t group)
 {
@@ -132,6 +175,8 @@ static void group_fields(json_t *obj, const st_results *r, size_t v, size_t grou
                                           ? json_real(st_rough(vd->customers_to_settle_pays))
                                           : NULL));
     }
+    window_fields(obj, r, v, group);
+    clv_fields(obj, r, v, group);
 }
 
 static json_t *interventions_of(const scn_scenario *scn, uint32_t mask)

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "datadir.h"
 #include "exact.h"
+#include "monthly.h"
 #include "outdir.h"
 #include "plot.h"
 #include "progress.h"
@@ -119,7 +120,7 @@ static cj_status simulate(rn_run *p, int threads, bool quiet, cj_err *err)
 {
     prg_bar bar;
     prg_start(&bar, stderr, !quiet && cluster_is_root());
-    sim_options sim_opts = {threads, prg_update, &bar, cluster_rank(), cluster_size()};
+    sim_options sim_opts = {threads, prg_update, &bar, cluster_rank(), cluster_size(), NULL};
     cj_status status = rn_simulate(p, &sim_opts, err);
     prg_finish(&bar);
     return status;
@@ -162,6 +163,8 @@ static void write_everything(const cli_options *opts, const rn_run *p, out_dir *
         if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
             if (!opts->quiet)
                 con_print(stdout, &results, seed, out_path);
+            if (!opts->quiet && totals->calendar)
+                mon_console(stdout, &results);
             if (!opts->quiet)
                 rn_note_uncertainty(stdout, p->scn);
             plot_warning(stderr, &plots, out_path);
@@ -189,6 +192,8 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
      * job, and rank 0, waiting here, says so once. */
     cluster_agree(err);
     sbx_watchdog_disarm();
+    if (err->status == CJ_OK)
+        rn_share_arrivals(&p);
     if (err->status != CJ_OK) {
         rn_free(&p);
         return err->status;
@@ -204,7 +209,8 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
         rn_begin_results(&dir, out_path, opts->scenario, err);
     if (cluster_agree(err) == CJ_OK) {
         if (opts->exact) /* every rank computes the same; rank 0 writes it */
-            ex_run(p.model, p.customers, threads, totals, err);
+            ex_run_calendar(p.model, p.customers, p.calendar ? &p.arrivals : NULL, threads,
+                            totals, err);
         else
             simulate(&p, threads, opts->quiet, err);
     }
@@ -212,6 +218,7 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
         cluster_reduce(totals, err);
     if (cluster_agree(err) == CJ_OK) {
         simulated_at = prg_clock();
+        totals->calendar = p.calendar;
         if (root)
             write_everything(opts, &p, &dir, totals, seed, threads, out_path, argc, argv, err);
         cluster_agree(err);

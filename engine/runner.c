@@ -26,6 +26,34 @@ static unsigned lua_seconds(const cli_options *opts)
     return opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS;
 }
 
+/* Who arrives on which day. --customers counts a cohort; it means nothing
+ * when customers arrive day by day. An arrivals function runs here, under
+ * the watchdog; rn_share_arrivals shares the arrivals out among the
+ * personas afterwards, in C. */
+static cj_status count_arrivals(rn_run *r, const cli_options *opts, cj_err *err)
+{
+    r->calendar = r->scn->has_arrivals || opts->has_arrivals;
+    if (r->calendar && opts->has_customers)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "--customers counts one cohort on day 0; with arrivals, customers "
+                       "arrive each day: give --arrivals N (a day) instead");
+    scn_scenario calendar = *r->scn;
+    calendar.has_arrivals = r->calendar;
+    double per_day = opts->has_arrivals ? (double)opts->arrivals : -1;
+    if (arr_count(&calendar, r->days, r->customers, per_day, &r->arrivals, err) == CJ_OK)
+        r->customers = r->arrivals.total;
+    return err->status;
+}
+
+void rn_share_arrivals(rn_run *r)
+{
+    if (!r->calendar || !r->scn)
+        return;
+    scn_scenario calendar = *r->scn;
+    calendar.has_arrivals = true;
+    arr_share(&calendar, &r->arrivals);
+}
+
 /* Load, variants, compile: the part of a run that runs Lua. For the
  * command line's own set (`command_line`), values outside a parameter's
  * range are warned about and the file's hash is taken. */
@@ -52,6 +80,8 @@ static cj_status load_and_compile(rn_run *r, const cli_options *opts, const prm_
         r->model = cmp_build(r->scn, &r->variants, r->days, err);
         prm_explain_error(err, &r->scn->params);
     }
+    if (err->status == CJ_OK)
+        count_arrivals(r, opts, err);
     return err->status;
 }
 
@@ -80,18 +110,25 @@ cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err)
 {
     rn_prepare_armed(r, opts, err);
     sbx_watchdog_disarm();
+    if (err->status == CJ_OK) /* no Lua: no watchdog */
+        rn_share_arrivals(r);
     return err->status;
 }
 
 cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params, cj_err *err)
 {
-    load_and_compile(r, opts, params, false, err);
+    if (load_and_compile(r, opts, params, false, err) == CJ_OK)
+        rn_share_arrivals(r);
     return settle_interrupt(err);
 }
 
 cj_status rn_simulate(rn_run *r, const sim_options *sim_opts, cj_err *err)
 {
-    return sim_run_with(r->model, r->customers, r->seed, sim_opts, &r->totals, err);
+    sim_options with_arrivals = *sim_opts;
+    with_arrivals.arrivals = r->calendar ? &r->arrivals : NULL;
+    sim_run_with(r->model, r->customers, r->seed, &with_arrivals, &r->totals, err);
+    r->totals.calendar = r->calendar;
+    return err->status;
 }
 
 void rn_compute(rn_run *r)
@@ -105,6 +142,7 @@ void rn_free(rn_run *r)
         st_free(&r->results);
     if (r->totals.cells)
         sim_free(&r->totals);
+    arr_free(&r->arrivals);
     cmp_free(r->model);
     var_free(&r->variants);
     scn_free(r->scn);
@@ -210,7 +248,7 @@ static void batch_one(batch *b, size_t i)
         rn_prepare_set(r, b->opts, &set, err);
         prm_set_free(&set);
     } else {
-        sim_options so = {1, NULL, NULL, 0, 1};
+        sim_options so = {1, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(r, &so, err) == CJ_OK) {
             rn_compute(r);
             b->take(b->arg, i, r);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arrivals.h"
 #include "cli.h"
 #include "compile.h"
 #include "err.h"
@@ -36,8 +37,10 @@ typedef struct {
     cmp_model *model;
     char hash[65]; /* the scenario file's SHA-256 (rn_prepare only) */
     int days;
-    int64_t customers;
+    int64_t customers; /* every customer of the run: one cohort, or all arrivals */
     uint64_t seed;
+    arr_plan arrivals; /* who arrives when: one cohort on day 0, or calendar time */
+    bool calendar;     /* customers arrive day by day */
     sim_totals totals;
     st_results results;
 } rn_run;
@@ -51,6 +54,11 @@ cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err);
  * the other ranks of an MPI job under it (and then disarms it). An error
  * after Ctrl-C becomes "interrupted". */
 cj_status rn_prepare_armed(rn_run *r, const cli_options *opts, cj_err *err);
+
+/* In calendar time, shares each day's arrivals out among the personas (no
+ * Lua: after the watchdog). rn_prepare does it; a caller of
+ * rn_prepare_armed does it once it has disarmed the watchdog. */
+void rn_share_arrivals(rn_run *r);
 
 /* The same for the parameter set `params` (its context names it in
  * errors), with no watchdog of its own and no warnings: rn_batch's step. */

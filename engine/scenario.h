@@ -136,6 +136,20 @@ typedef struct {
     lua_State *L; /* kept open: compile.c evaluates the functions */
 
     prm_list params; /* declared with param, with the values in force */
+
+    /* Calendar time (arrivals.h): customers who arrive day by day instead
+     * of one cohort on day 0. */
+    bool has_arrivals;
+    bool arrivals_is_function; /* arrivals = function(day) */
+    double arrivals;           /* customers a day, when a number */
+    int arrivals_ref;          /* the function's registry reference */
+    int arrivals_line;         /* where arrivals was given (the function's line) */
+    bool customers_given;      /* the scenario set customers */
+    int repeat_window;         /* days; 0: repeat_buyers_in_window is not counted */
+    /* Lifetime value: discounted revenue and profit per customer over the
+     * run, at this annual rate; not counted without discount_rate. */
+    bool has_discount;
+    double discount_rate;
 } scn_scenario;
 
 /* Loads and checks a scenario file in a sandbox with the given limits (NULL:

@@ -37,7 +37,8 @@ typedef struct {
 } parse_ctx;
 
 static const char *const SCENARIO_KEYS[] = {"name", "days", "customers", "seed", "margin",
-                                            "description", "question", "currency", NULL};
+                                            "description", "question", "currency", "arrivals",
+                                            "repeat_window", "discount_rate", NULL};
 static const char *const SCENARIO_TEXTS[] = {"description", "question", "currency", NULL};
 static const char *const PERSONA_TEXTS[] = {"description", "who",   "what",     "why",
                                             "when",        "where", "needs",    "pains",
@@ -435,6 +436,31 @@ static void for_each_decl(parse_ctx *ctx, const char *kind, decl_fn fn)
     }
 }
 
+/* arrivals = a number of customers a day, or a function(day) giving them;
+ * the function is called when the run's days are known (arrivals.c). */
+static void get_arrivals(parse_ctx *ctx, int line, int idx)
+{
+    lua_State *L = ctx->L;
+    scn_scenario *scn = ctx->scn;
+    scn->has_arrivals = true;
+    scn->arrivals_line = line;
+    if (lua_type(L, idx) == LUA_TFUNCTION) {
+        lua_Debug ar;
+        lua_pushvalue(L, idx);
+        lua_getinfo(L, ">S", &ar);
+        scn->arrivals_is_function = true;
+        scn->arrivals_line = ar.linedefined > 0 ? ar.linedefined : line;
+        lua_pushvalue(L, idx);
+        scn->arrivals_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        return;
+    }
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        parse_fail(ctx, line, "scenario: arrivals must be a number of customers a day or a "
+                              "function(day), not a %s",
+                   luaL_typename(L, idx));
+    scn->arrivals = get_number(ctx, line, "scenario", "arrivals", idx, 0.0, 1e12);
+}
+
 static void parse_scenario(parse_ctx *ctx, int line, const char *name)
 {
     (void)name;
@@ -459,6 +485,15 @@ static void parse_scenario(parse_ctx *ctx, int line, const char *name)
             scn->days = (int)get_integer(ctx, line, "scenario", key, -1, 1, SCN_MAX_DAYS);
         } else if (strcmp(key, "customers") == 0) {
             scn->customers = get_integer(ctx, line, "scenario", key, -1, 1, MAX_CUSTOMERS);
+            scn->customers_given = true;
+        } else if (strcmp(key, "arrivals") == 0) {
+            get_arrivals(ctx, line, -1);
+        } else if (strcmp(key, "discount_rate") == 0) {
+            scn->discount_rate = get_number(ctx, line, "scenario", key, -1, 0.0, 10.0);
+            scn->has_discount = true;
+        } else if (strcmp(key, "repeat_window") == 0) {
+            scn->repeat_window =
+                (int)get_integer(ctx, line, "scenario", key, -1, 1, SCN_MAX_DAYS);
         } else if (strcmp(key, "seed") == 0) {
             scn->seed = (uint64_t)get_integer(ctx, line, "scenario", key, -1, 0, INT64_MAX);
         } else if (strcmp(key, "margin") == 0) {
@@ -471,6 +506,9 @@ static void parse_scenario(parse_ctx *ctx, int line, const char *name)
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    if (scn->has_arrivals && scn->customers_given)
+        parse_fail(ctx, line, "scenario: give either customers (one cohort on day 0) or "
+                              "arrivals (customers arriving each day), not both");
 }
 
 static void add_attr(parse_ctx *ctx, int line, const char *owner, scn_persona *persona,

@@ -156,7 +156,7 @@ static json_t *simulate_once(server *s, json_t *sliders, cj_err *err)
         sbx_watchdog_disarm();
     }
     if (err->status == CJ_OK) {
-        sim_options sim = {rn_threads(&s->opts), NULL, NULL, 0, 1};
+        sim_options sim = {rn_threads(&s->opts), NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&run, &sim, err) == CJ_OK) {
             rn_compute(&run);
             out = results_json(&run, err);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arrivals.h"
 #include "rng.h"
 #include "util.h"
 #include "walk.h"
@@ -46,12 +47,20 @@ static sim_layout layout_of(const cmp_model *model)
     l.exposed = l.purchases + model->n_purchase_stages;
     l.uses = l.exposed + model->scn->n_interventions;
     l.n_k = l.uses + model->scn->n_interventions;
+    l.window = 0;
+    if (model->scn->repeat_window > 0)
+        l.window = l.n_k++;
+    l.clv = 0;
+    if (model->scn->has_discount) {
+        l.clv = l.n_k;
+        l.n_k += 2;
+    }
     return l;
 }
 
 /* The integer arrays of a cell and their lengths, in one fixed order: what
  * is allocated, added up across threads, and sent between MPI ranks. */
-enum { CELL_ARRAYS = 11 };
+enum { CELL_ARRAYS = 15 };
 
 typedef struct {
     int64_t **data;
@@ -75,6 +84,10 @@ static void cell_arrays(sim_cell *c, const cmp_model *model, const sim_layout *l
         {&c->d_sum, l->n_k},
         {&c->dd_sum, l->n_k * l->n_k},
         {&c->changed, 1},
+        {&c->arrivals_day, days},
+        {&c->purchases_day, days * model->n_purchase_stages},
+        {&c->exposed_day, days * model->scn->n_interventions},
+        {&c->uses_day, days * model->scn->n_interventions},
     };
     memcpy(out, arrays, sizeof arrays);
 }
@@ -95,7 +108,7 @@ typedef struct {
     size_t n;
 } expected_array;
 
-enum { EXPECTED_ARRAYS = 8 };
+enum { EXPECTED_ARRAYS = 12 };
 
 static void expected_arrays(sim_expected *x, const cmp_model *model, const sim_layout *l,
                             expected_array out[EXPECTED_ARRAYS])
@@ -107,6 +120,10 @@ static void expected_arrays(sim_expected *x, const cmp_model *model, const sim_l
         {&x->mood_sum, stages},      {&x->edge_customers, edges},
         {&x->edge_moves, edges},     {&x->k_sum, l->n_k},
         {&x->first_purchase_day, days}, {&x->second_purchase_day, days},
+        {&x->arrivals_day, days},
+        {&x->purchases_day, days * model->n_purchase_stages},
+        {&x->exposed_day, days * model->scn->n_interventions},
+        {&x->uses_day, days * model->scn->n_interventions},
     };
     memcpy(out, arrays, sizeof arrays);
 }
@@ -128,7 +145,8 @@ static void expected_free(sim_expected *x)
     double **arrays[] = {&x->reached,        &x->entries,
                          &x->mood_sum,       &x->edge_customers,
                          &x->edge_moves,     &x->k_sum,
-                         &x->first_purchase_day, &x->second_purchase_day};
+                         &x->first_purchase_day, &x->second_purchase_day,
+                         &x->arrivals_day, &x->purchases_day, &x->exposed_day, &x->uses_day};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(*arrays[i]);
     free(x);
@@ -140,7 +158,8 @@ void sim_cell_free(sim_cell *c)
     c->expected = NULL;
     int64_t **arrays[] = {&c->reached,    &c->entries, &c->mood_sum,           &c->edge_customers,
                           &c->edge_moves, &c->k_sum,   &c->first_purchase_day, &c->second_purchase_day,
-                          &c->d_sum,      &c->dd_sum,  &c->changed};
+                          &c->d_sum,      &c->dd_sum,  &c->changed,            &c->arrivals_day,
+                          &c->purchases_day, &c->exposed_day, &c->uses_day};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
         free(*arrays[i]);
         *arrays[i] = NULL;
@@ -212,6 +231,7 @@ typedef struct {
     int64_t customers;
     uint64_t seed;
     const int64_t *persona_end; /* cumulative customer counts */
+    const arr_plan *arrivals;   /* or NULL: persona_end's one cohort */
     atomic_llong next_block;
     atomic_llong done_blocks;
     int64_t n_blocks;
@@ -229,8 +249,42 @@ typedef struct {
     bool reports;     /* the one thread that calls the progress function */
 } run_thread;
 
+/* A block of customers arriving over the calendar: numbered day by day,
+ * persona by persona within a day. */
+static void run_block_arrivals(run_thread *t, walker *w, int64_t block)
+{
+    const run_shared *sh = t->shared;
+    const arr_plan *plan = sh->arrivals;
+    size_t n_personas = plan->n_personas;
+    rng_t block_rng;
+    rng_block(&block_rng, sh->seed, (uint64_t)block);
+    int64_t first = block * SIM_BLOCK;
+    int64_t last = first + SIM_BLOCK < sh->customers ? first + SIM_BLOCK : sh->customers;
+    int day = arr_day_of(plan, first);
+    size_t persona = 0;
+    int64_t persona_end = (day > 0 ? plan->day_end[day - 1] : 0) +
+                          plan->count[(size_t)day * n_personas];
+    for (int64_t c = first; c < last; c++) {
+        while (c >= persona_end) {
+            if (++persona == n_personas) {
+                day++;
+                persona = 0;
+            }
+            persona_end += plan->count[(size_t)day * n_personas + persona];
+        }
+        rng_t customer_rng;
+        rng_customer(&block_rng, &customer_rng);
+        walk_customer_from(w, &sh->walks, persona, customer_rng, &t->cells[persona], n_personas,
+                           &t->common[persona], (uint32_t)day);
+    }
+}
+
 static void run_block(run_thread *t, walker *w, int64_t block)
 {
+    if (t->shared->arrivals) {
+        run_block_arrivals(t, w, block);
+        return;
+    }
     const run_shared *sh = t->shared;
     size_t n_personas = sh->model->scn->n_personas;
     rng_t block_rng;
@@ -269,7 +323,7 @@ static void cells_free(sim_cell *cells, size_t n)
 cj_status sim_run(const cmp_model *model, int64_t customers, uint64_t seed, int threads,
                   sim_totals *totals, cj_err *err)
 {
-    sim_options opts = {threads, NULL, NULL, 0, 1};
+    sim_options opts = {threads, NULL, NULL, 0, 1, NULL};
     return sim_run_with(model, customers, seed, &opts, totals, err);
 }
 
@@ -348,6 +402,13 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
 {
     const scn_scenario *scn = model->scn;
     sim_totals_init(totals, model, customers);
+    if (opts->arrivals) {
+        const arr_plan *plan = opts->arrivals;
+        memset(totals->persona_customers, 0, scn->n_personas * sizeof(int64_t));
+        for (int d = 0; d < plan->days; d++)
+            for (size_t p = 0; p < scn->n_personas; p++)
+                totals->persona_customers[p] += plan->count[(size_t)d * scn->n_personas + p];
+    }
     if (totals->layout.n_k > 64)
         return cj_fail(err, CJ_ERR_SCENARIO, "%s: too many purchase stages and interventions "
                        "together (at most 64 counters)", scn->path);
@@ -365,7 +426,8 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
                          .part = opts->parts > 1 ? opts->part : 0,
                          .parts = opts->parts > 1 ? opts->parts : 1,
                          .progress = opts->progress,
-                         .progress_arg = opts->progress_arg};
+                         .progress_arg = opts->progress_arg,
+                         .arrivals = opts->arrivals};
     atomic_init(&shared.next_block, 0);
     atomic_init(&shared.done_blocks, 0);
     walk_run_init(&shared.walks, model, &totals->layout);

@@ -1,7 +1,8 @@
 /*
  * sim — the Monte Carlo run: blocks of customers spread over threads.
  *
- * Customers are numbered persona by persona and cut into blocks of
+ * Customers are numbered persona by persona (in calendar time day by day,
+ * persona by persona within a day: arrivals.h) and cut into blocks of
  * SIM_BLOCK. Block b draws from the PCG stream (seed, b); each customer gets
  * a generator seeded from its block's stream and walks every variant with
  * it (walk.h), so all variants see the same customers and the same random
@@ -36,6 +37,13 @@ typedef struct {
     size_t purchases; /* first purchase-stage slot */
     size_t exposed;   /* first intervention-exposure slot */
     size_t uses;      /* first intervention-use slot */
+    /* repeat_buyers_in_window's slot (scenario repeat_window), or 0 when the
+     * scenario does not count it. */
+    size_t window;
+    /* Lifetime value (scenario discount_rate): the customer's discounted
+     * revenue at clv and cost at clv + 1, in hundredths of the currency;
+     * clv is 0 when the scenario does not count it. */
+    size_t clv;
 } sim_layout;
 
 /* The expected values of an exact run (exact.h): the same figures as a
@@ -43,6 +51,9 @@ typedef struct {
 typedef struct {
     double *reached, *entries, *mood_sum, *edge_customers, *edge_moves, *k_sum;
     double *first_purchase_day, *second_purchase_day;
+    /* Calendar time: as the cell's arrays of the same names; NULL when the
+     * exact run did not compute them. */
+    double *arrivals_day, *purchases_day, *exposed_day, *uses_day;
 } sim_expected;
 
 /* Everything counted for one persona in one variant. */
@@ -65,6 +76,14 @@ typedef struct {
     /* An exact run's expected values, of which the counts above are the
      * rounded copies (and d_sum, dd_sum zeros); NULL in a sampled run. */
     sim_expected *expected;
+    /* Calendar time, per day 0..days: customers who arrived that day; and
+     * per day and purchase stage (intervention), [day * n + i], the
+     * purchases, the customers first exposed and the uses: the day's own
+     * money is a linear function of them. */
+    int64_t *arrivals_day;
+    int64_t *purchases_day;
+    int64_t *exposed_day;
+    int64_t *uses_day;
 } sim_cell;
 
 typedef struct {
@@ -75,6 +94,7 @@ typedef struct {
     size_t n_variants, n_personas;
     sim_cell *cells; /* [variant * n_personas + persona] */
     bool exact;      /* expected values computed exactly (exact.h), not sampled */
+    bool calendar;   /* customers arrived day by day (arrivals.h) */
 } sim_totals;
 
 /* A cell of zeros sized for the model; cells add up exactly. */
@@ -118,6 +138,9 @@ typedef struct {
     /* This process's share of a job of `parts` processes (MPI ranks): the
      * blocks part, part + parts, part + 2 parts, ... 0 or 1 part: all. */
     int part, parts;
+    /* Who arrives on which day (arrivals.h); NULL: one cohort on day 0, as
+     * allocated by sim_allocate. */
+    const struct arr_plan_s *arrivals;
 } sim_options;
 
 /* sim_run with more to say. */

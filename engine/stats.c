@@ -450,3 +450,62 @@ void st_free(st_results *r)
     free(r->leads);
     memset(r, 0, sizeof *r);
 }
+
+double st_counter_total(const st_results *r, size_t v, size_t group, size_t slot,
+                        st_uplift *uplift)
+{
+    const sim_totals *t = r->totals;
+    size_t n_k = t->layout.n_k;
+    size_t first = group == t->n_personas ? 0 : group;
+    size_t last = group == t->n_personas ? t->n_personas : group + 1;
+    double total = 0, base = 0, sum = 0, sum_sq = 0;
+    int64_t n = 0;
+    for (size_t p = first; p < last; p++) {
+        const sim_cell *c = sim_at(t, v, p), *c0 = sim_at(t, 0, p);
+        total += c->expected ? c->expected->k_sum[slot] : (double)c->k_sum[slot];
+        base += c0->expected ? c0->expected->k_sum[slot] : (double)c0->k_sum[slot];
+        sum += (double)c->d_sum[slot];
+        sum_sq += (double)c->dd_sum[slot * n_k + slot];
+        n += c->customers;
+    }
+    /* A 0/1 counter per customer: the score interval of paired proportions,
+     * as for buyers (d is -1, 0 or 1: Σd = b − c, Σd² = b + c). */
+    *uplift = mean_of(sum, sum_sq, n);
+    int64_t gained = ((int64_t)sum_sq + (int64_t)sum) / 2, lost = ((int64_t)sum_sq - (int64_t)sum) / 2;
+    st_paired_interval((int64_t)total - gained, gained, lost, n, &uplift->lo, &uplift->hi);
+    if (t->exact) {
+        double diff = st_ratio(total - base, (double)n);
+        *uplift = (st_uplift){diff, 0, diff, diff};
+    }
+    return total;
+}
+
+double st_linear_total(const st_results *r, size_t v, size_t group, const size_t *slots,
+                       const double *w, size_t n_slots, st_uplift *uplift)
+{
+    const sim_totals *t = r->totals;
+    size_t n_k = t->layout.n_k;
+    size_t first = group == t->n_personas ? 0 : group;
+    size_t last = group == t->n_personas ? t->n_personas : group + 1;
+    double total = 0, base = 0, sum = 0, sum_sq = 0;
+    int64_t n = 0;
+    for (size_t p = first; p < last; p++) {
+        const sim_cell *c = sim_at(t, v, p), *c0 = sim_at(t, 0, p);
+        for (size_t a = 0; a < n_slots; a++) {
+            size_t i = slots[a];
+            total += w[a] * (c->expected ? c->expected->k_sum[i] : (double)c->k_sum[i]);
+            base += w[a] * (c0->expected ? c0->expected->k_sum[i] : (double)c0->k_sum[i]);
+            sum += w[a] * (double)c->d_sum[i];
+            for (size_t b = 0; b < n_slots; b++)
+                sum_sq += w[a] * w[b] * (double)c->dd_sum[i * n_k + slots[b]];
+        }
+        n += c->customers;
+    }
+    *uplift = mean_of(sum, sum_sq, n); /* money: a t interval */
+    t_interval(uplift, n);
+    if (t->exact) {
+        double diff = st_ratio(total - base, (double)n);
+        *uplift = (st_uplift){diff, 0, diff, diff};
+    }
+    return total;
+}

@@ -187,6 +187,20 @@ static inline double st_second_purchases(const sim_cell *c, size_t day)
                        : (double)c->second_purchase_day[day];
 }
 
+/* One counter of the customers' vector (sim_layout), such as the repeat
+ * window's 0/1: its total over a group (one persona, or everyone when group
+ * == number of personas) and, for variants other than the baseline, the
+ * uplift of its per-customer mean from the paired differences (a point in
+ * an exact run). */
+double st_counter_total(const st_results *r, size_t variant, size_t group, size_t slot,
+                        st_uplift *uplift);
+
+/* A weighted sum of counters, w[0] k[slots[0]] + w[1] k[slots[1]] + …:
+ * its total over a group and, for variants other than the baseline, the
+ * uplift of its per-customer mean (a point in an exact run). */
+double st_linear_total(const st_results *r, size_t variant, size_t group, const size_t *slots,
+                       const double *w, size_t n, st_uplift *uplift);
+
 /* x / y, or 0 when y is 0: rates of groups nobody is in. */
 double st_ratio(double x, double y);
 

@@ -322,7 +322,7 @@ cj_status sweep_command(const cli_options *opts, int argc, char **argv, cj_err *
     s.base = &base;
     if (rn_prepare(&base, opts, err) == CJ_OK && check_axes(&s, err) == CJ_OK &&
         an_base_set(opts, &s.base_set, err) == CJ_OK) {
-        sim_options so = {threads, NULL, NULL, 0, 1};
+        sim_options so = {threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&base, &so, err) == CJ_OK) {
             rn_compute(&base);
             s.n_variants = base.totals.n_variants;

@@ -1,5 +1,6 @@
 #include "walk.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,12 @@ void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layo
     run->same_next = xcalloc(scn->n_personas, sizeof *run->same_next);
     run->same_entry = xcalloc(scn->n_personas, sizeof *run->same_entry);
     const cmp_variant *first = &model->variants[0];
+    run->discount = NULL;
+    if (scn->has_discount) {
+        run->discount = xcalloc((size_t)model->days + 1, sizeof *run->discount);
+        for (int t = 0; t <= model->days; t++)
+            run->discount[t] = pow(1.0 + scn->discount_rate, -(double)t / 365.0);
+    }
     for (size_t p = 0; p < scn->n_personas; p++) {
         const cmp_plan *a = &first->plans[p];
         bool *node_ok = run->same_node[p] = xcalloc(n_states, sizeof *node_ok);
@@ -57,6 +64,7 @@ void walk_run_free(walk_run *run)
     free(run->same_node);
     free(run->same_next);
     free(run->same_entry);
+    free(run->discount);
     memset(run, 0, sizeof *run);
 }
 
@@ -88,7 +96,33 @@ typedef struct {
     const cmp_plan *plan;
     sim_cell *cell;
     uint32_t days;
+    uint32_t arrival;      /* the day the customer arrived */
+    uint32_t window;       /* the scenario's repeat window, or 0 */
+    size_t n_purchase_stages, n_interventions;
+    const double *discount; /* walk_run.discount, or NULL */
+    size_t persona;
+    const scn_scenario *scn;
 } journey;
+
+/* An amount paid on `day`, discounted to the customer's arrival. */
+static inline double discounted(const journey *j, double amount, uint32_t day)
+{
+    return amount * j->discount[day - j->arrival];
+}
+
+/* The journey's discounted revenue and cost into its counters, in
+ * hundredths: the sums of one customer's payments, added in the order of its
+ * journey, are rounded once, so that every total is an integer sum. */
+static void journey_finish(const journey *j)
+{
+    walker *w = j->w;
+    if (!j->discount)
+        return;
+    int64_t revenue = llround(100.0 * w->clv_revenue), cost = llround(100.0 * w->clv_cost);
+    w->k[j->layout->clv] = revenue;
+    w->k[j->layout->clv + 1] = cost;
+    w->k_dirty |= revenue != 0 || cost != 0;
+}
 
 /* A new journey: fresh marks and counters. */
 static void journey_begin(const journey *j)
@@ -98,7 +132,9 @@ static void journey_begin(const journey *j)
         memset(w->k, 0, j->layout->n_k * sizeof *w->k);
     w->k_dirty = false;
     w->generation++;
+    w->clv_revenue = w->clv_cost = 0;
     j->cell->customers++;
+    j->cell->arrivals_day[j->arrival]++;
 }
 
 /* Entering a node on `day`: the funnel, mood, purchases and interventions. */
@@ -116,19 +152,34 @@ static inline void enter_node(const journey *j, const cmp_node *node, uint32_t d
     if (node->purchase_slot >= 0) {
         w->k_dirty = true;
         w->k[j->layout->purchases + (size_t)node->purchase_slot]++;
+        cell->purchases_day[(size_t)day * j->n_purchase_stages + (size_t)node->purchase_slot]++;
         /* The node's purchase count is exact below the cap. */
         if (node->purchases == 1) {
             w->k[SIM_K_BUYER] = 1;
             cell->first_purchase_day[day]++;
+            w->first_purchase_day = day;
         } else if (node->purchases == 2) {
             w->k[SIM_K_REPEAT] = 1;
             cell->second_purchase_day[day]++;
+            if (j->window && day - w->first_purchase_day <= j->window)
+                w->k[j->layout->window] = 1;
         }
+        if (j->discount)
+            w->clv_revenue += discounted(j, j->scn->stages[stage].value[j->persona], day);
     }
     if (node->touch_mask) {
         w->k_dirty = true;
         for (uint32_t mask = node->touch_mask; mask; mask &= mask - 1) {
             size_t i = (size_t)__builtin_ctz(mask);
+            size_t at = (size_t)day * j->n_interventions + i;
+            if (j->discount) {
+                const scn_intervention *in = &j->scn->interventions[i];
+                double cost = in->cost_per_use +
+                              (w->k[j->layout->exposed + i] == 0 ? in->cost_per_customer : 0);
+                w->clv_cost += discounted(j, cost, day);
+            }
+            cell->exposed_day[at] += w->k[j->layout->exposed + i] == 0;
+            cell->uses_day[at]++;
             w->k[j->layout->exposed + i] = 1;
             w->k[j->layout->uses + i]++;
         }
@@ -167,9 +218,9 @@ static inline uint32_t draw_exit(const cmp_plan *plan, const cmp_node *node, uin
 
 /* The first variant's journey, drawn and kept in the trail, not counted. */
 static void draw_trail(walker *w, const cmp_variant *variant, const cmp_plan *plan, rng_t rng,
-                       uint32_t days)
+                       uint32_t days, uint32_t arrival)
 {
-    uint32_t at = plan->entry_node, day = 0, n = 0;
+    uint32_t at = plan->entry_node, day = arrival, n = 0;
     for (;;) {
         const cmp_node *node = &plan->nodes[at];
         walk_visit *here = &w->trail[n++];
@@ -295,23 +346,43 @@ static void add_difference(sim_cell *cell, const walker *w, const sim_layout *la
 void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
                    size_t stride, sim_cell *shared)
 {
+    walk_customer_from(w, run, persona, rng, cells, stride, shared, 0);
+}
+
+void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rng,
+                        sim_cell *cells, size_t stride, sim_cell *shared, uint32_t arrival)
+{
     const cmp_model *model = run->model;
     size_t n_k = run->layout->n_k;
     uint32_t days = (uint32_t)model->days;
     const cmp_variant *first = &model->variants[0];
-    draw_trail(w, first, &first->plans[persona], rng, days);
+    draw_trail(w, first, &first->plans[persona], rng, days, arrival);
 
-    journey jr = {w, run->layout, first, &first->plans[persona], &cells[0], days};
+    journey jr = {w,
+                  run->layout,
+                  first,
+                  &first->plans[persona],
+                  &cells[0],
+                  days,
+                  arrival,
+                  (uint32_t)model->scn->repeat_window,
+                  model->n_purchase_stages,
+                  model->scn->n_interventions,
+                  run->discount,
+                  persona,
+                  model->scn};
     if (shared_by_all(run, persona, w)) {
         /* Every variant's journey, with no difference from the first. */
         jr.cell = shared;
         journey_begin(&jr);
         count_trail(&jr);
+        journey_finish(&jr);
         add_k(shared, w, n_k);
         return;
     }
     journey_begin(&jr);
     count_trail(&jr);
+    journey_finish(&jr);
     add_k(jr.cell, w, n_k);
     memcpy(w->k_first, w->k, n_k * sizeof *w->k);
     w->k_first_dirty = w->k_dirty;
@@ -321,6 +392,7 @@ void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, si
         jr.cell = &cells[v * stride];
         journey_begin(&jr);
         walk_other(&jr, rng.inc);
+        journey_finish(&jr);
         add_k(jr.cell, w, n_k);
         add_difference(jr.cell, w, run->layout);
     }

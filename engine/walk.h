@@ -33,6 +33,10 @@ typedef struct {
     bool **same_node;
     bool **same_next;
     bool *same_entry;
+    /* Lifetime value: per day since arrival 0 … days, the factor
+     * (1 + rate)^(-t / 365) a day-t amount is discounted by; NULL without
+     * discount_rate. */
+    double *discount;
 } walk_run;
 
 void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layout);
@@ -57,6 +61,8 @@ typedef struct {
     bool k_dirty, k_first_dirty;
     walk_visit *trail;    /* at most days + 1 visits */
     uint32_t n_trail;
+    uint32_t first_purchase_day; /* of this journey, for the repeat window */
+    double clv_revenue, clv_cost; /* this journey's discounted payments (lifetime value) */
 } walker;
 
 void walker_init(walker *w, const cmp_model *model, const sim_layout *layout);
@@ -70,5 +76,10 @@ void walker_free(walker *w);
  */
 void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
                    size_t stride, sim_cell *shared);
+
+/* walk_customer for a customer who arrives on day `arrival`: it enters the
+ * entry stage that day and moves on the days after (calendar time). */
+void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rng,
+                        sim_cell *cells, size_t stride, sim_cell *shared, uint32_t arrival);
 
 #endif

@@ -169,7 +169,7 @@ print([len(rows), got == want])
 ' "$S" "$R/transitions.csv")" "[120, True]" "transitions.csv: a row per variant, persona and edge, customers as in summary.json"
 
 # --- daily.csv -----------------------------------------------------------------------------
-is "$(head -n 1 "$R/daily.csv")" "variant,persona,day,buyers,repeat_buyers" "daily.csv header"
+is "$(head -n 1 "$R/daily.csv")" "variant,persona,day,buyers,repeat_buyers,arrivals,purchases,revenue,cost" "daily.csv header"
 is "$(py '
 d = json.load(open(sys.argv[1]))
 rows = list(csv.DictReader(open(sys.argv[2])))

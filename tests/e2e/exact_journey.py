@@ -99,3 +99,68 @@ class Journey:
 
     def repeat(self):
         return sum(p for (_, _, n, _), p in self._run().items() if n >= 2)
+
+    def curves(self, window=None, stage=None):
+        """What happens on each day 0 … days of a cohort, as chances per
+        customer: 'first' and 'second' purchases, 'window' (a second purchase
+        at most `window` days after the first), 'purchases' (expected
+        purchases that day: at most one a day, so also the chance of one),
+        'reach' (first entry into `stage`). A customer arriving on day a of a
+        calendar run is such a cohort shifted by a (calendar())."""
+        n_days = self.days
+        out = {k: [0.0] * (n_days + 1) for k in ("first", "second", "window", "purchases", "reach")}
+
+        def enter(st, mood, n, t, f, seen, prob, dist):
+            mood = max(MOOD_MIN, min(MOOD_MAX, mood + self.emotion[st]))
+            if self.purchase[st]:
+                out["purchases"][t] += prob
+                if n == 0:
+                    out["first"][t] += prob
+                    f = t
+                elif n == 1:
+                    out["second"][t] += prob
+                    if window is not None and t - f <= window:
+                        out["window"][t] += prob
+                n = min(PURCHASES_CAP, n + 1)
+            if st == stage and not seen:
+                out["reach"][t] += prob
+                seen = True
+            key = (st, mood, n, 1, f if n == 1 else -1, seen)
+            dist[key] = dist.get(key, 0.0) + prob
+
+        dist = {}
+        enter(self.entry, self.mood0, 0, 0, -1, False, 1.0, dist)
+        for t in range(1, n_days + 1):
+            nxt = {}
+            for (st, mood, n, d, f, seen), prob in dist.items():
+                edges = self.out[st]
+                if not edges:
+                    nxt[(st, mood, n, d, f, seen)] = nxt.get((st, mood, n, d, f, seen), 0.0) + prob
+                    continue
+                c = Customer(mood, n, d)
+                ps = [(dst, fn(c)) for dst, fn in edges]
+                stay = 1.0 - sum(p for _, p in ps)
+                key = (st, mood, n, min(d + 1, self.days_cap), f, seen)
+                nxt[key] = nxt.get(key, 0.0) + prob * stay
+                for dst, p in ps:
+                    if p:
+                        enter(dst, mood, n, t, f, seen, prob * p, nxt)
+            dist = nxt
+        return out
+
+
+def calendar(curves, arrivals, days):
+    """Day by day expected counts of a calendar run: arrivals[a] customers
+    arrive on day a and each is a cohort shifted by a. Returns, per key of
+    curves, the expected count on each day 0 … days and the variance of that
+    day's count, each customer's being 0 or 1 that day."""
+    out = {}
+    for key, curve in curves.items():
+        mean, var = [0.0] * (days + 1), [0.0] * (days + 1)
+        for a, n in enumerate(arrivals):
+            for t in range(a, days + 1):
+                p = curve[t - a]
+                mean[t] += n * p
+                var[t] += n * p * (1 - p)
+        out[key] = (mean, var)
+    return out

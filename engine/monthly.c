@@ -1,0 +1,140 @@
+#include "monthly.h"
+
+#include "format.h"
+#include "report.h"
+
+static double cell_day(const sim_cell *c, const int64_t *counts, const double *expected, size_t at)
+{
+    return c->expected && expected ? expected[at] : (double)counts[at];
+}
+
+mon_money mon_day(const st_results *r, size_t v, size_t g, size_t d)
+{
+    const sim_totals *t = r->totals;
+    const cmp_model *model = t->model;
+    const scn_scenario *scn = model->scn;
+    size_t first = g == t->n_personas ? 0 : g, last = g == t->n_personas ? t->n_personas : g + 1;
+    size_t n_slots = model->n_purchase_stages, n_int = scn->n_interventions;
+    mon_money m = {0};
+    for (size_t p = first; p < last; p++) {
+        const sim_cell *c = sim_at(t, v, p);
+        const sim_expected *x = c->expected;
+        m.arrivals += cell_day(c, c->arrivals_day, x ? x->arrivals_day : NULL, d);
+        for (size_t s = 0; s < scn->n_stages; s++) {
+            int slot = model->purchase_slot[s];
+            if (slot < 0)
+                continue;
+            double n = cell_day(c, c->purchases_day, x ? x->purchases_day : NULL,
+                                d * n_slots + (size_t)slot);
+            m.purchases += n;
+            m.revenue += n * scn->stages[s].value[p];
+        }
+        for (size_t i = 0; i < n_int; i++) {
+            const scn_intervention *in = &scn->interventions[i];
+            m.cost +=
+                in->cost_per_customer *
+                    cell_day(c, c->exposed_day, x ? x->exposed_day : NULL, d * n_int + i) +
+                in->cost_per_use * cell_day(c, c->uses_day, x ? x->uses_day : NULL, d * n_int + i);
+        }
+    }
+    return m;
+}
+
+int mon_count(int days)
+{
+    return days <= MON_DAYS ? 1 : (days + MON_DAYS - 1) / MON_DAYS;
+}
+
+void mon_span(int days, int month, int *first, int *last)
+{
+    *first = month == 1 ? 0 : MON_DAYS * (month - 1) + 1;
+    *last = MON_DAYS * month < days ? MON_DAYS * month : days;
+}
+
+void mon_month(const st_results *r, size_t v, int month, double *revenue, double *repeat_buyers)
+{
+    const sim_totals *t = r->totals;
+    int first, last;
+    mon_span(t->model->days, month, &first, &last);
+    const sim_cell *all = st_cell(r, v, t->n_personas);
+    *revenue = *repeat_buyers = 0;
+    for (int d = first; d <= last; d++) {
+        *revenue += mon_day(r, v, t->n_personas, (size_t)d).revenue;
+        *repeat_buyers += st_second_purchases(all, (size_t)d);
+    }
+}
+
+void mon_console(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    int days = t->model->days, month = mon_count(days), first, last;
+    mon_span(days, month, &first, &last);
+    if (month > 1 && last - first + 1 < MON_DAYS) /* a few days left over: the month before */
+        mon_span(days, --month, &first, &last);
+    fprintf(f, "\nThe last month (month %d, days %d-%d) beside the whole run\n", month, first,
+            last);
+    fprintf(f, "  %-20s %14s %14s %14s %14s\n", "variant", "revenue", "in the run", "repeat buyers",
+            "in the run");
+    for (size_t v = 0; v < t->n_variants; v++) {
+        double revenue, repeat;
+        mon_month(r, v, month, &revenue, &repeat);
+        const st_group *g = st_group_at(r, v, t->n_personas);
+        char a[40], b[40], c[40], d[40];
+        fprintf(f, "  %-20.20s %14s %14s %14s %14s\n", t->model->variants[v].name,
+                fmt_grouped(a, sizeof a, revenue), fmt_grouped(b, sizeof b, g->total[ST_REVENUE]),
+                fmt_grouped(c, sizeof c, repeat),
+                fmt_grouped(d, sizeof d, g->total[ST_REPEAT_BUYERS]));
+    }
+}
+
+void mon_report(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    int days = t->model->days, months = mon_count(days);
+    fputs("<section>\n<h2>Month by month</h2>\n<p>Revenue and new repeat buyers (customers "
+          "whose second purchase fell in the month) per 30-day month from day 0; the last "
+          "month ends with the run.</p>\n<div class=\"wide\"><table class=\"grid\">\n"
+          "<thead><tr><th>month</th><th>days</th>",
+          f);
+    for (size_t v = 0; v < t->n_variants; v++) {
+        fputs("<th>", f);
+        report_escape(f, t->model->variants[v].name);
+        fputs(": revenue</th><th>", f);
+        report_escape(f, t->model->variants[v].name);
+        fputs(": repeat buyers</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (int m = 1; m <= months; m++) {
+        int first, last;
+        mon_span(days, m, &first, &last);
+        fprintf(f, "<tr><td>%d</td><td>%d-%d</td>", m, first, last);
+        for (size_t v = 0; v < t->n_variants; v++) {
+            double revenue, repeat;
+            char a[40], b[40];
+            mon_month(r, v, m, &revenue, &repeat);
+            fprintf(f, "<td>%s</td><td>%s</td>", fmt_grouped(a, sizeof a, revenue),
+                    fmt_grouped(b, sizeof b, repeat));
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table></div>\n</section>\n", f);
+}
+
+void mon_plot_data(FILE *f, const st_results *r)
+{
+    const sim_totals *t = r->totals;
+    int days = t->model->days, months = mon_count(days);
+    fputs("# Month by month: one row per 30-day month from day 0 (column 1: the month,\n"
+          "# 1 = days 0-30). Per variant (variant_name[v] in monthly.gp), two columns from\n"
+          "# 2 + 2(v-1): revenue in the month; new repeat buyers (second purchase in it).\n",
+          f);
+    for (int m = 1; m <= months; m++) {
+        fprintf(f, "%d", m);
+        for (size_t v = 0; v < t->n_variants; v++) {
+            double revenue, repeat;
+            mon_month(r, v, m, &revenue, &repeat);
+            fprintf(f, " %.6g %.6g", revenue, repeat);
+        }
+        fputc('\n', f);
+    }
+}
