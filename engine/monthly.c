@@ -2,6 +2,7 @@
 
 #include "format.h"
 #include "report.h"
+#include "textwidth.h"
 
 static double cell_day(const sim_cell *c, const int64_t *counts, const double *expected, size_t at)
 {
@@ -64,27 +65,29 @@ void mon_month(const st_results *r, size_t v, int month, double *revenue, double
     }
 }
 
-void mon_console(FILE *f, const st_results *r)
+void mon_console(FILE *f, const st_results *r, int w)
 {
     const sim_totals *t = r->totals;
     int days = t->model->days, month = mon_count(days), first, last;
     mon_span(days, month, &first, &last);
     if (month > 1 && last - first + 1 < MON_DAYS) /* a few days left over: the month before */
         mon_span(days, --month, &first, &last);
-    fprintf(f, "\nThe last month (month %d, days %d-%d) beside the whole run\n", month, first,
+    fprintf(f, "The last month (month %d, days %d-%d) beside the whole run\n", month, first,
             last);
-    fprintf(f, "  %-20s %14s %14s %14s %14s\n", "variant", "revenue", "in the run", "repeat buyers",
-            "in the run");
+    fprintf(f, "  %-*s %14s %14s %14s %14s\n", w - 2, "variant", "revenue", "in the run",
+            "repeat buyers", "in the run");
     for (size_t v = 0; v < t->n_variants; v++) {
         double revenue, repeat;
         mon_month(r, v, month, &revenue, &repeat);
         const st_group *g = st_group_at(r, v, t->n_personas);
         char a[40], b[40], c[40], d[40];
-        fprintf(f, "  %-20.20s %14s %14s %14s %14s\n", t->model->variants[v].name,
+        const char *name = t->model->variants[v].name;
+        fprintf(f, "  %-*s %14s %14s %14s %14s\n", tw_field(name, w - 2), name,
                 fmt_grouped(a, sizeof a, revenue), fmt_grouped(b, sizeof b, g->total[ST_REVENUE]),
                 fmt_grouped(c, sizeof c, repeat),
                 fmt_grouped(d, sizeof d, g->total[ST_REPEAT_BUYERS]));
     }
+    fputc('\n', f);
 }
 
 void mon_report(FILE *f, const st_results *r)

@@ -38,7 +38,7 @@ void mon_month(const st_results *r, size_t variant, int month, double *revenue,
 
 /* The console's lines on the last month, beside the run's totals: the last
  * whole month when the run ends with a shorter one. */
-void mon_console(FILE *f, const st_results *r);
+void mon_console(FILE *f, const st_results *r, int name_width);
 
 /* The report's section: revenue and new repeat buyers per month by variant. */
 void mon_report(FILE *f, const st_results *r);

@@ -10,7 +10,6 @@
 #include "console.h"
 #include "datadir.h"
 #include "exact.h"
-#include "monthly.h"
 #include "outdir.h"
 #include "plot.h"
 #include "progress.h"
@@ -163,8 +162,6 @@ static void write_everything(const cli_options *opts, const rn_run *p, out_dir *
         if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
             if (!opts->quiet)
                 con_print(stdout, &results, seed, out_path);
-            if (!opts->quiet && totals->calendar)
-                mon_console(stdout, &results);
             if (!opts->quiet)
                 rn_note_uncertainty(stdout, p->scn);
             plot_warning(stderr, &plots, out_path);
