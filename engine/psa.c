@@ -10,6 +10,7 @@
 #include "decide.h"
 #include "plot.h"
 #include "rng.h"
+#include "results.h"
 #include "runner.h"
 #include "util.h"
 
@@ -245,7 +246,7 @@ static void write_csv(FILE *f, const void *arg)
     const psa *p = arg;
     fputs("draw,", f);
     for (size_t j = 0; j < p->n_params; j++) {
-        an_csv_field(f, p->params[j]->name);
+        res_csv_field(f, p->params[j]->name);
         fputc(',', f);
     }
     fprintf(f, "%s\n", AN_COLUMNS);
@@ -319,13 +320,13 @@ static void write_tornado(FILE *f, const void *arg)
           f);
     for (size_t j = 0; j < p->n_params; j++)
         for (size_t v = 1; v < p->n_variants; v++) {
-            an_csv_field(f, p->params[j]->name);
+            res_csv_field(f, p->params[j]->name);
             fputc(',', f);
             an_csv_number(f, p->tornado_x[2 * j]);
             fputc(',', f);
             an_csv_number(f, p->tornado_x[2 * j + 1]);
             fputc(',', f);
-            an_csv_field(f, p->base->variants.items[v].name);
+            res_csv_field(f, p->base->variants.items[v].name);
             fputc(',', f);
             an_csv_number(f, p->tornado_inc[(2 * j) * p->n_variants + v]);
             fputc(',', f);

@@ -7,6 +7,7 @@
 
 #include "analysis.h"
 #include "plot.h"
+#include "results.h"
 #include "runner.h"
 #include "util.h"
 
@@ -156,7 +157,7 @@ static void write_csv(FILE *f, const void *arg)
 {
     const sweep *s = arg;
     for (size_t k = 0; k < s->n_axes; k++) {
-        an_csv_field(f, s->axes[k].name);
+        res_csv_field(f, s->axes[k].name);
         fputc(',', f);
     }
     fprintf(f, "%s\n", AN_COLUMNS);
