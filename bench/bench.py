@@ -147,7 +147,8 @@ def main():
 
     try:
         m = machine()
-        say("Machine: %s, %d cores (nproc), %s" % (m["cpu"], m["nproc"], m["system"]))
+        say("Machine: %s, %d cores (nproc), %s; load average %.1f at the start"
+            % (m["cpu"], m["nproc"], m["system"], os.getloadavg()[0]))
         say("Command: make bench (bench/bench.py); cjmsim: the best of %d runs, peers: one run"
             % args.repeat)
         say()
