@@ -16,11 +16,10 @@ cd "$WORK" || exit 1
 # Any message but gnuplot's warning is kept in ERR.
 mkdir -p "$WORK/nobin"
 plotless() {
-    local path=$PATH
-    PATH="$WORK/nobin"
-    run_cjmsim "$@"
-    PATH=$path
-    ERR=$(printf '%s\n' "$ERR" | grep -v '^cjmsim: gnuplot not found' || true)
+    PATH="$WORK/nobin" "$CJMSIM" "$@" >"$WORK/stdout" 2>"$WORK/stderr"
+    RC=$?
+    OUT=$(cat "$WORK/stdout")
+    ERR=$(grep -v '^cjmsim: gnuplot not found' "$WORK/stderr" || true)
 }
 
 # numbers SUMMARY: every variant's figures by position, without names.
