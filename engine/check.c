@@ -12,6 +12,7 @@
 #include "scenario.h"
 #include "util.h"
 #include "variant.h"
+#include "i18n.h"
 
 /* TEXT holds a range ("0.002..0.048") or a change of two ranges. */
 enum { NUMBER = 24, TEXT = 112, LINE = 4096 };
@@ -133,13 +134,13 @@ static void print_header(FILE *f, const cmp_model *model)
 {
     const scn_scenario *scn = model->scn;
     char n[32];
-    fprintf(f, "%s: a valid scenario, \"%s\"\n", scn->path, scn->name);
+    fprintf(f, _("%s: a valid scenario, \"%s\"\n"), scn->path, scn->name);
     const scn_text *question = scn_text_get(&scn->texts, "question");
     if (question && question->n_items) {
         char text[LINE];
-        fprintf(f, "  Question: %s\n", fmt_terminal(text, sizeof text, question->items[0]));
+        fprintf(f, _("  Question: %s\n"), fmt_terminal(text, sizeof text, question->items[0]));
     }
-    fprintf(f, "  %d days, %s customers, seed %llu, margin %g\n", model->days,
+    fprintf(f, _("  %d days, %s customers, seed %llu, margin %g\n"), model->days,
             fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
             scn->margin);
 }
@@ -150,14 +151,14 @@ static void print_personas(FILE *f, const scn_scenario *scn)
     for (size_t p = 0; p < scn->n_personas; p++)
         if ((int)strlen(scn->personas[p].name) > w)
             w = (int)strlen(scn->personas[p].name);
-    fprintf(f, "\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
-               "the 5W description (what, who, why, when, where) where there is one\n");
+    fprintf(f, _("\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
+               "the 5W description (what, who, why, when, where) where there is one\n"));
     for (size_t p = 0; p < scn->n_personas; p++) {
         const scn_persona *persona = &scn->personas[p];
         char line[LINE] = "", escaped[LINE];
         char mood[8];
         snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
-        add(line, "  %-*s  %6.4g%%  mood %-2s", w, persona->name, 100 * persona->share, mood);
+        add(line, _("  %-*s  %6.4g%%  mood %-2s"), w, persona->name, 100 * persona->share, mood);
         for (size_t a = 0; a < persona->n_attrs; a++) {
             const scn_attr *attr = &persona->attrs[a];
             add(line, "%s%s = ", a ? ", " : "   ", attr->name);
@@ -189,21 +190,21 @@ static void print_personas(FILE *f, const scn_scenario *scn)
 static void print_stages(FILE *f, const scn_scenario *scn)
 {
     int w = stage_width(scn);
-    fprintf(f, "\nStages\n");
+    fprintf(f, _("\nStages\n"));
     for (size_t s = 0; s < scn->n_stages; s++) {
         const scn_stage *stage = &scn->stages[s];
         char line[LINE] = "";
         const char *sep = "";
         if (stage->entry) {
-            add(line, "entry");
+            add(line, _("entry"));
             sep = ", ";
         }
         if (stage->terminal) {
-            add(line, "%sterminal", sep);
+            add(line, _("%sterminal"), sep);
             sep = ", ";
         }
         if (stage->purchase) {
-            add(line, "%spurchase worth ", sep);
+            add(line, _("%spurchase worth "), sep);
             bool same = true;
             for (size_t p = 1; p < scn->n_personas; p++)
                 if (stage->value[p] != stage->value[0])
@@ -214,7 +215,7 @@ static void print_stages(FILE *f, const scn_scenario *scn)
             sep = ", ";
         }
         if (stage->emotion)
-            add(line, "%semotion %+d", sep, stage->emotion);
+            add(line, _("%semotion %+d"), sep, stage->emotion);
         if (line[0])
             fprintf(f, "  %-*s  %s\n", w, stage->name, line);
         else
@@ -228,11 +229,11 @@ static void print_transitions(FILE *f, const cmp_model *model)
     const cmp_variant *base = &model->variants[0];
     int w = edge_width(scn);
     char(*texts)[TEXT] = xcalloc(scn->n_personas, sizeof *texts);
-    fprintf(f, "\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
+    fprintf(f, _("\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
                "on the customer (mood, purchases, days in the stage); - where no customer of\n"
-               "the persona gets to the stage\n");
+               "the persona gets to the stage\n"));
     if (scn->n_base_edges == 0)
-        fprintf(f, "  none: every customer stays in the entry stage\n");
+        fprintf(f, _("  none: every customer stays in the entry stage\n"));
     for (size_t e = 0; e < scn->n_base_edges; e++) {
         char label[2 * TEXT + 8];
         edge_label(label, sizeof label, scn, (int)e);
@@ -244,7 +245,7 @@ static void print_transitions(FILE *f, const cmp_model *model)
         if (used)
             print_row(f, 2, label, w, scn, texts);
         else
-            fprintf(f, "  %-*s  never used: nobody gets to %s\n", w, label,
+            fprintf(f, _("  %-*s  never used: nobody gets to %s\n"), w, label,
                     scn->stages[scn->edges[e].from].name);
     }
     free(texts);
@@ -271,7 +272,7 @@ static bool outcome_text(char *buf, const cmp_model *model, const cmp_plan *plan
         add(buf, "%s%s %.1f%%", j ? ", " : "", scn->stages[scn->edges[e].to].name,
             100 * plan->p_min[e] / sum);
     }
-    add(buf, ", after %.1f days on average", 1 / sum);
+    add(buf, _(", after %.1f days on average"), 1 / sum);
     return true;
 }
 
@@ -299,9 +300,9 @@ static void print_outcomes(FILE *f, const cmp_model *model)
             continue;
         if (!any)
             fprintf(f,
-                    "\nWhere customers go from the stages whose probabilities are constant: each\n"
+                    _("\nWhere customers go from the stages whose probabilities are constant: each\n"
                     "way out gets its probability / the sum of the stage's probabilities, once\n"
-                    "the run is long enough\n");
+                    "the run is long enough\n"));
         any = true;
         bool first = true;
         /* Personas with the same outcome share a line; when every persona
@@ -327,7 +328,7 @@ static void print_outcomes(FILE *f, const cmp_model *model)
             for (size_t p = 0; p < np; p++)
                 if (base->plans[p].stage_reached[s] && !has[p])
                     add(who, "%s%s", who[0] ? ", " : "", scn->personas[p].name);
-            fprintf(f, "  %-*s  %s: depends on the customer\n", w, first ? scn->stages[s].name : "",
+            fprintf(f, _("  %-*s  %s: depends on the customer\n"), w, first ? scn->stages[s].name : "",
                     who);
         }
     }
@@ -352,7 +353,7 @@ static void print_unreachable(FILE *f, const cmp_model *model)
         if (reached_by_anyone(&model->variants[0], scn->n_personas, (int)s))
             continue;
         add(line, "\n  %s", scn->stages[s].name);
-        const char *sep = " (reached in: ";
+        const char *sep = _(" (reached in: ");
         for (size_t v = 1; v < model->n_variants; v++)
             if (reached_by_anyone(&model->variants[v], scn->n_personas, (int)s)) {
                 add(line, "%s%s", sep, model->variants[v].name);
@@ -363,11 +364,11 @@ static void print_unreachable(FILE *f, const cmp_model *model)
     }
     if (line[0])
         fprintf(f,
-                "\nStages nobody reaches in the baseline (no transition with a probability above\n"
-                "0 leads there from a stage customers get to):%s\n",
+                _("\nStages nobody reaches in the baseline (no transition with a probability above\n"
+                "0 leads there from a stage customers get to):%s\n"),
                 line);
     else
-        fprintf(f, "\nStages nobody reaches: none\n");
+        fprintf(f, _("\nStages nobody reaches: none\n"));
 }
 
 /* Can a customer of plan's persona who is in stage s ever leave it? */
@@ -403,21 +404,21 @@ static void print_traps(FILE *f, const cmp_model *model)
         if (n_stuck == 0)
             continue;
         if (out_degree(base, (int)s) == 0)
-            add(line, "\n  %s: no transition leaves it", scn->stages[s].name);
+            add(line, _("\n  %s: no transition leaves it"), scn->stages[s].name);
         else if (n_stuck == n_there)
-            add(line, "\n  %s: its transitions are 0 for every customer who gets there",
+            add(line, _("\n  %s: its transitions are 0 for every customer who gets there"),
                 scn->stages[s].name);
         else
-            add(line, "\n  %s: its transitions are 0 for every customer of %s who gets there",
+            add(line, _("\n  %s: its transitions are 0 for every customer of %s who gets there"),
                 scn->stages[s].name, who);
     }
     if (line[0])
         fprintf(f,
-                "\nStages nobody can leave, though not terminal (customers who get there stay\n"
-                "for good; mark a stage terminal = true when that is what you mean):%s\n",
+                _("\nStages nobody can leave, though not terminal (customers who get there stay\n"
+                "for good; mark a stage terminal = true when that is what you mean):%s\n"),
                 line);
     else
-        fprintf(f, "\nStages nobody can leave, though not terminal: none\n");
+        fprintf(f, _("\nStages nobody can leave, though not terminal: none\n"));
 }
 
 /* A probability as written: "0.05", "a table per persona", "a function (line 12)". */
@@ -429,7 +430,7 @@ static void prob_text(char *line, const scn_scenario *scn, const scn_prob *prob)
         for (size_t p = 0; p < scn->n_personas; p++)
             add(line, "%s%s %g", p ? ", " : "", scn->personas[p].name, prob->per_persona[p]);
     } else {
-        add(line, "a function (line %d)", prob->func_line);
+        add(line, _("a function (line %d)"), prob->func_line);
     }
 }
 
@@ -437,14 +438,14 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
 {
     if (scn->n_interventions == 0)
         return;
-    fprintf(f, "\nInterventions\n");
+    fprintf(f, _("\nInterventions\n"));
     uint64_t everyone = scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
     for (size_t i = 0; i < scn->n_interventions; i++) {
         const scn_intervention *iv = &scn->interventions[i];
         char line[LINE] = "";
         add(line, "  %s", iv->name);
         if (iv->personas != everyone) {
-            const char *sep = " (for ";
+            const char *sep = _(" (for ");
             for (size_t p = 0; p < scn->n_personas; p++)
                 if (iv->personas & (UINT64_C(1) << p)) {
                     add(line, "%s%s", sep, scn->personas[p].name);
@@ -454,27 +455,27 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
         }
         fprintf(f, "%s\n", line);
         if (iv->at >= 0 && iv->mood)
-            fprintf(f, "    entering %s: mood %+d%s\n", scn->stages[iv->at].name, iv->mood,
-                    iv->once ? ", on the customer's first purchase only (once = true)" : "");
+            fprintf(f, _("    entering %s: mood %+d%s\n"), scn->stages[iv->at].name, iv->mood,
+                    iv->once ? _(", on the customer's first purchase only (once = true)") : "");
         else if (iv->at >= 0 && iv->once)
-            fprintf(f, "    used on the customer's first purchase only (once = true)\n");
+            fprintf(f, _("    used on the customer's first purchase only (once = true)\n"));
         for (size_t c = 0; c < iv->n_changes; c++) {
             const scn_edge_change *change = &iv->changes[c];
             char label[2 * TEXT + 8];
             edge_label(label, sizeof label, scn, change->edge);
             line[0] = '\0';
             if (change->is_set) {
-                add(line, "    %s: set to ", label);
+                add(line, _("    %s: set to "), label);
                 prob_text(line, scn, &change->prob);
             } else {
-                add(line, "    %s: x%g", label, change->factor);
+                add(line, _("    %s: x%g"), label, change->factor);
             }
             fprintf(f, "%s\n", line);
         }
         if (iv->cost_per_customer > 0)
-            fprintf(f, "    costs %g per customer who uses it\n", iv->cost_per_customer);
+            fprintf(f, _("    costs %g per customer who uses it\n"), iv->cost_per_customer);
         if (iv->cost_per_use > 0)
-            fprintf(f, "    costs %g per use\n", iv->cost_per_use);
+            fprintf(f, _("    costs %g per use\n"), iv->cost_per_use);
     }
 }
 
@@ -540,12 +541,12 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
                 if (sb[e] > 0)
                     add(texts[p], " (x%.2f)", sv[e] / sb[e]);
             }
-            add(texts[p], "; %.1f -> %.1f days there on average", db, dv);
+            add(texts[p], _("; %.1f -> %.1f days there on average"), db, dv);
         }
         if (n_has == 0)
             continue;
         if (!any)
-            fprintf(f, "    where customers end up from stages whose probabilities are constant:\n");
+            fprintf(f, _("    where customers end up from stages whose probabilities are constant:\n"));
         any = true;
         for (size_t p = 0; p < np; p++) {
             if (!has[p] || done[p])
@@ -558,7 +559,7 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
                     done[q] = true;
                     n_same++;
                 }
-            fprintf(f, "      from %s%s%s%s: %s\n", scn->stages[s].name, n_same == np ? "" : " (",
+            fprintf(f, _("      from %s%s%s%s: %s\n"), scn->stages[s].name, n_same == np ? "" : " (",
                     n_same == np ? "" : who, n_same == np ? "" : ")", texts[p]);
         }
     }
@@ -593,7 +594,7 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
         changed = true;
         for (size_t p = 0; p < np; p++) {
             if (strcmp(before[p], after[p]) == 0)
-                snprintf(texts[p], TEXT, "%s", "unchanged");
+                snprintf(texts[p], TEXT, "%s", _("unchanged"));
             else
                 snprintf(texts[p], TEXT, "%.50s -> %.50s", before[p][0] ? before[p] : "-",
                          after[p][0] ? after[p] : "-");
@@ -607,11 +608,11 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
         if (was != is) {
             changed = true;
             fprintf(f, "    %s is %s\n", scn->stages[s].name,
-                    is ? "reached (nobody gets there in the baseline)" : "no longer reached");
+                    is ? _("reached (nobody gets there in the baseline)") : _("no longer reached"));
         }
     }
     if (!changed)
-        fprintf(f, "    no probability changes: only moods on entering a stage, or costs\n");
+        fprintf(f, _("    no probability changes: only moods on entering a stage, or costs\n"));
     else
         print_variant_outcomes(f, model, v);
     free(before);
@@ -631,8 +632,8 @@ void check_print(FILE *f, const cmp_model *model)
     print_traps(f, model);
     print_interventions(f, model->scn);
     if (model->n_variants > 1) {
-        fprintf(f, "\nVariants: the transitions each changes, baseline -> variant, over the\n"
-                   "states customers can reach\n");
+        fprintf(f, _("\nVariants: the transitions each changes, baseline -> variant, over the\n"
+                   "states customers can reach\n"));
         for (size_t v = 1; v < model->n_variants; v++)
             print_variant(f, model, v);
     }

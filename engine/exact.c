@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "i18n.h"
 
 #define EX_NONE UINT32_MAX
 
@@ -672,6 +673,6 @@ cj_status ex_run(const cmp_model *model, int64_t customers, int threads, sim_tot
     free(sh.todo);
     free(same_as);
     if (sim_interrupted)
-        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
 }

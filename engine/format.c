@@ -3,16 +3,23 @@
 #include <math.h>
 #include <string.h>
 
+#include "i18n.h"
+
 const char *fmt_grouped(char *buf, size_t size, double x)
 {
+    /* Russian groups with a no-break space (U+00A0), English with a comma. */
+    const char *sep = i18n_russian() ? "\xC2\xA0" : ",";
+    size_t sep_len = strlen(sep);
     char digits[64];
     snprintf(digits, sizeof digits, "%.0f", fabs(x));
     size_t len = strlen(digits), o = 0;
     if (x <= -0.5 && o + 1 < size)
         buf[o++] = '-';
-    for (size_t i = 0; i < len && o + 2 < size; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            buf[o++] = ',';
+    for (size_t i = 0; i < len && o + sep_len + 1 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0) {
+            memcpy(buf + o, sep, sep_len);
+            o += sep_len;
+        }
         buf[o++] = digits[i];
     }
     buf[o] = '\0';

@@ -9,7 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* 1234567.8 -> "1,234,568": big numbers read better grouped. */
+/* 1234567.8 -> "1,234,568" (in Russian "1 234 568", with no-break spaces):
+ * big numbers read better grouped. For people only: files never use it. */
 const char *fmt_grouped(char *buf, size_t size, double x);
 
 /* Writes a path as one shell word (quoted when needed), for a command the

@@ -20,6 +20,7 @@
 #include "sim.h"
 #include "stats.h"
 #include "util.h"
+#include "i18n.h"
 
 /* Stops the run where it is: loading (the sandbox), simulating (between
  * blocks) or writing. */
@@ -106,7 +107,7 @@ static cj_status write_results(out_dir *dir, const st_results *r, const res_run_
         if (out_close(dir, f, RESULT_FILES[i].name, err) != CJ_OK)
             return err->status;
         if (sim_interrupted)
-            return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+            return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     }
     return CJ_OK;
 }
@@ -150,7 +151,7 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     if (p->scn && cluster_is_root())
         prm_warn_outside(stderr, &p->scn->params);
     if (p->scn && sha256_file(opts->scenario, p->hash) != 0)
-        cj_fail(err, CJ_ERR_SCENARIO, "cannot read scenario '%s'", opts->scenario);
+        cj_fail(err, CJ_ERR_SCENARIO, _("cannot read scenario '%s'"), opts->scenario);
     if (err->status == CJ_OK) {
         if (opts->variants)
             var_parse(p->scn, opts->variants, &p->variants, err);
@@ -165,7 +166,7 @@ static cj_status prepare(const cli_options *opts, prepared *p, cj_err *err)
     /* Whatever the scenario's error became on the way up. */
     if (err->status != CJ_OK && sbx_interrupted()) {
         err->status = CJ_ERR_INTERRUPTED;
-        snprintf(err->msg, sizeof err->msg, "interrupted: no results were written");
+        snprintf(err->msg, sizeof err->msg, _("interrupted: no results were written"));
     }
     return err->status;
 }
@@ -193,8 +194,8 @@ static void speak_for_the_ranks(const cli_options *opts, const cj_err *err)
     }
     char msg[256];
     snprintf(msg, sizeof msg,
-             "another rank of the MPI job took more than %u seconds to load the scenario (a "
-             "runaway string pattern or loop?); raise the limit with --lua-seconds N",
+             _("another rank of the MPI job took more than %u seconds to load the scenario (a "
+             "runaway string pattern or loop?); raise the limit with --lua-seconds N"),
              opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
     sbx_watchdog_reword(msg, CJ_ERR_SCENARIO);
 }

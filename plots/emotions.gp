@@ -31,7 +31,7 @@ do for [fmt in formats] {
     # Room at the bottom for one key of the variants, at the left for the
     # first stage's slanted name.
     set multiplot layout rows, cols margins 0.09, 0.98, (key_h + 70.0) / height, 1 - 80.0 / height \
-        spacing 0.08, 150.0 / height title scenario . ': mood on entering each stage' font ',15' 
+        spacing 0.08, 150.0 / height title scenario . ': ' . label_mood_on_entering font ',15' 
     do for [g = 1:n_groups] {
         set title group_name[g]
         if (g == 1) { set key at screen 0.5, 0.01 center bottom vertical reverse Left maxrows key_rows samplen 2.5 } else { unset key }
