@@ -24,7 +24,7 @@ static void add(char *line, const char *fmt, ...)
     size_t len = strlen(line);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line + len, LINE - len, fmt, ap);
+    fmt_vsnprintf(line + len, LINE - len, fmt, ap);
     va_end(ap);
 }
 
@@ -41,12 +41,12 @@ static void range_text(char *buf, size_t size, const cmp_plan *plan, int e)
         return;
     }
     char a[NUMBER], b[NUMBER];
-    snprintf(a, sizeof a, "%.4g", lo);
-    snprintf(b, sizeof b, "%.4g", hi);
+    fmt_snprintf(a, sizeof a, "%.4g", lo);
+    fmt_snprintf(b, sizeof b, "%.4g", hi);
     if (strcmp(a, b) == 0)
-        snprintf(buf, size, "%s", a);
+        fmt_snprintf(buf, size, "%s", a);
     else
-        snprintf(buf, size, "%s..%s", a, b);
+        fmt_snprintf(buf, size, "%s..%s", a, b);
 }
 
 static bool constant(const cmp_plan *plan, int e)
@@ -69,7 +69,7 @@ static int out_edge(const cmp_variant *v, int s, uint32_t j)
 
 static void edge_label(char *buf, size_t size, const scn_scenario *scn, int e)
 {
-    snprintf(buf, size, "%s -> %s", scn->stages[scn->edges[e].from].name,
+    fmt_snprintf(buf, size, "%s -> %s", scn->stages[scn->edges[e].from].name,
              scn->stages[scn->edges[e].to].name);
 }
 
@@ -111,7 +111,7 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
         if (strcmp(texts[p], texts[0]) != 0)
             same = false;
     if (same) {
-        fprintf(f, "%*s%-*s  %s\n", indent, "", w, label, texts[0][0] ? texts[0] : "-");
+        fmt_printf(f, "%*s%-*s  %s\n", indent, "", w, label, texts[0][0] ? texts[0] : "-");
         return;
     }
     char line[LINE] = "";
@@ -122,11 +122,11 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
             pw = (int)strlen(scn->personas[p].name);
     }
     if (indent + w + 2 + (int)strlen(line) <= ROW_WIDTH) {
-        fprintf(f, "%*s%-*s  %s\n", indent, "", w, label, line);
+        fmt_printf(f, "%*s%-*s  %s\n", indent, "", w, label, line);
         return;
     }
     for (size_t p = 0; p < np; p++)
-        fprintf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw, scn->personas[p].name,
+        fmt_printf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw, scn->personas[p].name,
                 texts[p][0] ? texts[p] : "-");
 }
 
@@ -134,13 +134,13 @@ static void print_header(FILE *f, const cmp_model *model)
 {
     const scn_scenario *scn = model->scn;
     char n[32];
-    fprintf(f, _("%s: a valid scenario, \"%s\"\n"), scn->path, scn->name);
+    fmt_printf(f, _("%s: a valid scenario, \"%s\"\n"), scn->path, scn->name);
     const scn_text *question = scn_text_get(&scn->texts, "question");
     if (question && question->n_items) {
         char text[LINE];
-        fprintf(f, _("  Question: %s\n"), fmt_terminal(text, sizeof text, question->items[0]));
+        fmt_printf(f, _("  Question: %s\n"), fmt_terminal(text, sizeof text, question->items[0]));
     }
-    fprintf(f, _("  %d days, %s customers, seed %llu, margin %g\n"), model->days,
+    fmt_printf(f, _("  %d days, %s customers, seed %llu, margin %g\n"), model->days,
             fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
             scn->margin);
 }
@@ -151,13 +151,13 @@ static void print_personas(FILE *f, const scn_scenario *scn)
     for (size_t p = 0; p < scn->n_personas; p++)
         if ((int)strlen(scn->personas[p].name) > w)
             w = (int)strlen(scn->personas[p].name);
-    fprintf(f, _("\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
+    fmt_printf(f, _("\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
                "the 5W description (what, who, why, when, where) where there is one\n"));
     for (size_t p = 0; p < scn->n_personas; p++) {
         const scn_persona *persona = &scn->personas[p];
         char line[LINE] = "", escaped[LINE];
         char mood[8];
-        snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
+        fmt_snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
         add(line, _("  %-*s  %6.4g%%  mood %-2s"), w, persona->name, 100 * persona->share, mood);
         for (size_t a = 0; a < persona->n_attrs; a++) {
             const scn_attr *attr = &persona->attrs[a];
@@ -171,7 +171,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
         }
         for (size_t len = strlen(line); len > 0 && line[len - 1] == ' ';)
             line[--len] = '\0';
-        fprintf(f, "%s\n", line);
+        fmt_printf(f, "%s\n", line);
         /* The 5W description, when the persona has one: who the numbers are. */
         static const char *const FIVE_W[] = {"what", "who", "why", "when", "where", NULL};
         for (const char *const *key = FIVE_W; *key; key++) {
@@ -182,7 +182,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
             char item[LINE];
             for (size_t i = 0; i < text->n_items; i++)
                 add(line, "%s%s", i ? "; " : "", fmt_terminal(item, sizeof item, text->items[i]));
-            fprintf(f, "      %-5s  %s\n", *key, line);
+            fmt_printf(f, "      %-5s  %s\n", *key, line);
         }
     }
 }
@@ -190,7 +190,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
 static void print_stages(FILE *f, const scn_scenario *scn)
 {
     int w = stage_width(scn);
-    fprintf(f, _("\nStages\n"));
+    fmt_printf(f, _("\nStages\n"));
     for (size_t s = 0; s < scn->n_stages; s++) {
         const scn_stage *stage = &scn->stages[s];
         char line[LINE] = "";
@@ -217,9 +217,9 @@ static void print_stages(FILE *f, const scn_scenario *scn)
         if (stage->emotion)
             add(line, _("%semotion %+d"), sep, stage->emotion);
         if (line[0])
-            fprintf(f, "  %-*s  %s\n", w, stage->name, line);
+            fmt_printf(f, "  %-*s  %s\n", w, stage->name, line);
         else
-            fprintf(f, "  %s\n", stage->name);
+            fmt_printf(f, "  %s\n", stage->name);
     }
 }
 
@@ -229,11 +229,11 @@ static void print_transitions(FILE *f, const cmp_model *model)
     const cmp_variant *base = &model->variants[0];
     int w = edge_width(scn);
     char(*texts)[TEXT] = xcalloc(scn->n_personas, sizeof *texts);
-    fprintf(f, _("\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
+    fmt_printf(f, _("\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
                "on the customer (mood, purchases, days in the stage); - where no customer of\n"
                "the persona gets to the stage\n"));
     if (scn->n_base_edges == 0)
-        fprintf(f, _("  none: every customer stays in the entry stage\n"));
+        fmt_printf(f, _("  none: every customer stays in the entry stage\n"));
     for (size_t e = 0; e < scn->n_base_edges; e++) {
         char label[2 * TEXT + 8];
         edge_label(label, sizeof label, scn, (int)e);
@@ -245,7 +245,7 @@ static void print_transitions(FILE *f, const cmp_model *model)
         if (used)
             print_row(f, 2, label, w, scn, texts);
         else
-            fprintf(f, _("  %-*s  never used: nobody gets to %s\n"), w, label,
+            fmt_printf(f, _("  %-*s  never used: nobody gets to %s\n"), w, label,
                     scn->stages[scn->edges[e].from].name);
     }
     free(texts);
@@ -299,7 +299,7 @@ static void print_outcomes(FILE *f, const cmp_model *model)
         if (n_has == 0)
             continue;
         if (!any)
-            fprintf(f,
+            fmt_printf(f,
                     _("\nWhere customers go from the stages whose probabilities are constant: each\n"
                     "way out gets its probability / the sum of the stage's probabilities, once\n"
                     "the run is long enough\n"));
@@ -319,7 +319,7 @@ static void print_outcomes(FILE *f, const cmp_model *model)
                     n_same++;
                 }
             bool everyone = n_same == np;
-            fprintf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "", everyone ? "" : who,
+            fmt_printf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "", everyone ? "" : who,
                     everyone ? "" : ": ", texts[p]);
             first = false;
         }
@@ -328,7 +328,7 @@ static void print_outcomes(FILE *f, const cmp_model *model)
             for (size_t p = 0; p < np; p++)
                 if (base->plans[p].stage_reached[s] && !has[p])
                     add(who, "%s%s", who[0] ? ", " : "", scn->personas[p].name);
-            fprintf(f, _("  %-*s  %s: depends on the customer\n"), w, first ? scn->stages[s].name : "",
+            fmt_printf(f, _("  %-*s  %s: depends on the customer\n"), w, first ? scn->stages[s].name : "",
                     who);
         }
     }
@@ -363,12 +363,12 @@ static void print_unreachable(FILE *f, const cmp_model *model)
             add(line, ")");
     }
     if (line[0])
-        fprintf(f,
+        fmt_printf(f,
                 _("\nStages nobody reaches in the baseline (no transition with a probability above\n"
                 "0 leads there from a stage customers get to):%s\n"),
                 line);
     else
-        fprintf(f, _("\nStages nobody reaches: none\n"));
+        fmt_printf(f, _("\nStages nobody reaches: none\n"));
 }
 
 /* Can a customer of plan's persona who is in stage s ever leave it? */
@@ -413,12 +413,12 @@ static void print_traps(FILE *f, const cmp_model *model)
                 scn->stages[s].name, who);
     }
     if (line[0])
-        fprintf(f,
+        fmt_printf(f,
                 _("\nStages nobody can leave, though not terminal (customers who get there stay\n"
                 "for good; mark a stage terminal = true when that is what you mean):%s\n"),
                 line);
     else
-        fprintf(f, _("\nStages nobody can leave, though not terminal: none\n"));
+        fmt_printf(f, _("\nStages nobody can leave, though not terminal: none\n"));
 }
 
 /* A probability as written: "0.05", "a table per persona", "a function (line 12)". */
@@ -438,7 +438,7 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
 {
     if (scn->n_interventions == 0)
         return;
-    fprintf(f, _("\nInterventions\n"));
+    fmt_printf(f, _("\nInterventions\n"));
     uint64_t everyone = scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
     for (size_t i = 0; i < scn->n_interventions; i++) {
         const scn_intervention *iv = &scn->interventions[i];
@@ -453,12 +453,12 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
                 }
             add(line, ")");
         }
-        fprintf(f, "%s\n", line);
+        fmt_printf(f, "%s\n", line);
         if (iv->at >= 0 && iv->mood)
-            fprintf(f, _("    entering %s: mood %+d%s\n"), scn->stages[iv->at].name, iv->mood,
+            fmt_printf(f, _("    entering %s: mood %+d%s\n"), scn->stages[iv->at].name, iv->mood,
                     iv->once ? _(", on the customer's first purchase only (once = true)") : "");
         else if (iv->at >= 0 && iv->once)
-            fprintf(f, _("    used on the customer's first purchase only (once = true)\n"));
+            fmt_printf(f, _("    used on the customer's first purchase only (once = true)\n"));
         for (size_t c = 0; c < iv->n_changes; c++) {
             const scn_edge_change *change = &iv->changes[c];
             char label[2 * TEXT + 8];
@@ -470,12 +470,12 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
             } else {
                 add(line, _("    %s: x%g"), label, change->factor);
             }
-            fprintf(f, "%s\n", line);
+            fmt_printf(f, "%s\n", line);
         }
         if (iv->cost_per_customer > 0)
-            fprintf(f, _("    costs %g per customer who uses it\n"), iv->cost_per_customer);
+            fmt_printf(f, _("    costs %g per customer who uses it\n"), iv->cost_per_customer);
         if (iv->cost_per_use > 0)
-            fprintf(f, _("    costs %g per use\n"), iv->cost_per_use);
+            fmt_printf(f, _("    costs %g per use\n"), iv->cost_per_use);
     }
 }
 
@@ -546,7 +546,7 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
         if (n_has == 0)
             continue;
         if (!any)
-            fprintf(f, _("    where customers end up from stages whose probabilities are constant:\n"));
+            fmt_printf(f, _("    where customers end up from stages whose probabilities are constant:\n"));
         any = true;
         for (size_t p = 0; p < np; p++) {
             if (!has[p] || done[p])
@@ -559,7 +559,7 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
                     done[q] = true;
                     n_same++;
                 }
-            fprintf(f, _("      from %s%s%s%s: %s\n"), scn->stages[s].name, n_same == np ? "" : " (",
+            fmt_printf(f, _("      from %s%s%s%s: %s\n"), scn->stages[s].name, n_same == np ? "" : " (",
                     n_same == np ? "" : who, n_same == np ? "" : ")", texts[p]);
         }
     }
@@ -581,7 +581,7 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
     char(*after)[TEXT] = xcalloc(np, sizeof *after);
     char(*texts)[TEXT] = xcalloc(np, sizeof *texts);
     bool changed = false;
-    fprintf(f, "  %s\n", var->name);
+    fmt_printf(f, "  %s\n", var->name);
     for (size_t e = 0; e < scn->n_edges; e++) {
         bool differs = false;
         for (size_t p = 0; p < np; p++) {
@@ -594,9 +594,9 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
         changed = true;
         for (size_t p = 0; p < np; p++) {
             if (strcmp(before[p], after[p]) == 0)
-                snprintf(texts[p], TEXT, "%s", _("unchanged"));
+                fmt_snprintf(texts[p], TEXT, "%s", _("unchanged"));
             else
-                snprintf(texts[p], TEXT, "%.50s -> %.50s", before[p][0] ? before[p] : "-",
+                fmt_snprintf(texts[p], TEXT, "%.50s -> %.50s", before[p][0] ? before[p] : "-",
                          after[p][0] ? after[p] : "-");
         }
         char label[2 * TEXT + 8];
@@ -607,12 +607,12 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
         bool was = reached_by_anyone(base, np, (int)s), is = reached_by_anyone(var, np, (int)s);
         if (was != is) {
             changed = true;
-            fprintf(f, "    %s is %s\n", scn->stages[s].name,
+            fmt_printf(f, "    %s is %s\n", scn->stages[s].name,
                     is ? _("reached (nobody gets there in the baseline)") : _("no longer reached"));
         }
     }
     if (!changed)
-        fprintf(f, _("    no probability changes: only moods on entering a stage, or costs\n"));
+        fmt_printf(f, _("    no probability changes: only moods on entering a stage, or costs\n"));
     else
         print_variant_outcomes(f, model, v);
     free(before);
@@ -632,7 +632,7 @@ void check_print(FILE *f, const cmp_model *model)
     print_traps(f, model);
     print_interventions(f, model->scn);
     if (model->n_variants > 1) {
-        fprintf(f, _("\nVariants: the transitions each changes, baseline -> variant, over the\n"
+        fmt_printf(f, _("\nVariants: the transitions each changes, baseline -> variant, over the\n"
                    "states customers can reach\n"));
         for (size_t v = 1; v < model->n_variants; v++)
             print_variant(f, model, v);

@@ -95,6 +95,9 @@ cj_status i18n_init(const char *lang, cj_err *err)
     find_localedir(dir, sizeof dir);
     bindtextdomain(DOMAIN, dir);
     bind_textdomain_codeset(DOMAIN, "UTF-8");
+    /* strerror()'s texts too, which would otherwise be transliterated to
+     * ASCII under LC_CTYPE "C". */
+    bind_textdomain_codeset("libc", "UTF-8");
     textdomain(DOMAIN);
     return CJ_OK;
 }

@@ -209,41 +209,41 @@ static void sentence(FILE *f, const st_results *r, size_t v)
     char num[40];
     fputs("<strong>", f);
     say_name(f, t->model->variants[v].name);
-    fprintf(f, _("</strong>: the model predicts %+.*f points of %s, simulation precision "
+    fmt_printf(f, _("</strong>: the model predicts %+.*f points of %s, simulation precision "
                "[%.*f; %.*f]: <span class=\"verdict %s\">%s</span>"),
             d, 100 * u->diff, st_metric_words(m), d, 100 * u->lo, d, 100 * u->hi,
             st_effect_name(vd->effect), st_effect_words(vd->effect));
     if (vd->customers_to_settle_effect > 0)
-        fprintf(f, _(" (about %s customers would settle it)"),
+        fmt_printf(f, _(" (about %s customers would settle it)"),
                 fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_effect)));
-    fprintf(f, "; <span class=\"verdict %s\">%s</span>",
+    fmt_printf(f, "; <span class=\"verdict %s\">%s</span>",
             vd->pays == ST_PAYS_YES ? "gain" : vd->pays == ST_PAYS_NO ? "loss" : "unclear",
             st_pays_words(vd->pays));
     if (g->has_roi) {
-        fprintf(f, _(": ROI %+.0f%% [%+.0f%%; %+.0f%%] on an extra cost of "), 100 * g->roi,
+        fmt_printf(f, _(": ROI %+.0f%% [%+.0f%%; %+.0f%%] on an extra cost of "), 100 * g->roi,
                 100 * g->roi_lo, 100 * g->roi_hi);
         money(f, scn, g->incremental_cost);
     } else {
         fputs(g->incremental_cost == 0 ? _(": no extra cost, extra profit ") : _(": extra profit "), f);
         money(f, scn, g->profit.diff);
-        fprintf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
-        fprintf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
+        fmt_printf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
+        fmt_printf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
     }
     if (vd->few_changed)
-        fprintf(f,
+        fmt_printf(f,
                 ngettext(" (only %lld customer bought differently: too few to tell)",
                          " (only %lld customers bought differently: too few to tell)",
                          (unsigned long)g->changed),
                 (long long)g->changed);
     else if (vd->customers_to_settle_pays > 0)
-        fprintf(f, _(" (about %s customers would settle it)"),
+        fmt_printf(f, _(" (about %s customers would settle it)"),
                 fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
     const st_lead *lead = &r->leads[v];
     if (t->n_personas > 1 && lead->distinguishable) {
         const st_uplift *b = &st_group_at(r, v, (size_t)lead->top)->uplift[m];
         fputs(_("; most for "), f);
         report_escape(f, scn->personas[lead->top].name);
-        fprintf(f, _(" (%+.*f, %.*f [%.*f; %.*f] more than "), uplift_decimals(b), 100 * b->diff, 2,
+        fmt_printf(f, _(" (%+.*f, %.*f [%.*f; %.*f] more than "), uplift_decimals(b), 100 * b->diff, 2,
                 100 * lead->lead, 2, 100 * lead->lead_lo, 2, 100 * lead->lead_hi);
         report_escape(f, scn->personas[lead->runner_up].name);
         fputc(')', f);
@@ -255,7 +255,7 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
 {
     const sim_totals *t = r->totals;
     const scn_scenario *scn = t->model->scn;
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n", i18n_code());
+    fmt_printf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n", i18n_code());
     fputs("<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"cjmsim ",
@@ -263,7 +263,7 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
     report_escape(f, info->version);
     fputs("\">\n<title>", f);
     report_escape(f, scn->name);
-    fprintf(f, _(": customer journey map</title>\n<style>\n%s</style>\n</head>\n<body>\n"), STYLE);
+    fmt_printf(f, _(": customer journey map</title>\n<style>\n%s</style>\n</head>\n<body>\n"), STYLE);
 
     fputs("<header>\n<h1>", f);
     report_escape(f, scn->name);
@@ -288,7 +288,7 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
              t->model->days);
     snprintf(variants, sizeof variants, ngettext("%zu variant", "%zu variants", t->n_variants),
              t->n_variants);
-    fprintf(f,
+    fmt_printf(f,
             ngettext("<p class=\"facts\">%s customer over %s, seed %llu; %s on the same "
                      "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
                      "<p class=\"facts\">%s customers over %s, seed %llu; %s on the same "
@@ -303,7 +303,7 @@ static void write_in_short(FILE *f, const st_results *r)
     const st_group *base = st_group_at(r, 0, t->n_personas);
     double n = (double)base->customers;
     fputs(_("<section class=\"short\">\n<h3>In short</h3>\n<ul>\n"), f);
-    fprintf(f,
+    fmt_printf(f,
             _("<li><strong>Baseline</strong>: %.1f%% of customers buy, %.2f%% buy twice or more "
             "(%.1f%% of buyers come back).</li>\n"),
             100 * st_ratio(base->total[ST_BUYERS], n),

@@ -1117,7 +1117,9 @@ size_t sbx_memory_limit_mb(lua_State *L)
  */
 enum { WATCHDOG_TICK_MS = 100, INTERRUPT_GRACE_TICKS = 2, SILENT_GRACE_SECONDS = 1 };
 
-static const char INTERRUPTED_MESSAGE[] = "cjmsim: interrupted: no results were written\n";
+/* Written by the signal handler, so translated beforehand, when armed. */
+static char interrupted_message[256];
+static size_t interrupted_length;
 static char watchdog_message[2200];
 static size_t watchdog_length;
 static volatile sig_atomic_t watchdog_status;
@@ -1148,7 +1150,7 @@ static void watchdog_tick(int sig)
         return;
     if (interrupted) {
         if (++interrupt_ticks >= INTERRUPT_GRACE_TICKS)
-            watchdog_end(INTERRUPTED_MESSAGE, sizeof INTERRUPTED_MESSAGE - 1, 130);
+            watchdog_end(interrupted_message, interrupted_length, 130);
         return;
     }
     struct timespec now;
@@ -1205,6 +1207,11 @@ void sbx_watchdog_arm(const char *path, unsigned seconds)
                          _("cjmsim: %s: loading the scenario took more than %u seconds (a runaway "
                            "string pattern or loop?); raise the limit with --lua-seconds N\n"),
                          path, seconds);
+    int n = snprintf(interrupted_message, sizeof interrupted_message, "cjmsim: %s\n",
+                     _("interrupted: no results were written"));
+    interrupted_length = n < 0 ? 0 : (size_t)n < sizeof interrupted_message
+                                         ? (size_t)n
+                                         : sizeof interrupted_message - 1;
     clock_gettime(CLOCK_MONOTONIC, &watchdog_deadline);
     watchdog_deadline.tv_sec += (time_t)seconds;
     interrupt_ticks = 0;

@@ -519,7 +519,7 @@ static void parse_persona(parse_ctx *ctx, int line, const char *name)
     persona->line = line;
     persona->share = -1;
     char owner[128];
-    snprintf(owner, sizeof owner, "persona '%s'", name);
+    snprintf(owner, sizeof owner, _("persona '%s'"), name);
     const char **keys;
     size_t n = sorted_keys(ctx, line, owner, -1, &keys);
     for (size_t i = 0; i < n; i++) {
@@ -564,7 +564,7 @@ static void parse_stage(parse_ctx *ctx, int line, const char *name)
     stage->line = line;
     stage->value = xcalloc(scn->n_personas, sizeof *stage->value);
     char owner[128];
-    snprintf(owner, sizeof owner, "stage '%s'", name);
+    snprintf(owner, sizeof owner, _("stage '%s'"), name);
     const char **keys;
     size_t n = sorted_keys(ctx, line, owner, -1, &keys);
     int value_slot = 0;
@@ -649,7 +649,8 @@ static void parse_transition(parse_ctx *ctx, int line, const char *name)
     raw_field(L, -2, "from");
     raw_field(L, -3, "to");
     char what[256];
-    snprintf(what, sizeof what, "transition %s->%s", lua_tostring(L, -2), lua_tostring(L, -1));
+    snprintf(what, sizeof what, _("transition %s->%s"), lua_tostring(L, -2),
+             lua_tostring(L, -1));
     get_lstring(ctx, line, what, _("the stage name"), -2);
     get_lstring(ctx, line, what, _("the stage name"), -1);
     int from = resolve_stage(ctx, line, what, lua_tostring(L, -2));
@@ -685,7 +686,7 @@ static int resolve_edge_key(parse_ctx *ctx, int line, const char *owner, const c
     for (char *end = to + strlen(to); end > to && end[-1] == ' ';)
         *--end = '\0';
     char what[512];
-    snprintf(what, sizeof what, "%s, edge %s", owner, key);
+    snprintf(what, sizeof what, _("%s, edge %s"), owner, key);
     int f = resolve_stage(ctx, line, what, from);
     int t = resolve_stage(ctx, line, what, to);
     int e = scn_find_edge(ctx->scn, f, t);
@@ -781,7 +782,7 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     iv->personas = scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
     iv->touches = xcalloc(scn->n_stages, sizeof *iv->touches);
     char owner[128];
-    snprintf(owner, sizeof owner, "intervention '%s'", name);
+    snprintf(owner, sizeof owner, _("intervention '%s'"), name);
     const char **keys;
     size_t n = sorted_keys(ctx, line, owner, -1, &keys);
     bool has_mood = false;

@@ -12,7 +12,7 @@ EXAMPLE="$ROOT/scripts/sport_nutrition.lua"
 NBSP=$'\xc2\xa0'
 cd "$WORK" || exit 1
 
-plan 49
+plan 53
 
 # --- the catalog -----------------------------------------------------------
 # The messages are extracted again from the sources here, so a message added
@@ -51,6 +51,9 @@ like "$RU" 'точность симуляции' "the intervals are the simulati
 like "$RU" "^20${NBSP}000 клиентов за 180 дней, зерно 42, 4 варианта" \
     "counts agree with their nouns, thousands grouped with a no-break space"
 like "$RU" "  awareness +20${NBSP}000 " "the funnel groups thousands the Russian way"
+like "$RU" 'точность симуляции \[[+-][0-9]+,[0-9]{2}; [+-][0-9]+,[0-9]{2}\]' \
+    "decimals are written with a comma"
+like "$RU" '^  awareness .* 100,0%' "percentages too"
 ok "$(printf '%s' "$RU" | grep -q 'Funnel\|Repeat buyers\|predicted gain'; [ $? -ne 0 ]; echo $?)" \
     "no English heading is left"
 is "$(cat "$WORK/ru.err")" "" "nothing on stderr"
@@ -79,7 +82,7 @@ done
 ok "$same" "every CSV and JSON file is byte-identical in a Russian and an English run"
 ok "$(cmp -s "$WORK/in_c/out/report.html" "$WORK/in_ru/out/report.html"; [ $? -ne 0 ]; echo $?)" \
     "while the report differs"
-ok "$(head -n 1 "$WORK/ru/funnel.csv" | grep -q '[А-Яа-я]'; [ $? -ne 0 ]; echo $?)" \
+ok "$(head -n 1 "$WORK/ru/funnel.csv" | LC_ALL=C grep -q $'[\xd0\xd1]'; [ $? -ne 0 ]; echo $?)" \
     "CSV headers stay English"
 is "$(json "$WORK/ru/summary.json" 'd["variants"][1]["verdict"]["effect"]')" "gain" \
     "summary.json keeps the English verdict"
@@ -96,6 +99,7 @@ like "$(head -n 3 "$R")" '<html lang="ru">' 'report.html says <html lang="ru">'
 like "$(cat "$R")" '<h2>Карта пути клиента</h2>' "the journey map is titled in Russian"
 like "$(cat "$R")" '<h2>Как читать этот отчёт</h2>' "how to read the report, in Russian"
 like "$(cat "$R")" 'Точки контакта' "the map's rows use the CJM words"
+like "$(cat "$R")" 'модель предсказывает \+[0-9]+,[0-9] п\. п\.' "the report's sentences use a decimal comma"
 like "$(cat "$WORK/en/report.html")" '<html lang="en">' 'the English report says <html lang="en">'
 like "$(cat "$WORK/ru/plots/funnel.gp")" "^label_funnel = 'воронка" "the plot labels reach gnuplot in Russian"
 ok "$(grep -q "воронка\|Воронка" "$ROOT"/plots/*.gp; [ $? -ne 0 ]; echo $?)" \
@@ -107,6 +111,7 @@ is "$RC" 0 "check --lang ru exits 0"
 like "$OUT" 'сценарий без ошибок, «Sports nutrition shop»' "check says the scenario is valid, in Russian"
 like "$OUT" '^Переходы: дневная вероятность' "check's transitions, in Russian"
 like "$OUT" "клиентов: 100${NBSP}000" "check groups thousands the Russian way"
+like "$OUT" 'маржа 0,3$' "check writes decimals with a comma"
 
 BAD="$SCENARIOS/bad/shares_sum.lua"
 LANG=ru_RU.UTF-8 "$CJMSIM" run "$BAD" --out "$WORK/bad" >"$WORK/bad.out" 2>"$WORK/bad.err"
