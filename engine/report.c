@@ -484,7 +484,7 @@ static void intervention_effects(FILE *f, const scn_scenario *scn, const scn_int
         if (ch->is_set)
             fputs(_(" replaced"), f);
         else
-            fprintf(f, " × %g", ch->factor);
+            fmt_printf(f, " × %g", ch->factor);
     }
 }
 
@@ -524,14 +524,14 @@ static void numbers_row(FILE *f, const st_results *r, size_t g)
     fprintf(f, _("<small>%s customers</small></th>"), fmt_grouped(num, sizeof num, n));
     for (size_t s = 0; s < scn->n_stages; s++) {
         double share = 100 * st_ratio((double)c->reached[s], n);
-        fprintf(f,
-                "<td><div class=\"num\">%s<span class=\"pct\">%.1f%%</span></div>"
-                "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\"></span></div>",
-                fmt_grouped(num, sizeof num, (double)c->reached[s]), share, share,
-                persona_colour(r, g));
+        /* The share in the reader's language; the bar's width in CSS's. */
+        fmt_printf(f, "<td><div class=\"num\">%s<span class=\"pct\">%.1f%%</span></div>",
+                   fmt_grouped(num, sizeof num, (double)c->reached[s]), share);
+        fprintf(f, "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\"></span></div>",
+                share, persona_colour(r, g));
         int e = r->main_edge[s];
         if (e >= 0) {
-            fprintf(f, _("<div class=\"conv\">%.1f%% of "), 100 * st_stage_conversion(r, c, s));
+            fmt_printf(f, _("<div class=\"conv\">%.1f%% of "), 100 * st_stage_conversion(r, c, s));
             report_escape(f, scn->stages[scn->edges[e].from].name);
             fputs("</div>", f);
         } else if ((int)s == scn->entry) {
@@ -539,7 +539,7 @@ static void numbers_row(FILE *f, const st_results *r, size_t g)
         }
         double mood;
         if (st_mood_on_entry(c, s, &mood))
-            fprintf(f, _("<div class=\"conv\">mood on entering %+.2f</div>"), mood);
+            fmt_printf(f, _("<div class=\"conv\">mood on entering %+.2f</div>"), mood);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);
@@ -623,7 +623,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
     fprintf(f, "<article class=\"card\" style=\"border-top-color:%s\">\n<h3>",
             persona_colour(r, p));
     report_escape(f, pe->name);
-    fprintf(f, _("</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n"),
+    fmt_printf(f, _("</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n"),
             100 * pe->share, fmt_grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
     const scn_text *quote = scn_text_get(&pe->texts, "quote");
     if (quote && quote->n_items) {
@@ -654,7 +654,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
             else if (at->lua_type == LUA_TBOOLEAN)
                 fputs(at->boolean ? "true" : "false", f);
             else
-                fprintf(f, "%g", at->number);
+                fmt_printf(f, "%g", at->number);
         }
         fputs("</dd>", f);
     }
@@ -668,10 +668,10 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
         double n = (double)g->customers;
         fputs("<tr><td class=\"l\">", f);
         say_name(f, t->model->variants[v].name);
-        fprintf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
+        fmt_printf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
                 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
         if (g->has_uplift)
-            fprintf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[r->headline].diff);
+            fmt_printf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[r->headline].diff);
         else
             fputs("<td>—</td></tr>\n", f);
     }
@@ -699,7 +699,7 @@ static void uplift_cell(FILE *f, const st_group *g, st_metric m)
     }
     const st_uplift *u = &g->uplift[m];
     int d = uplift_decimals(u);
-    fprintf(f, "<td class=\"%s\">%+.*f [%.*f; %.*f]</td>", uplift_class(u), d, 100 * u->diff, d,
+    fmt_printf(f, "<td class=\"%s\">%+.*f [%.*f; %.*f]</td>", uplift_class(u), d, 100 * u->diff, d,
             100 * u->lo, d, 100 * u->hi);
 }
 
@@ -728,12 +728,12 @@ static void write_variant_funnels(FILE *f, const st_results *r)
     for (size_t s = 0; s < scn->n_stages; s++) {
         fputs("<tr><td class=\"l\">", f);
         report_escape(f, scn->stages[s].name);
-        fprintf(f, "</td><td>%.2f%%</td>", 100 * st_ratio((double)c0->reached[s], n));
+        fmt_printf(f, "</td><td>%.2f%%</td>", 100 * st_ratio((double)c0->reached[s], n));
         for (size_t v = 1; v < t->n_variants; v++) {
             const sim_cell *c = st_cell(r, v, all);
-            fprintf(f, "<td>%.2f%%", 100 * st_ratio((double)c->reached[s], n));
+            fmt_printf(f, "<td>%.2f%%", 100 * st_ratio((double)c->reached[s], n));
             if (c0->reached[s] > 0)
-                fprintf(f, " <span class=\"pct\">×%.2f</span>",
+                fmt_printf(f, " <span class=\"pct\">×%.2f</span>",
                         (double)c->reached[s] / (double)c0->reached[s]);
             fputs("</td>", f);
         }
@@ -788,13 +788,13 @@ static void write_variants(FILE *f, const st_results *r)
             double n = (double)g->customers;
             switch (ROWS[i].kind) {
             case 0:
-                fprintf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n));
+                fmt_printf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n));
                 break;
             case 1:
-                fprintf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
+                fmt_printf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
                 break;
             case 2:
-                fprintf(f, "<td>%.1f%%</td>",
+                fmt_printf(f, "<td>%.1f%%</td>",
                         100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
                 break;
             case 3:
@@ -832,7 +832,7 @@ static void write_variants(FILE *f, const st_results *r)
                 break;
             case 8:
                 if (g->has_roi)
-                    fprintf(f, "<td>%+.0f%% [%+.0f%%; %+.0f%%]</td>", 100 * g->roi,
+                    fmt_printf(f, "<td>%+.0f%% [%+.0f%%; %+.0f%%]</td>", 100 * g->roi,
                             100 * g->roi_lo, 100 * g->roi_hi);
                 else
                     fputs("<td>—</td>", f);
