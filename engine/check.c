@@ -70,7 +70,7 @@ static int out_edge(const cmp_variant *v, int s, uint32_t j)
 static void edge_label(char *buf, size_t size, const scn_scenario *scn, int e)
 {
     fmt_snprintf(buf, size, "%s -> %s", scn->stages[scn->edges[e].from].name,
-             scn->stages[scn->edges[e].to].name);
+                 scn->stages[scn->edges[e].to].name);
 }
 
 static int edge_width(const scn_scenario *scn)
@@ -126,8 +126,8 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
         return;
     }
     for (size_t p = 0; p < np; p++)
-        fmt_printf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw, scn->personas[p].name,
-                texts[p][0] ? texts[p] : "-");
+        fmt_printf(f, "%*s%-*s  %-*s  %s\n", indent, "", w, p ? "" : label, pw,
+                   scn->personas[p].name, texts[p][0] ? texts[p] : "-");
 }
 
 static void print_header(FILE *f, const cmp_model *model)
@@ -141,8 +141,8 @@ static void print_header(FILE *f, const cmp_model *model)
         fmt_printf(f, _("  Question: %s\n"), fmt_terminal(text, sizeof text, question->items[0]));
     }
     fmt_printf(f, _("  %d days, %s customers, seed %llu, margin %g\n"), model->days,
-            fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
-            scn->margin);
+               fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
+               scn->margin);
 }
 
 static void print_personas(FILE *f, const scn_scenario *scn)
@@ -152,7 +152,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
         if ((int)strlen(scn->personas[p].name) > w)
             w = (int)strlen(scn->personas[p].name);
     fmt_printf(f, _("\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
-               "the 5W description (what, who, why, when, where) where there is one\n"));
+                    "the 5W description (what, who, why, when, where) where there is one\n"));
     for (size_t p = 0; p < scn->n_personas; p++) {
         const scn_persona *persona = &scn->personas[p];
         char line[LINE] = "", escaped[LINE];
@@ -229,9 +229,10 @@ static void print_transitions(FILE *f, const cmp_model *model)
     const cmp_variant *base = &model->variants[0];
     int w = edge_width(scn);
     char(*texts)[TEXT] = xcalloc(scn->n_personas, sizeof *texts);
-    fmt_printf(f, _("\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
-               "on the customer (mood, purchases, days in the stage); - where no customer of\n"
-               "the persona gets to the stage\n"));
+    fmt_printf(f,
+               _("\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
+                 "on the customer (mood, purchases, days in the stage); - where no customer of\n"
+                 "the persona gets to the stage\n"));
     if (scn->n_base_edges == 0)
         fmt_printf(f, _("  none: every customer stays in the entry stage\n"));
     for (size_t e = 0; e < scn->n_base_edges; e++) {
@@ -246,7 +247,7 @@ static void print_transitions(FILE *f, const cmp_model *model)
             print_row(f, 2, label, w, scn, texts);
         else
             fmt_printf(f, _("  %-*s  never used: nobody gets to %s\n"), w, label,
-                    scn->stages[scn->edges[e].from].name);
+                       scn->stages[scn->edges[e].from].name);
     }
     free(texts);
 }
@@ -299,10 +300,10 @@ static void print_outcomes(FILE *f, const cmp_model *model)
         if (n_has == 0)
             continue;
         if (!any)
-            fmt_printf(f,
-                    _("\nWhere customers go from the stages whose probabilities are constant: each\n"
-                    "way out gets its probability / the sum of the stage's probabilities, once\n"
-                    "the run is long enough\n"));
+            fmt_printf(
+                f, _("\nWhere customers go from the stages whose probabilities are constant: each\n"
+                     "way out gets its probability / the sum of the stage's probabilities, once\n"
+                     "the run is long enough\n"));
         any = true;
         bool first = true;
         /* Personas with the same outcome share a line; when every persona
@@ -319,8 +320,8 @@ static void print_outcomes(FILE *f, const cmp_model *model)
                     n_same++;
                 }
             bool everyone = n_same == np;
-            fmt_printf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "", everyone ? "" : who,
-                    everyone ? "" : ": ", texts[p]);
+            fmt_printf(f, "  %-*s  %s%s%s\n", w, first ? scn->stages[s].name : "",
+                       everyone ? "" : who, everyone ? "" : ": ", texts[p]);
             first = false;
         }
         if (n_has < n_there) {
@@ -328,8 +329,8 @@ static void print_outcomes(FILE *f, const cmp_model *model)
             for (size_t p = 0; p < np; p++)
                 if (base->plans[p].stage_reached[s] && !has[p])
                     add(who, "%s%s", who[0] ? ", " : "", scn->personas[p].name);
-            fmt_printf(f, _("  %-*s  %s: depends on the customer\n"), w, first ? scn->stages[s].name : "",
-                    who);
+            fmt_printf(f, _("  %-*s  %s: depends on the customer\n"), w,
+                       first ? scn->stages[s].name : "", who);
         }
     }
     free(texts);
@@ -363,10 +364,11 @@ static void print_unreachable(FILE *f, const cmp_model *model)
             add(line, ")");
     }
     if (line[0])
-        fmt_printf(f,
-                _("\nStages nobody reaches in the baseline (no transition with a probability above\n"
-                "0 leads there from a stage customers get to):%s\n"),
-                line);
+        fmt_printf(
+            f,
+            _("\nStages nobody reaches in the baseline (no transition with a probability above\n"
+              "0 leads there from a stage customers get to):%s\n"),
+            line);
     else
         fmt_printf(f, _("\nStages nobody reaches: none\n"));
 }
@@ -413,10 +415,11 @@ static void print_traps(FILE *f, const cmp_model *model)
                 scn->stages[s].name, who);
     }
     if (line[0])
-        fmt_printf(f,
-                _("\nStages nobody can leave, though not terminal (customers who get there stay\n"
-                "for good; mark a stage terminal = true when that is what you mean):%s\n"),
-                line);
+        fmt_printf(
+            f,
+            _("\nStages nobody can leave, though not terminal (customers who get there stay\n"
+              "for good; mark a stage terminal = true when that is what you mean):%s\n"),
+            line);
     else
         fmt_printf(f, _("\nStages nobody can leave, though not terminal: none\n"));
 }
@@ -456,7 +459,7 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
         fmt_printf(f, "%s\n", line);
         if (iv->at >= 0 && iv->mood)
             fmt_printf(f, _("    entering %s: mood %+d%s\n"), scn->stages[iv->at].name, iv->mood,
-                    iv->once ? _(", on the customer's first purchase only (once = true)") : "");
+                       iv->once ? _(", on the customer's first purchase only (once = true)") : "");
         else if (iv->at >= 0 && iv->once)
             fmt_printf(f, _("    used on the customer's first purchase only (once = true)\n"));
         for (size_t c = 0; c < iv->n_changes; c++) {
@@ -546,7 +549,8 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
         if (n_has == 0)
             continue;
         if (!any)
-            fmt_printf(f, _("    where customers end up from stages whose probabilities are constant:\n"));
+            fmt_printf(
+                f, _("    where customers end up from stages whose probabilities are constant:\n"));
         any = true;
         for (size_t p = 0; p < np; p++) {
             if (!has[p] || done[p])
@@ -559,8 +563,9 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
                     done[q] = true;
                     n_same++;
                 }
-            fmt_printf(f, _("      from %s%s%s%s: %s\n"), scn->stages[s].name, n_same == np ? "" : " (",
-                    n_same == np ? "" : who, n_same == np ? "" : ")", texts[p]);
+            fmt_printf(f, _("      from %s%s%s%s: %s\n"), scn->stages[s].name,
+                       n_same == np ? "" : " (", n_same == np ? "" : who, n_same == np ? "" : ")",
+                       texts[p]);
         }
     }
     free(sb);
@@ -597,7 +602,7 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
                 fmt_snprintf(texts[p], TEXT, "%s", _("unchanged"));
             else
                 fmt_snprintf(texts[p], TEXT, "%.50s -> %.50s", before[p][0] ? before[p] : "-",
-                         after[p][0] ? after[p] : "-");
+                             after[p][0] ? after[p] : "-");
         }
         char label[2 * TEXT + 8];
         edge_label(label, sizeof label, scn, (int)e);
@@ -608,7 +613,8 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
         if (was != is) {
             changed = true;
             fmt_printf(f, "    %s is %s\n", scn->stages[s].name,
-                    is ? _("reached (nobody gets there in the baseline)") : _("no longer reached"));
+                       is ? _("reached (nobody gets there in the baseline)")
+                          : _("no longer reached"));
         }
     }
     if (!changed)
@@ -633,7 +639,7 @@ void check_print(FILE *f, const cmp_model *model)
     print_interventions(f, model->scn);
     if (model->n_variants > 1) {
         fmt_printf(f, _("\nVariants: the transitions each changes, baseline -> variant, over the\n"
-                   "states customers can reach\n"));
+                        "states customers can reach\n"));
         for (size_t v = 1; v < model->n_variants; v++)
             print_variant(f, model, v);
     }

@@ -13,31 +13,31 @@ enum { MAX_THREADS = 1024 };
 
 static const char RUN_OPTIONS[] =
     N_("  --out DIR          results directory (default: results/<scenario file name>);\n"
-    "                     a previous cjmsim result there is replaced\n"
-    "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
-    "  --days N           days to simulate (default: the scenario's, else 180)\n"
-    "  --seed N           random seed (default: the scenario's, else 1)\n"
-    "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
-    "                     (default: baseline, each intervention, all together)\n"
-    "  --threads N        worker threads (default: one per core); results do not\n"
-    "                     depend on it\n"
-    "  --quiet            print nothing but errors and warnings\n"
-    "  --exact            compute the expected results exactly, carrying the\n"
-    "                     distribution of customer states day by day instead of\n"
-    "                     sampling customers (no seed, no intervals: the figures\n"
-    "                     are expected values, real numbers)\n");
+       "                     a previous cjmsim result there is replaced\n"
+       "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
+       "  --days N           days to simulate (default: the scenario's, else 180)\n"
+       "  --seed N           random seed (default: the scenario's, else 1)\n"
+       "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
+       "                     (default: baseline, each intervention, all together)\n"
+       "  --threads N        worker threads (default: one per core); results do not\n"
+       "                     depend on it\n"
+       "  --quiet            print nothing but errors and warnings\n"
+       "  --exact            compute the expected results exactly, carrying the\n"
+       "                     distribution of customer states day by day instead of\n"
+       "                     sampling customers (no seed, no intervals: the figures\n"
+       "                     are expected values, real numbers)\n");
 
 static const char PARAM_OPTIONS[] =
     N_("  --set NAME=VALUE   give the scenario's parameter NAME this value instead of\n"
-    "                     its default (repeatable)\n"
-    "  --params FILE      take parameter values from the \"params\" object of a JSON\n"
-    "                     file such as calibration.json; --set wins over it\n");
+       "                     its default (repeatable)\n"
+       "  --params FILE      take parameter values from the \"params\" object of a JSON\n"
+       "                     file such as calibration.json; --set wins over it\n");
 
 static const char LUA_LIMITS[] =
     N_("Limits of the scenario's Lua sandbox:\n"
-    "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
-    "  --lua-memory MB       memory a scenario may use (default 512)\n"
-    "  --lua-seconds S       time loading and compiling may take (default 10)\n");
+       "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
+       "  --lua-memory MB       memory a scenario may use (default 512)\n"
+       "  --lua-seconds S       time loading and compiling may take (default 10)\n");
 
 static const char LANG_OPTION[] =
     N_("  --lang ru|en       the language of messages, help, the report and the plots\n"
@@ -45,8 +45,7 @@ static const char LANG_OPTION[] =
 
 static const char RUN_EXIT[] =
     N_("Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
-    "not be written, 5 out of memory or system error, 130 interrupted.\n");
-
+       "not be written, 5 out of memory or system error, 130 interrupted.\n");
 
 /* What `run` accepts, its sandbox limits and its exit statuses: the same in
  * the general help and in `cjmsim run --help`. */
@@ -65,24 +64,24 @@ static void run_options_help(FILE *f)
 void cli_usage(FILE *f)
 {
     fputs(_("Usage: cjmsim run SCENARIO.lua [options]\n"
-          "       cjmsim check SCENARIO.lua [options]\n"
-          "       cjmsim new NAME\n"
-          "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
-          "       cjmsim help [COMMAND] | --help | --version\n"
-          "\n"
-          "Simulates the customer journey of a scenario for the baseline and every variant\n"
-          "on the same synthetic customers, prints a summary and writes a results directory.\n"
-          "\n"
-          "Commands:\n"
-          "  run      simulate a scenario and write its results (cjmsim help run)\n"
-          "  check    check a scenario without simulating it and show the journey it\n"
-          "           describes (cjmsim help check)\n"
-          "  new      write NAME.lua, a commented scenario that runs as is, to start\n"
-          "           from (cjmsim help new)\n"
-          "  fit      write a scenario estimated from an event log or path data\n"
-          "           (cjmsim help fit)\n"
-          "\n"
-          "Options of run:\n"),
+            "       cjmsim check SCENARIO.lua [options]\n"
+            "       cjmsim new NAME\n"
+            "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
+            "       cjmsim help [COMMAND] | --help | --version\n"
+            "\n"
+            "Simulates the customer journey of a scenario for the baseline and every variant\n"
+            "on the same synthetic customers, prints a summary and writes a results directory.\n"
+            "\n"
+            "Commands:\n"
+            "  run      simulate a scenario and write its results (cjmsim help run)\n"
+            "  check    check a scenario without simulating it and show the journey it\n"
+            "           describes (cjmsim help check)\n"
+            "  new      write NAME.lua, a commented scenario that runs as is, to start\n"
+            "           from (cjmsim help new)\n"
+            "  fit      write a scenario estimated from an event log or path data\n"
+            "           (cjmsim help fit)\n"
+            "\n"
+            "Options of run:\n"),
           f);
     run_options_help(f);
     fputs(_("\nMore: man cjmsim, and docs/scenario-language.md for the scenario files.\n"), f);
@@ -91,12 +90,12 @@ void cli_usage(FILE *f)
 static void run_help(FILE *f)
 {
     fputs(_("Usage: cjmsim run SCENARIO.lua [options]\n"
-          "\n"
-          "Simulates the customer journey of a scenario for the baseline and every variant\n"
-          "on the same synthetic customers, prints a summary and writes a results directory\n"
-          "(summary.json, funnel.csv, transitions.csv, daily.csv, manifest.json, ...).\n"
-          "\n"
-          "Options:\n"),
+            "\n"
+            "Simulates the customer journey of a scenario for the baseline and every variant\n"
+            "on the same synthetic customers, prints a summary and writes a results directory\n"
+            "(summary.json, funnel.csv, transitions.csv, daily.csv, manifest.json, ...).\n"
+            "\n"
+            "Options:\n"),
           f);
     run_options_help(f);
 }
@@ -104,21 +103,21 @@ static void run_help(FILE *f)
 static void check_help(FILE *f)
 {
     fputs(_("Usage: cjmsim check SCENARIO.lua [options]\n"
-          "\n"
-          "Checks a scenario without simulating it and shows what it means: the\n"
-          "personas, the stages, the daily probability of every transition for each\n"
-          "persona (lo..hi where it depends on the customer's mood, purchases or days in\n"
-          "the stage), where customers end up from stages with constant probabilities,\n"
-          "stages nobody can reach, stages nobody can leave, and what each variant\n"
-          "changes. It finds every mistake run would find, and writes nothing.\n"
-          "\n"
-          "Options:\n"
-          "  --days N           days the probabilities are checked over (default: the\n"
-          "                     scenario's, else 180)\n"
-          "  --seed N           seed of math.random in the scenario (default 0, as run\n"
-          "                     without --seed)\n"
-          "  --variants LIST    variants to check, e.g. baseline,notify,notify+consult\n"
-          "                     (default: baseline, each intervention, all together)\n"),
+            "\n"
+            "Checks a scenario without simulating it and shows what it means: the\n"
+            "personas, the stages, the daily probability of every transition for each\n"
+            "persona (lo..hi where it depends on the customer's mood, purchases or days in\n"
+            "the stage), where customers end up from stages with constant probabilities,\n"
+            "stages nobody can reach, stages nobody can leave, and what each variant\n"
+            "changes. It finds every mistake run would find, and writes nothing.\n"
+            "\n"
+            "Options:\n"
+            "  --days N           days the probabilities are checked over (default: the\n"
+            "                     scenario's, else 180)\n"
+            "  --seed N           seed of math.random in the scenario (default 0, as run\n"
+            "                     without --seed)\n"
+            "  --variants LIST    variants to check, e.g. baseline,notify,notify+consult\n"
+            "                     (default: baseline, each intervention, all together)\n"),
           f);
     fputs(_(PARAM_OPTIONS), f);
     fputs("\n", f);
@@ -126,57 +125,57 @@ static void check_help(FILE *f)
     fputs("\n", f);
     fputs(_(LANG_OPTION), f);
     fputs(_("\n"
-          "Exit status: 0 the scenario is valid, 2 bad command line, 3 scenario error\n"
-          "(the message names file:line), 5 out of memory or system error.\n"),
+            "Exit status: 0 the scenario is valid, 2 bad command line, 3 scenario error\n"
+            "(the message names file:line), 5 out of memory or system error.\n"),
           f);
 }
 
 static void new_help(FILE *f)
 {
     fputs(_("Usage: cjmsim new NAME\n"
-          "\n"
-          "Writes NAME.lua (NAME itself when it ends in .lua): a short scenario with\n"
-          "comments on every line that runs as is, to change into your own. It never\n"
-          "overwrites a file.\n"
-          "\n"
-          "  cjmsim new my_shop          writes my_shop.lua\n"
-          "  cjmsim check my_shop.lua    shows the journey it describes\n"
-          "  cjmsim run my_shop.lua      simulates it\n"
-          "\n"
-          "Exit status: 0 written, 2 bad command line, 4 the file exists or cannot be\n"
-          "written, 5 the template is missing or another system failure.\n"),
+            "\n"
+            "Writes NAME.lua (NAME itself when it ends in .lua): a short scenario with\n"
+            "comments on every line that runs as is, to change into your own. It never\n"
+            "overwrites a file.\n"
+            "\n"
+            "  cjmsim new my_shop          writes my_shop.lua\n"
+            "  cjmsim check my_shop.lua    shows the journey it describes\n"
+            "  cjmsim run my_shop.lua      simulates it\n"
+            "\n"
+            "Exit status: 0 written, 2 bad command line, 4 the file exists or cannot be\n"
+            "written, 5 the template is missing or another system failure.\n"),
           f);
 }
 
 static void fit_help(FILE *f)
 {
     fputs(_("Usage: cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
-          "\n"
-          "Writes a runnable scenario estimated from what the shop observed. EVENTS.csv is\n"
-          "an event log: a header and the columns customer, day (a whole number or a date\n"
-          "YYYY-MM-DD) and stage, and optionally persona and amount; each row says that\n"
-          "the customer entered that stage on that day, its first row is its entry. Each\n"
-          "daily probability is moves / customer-days at risk in the stage it leaves\n"
-          "(customers still there when the log ends count until then), per persona, and\n"
-          "becomes a parameter with a beta distribution for psa; a stage whose dwell time\n"
-          "is clearly not geometric gets probabilities by day in the stage instead.\n"
-          "A file with the columns path and total_conversions (and optionally total_null,\n"
-          "total_conversion_value) is read as path data (\"ads > site > order\"): each\n"
-          "step is taken to happen on the next day.\n"
-          "\n"
-          "Options:\n"
-          "  --out FILE         the scenario to write (required); an existing file is\n"
-          "                     kept unless --force\n"
-          "  --purchase STAGE   a purchase stage (repeatable, or a comma list); its value\n"
-          "                     is the mean amount of its rows\n"
-          "  --days N           the log ends N days after its first day (default: its\n"
-          "                     last event)\n"
-          "  --paths            read the file as path data whatever its header\n"
-          "  --force            replace --out if it exists\n"
-          "  --quiet            print nothing but errors and warnings\n"
-          "\n"
-          "Exit status: 0 written, 2 bad command line, 3 bad data (the message names\n"
-          "FILE:LINE:FIELD), 4 --out exists or cannot be written, 5 system error.\n"),
+            "\n"
+            "Writes a runnable scenario estimated from what the shop observed. EVENTS.csv is\n"
+            "an event log: a header and the columns customer, day (a whole number or a date\n"
+            "YYYY-MM-DD) and stage, and optionally persona and amount; each row says that\n"
+            "the customer entered that stage on that day, its first row is its entry. Each\n"
+            "daily probability is moves / customer-days at risk in the stage it leaves\n"
+            "(customers still there when the log ends count until then), per persona, and\n"
+            "becomes a parameter with a beta distribution for psa; a stage whose dwell time\n"
+            "is clearly not geometric gets probabilities by day in the stage instead.\n"
+            "A file with the columns path and total_conversions (and optionally total_null,\n"
+            "total_conversion_value) is read as path data (\"ads > site > order\"): each\n"
+            "step is taken to happen on the next day.\n"
+            "\n"
+            "Options:\n"
+            "  --out FILE         the scenario to write (required); an existing file is\n"
+            "                     kept unless --force\n"
+            "  --purchase STAGE   a purchase stage (repeatable, or a comma list); its value\n"
+            "                     is the mean amount of its rows\n"
+            "  --days N           the log ends N days after its first day (default: its\n"
+            "                     last event)\n"
+            "  --paths            read the file as path data whatever its header\n"
+            "  --force            replace --out if it exists\n"
+            "  --quiet            print nothing but errors and warnings\n"
+            "\n"
+            "Exit status: 0 written, 2 bad command line, 3 bad data (the message names\n"
+            "FILE:LINE:FIELD), 4 --out exists or cannot be written, 5 system error.\n"),
           f);
 }
 
@@ -206,8 +205,9 @@ bool cli_number(const char *what, const char *text, uint64_t min, uint64_t max, 
                 cj_err *err)
 {
     if (!text[0] || strspn(text, "0123456789") != strlen(text)) {
-        cj_fail(err, CJ_ERR_USAGE, _("%s: '%s' is not a whole number (write digits only, e.g. %llu)"),
-                what, text, (unsigned long long)(min > 1 ? min : 1000));
+        cj_fail(err, CJ_ERR_USAGE,
+                _("%s: '%s' is not a whole number (write digits only, e.g. %llu)"), what, text,
+                (unsigned long long)(min > 1 ? min : 1000));
         return false;
     }
     uint64_t v = 0;
@@ -286,7 +286,7 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
         } else if (check && run_only(arg)) {
             return cj_fail(err, CJ_ERR_USAGE,
                            _("check takes no %.*s: it simulates nothing and "
-                           "writes nothing (see cjmsim check --help)"),
+                             "writes nothing (see cjmsim check --help)"),
                            (int)strcspn(arg, "="), arg);
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             o->quiet = true;
@@ -376,7 +376,8 @@ static cj_status parse_new(int argc, char **argv, int first, cli_options *o, cj_
             o->command = CLI_HELP;
             return CJ_OK;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim new --help)"), arg);
+            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim new --help)"),
+                           arg);
         } else if (o->name) {
             return cj_fail(err, CJ_ERR_USAGE, _("one name at a time: got '%s' and '%s'"), o->name,
                            arg);
@@ -427,7 +428,8 @@ static cj_status parse_fit(int argc, char **argv, int first, cli_options *o, cj_
                                CLI_MAX_PURCHASE);
             o->purchase[o->n_purchase++] = value;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim fit --help)"), arg);
+            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim fit --help)"),
+                           arg);
         } else if (o->events) {
             return cj_fail(err, CJ_ERR_USAGE, _("one file at a time: got '%s' and '%s'"), o->events,
                            arg);
@@ -462,8 +464,8 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
             o->help_topic = TOPICS[i].command;
             return CJ_OK;
         }
-    return cj_fail(err, CJ_ERR_USAGE, _("no help on '%s': the commands are run, check, new and fit"),
-                   argv[2]);
+    return cj_fail(err, CJ_ERR_USAGE,
+                   _("no help on '%s': the commands are run, check, new and fit"), argv[2]);
 }
 
 /* --lang X or --lang=X: 1 or 2 words; 0 for any other word. */
@@ -517,7 +519,7 @@ static cj_status parse_words(int argc, char **argv, cli_options *o, cj_err *err)
     if (argc < 2)
         return cj_fail(err, CJ_ERR_USAGE,
                        _("no command given (try: cjmsim run scenario.lua, or "
-                       "cjmsim --help)"));
+                         "cjmsim --help)"));
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0)
         return parse_help(argc, argv, o, err);
@@ -541,5 +543,6 @@ static cj_status parse_words(int argc, char **argv, cli_options *o, cj_err *err)
         o->command = CLI_FIT;
         return parse_fit(argc, argv, 2, o, err);
     }
-    return cj_fail(err, CJ_ERR_USAGE, _("unknown command '%s' (try: cjmsim run scenario.lua)"), cmd);
+    return cj_fail(err, CJ_ERR_USAGE, _("unknown command '%s' (try: cjmsim run scenario.lua)"),
+                   cmd);
 }

@@ -74,9 +74,9 @@ cj_status cluster_same_model(const cmp_model *model, int64_t customers, uint64_t
     if (memcmp(root, mine, sizeof root) != 0)
         cj_fail(err, CJ_ERR_SCENARIO,
                 _("the ranks of the MPI job built different models (rank %d's differs from rank "
-                "0's): every rank must run the same scenario with the same options, and the "
-                "scenario must declare the same things in every process (nothing that depends "
-                "on os.clock() or on the machine); nothing was simulated"),
+                  "0's): every rank must run the same scenario with the same options, and the "
+                  "scenario must declare the same things in every process (nothing that depends "
+                  "on os.clock() or on the machine); nothing was simulated"),
                 cluster_rank());
     return cluster_agree(err);
 }

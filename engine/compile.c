@@ -85,9 +85,10 @@ static int customer_index(lua_State *L)
             }
         }
         if (!known)
-            return luaL_error(L, _("c.%s: no persona has an attribute '%s'; a customer has "
-                                 "persona, mood, purchases, days_in_stage and its persona's "
-                                 "attributes"),
+            return luaL_error(L,
+                              _("c.%s: no persona has an attribute '%s'; a customer has "
+                                "persona, mood, purchases, days_in_stage and its persona's "
+                                "attributes"),
                               key, key);
         lua_pushnil(L); /* another persona's attribute: `c.team_size or 1` works */
     }
@@ -391,8 +392,10 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
     if (plan->n_thr + (size_t)rows * k >= CMP_UNREACHABLE ||
         plan->n_surv + (size_t)rows + TAIL_TABLE_DAYS >= CMP_UNREACHABLE) {
         free(outs);
-        cj_fail(ctx->err, CJ_ERR_RESOURCE, _("%s: the probability tables are too large: fewer "
-                "days or fewer functions of days_in_stage would help"), scn->path);
+        cj_fail(ctx->err, CJ_ERR_RESOURCE,
+                _("%s: the probability tables are too large: fewer "
+                  "days or fewer functions of days_in_stage would help"),
+                scn->path);
         return false;
     }
     state->thr_offset = (uint32_t)plan->n_thr;
@@ -411,12 +414,12 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
                 if (isnan(p))
                     cj_fail(ctx->err, CJ_ERR_SCENARIO,
                             _("%s:%d: transition %s: the probability is not a number (NaN) for "
-                            "%s%s; check for 0/0 or math.huge - math.huge"),
+                              "%s%s; check for 0/0 or math.huge - math.huge"),
                             scn->path, outs[j].ep.line, name, where, clause);
                 else
                     cj_fail(ctx->err, CJ_ERR_SCENARIO,
                             _("%s:%d: transition %s: probability %g for %s%s; a daily "
-                            "probability must be from 0 to 1"),
+                              "probability must be from 0 to 1"),
                             scn->path, outs[j].ep.line, name, p, where, clause);
                 free(outs);
                 return false;
@@ -444,9 +447,9 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
             }
             cj_fail(ctx->err, CJ_ERR_SCENARIO,
                     _("%s:%d: stage '%s': the daily probabilities of leaving sum to %g for %s%s "
-                    "(%s); they must not exceed 1"),
-                    scn->path, scn->stages[stage].line, scn->stages[stage].name, sum, where,
-                    clause, terms);
+                      "(%s); they must not exceed 1"),
+                    scn->path, scn->stages[stage].line, scn->stages[stage].name, sum, where, clause,
+                    terms);
             free(outs);
             return false;
         }

@@ -344,11 +344,11 @@ static bool header_row(reader *r)
         if (r->col[need[k]] < 0)
             return fail_at(r, 0,
                            paths ? _("the header has no column '%s': path data needs the columns "
-                                   "path and total_conversions (and optionally total_null and "
-                                   "total_conversion_value)")
+                                     "path and total_conversions (and optionally total_null and "
+                                     "total_conversion_value)")
                                  : _("the header has no column '%s': an event log needs the "
-                                   "columns customer, day and stage (and optionally persona "
-                                   "and amount); path data needs path and total_conversions"),
+                                     "columns customer, day and stage (and optionally persona "
+                                     "and amount); path data needs path and total_conversions"),
                            COL_NAMES[need[k]]);
     r->log->n_personas = 0;
     r->log->has_amount = !paths && r->col[COL_AMOUNT] >= 0;
@@ -445,8 +445,8 @@ static bool event_row(reader *r)
     } else if (!*ds) {
         return fail_at(r, dcol + 1, _("day is empty: write a day number or a date YYYY-MM-DD"));
     } else {
-        return fail_at(r, dcol + 1,
-                       _("day '%s' is neither a whole number nor a date YYYY-MM-DD"), ds);
+        return fail_at(r, dcol + 1, _("day '%s' is neither a whole number nor a date YYYY-MM-DD"),
+                       ds);
     }
     if (!r->day_kind_set) {
         r->day_kind_set = true;
@@ -477,8 +477,9 @@ static bool event_row(reader *r)
                 return fail_at(r, pcol + 1, _("persona%s%s%s %s"), *pname ? " '" : "", pname,
                                *pname ? "'" : "", why);
             if (r->personas.n > MAX_PERSONAS)
-                return fail_at(r, pcol + 1, _("more than %d different personas: a scenario "
-                                            "holds at most %d"),
+                return fail_at(r, pcol + 1,
+                               _("more than %d different personas: a scenario "
+                                 "holds at most %d"),
                                MAX_PERSONAS, MAX_PERSONAS);
         }
     }
@@ -502,13 +503,13 @@ static bool event_row(reader *r)
             day_text(r, r->cust_last_day[c], before, sizeof before);
             return fail_at(r, dcol + 1,
                            _("time goes backwards for customer '%s': day %s comes after day %s "
-                           "on line %u (a customer's rows must be in the order they happened)"),
+                             "on line %u (a customer's rows must be in the order they happened)"),
                            cust, now, before, r->cust_last_line[c]);
         }
         if (r->cust_persona[c] != persona)
             return fail_at(r, (size_t)r->col[COL_PERSONA] + 1,
                            _("customer '%s' is persona '%s' here but '%s' on line %u: a "
-                           "customer's persona must not change"),
+                             "customer's persona must not change"),
                            cust, strtab_get(&r->personas, (size_t)persona),
                            strtab_get(&r->personas, (size_t)r->cust_persona[c]),
                            r->cust_last_line[c]);
@@ -541,8 +542,9 @@ static bool path_row(reader *r)
         while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
             b--;
         if (a == b)
-            return fail_at(r, pcol + 1, _("path '%s' has an empty step: write channels "
-                                        "separated by '>', e.g. ads > site > order"),
+            return fail_at(r, pcol + 1,
+                           _("path '%s' has an empty step: write channels "
+                             "separated by '>', e.g. ads > site > order"),
                            field(r, pcol));
         int32_t stage = intern_stage(r, a, (size_t)(b - a), pcol + 1);
         if (stage < 0)
@@ -632,7 +634,7 @@ static void finish_events(reader *r)
         day_text(r, hi, b, sizeof b);
         cj_fail(r->err, CJ_ERR_SCENARIO,
                 _("%s: the log spans %lld days, from %s (line %u) to %s (line %u): a scenario "
-                "covers at most %d days"),
+                  "covers at most %d days"),
                 log->path, (long long)hi - lo, a, lo_line, b, hi_line, MAX_SPAN);
         r->failed = true;
         return;
@@ -700,10 +702,11 @@ cj_status evl_read(const char *path, bool force_paths, evl_log *log, cj_err *err
     while (!r.failed && (n = fread(buf, 1, CHUNK, f)) > 0) {
         if (csv_parse(&p, buf, n, on_field, on_row, &r) != n && !r.failed) {
             r.line += r.row_newlines;
-            fail_at(&r, 0, "%s", csv_error(&p) == CSV_EPARSE
-                                     ? _("malformed CSV: a quote inside an unquoted field, or "
-                                       "text after a closing quote")
-                                     : csv_strerror(csv_error(&p)));
+            fail_at(&r, 0, "%s",
+                    csv_error(&p) == CSV_EPARSE
+                        ? _("malformed CSV: a quote inside an unquoted field, or "
+                            "text after a closing quote")
+                        : csv_strerror(csv_error(&p)));
         }
     }
     read_error = ferror(f) != 0;
@@ -717,8 +720,9 @@ cj_status evl_read(const char *path, bool force_paths, evl_log *log, cj_err *err
         r.failed = true;
     }
     if (!r.failed && !r.header_done) {
-        cj_fail(err, CJ_ERR_SCENARIO, _("%s:1: the file is empty: an event log needs a header "
-                                      "customer,day,stage and a row per event"),
+        cj_fail(err, CJ_ERR_SCENARIO,
+                _("%s:1: the file is empty: an event log needs a header "
+                  "customer,day,stage and a row per event"),
                 path);
         r.failed = true;
     }

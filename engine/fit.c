@@ -761,9 +761,9 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
                 if (strcmp(log->stages[s], RESERVED_PATH_STAGES[r]) == 0)
                     return cj_fail(err, CJ_ERR_SCENARIO,
                                    _("%s: a channel is called '%s', the name the fitted scenario "
-                                   "gives %s; rename the channel"),
+                                     "gives %s; rename the channel"),
                                    log->path, log->stages[s],
-                                   r == 0 ? _("the stage every path starts from")
+                                   r == 0   ? _("the stage every path starts from")
                                    : r == 1 ? _("the stage of conversions")
                                             : _("the stage of paths without conversion"));
     }
@@ -788,8 +788,8 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
                     strncat(list, log->stages[s], 64);
                 }
                 return cj_fail(err, CJ_ERR_USAGE,
-                               _("--purchase: %s has no stage '%.*s'; its stages are %s"), log->path,
-                               (int)len, p, list);
+                               _("--purchase: %s has no stage '%.*s'; its stages are %s"),
+                               log->path, (int)len, p, list);
             }
             if (!p[len])
                 break;
@@ -801,7 +801,7 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
         if (m->customers < 0.5 || m->customers > 1e12)
             return cj_fail(err, CJ_ERR_SCENARIO,
                            _("%s: the paths count %.10g customers in all; a scenario needs 1 to "
-                           "10^12"),
+                             "10^12"),
                            log->path, m->customers);
     } else {
         m->end = o->days ? o->days : log->last_day;
@@ -810,13 +810,13 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
             evl_format_day(log, log->last_day, day, sizeof day);
             return cj_fail(err, CJ_ERR_USAGE,
                            _("--days %d ends the log before its last event (day %s, %d days "
-                           "after its first)"),
+                             "after its first)"),
                            o->days, day, log->last_day);
         }
         if (m->end < 1)
             return cj_fail(err, CJ_ERR_SCENARIO,
                            _("%s: every event is on the same day: a log must span at least one "
-                           "day to show daily probabilities"),
+                             "day to show daily probabilities"),
                            log->path);
         m->customers = (double)log->n_customers;
         count_events(m);
@@ -827,8 +827,9 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
                 m->entry = (int)s;
     }
     if (m->end > 36500)
-        return cj_fail(err, CJ_ERR_SCENARIO, _("%s: the paths are %d steps long; a scenario "
-                                             "covers at most 36500 days"),
+        return cj_fail(err, CJ_ERR_SCENARIO,
+                       _("%s: the paths are %d steps long; a scenario "
+                         "covers at most 36500 days"),
                        log->path, m->end);
     /* Names, purchase values, terminal stages, the dwell test. */
     for (size_t s = 0; s < m->n_stages; s++) {
@@ -1065,8 +1066,9 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     const char *out = opts->out;
     struct stat sb;
     if (!opts->force && lstat(out, &sb) == 0)
-        return cj_fail(err, CJ_ERR_OUTPUT, _("'%s' already exists: choose another --out, or add "
-                                           "--force to replace it"),
+        return cj_fail(err, CJ_ERR_OUTPUT,
+                       _("'%s' already exists: choose another --out, or add "
+                         "--force to replace it"),
                        out);
     evl_log log;
     if (evl_read(opts->events, opts->paths, &log, err) != CJ_OK)
@@ -1077,8 +1079,9 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     if (log.kind == EVL_PATHS && opts->has_days) {
         free(command);
         evl_free(&log);
-        return cj_fail(err, CJ_ERR_USAGE, _("--days does not apply to path data, which has no "
-                                          "time"));
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("--days does not apply to path data, which has no "
+                         "time"));
     }
     size_t len = strlen(out);
     char *tmp = xmalloc(len + 16);
@@ -1112,8 +1115,9 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     /* link() fails when out exists: nothing is replaced without --force. */
     if (opts->force ? rename(tmp, out) != 0 : link(tmp, out) != 0) {
         if (errno == EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, _("'%s' already exists: choose another --out, or add "
-                                        "--force to replace it"),
+            cj_fail(err, CJ_ERR_OUTPUT,
+                    _("'%s' already exists: choose another --out, or add "
+                      "--force to replace it"),
                     out);
         else
             cj_fail(err, CJ_ERR_OUTPUT, _("cannot write '%s': %s"), out, strerror(errno));
@@ -1123,18 +1127,20 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     if (!opts->force)
         unlink(tmp);
     if (sum.started_elsewhere > 0)
-        fprintf(stderr, _("cjmsim: warning: %.10g of %.10g customers did not start in '%s', the "
-                        "most common first stage; the scenario starts everyone there (see "
-                        "the comment in %s)\n"),
+        fprintf(stderr,
+                _("cjmsim: warning: %.10g of %.10g customers did not start in '%s', the "
+                  "most common first stage; the scenario starts everyone there (see "
+                  "the comment in %s)\n"),
                 sum.started_elsewhere, sum.customers, sum.entry, out);
     if (sum.unmarked)
-        fprintf(stderr, _("cjmsim: note: rows of stage '%s' carry amounts, but it is not a "
-                        "purchase stage; --purchase %s would make it one, worth their mean\n"),
+        fprintf(stderr,
+                _("cjmsim: note: rows of stage '%s' carry amounts, but it is not a "
+                  "purchase stage; --purchase %s would make it one, worth their mean\n"),
                 sum.unmarked, sum.unmarked);
     if (!opts->quiet) {
         char a[32];
         printf(_("Wrote %s: %zu stages, %zu transitions (%zu by day in the stage), %zu "
-               "parameters,\nfitted from %s customers over %d days. Next:\n  cjmsim check "),
+                 "parameters,\nfitted from %s customers over %d days. Next:\n  cjmsim check "),
                out, sum.stages, sum.transitions, sum.by_day, sum.params,
                fmt_grouped(a, sizeof a, sum.customers), sum.days);
         fmt_shell_word(stdout, out);

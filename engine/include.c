@@ -29,7 +29,7 @@ enum { NAME_MAX_LEN = 100, PATH_LEN = 4096, MAX_LISTED = 40 };
 
 static const char READS_ONLY[] =
     N_("include reads only the persona library (include \"personas/NAME\") and the scenario's "
-    "own folder (include \"NAME\")");
+       "own folder (include \"NAME\")");
 
 /* Raises "where: include "NAME": message" at the Lua line that called. */
 static int inc_fail(lua_State *L, const char *shown, const char *fmt, ...)
@@ -263,7 +263,8 @@ static void merge_into(lua_State *L, int changes, const char *shown, const char 
     lua_pushnil(L);
     while (lua_next(L, changes)) {
         if (lua_type(L, -2) != LUA_TSTRING)
-            luaL_error(L, _("include \"%s\" { ... }: every key must be a name (share = 0.5)"), shown);
+            luaL_error(L, _("include \"%s\" { ... }: every key must be a name (share = 0.5)"),
+                       shown);
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_rawset(L, copy);
@@ -283,8 +284,9 @@ static int inc_override(lua_State *L)
     const char *shown = lua_tostring(L, lua_upvalueindex(3));
     const char *display = lua_tostring(L, lua_upvalueindex(4));
     if (lua_type(L, 1) != LUA_TTABLE)
-        return luaL_error(L, _("include \"%s\" expects a table of changes after the name: "
-                             "include \"%s\" { share = 0.5 }"),
+        return luaL_error(L,
+                          _("include \"%s\" expects a table of changes after the name: "
+                            "include \"%s\" { share = 0.5 }"),
                           shown, shown);
     lua_settop(L, 1);
     const char *file;
@@ -335,9 +337,10 @@ static int inc_override(lua_State *L)
             }
         }
         if (!found)
-            return luaL_error(L, _("include \"%s\" { ... }: %s declares several personas (%s): "
-                                 "give the changes of each by its name, e.g. include \"%s\" "
-                                 "{ %s = { share = 0.5 } }"),
+            return luaL_error(L,
+                              _("include \"%s\" { ... }: %s declares several personas (%s): "
+                                "give the changes of each by its name, e.g. include \"%s\" "
+                                "{ %s = { share = 0.5 } }"),
                               shown, display, names, shown, first_name);
         lua_pop(L, 1);
     }

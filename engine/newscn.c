@@ -26,8 +26,9 @@ static cj_status names_of(const char *arg, char **path, char **title, cj_err *er
     base = base ? base + 1 : arg;
     size_t title_len = strlen(base) - (has_ext ? 4 : 0);
     if (title_len == 0)
-        return cj_fail(err, CJ_ERR_USAGE, _("new: '%s' has no file name: write one, e.g. "
-                                          "cjmsim new my_shop"),
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("new: '%s' has no file name: write one, e.g. "
+                         "cjmsim new my_shop"),
                        arg);
     for (const char *p = arg; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -35,8 +36,9 @@ static cj_status names_of(const char *arg, char **path, char **title, cj_err *er
     if (!utf8_valid(arg))
         return cj_fail(err, CJ_ERR_USAGE, _("new: the name is not valid UTF-8"));
     if (title_len > TITLE_MAX)
-        return cj_fail(err, CJ_ERR_USAGE, _("new: the name '%.*s' is too long: a scenario name has "
-                                          "at most %d characters"),
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("new: the name '%.*s' is too long: a scenario name has "
+                         "at most %d characters"),
                        (int)title_len, base, TITLE_MAX);
     *title = xmalloc(title_len + 1);
     memcpy(*title, base, title_len);
@@ -97,9 +99,10 @@ cj_status new_command(const cli_options *opts, cj_err *err)
     if (names_of(opts->name, &path, &title, err) != CJ_OK)
         goto done;
     if (!datadir_find(TEMPLATE, template_path, sizeof template_path)) {
-        cj_fail(err, CJ_ERR_RESOURCE, _("cannot find the scenario template %s in cjmsim's data "
-                                      "folder; set CJMSIM_DATADIR to the folder that holds "
-                                      "templates/"),
+        cj_fail(err, CJ_ERR_RESOURCE,
+                _("cannot find the scenario template %s in cjmsim's data "
+                  "folder; set CJMSIM_DATADIR to the folder that holds "
+                  "templates/"),
                 TEMPLATE);
         goto done;
     }
@@ -109,8 +112,9 @@ cj_status new_command(const cli_options *opts, cj_err *err)
     f = fopen(path, "wx");
     if (!f) {
         if (errno == EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, _("'%s' already exists: choose another name, or remove it "
-                                        "first"),
+            cj_fail(err, CJ_ERR_OUTPUT,
+                    _("'%s' already exists: choose another name, or remove it "
+                      "first"),
                     path);
         else
             cj_fail(err, CJ_ERR_OUTPUT, _("cannot create '%s': %s"), path, strerror(errno));

@@ -109,7 +109,7 @@ static cj_status take_lock(out_dir *dir, cj_err *err)
             close(fd);
             return cj_fail(err, CJ_ERR_OUTPUT,
                            _("'%s' is in the way: cjmsim uses this name for an empty lock file "
-                           "while it replaces '%s'; remove it or choose another --out"),
+                             "while it replaces '%s'; remove it or choose another --out"),
                            dir->lock_path, dir->final_path);
         }
         struct flock whole = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
@@ -129,8 +129,8 @@ static cj_status take_lock(out_dir *dir, cj_err *err)
         }
         close(fd);
     }
-    return cj_fail(err, CJ_ERR_OUTPUT, _("cannot write results next to '%s': %s"),
-                   dir->final_path, strerror(saved));
+    return cj_fail(err, CJ_ERR_OUTPUT, _("cannot write results next to '%s': %s"), dir->final_path,
+                   strerror(saved));
 }
 
 static void release_lock(out_dir *dir)
@@ -229,7 +229,7 @@ static cj_status check_own_files(const char *path, cj_err *err)
         json_decref(root);
         return cj_fail(err, CJ_ERR_OUTPUT,
                        _("'%s' exists and is not a cjmsim results directory (%s); cjmsim replaces "
-                       "only its own results: choose another --out or remove it"),
+                         "only its own results: choose another --out or remove it"),
                        path,
                        has_manifest ? _("its manifest.json was not written by cjmsim")
                                     : _("it has no manifest.json"));
@@ -239,8 +239,8 @@ static cj_status check_own_files(const char *path, cj_err *err)
         json_decref(root);
         return cj_fail(err, CJ_ERR_OUTPUT,
                        _("'%s' holds cjmsim results whose manifest.json does not list their files; "
-                       "cjmsim replaces only files it knows it wrote: choose another --out or "
-                       "remove it"),
+                         "cjmsim replaces only files it knows it wrote: choose another --out or "
+                         "remove it"),
                        path);
     }
     char *foreign = first_foreign(path, "", files, 0);
@@ -249,7 +249,7 @@ static cj_status check_own_files(const char *path, cj_err *err)
         return CJ_OK;
     cj_fail(err, CJ_ERR_OUTPUT,
             _("'%s' holds %s, which cjmsim did not write (its manifest.json does not list it); "
-            "cjmsim replaces only its own results: move it away or choose another --out"),
+              "cjmsim replaces only its own results: move it away or choose another --out"),
             path, foreign);
     free(foreign);
     return err->status;
@@ -279,7 +279,7 @@ static cj_status check_not_in_use(const out_dir *dir, const char *real, cj_err *
     if (holds_cwd)
         return cj_fail(err, CJ_ERR_OUTPUT,
                        _("'%s' holds the current directory, which cjmsim does not replace: run "
-                       "from outside it or choose another --out"),
+                         "from outside it or choose another --out"),
                        dir->final_path);
     for (size_t i = 0; i < dir->n_reads; i++) {
         char *r = realpath(dir->reads[i], NULL);
@@ -288,7 +288,7 @@ static cj_status check_not_in_use(const out_dir *dir, const char *real, cj_err *
         if (inside)
             return cj_fail(err, CJ_ERR_OUTPUT,
                            _("'%s' holds %s, which this run reads; results never replace their "
-                           "own input: choose another --out"),
+                             "own input: choose another --out"),
                            dir->final_path, dir->reads[i]);
     }
     return CJ_OK;
@@ -300,14 +300,14 @@ static cj_status check_destination(const out_dir *dir, cj_err *err)
     const char *path = dir->final_path;
     struct stat st;
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? CJ_OK
-                               : cj_fail(err, CJ_ERR_OUTPUT,
-                                         _("cannot use results directory '%s': %s"), path,
-                                         strerror(errno));
+        return errno == ENOENT
+                   ? CJ_OK
+                   : cj_fail(err, CJ_ERR_OUTPUT, _("cannot use results directory '%s': %s"), path,
+                             strerror(errno));
     if (S_ISLNK(st.st_mode))
         return cj_fail(err, CJ_ERR_OUTPUT,
                        _("results path '%s' is a symbolic link; cjmsim neither follows nor "
-                       "replaces links: choose another --out"),
+                         "replaces links: choose another --out"),
                        path);
     if (!S_ISDIR(st.st_mode))
         return cj_fail(err, CJ_ERR_OUTPUT,
@@ -450,8 +450,8 @@ static cj_status swap_in(out_dir *dir, cj_err *err)
         if (replacing)
             rename(old, dir->final_path);
         free(old);
-        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot move results into '%s': %s"),
-                       dir->final_path, strerror(saved));
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot move results into '%s': %s"), dir->final_path,
+                       strerror(saved));
     }
     if (replacing)
         remove_tree(old);

@@ -128,7 +128,7 @@ cj_status prm_parse_assignment(const char *text, char *name, double *value, cj_e
     if (len > PRM_NAME_MAX || !prm_valid_name(buf))
         return cj_fail(err, CJ_ERR_USAGE,
                        _("--set %s: '%.*s' is not a parameter name (letters, digits and _, "
-                       "not starting with a digit, at most %d characters)"),
+                         "not starting with a digit, at most %d characters)"),
                        text, (int)len, text, PRM_NAME_MAX);
     const char *v = eq + 1;
     char *end;
@@ -156,7 +156,7 @@ cj_status prm_set_read_file(prm_set *set, const char *path, cj_err *err)
         json_decref(root);
         return cj_fail(err, CJ_ERR_USAGE,
                        _("--params %s: the file has no top-level \"params\" object "
-                       "({ \"params\": { \"name\": value } }, as calibration.json has)"),
+                         "({ \"params\": { \"name\": value } }, as calibration.json has)"),
                        path);
     }
     const char *name;
@@ -274,7 +274,8 @@ static int prm_dist_new(lua_State *L)
     int i = (int)lua_tointeger(L, lua_upvalueindex(1));
     int n = lua_gettop(L);
     if (n != DISTS[i].n_args)
-        return prm_error(L, _("%s takes %d numbers, got %d"), DISTS[i].signature, DISTS[i].n_args, n);
+        return prm_error(L, _("%s takes %d numbers, got %d"), DISTS[i].signature, DISTS[i].n_args,
+                         n);
     prm_dist d = {DISTS[i].kind, {0, 0, 0}};
     for (int a = 0; a < n; a++) {
         if (lua_type(L, a + 1) != LUA_TNUMBER)
@@ -373,7 +374,7 @@ static void check_keys(lua_State *L, const char *owner)
             lua_pop(L, 1);
             prm_error(L,
                       _("%s: only the default comes without a name; write the others as "
-                      "low = ..., high = ..., dist = ..."),
+                        "low = ..., high = ..., dist = ..."),
                       owner);
         }
         if (t != LUA_TSTRING) {
@@ -416,26 +417,30 @@ static int prm_body(lua_State *L)
     char owner[PRM_NAME_MAX + 16];
     snprintf(owner, sizeof owner, "param \"%s\"", name);
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TTABLE)
-        return prm_error(L, _("%s expects a table after the name: %s { 1.4, low = 1.0, high = 1.8 }"),
+        return prm_error(L,
+                         _("%s expects a table after the name: %s { 1.4, low = 1.0, high = 1.8 }"),
                          owner, owner);
     prm_binding *b = binding(L);
     if (b && b->closed)
         return prm_error(L,
                          _("%s is declared while probabilities are computed: declare "
-                         "parameters when the file runs, outside functions"),
+                           "parameters when the file runs, outside functions"),
                          owner);
     const prm_param *prev = b && b->list ? prm_find(b->list, name) : NULL;
     if (prev)
-        return prm_error(L, _("%s is declared twice: first at %s:%d"), owner, prev->file, prev->line);
+        return prm_error(L, _("%s is declared twice: first at %s:%d"), owner, prev->file,
+                         prev->line);
     check_keys(L, owner);
 
     prm_param p = {0};
     int t = lua_rawgeti(L, 1, 1);
     if (t == LUA_TNIL)
-        return prm_error(L, _("%s needs its default value first: %s { 1.4, low = 1.0, high = 1.8 }"),
+        return prm_error(L,
+                         _("%s needs its default value first: %s { 1.4, low = 1.0, high = 1.8 }"),
                          owner, owner);
     if (t != LUA_TNUMBER)
-        return prm_error(L, _("%s: the default must be a number, not a %s"), owner, type_name(L, -1));
+        return prm_error(L, _("%s: the default must be a number, not a %s"), owner,
+                         type_name(L, -1));
     p.def = lua_tonumber(L, -1);
     p.def_integer = lua_isinteger(L, -1);
     lua_pop(L, 1);
@@ -456,8 +461,8 @@ static int prm_body(lua_State *L)
         if (!(p.low < p.high))
             return prm_error(L, _("%s: low = %s must be below high = %s"), owner, c, d);
         if (p.def < p.low || p.def > p.high)
-            return prm_error(L, _("%s: the default %s lies outside low..high = %s..%s"), owner, a, c,
-                             d);
+            return prm_error(L, _("%s: the default %s lies outside low..high = %s..%s"), owner, a,
+                             c, d);
         p.dist = (prm_dist){PRM_UNIFORM, {p.low, p.high, 0}};
     }
     lua_pushliteral(L, "dist");
@@ -467,7 +472,7 @@ static int prm_body(lua_State *L)
         if (!dist)
             return prm_error(L,
                              _("%s: dist must be a distribution such as beta(12, 988) or "
-                             "normal(1.4, 0.2), not a %s"),
+                               "normal(1.4, 0.2), not a %s"),
                              owner, type_name(L, -1));
         p.dist = *dist;
         p.dist_given = true;
@@ -513,12 +518,12 @@ static int prm_named(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
         return prm_error(L, _("param expects a name in quotes: param \"consult_effect\" { 1.4, "
-                            "low = 1.0, high = 1.8 }"));
+                              "low = 1.0, high = 1.8 }"));
     const char *name = lua_tostring(L, 1);
     if (!prm_valid_name(name))
         return prm_error(L,
                          _("param \"%.80s\": a parameter name is letters, digits and _, not "
-                         "starting with a digit, at most %d characters"),
+                           "starting with a digit, at most %d characters"),
                          name, PRM_NAME_MAX);
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, prm_body, 1);
@@ -595,7 +600,7 @@ cj_status prm_check_unknown(const prm_set *set, const prm_list *list, cj_err *er
         bool cli = strcmp(o->source, "--set") == 0;
         return cj_fail(err, CJ_ERR_USAGE,
                        _("unknown parameter '%s' in %s%s: the scenario declares no parameter of "
-                       "that name%s; %s%s"),
+                         "that name%s; %s%s"),
                        o->name, cli ? "--set" : "--params ", cli ? "" : o->source, hint,
                        list->n ? _("its parameters: ") : _("it declares no parameters"), known);
     }
@@ -697,7 +702,7 @@ void prm_warn_outside(FILE *f, const prm_list *list)
         prm_number_text(p->high, hi, sizeof hi);
         fprintf(f,
                 _("cjmsim: warning: %s = %s (from %s) lies outside its range %s..%s (%s:%d); "
-                "it is used as given\n"),
+                  "it is used as given\n"),
                 p->name, v, p->source, lo, hi, p->file, p->line);
     }
 }
@@ -726,8 +731,8 @@ void prm_print(FILE *f, const prm_list *list)
             wdist = (int)strlen(dist);
     }
     fprintf(f, _("\nParameters: the default, the range (low..high) that sweeps and calibration\n"
-               "search, the distribution that uncertainty analysis draws from, and the value\n"
-               "in force where --set or --params gives one\n"));
+                 "search, the distribution that uncertainty analysis draws from, and the value\n"
+                 "in force where --set or --params gives one\n"));
     for (size_t i = 0; i < list->n; i++) {
         const prm_param *p = &list->items[i];
         char lo[32], hi[32], line[512];

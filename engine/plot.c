@@ -208,25 +208,25 @@ static void put_labels(FILE *f)
 static const plot_kind PLOTS[] = {
     {"funnel",
      N_("The funnel: the share of customers who reached each stage, per variant; above each bar, "
-     "the conversion into the stage from the stage most customers came from."),
+        "the conversion into the stage from the stage most customers came from."),
      funnel_data, 1, NULL},
     {"buyers_by_day",
      N_("Buyers and repeat buyers by day: the share of all customers who had bought once or more, "
-     "and twice or more, by each day of the run, per variant."),
+        "and twice or more, by each day of the run, per variant."),
      buyers_data, 1, NULL},
     {"uplift",
      /* xgettext:no-c-format */
      N_("Uplift: how many percentage points of customers more than in the baseline are repeat "
-     "buyers (buyers, in a journey where nobody can buy twice), per variant and persona; the "
-     "bars are 95% intervals of the simulation's precision."),
+        "buyers (buyers, in a journey where nobody can buy twice), per variant and persona; the "
+        "bars are 95% intervals of the simulation's precision."),
      uplift_data, 2, uplift_vars},
     {"emotions",
      N_("The emotion curve: the average mood (-3 ... +3) of customers on entering each stage, per "
-     "persona, the baseline against the variants."),
+        "persona, the baseline against the variants."),
      emotions_data, 1, NULL},
     {"personas",
      N_("Personas compared: the share of each persona's customers who bought twice or more, and "
-     "the profit per customer, per variant."),
+        "the profit per customer, per variant."),
      personas_data, 1, NULL},
 };
 enum { N_PLOTS = sizeof PLOTS / sizeof PLOTS[0] };
@@ -388,7 +388,7 @@ static char *load_template(const char *name, plot_output *out)
         out->outcome = PLOT_NOT_WRITTEN;
         snprintf(out->problem, sizeof out->problem,
                  _("the plot template %s was not found (looked in $CJMSIM_DATADIR, beside the "
-                 "program and in %s): plots not written"),
+                   "program and in %s): plots not written"),
                  rel, CJMSIM_DATADIR);
     }
     return text;
@@ -520,7 +520,8 @@ static void describe_failure(child *c, const char *script, char *buf, size_t siz
         snprintf(buf, size, _("gnuplot took more than %d s on %s and was stopped"),
                  PLOT_TIMEOUT_SECONDS, script);
     else if (WIFSIGNALED(c->status))
-        snprintf(buf, size, _("gnuplot was killed by signal %d on %s"), WTERMSIG(c->status), script);
+        snprintf(buf, size, _("gnuplot was killed by signal %d on %s"), WTERMSIG(c->status),
+                 script);
     else if (best)
         snprintf(buf, size, _("gnuplot failed on %s: %.300s"), script, best);
     else

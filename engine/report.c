@@ -150,7 +150,8 @@ static void money(FILE *f, const scn_scenario *scn, double x)
 
 static const char *group_name(const st_results *r, size_t g)
 {
-    return g == r->totals->n_personas ? _("all customers") : r->totals->model->scn->personas[g].name;
+    return g == r->totals->n_personas ? _("all customers")
+                                      : r->totals->model->scn->personas[g].name;
 }
 
 static const char *persona_colour(const st_results *r, size_t g)
@@ -209,42 +210,46 @@ static void sentence(FILE *f, const st_results *r, size_t v)
     char num[40];
     fputs("<strong>", f);
     say_name(f, t->model->variants[v].name);
-    fmt_printf(f, _("</strong>: the model predicts %+.*f points of %s, simulation precision "
-               "[%.*f; %.*f]: <span class=\"verdict %s\">%s</span>"),
-            d, 100 * u->diff, st_metric_words(m), d, 100 * u->lo, d, 100 * u->hi,
-            st_effect_name(vd->effect), st_effect_words(vd->effect));
+    fmt_printf(f,
+               _("</strong>: the model predicts %+.*f points of %s, simulation precision "
+                 "[%.*f; %.*f]: <span class=\"verdict %s\">%s</span>"),
+               d, 100 * u->diff, st_metric_words(m), d, 100 * u->lo, d, 100 * u->hi,
+               st_effect_name(vd->effect), st_effect_words(vd->effect));
     if (vd->customers_to_settle_effect > 0)
         fmt_printf(f, _(" (about %s customers would settle it)"),
-                fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_effect)));
+                   fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_effect)));
     fmt_printf(f, "; <span class=\"verdict %s\">%s</span>",
-            vd->pays == ST_PAYS_YES ? "gain" : vd->pays == ST_PAYS_NO ? "loss" : "unclear",
-            st_pays_words(vd->pays));
+               vd->pays == ST_PAYS_YES  ? "gain"
+               : vd->pays == ST_PAYS_NO ? "loss"
+                                        : "unclear",
+               st_pays_words(vd->pays));
     if (g->has_roi) {
         fmt_printf(f, _(": ROI %+.0f%% [%+.0f%%; %+.0f%%] on an extra cost of "), 100 * g->roi,
-                100 * g->roi_lo, 100 * g->roi_hi);
+                   100 * g->roi_lo, 100 * g->roi_hi);
         money(f, scn, g->incremental_cost);
     } else {
-        fputs(g->incremental_cost == 0 ? _(": no extra cost, extra profit ") : _(": extra profit "), f);
+        fputs(g->incremental_cost == 0 ? _(": no extra cost, extra profit ") : _(": extra profit "),
+              f);
         money(f, scn, g->profit.diff);
         fmt_printf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
         fmt_printf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
     }
     if (vd->few_changed)
         fmt_printf(f,
-                ngettext(" (only %lld customer bought differently: too few to tell)",
-                         " (only %lld customers bought differently: too few to tell)",
-                         (unsigned long)g->changed),
-                (long long)g->changed);
+                   ngettext(" (only %lld customer bought differently: too few to tell)",
+                            " (only %lld customers bought differently: too few to tell)",
+                            (unsigned long)g->changed),
+                   (long long)g->changed);
     else if (vd->customers_to_settle_pays > 0)
         fmt_printf(f, _(" (about %s customers would settle it)"),
-                fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
+                   fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
     const st_lead *lead = &r->leads[v];
     if (t->n_personas > 1 && lead->distinguishable) {
         const st_uplift *b = &st_group_at(r, v, (size_t)lead->top)->uplift[m];
         fputs(_("; most for "), f);
         report_escape(f, scn->personas[lead->top].name);
-        fmt_printf(f, _(" (%+.*f, %.*f [%.*f; %.*f] more than "), uplift_decimals(b), 100 * b->diff, 2,
-                100 * lead->lead, 2, 100 * lead->lead_lo, 2, 100 * lead->lead_hi);
+        fmt_printf(f, _(" (%+.*f, %.*f [%.*f; %.*f] more than "), uplift_decimals(b), 100 * b->diff,
+                   2, 100 * lead->lead, 2, 100 * lead->lead_lo, 2, 100 * lead->lead_hi);
         report_escape(f, scn->personas[lead->runner_up].name);
         fputc(')', f);
     }
@@ -263,7 +268,8 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
     report_escape(f, info->version);
     fputs("\">\n<title>", f);
     report_escape(f, scn->name);
-    fmt_printf(f, _(": customer journey map</title>\n<style>\n%s</style>\n</head>\n<body>\n"), STYLE);
+    fmt_printf(f, _(": customer journey map</title>\n<style>\n%s</style>\n</head>\n<body>\n"),
+               STYLE);
 
     fputs("<header>\n<h1>", f);
     report_escape(f, scn->name);
@@ -279,8 +285,8 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
         text_items(f, description);
     if (r->exact)
         fputs(_("<p class=\"facts\"><strong>Exact expected values</strong>: the figures below "
-              "are computed from the scenario's probabilities without sampling customers, so "
-              "they have no noise and every interval is a single point.</p>\n"),
+                "are computed from the scenario's probabilities without sampling customers, so "
+                "they have no noise and every interval is a single point.</p>\n"),
               f);
     char num[40], days[64], variants[64];
     fmt_grouped(num, sizeof num, (double)t->customers);
@@ -289,12 +295,12 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
     snprintf(variants, sizeof variants, ngettext("%zu variant", "%zu variants", t->n_variants),
              t->n_variants);
     fmt_printf(f,
-            ngettext("<p class=\"facts\">%s customer over %s, seed %llu; %s on the same "
-                     "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
-                     "<p class=\"facts\">%s customers over %s, seed %llu; %s on the same "
-                     "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
-                     (unsigned long)t->customers),
-            num, days, (unsigned long long)info->seed, variants, 100 * scn->margin);
+               ngettext("<p class=\"facts\">%s customer over %s, seed %llu; %s on the same "
+                        "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
+                        "<p class=\"facts\">%s customers over %s, seed %llu; %s on the same "
+                        "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
+                        (unsigned long)t->customers),
+               num, days, (unsigned long long)info->seed, variants, 100 * scn->margin);
 }
 
 static void write_in_short(FILE *f, const st_results *r)
@@ -304,19 +310,19 @@ static void write_in_short(FILE *f, const st_results *r)
     double n = (double)base->customers;
     fputs(_("<section class=\"short\">\n<h3>In short</h3>\n<ul>\n"), f);
     fmt_printf(f,
-            _("<li><strong>Baseline</strong>: %.1f%% of customers buy, %.2f%% buy twice or more "
-            "(%.1f%% of buyers come back).</li>\n"),
-            100 * st_ratio(base->total[ST_BUYERS], n),
-            100 * st_ratio(base->total[ST_REPEAT_BUYERS], n),
-            100 * st_ratio(base->total[ST_REPEAT_BUYERS], base->total[ST_BUYERS]));
+               _("<li><strong>Baseline</strong>: %.1f%% of customers buy, %.2f%% buy twice or more "
+                 "(%.1f%% of buyers come back).</li>\n"),
+               100 * st_ratio(base->total[ST_BUYERS], n),
+               100 * st_ratio(base->total[ST_REPEAT_BUYERS], n),
+               100 * st_ratio(base->total[ST_REPEAT_BUYERS], base->total[ST_BUYERS]));
     for (size_t v = 1; v < t->n_variants; v++) {
         fputs("<li>", f);
         sentence(f, r, v);
         fputs("</li>\n", f);
     }
     fputs(_("</ul>\n<p class=\"muted\">A point is one percent of all customers. The brackets hold "
-          "the simulation's precision (95%), not the uncertainty of the assumptions: see "
-          "<a href=\"#reading\">how to read this report</a>.</p>\n</section>\n"),
+            "the simulation's precision (95%), not the uncertainty of the assumptions: see "
+            "<a href=\"#reading\">how to read this report</a>.</p>\n</section>\n"),
           f);
 }
 
@@ -417,10 +423,11 @@ static void curve_row(FILE *f, const st_results *r)
     const sim_totals *t = r->totals;
     size_t n_stages = t->model->scn->n_stages, all = t->n_personas;
     fputs("<tr class=\"curve\">", f);
-    row_head(f, _("Emotion curve"), _("all customers' average mood on entering, −3 … +3, simulated"));
+    row_head(f, _("Emotion curve"),
+             _("all customers' average mood on entering, −3 … +3, simulated"));
     fprintf(f,
             _("<td colspan=\"%zu\">\n<svg viewBox=\"0 0 %zu "
-            "%d\" role=\"img\" aria-label=\"average mood on entering each stage\">\n"),
+              "%d\" role=\"img\" aria-label=\"average mood on entering each stage\">\n"),
             n_stages, n_stages * CURVE_COLUMN, CURVE_HEIGHT);
     for (int m = SCN_MOOD_MIN; m <= SCN_MOOD_MAX; m++)
         fprintf(f,
@@ -578,7 +585,7 @@ static void write_map(FILE *f, const st_results *r)
      * columns; print fits it to the page. */
     fprintf(f,
             _("<section>\n<h2>Customer journey map</h2>\n<div class=\"wide\"><table class=\"map\" "
-            "style=\"min-width:%zupx\">\n<thead><tr><th class=\"row corner\"></th>"),
+              "style=\"min-width:%zupx\">\n<thead><tr><th class=\"row corner\"></th>"),
             170 + 150 * scn->n_stages);
     for (size_t s = 0; s < scn->n_stages; s++)
         stage_head(f, scn, s);
@@ -594,9 +601,9 @@ static void write_map(FILE *f, const st_results *r)
     interventions_row(f, r);
     fprintf(f,
             _("<tr class=\"simhead\"><th colspan=\"%zu\">Simulated, baseline: customers who "
-            "reached each stage (share of the persona's customers), the conversion into it "
-            "from the stage most customers came from, and their average mood on "
-            "entering</th></tr>\n"),
+              "reached each stage (share of the persona's customers), the conversion into it "
+              "from the stage most customers came from, and their average mood on "
+              "entering</th></tr>\n"),
             scn->n_stages + 1);
     /* With one persona, its row is everyone's. */
     for (size_t g = 0; g < r->n_groups; g++)
@@ -623,8 +630,9 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
     fprintf(f, "<article class=\"card\" style=\"border-top-color:%s\">\n<h3>",
             persona_colour(r, p));
     report_escape(f, pe->name);
-    fmt_printf(f, _("</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n"),
-            100 * pe->share, fmt_grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
+    fmt_printf(
+        f, _("</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n"),
+        100 * pe->share, fmt_grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
     const scn_text *quote = scn_text_get(&pe->texts, "quote");
     if (quote && quote->n_items) {
         fputs("<blockquote>", f);
@@ -659,7 +667,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
         fputs("</dd>", f);
     }
     fputs(_("</dl>\n<table class=\"grid\"><tr><th class=\"l\">variant</th><th>buyers</th>"
-          "<th>repeat buyers</th><th>uplift, points</th></tr>\n"),
+            "<th>repeat buyers</th><th>uplift, points</th></tr>\n"),
           f);
     /* the uplift column is the run's headline metric (write_variants says which) */
     /* Names as words here, so that a narrow card can wrap them. */
@@ -669,7 +677,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
         fputs("<tr><td class=\"l\">", f);
         say_name(f, t->model->variants[v].name);
         fmt_printf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
-                100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
+                   100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
         if (g->has_uplift)
             fmt_printf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[r->headline].diff);
         else
@@ -700,7 +708,7 @@ static void uplift_cell(FILE *f, const st_group *g, st_metric m)
     const st_uplift *u = &g->uplift[m];
     int d = uplift_decimals(u);
     fmt_printf(f, "<td class=\"%s\">%+.*f [%.*f; %.*f]</td>", uplift_class(u), d, 100 * u->diff, d,
-            100 * u->lo, d, 100 * u->hi);
+               100 * u->lo, d, 100 * u->hi);
 }
 
 /* Every variant's funnel, stage by stage, with its ratio to the
@@ -713,9 +721,9 @@ static void write_variant_funnels(FILE *f, const st_results *r)
     if (t->n_variants < 2)
         return;
     fputs(_("<h3 style=\"margin-top:18px\">Funnel by variant</h3>\n<p class=\"muted\">The share of "
-          "all customers who reached each stage; beside each variant's share, how many times "
-          "the baseline's it is.</p>\n<div class=\"wide\"><table class=\"grid funnels\">\n"
-          "<tr><th class=\"l\">stage</th>"),
+            "all customers who reached each stage; beside each variant's share, how many times "
+            "the baseline's it is.</p>\n<div class=\"wide\"><table class=\"grid funnels\">\n"
+            "<tr><th class=\"l\">stage</th>"),
           f);
     for (size_t v = 0; v < t->n_variants; v++) {
         fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
@@ -734,7 +742,7 @@ static void write_variant_funnels(FILE *f, const st_results *r)
             fmt_printf(f, "<td>%.2f%%", 100 * st_ratio((double)c->reached[s], n));
             if (c0->reached[s] > 0)
                 fmt_printf(f, " <span class=\"pct\">×%.2f</span>",
-                        (double)c->reached[s] / (double)c0->reached[s]);
+                           (double)c->reached[s] / (double)c0->reached[s]);
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
@@ -748,9 +756,10 @@ static void write_variants(FILE *f, const st_results *r)
     const sim_totals *t = r->totals;
     const scn_scenario *scn = t->model->scn;
     size_t all = t->n_personas;
-    fputs(_("<section>\n<h2>Variants side by side</h2>\n<div class=\"wide\"><table class=\"grid\">\n"
+    fputs(
+        _("<section>\n<h2>Variants side by side</h2>\n<div class=\"wide\"><table class=\"grid\">\n"
           "<tr><th class=\"l\"></th>"),
-          f);
+        f);
     for (size_t v = 0; v < t->n_variants; v++) {
         fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
         report_escape(f, t->model->variants[v].name);
@@ -795,7 +804,7 @@ static void write_variants(FILE *f, const st_results *r)
                 break;
             case 2:
                 fmt_printf(f, "<td>%.1f%%</td>",
-                        100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
+                           100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
                 break;
             case 3:
                 uplift_cell(f, g, r->headline);
@@ -833,7 +842,7 @@ static void write_variants(FILE *f, const st_results *r)
             case 8:
                 if (g->has_roi)
                     fmt_printf(f, "<td>%+.0f%% [%+.0f%%; %+.0f%%]</td>", 100 * g->roi,
-                            100 * g->roi_lo, 100 * g->roi_hi);
+                               100 * g->roi_lo, 100 * g->roi_hi);
                 else
                     fputs("<td>—</td>", f);
                 break;
@@ -861,8 +870,9 @@ static void write_variants(FILE *f, const st_results *r)
             fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
-        fprintf(f, _("<h3>Uplift in %s per persona, points [95%% interval]</h3>\n"
-                   "<div class=\"wide\"><table class=\"grid\">\n<tr><th class=\"l\">persona</th>"),
+        fprintf(f,
+                _("<h3>Uplift in %s per persona, points [95%% interval]</h3>\n"
+                  "<div class=\"wide\"><table class=\"grid\">\n<tr><th class=\"l\">persona</th>"),
                 st_metric_words(r->headline));
         for (size_t v = 1; v < t->n_variants; v++) {
             fputs("<th>", f);
@@ -1005,13 +1015,13 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
     }
     if (!plots || plots->n_pictures == 0 || plots->outcome == PLOT_NOT_WRITTEN)
         fputs(_("<p>No charts: the plot templates were not found when this report was "
-              "written.</p>\n"),
+                "written.</p>\n"),
               f);
     else if (drawn < plots->n_pictures)
         fputs(_("<p>Some charts are missing: gnuplot was not available or failed when this report "
-              "was written. Their data and scripts are in the <code>plots</code> folder beside "
-              "this report; with gnuplot installed, draw them with "
-              "<code>cd plots &amp;&amp; gnuplot plots.gp</code>.</p>\n"),
+                "was written. Their data and scripts are in the <code>plots</code> folder beside "
+                "this report; with gnuplot installed, draw them with "
+                "<code>cd plots &amp;&amp; gnuplot plots.gp</code>.</p>\n"),
               f);
     /* Each missing chart by name, so that nobody mistakes the report for whole. */
     for (size_t i = 0; plots && plots->outcome != PLOT_NOT_WRITTEN && i < plots->n_pictures; i++)
@@ -1024,8 +1034,9 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
 static void write_footer(FILE *f, const st_results *r, const report_info *info)
 {
     const scn_scenario *scn = r->totals->model->scn;
-    /* xgettext:no-c-format */
-    fputs(_("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
+    fputs(
+        /* xgettext:no-c-format */
+        _("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
           "<li><strong>Reached</strong>: customers who entered the stage at least once during the "
           "run. <strong>Conversion</strong>: the share of those who reached the previous stage "
           "(the one most customers came from) who went on to this one.</li>\n"
@@ -1046,14 +1057,14 @@ static void write_footer(FILE *f, const st_results *r, const report_info *info)
           "profit over the baseline / extra cost, with its interval. A change "
           "<strong>pays back</strong> only when the interval of its extra profit lies above 0, "
           "and does not when it lies below.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim "),
-          f);
+        f);
     report_escape(f, info->version);
     fputs(_(" from "), f);
     report_escape(f, scn->path);
     fprintf(f,
             _(" with seed %llu: the same scenario and seed give the same numbers. The data "
-            "behind this page are in summary.json and the CSV files beside it.</footer>\n"
-            "</body>\n</html>\n"),
+              "behind this page are in summary.json and the CSV files beside it.</footer>\n"
+              "</body>\n</html>\n"),
             (unsigned long long)info->seed);
 }
 

@@ -129,8 +129,9 @@ static void sbx_count_hook(lua_State *L, lua_Debug *ar)
         lua_pushfstring(L, _("%sthe scenario ran more than %I Lua instructions"), where,
                         (lua_Integer)s->max_instructions);
     else
-        lua_pushfstring(L, _("%sloading the scenario took more than %d seconds (a runaway loop?); "
-                           "raise the limit with --lua-seconds N"),
+        lua_pushfstring(L,
+                        _("%sloading the scenario took more than %d seconds (a runaway loop?); "
+                          "raise the limit with --lua-seconds N"),
                         where, (int)s->max_seconds);
     lua_error(L);
 }
@@ -242,8 +243,9 @@ static bool order_key_at(lua_State *L, int idx, order_key *k)
 
 static int no_order(lua_State *L, int key)
 {
-    return luaL_error(L, _("pairs/next: a table with a %s as a key has no defined order; a "
-                         "scenario traverses tables whose keys are numbers, strings or booleans"),
+    return luaL_error(L,
+                      _("pairs/next: a table with a %s as a key has no defined order; a "
+                        "scenario traverses tables whose keys are numbers, strings or booleans"),
                       luaL_typename(L, key));
 }
 
@@ -458,7 +460,7 @@ static int sbx_format(lua_State *L)
         arg++;
         if (fmt[i] == 'p')
             return luaL_error(L, _("string.format: %%p is not available in a scenario: addresses "
-                                 "change from run to run"));
+                                   "change from run to run"));
         if (fmt[i] == 's' && arg <= top && lua_type(L, arg) != LUA_TSTRING &&
             lua_type(L, arg) != LUA_TNUMBER) {
             sbx_tolstring(L, arg, NULL);
@@ -663,13 +665,13 @@ static int sbx_random(lua_State *L)
 static int sbx_randomseed(lua_State *L)
 {
     return luaL_error(L, _("math.randomseed is not available: math.random follows the run's "
-                         "--seed"));
+                           "--seed"));
 }
 
 static int sbx_dump_denied(lua_State *L)
 {
     return luaL_error(L, _("'string.dump' is not available in a scenario: binary chunks are "
-                         "refused"));
+                           "refused"));
 }
 
 /* Only os.clock is left in os; the rest of os reaches processes and files. */
@@ -1001,8 +1003,9 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
     if (!msg)
         msg = _("unknown error");
     if (s->memory_exceeded && status == LUA_ERRMEM) {
-        snprintf(buf, size, _("%s: the scenario needs more than %zu MB of memory; raise the limit "
-                 "with --lua-memory MB"),
+        snprintf(buf, size,
+                 _("%s: the scenario needs more than %zu MB of memory; raise the limit "
+                   "with --lua-memory MB"),
                  path, s->max_memory / (1024 * 1024));
         return;
     }
@@ -1016,8 +1019,9 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
     }
     if (s->instructions_exceeded && strstr(buf, _("Lua instructions"))) {
         size_t len = strlen(buf);
-        snprintf(buf + len, size - len, _(" (an endless loop?); raise the limit with "
-                 "--lua-instructions N"));
+        snprintf(buf + len, size - len,
+                 _(" (an endless loop?); raise the limit with "
+                   "--lua-instructions N"));
     }
 }
 
@@ -1209,9 +1213,9 @@ void sbx_watchdog_arm(const char *path, unsigned seconds)
                          path, seconds);
     int n = snprintf(interrupted_message, sizeof interrupted_message, "cjmsim: %s\n",
                      _("interrupted: no results were written"));
-    interrupted_length = n < 0 ? 0 : (size_t)n < sizeof interrupted_message
-                                         ? (size_t)n
-                                         : sizeof interrupted_message - 1;
+    interrupted_length = n < 0                                    ? 0
+                         : (size_t)n < sizeof interrupted_message ? (size_t)n
+                                                                  : sizeof interrupted_message - 1;
     clock_gettime(CLOCK_MONOTONIC, &watchdog_deadline);
     watchdog_deadline.tv_sec += (time_t)seconds;
     interrupt_ticks = 0;

@@ -97,8 +97,9 @@ static const char *get_lstring(parse_ctx *ctx, int line, const char *owner, cons
 static char *hold(parse_ctx *ctx, int line, const char *owner, const char *what, const char *s)
 {
     if (!sbx_charge(ctx->L, strlen(s) + 1 + sizeof(char *)))
-        parse_fail(ctx, line, _("%s: %s: the text cjmsim keeps from the scenario exceeds the memory "
-                              "limit (--lua-memory %zu MB); raise the limit with --lua-memory MB"),
+        parse_fail(ctx, line,
+                   _("%s: %s: the text cjmsim keeps from the scenario exceeds the memory "
+                     "limit (--lua-memory %zu MB); raise the limit with --lua-memory MB"),
                    owner, what, sbx_memory_limit_mb(ctx->L));
     return xstrdup(s);
 }
@@ -207,8 +208,8 @@ static double get_number(parse_ctx *ctx, int line, const char *owner, const char
     if (isnan(v))
         parse_fail(ctx, line, _("%s: %s is not a number (NaN); check for 0/0"), owner, key);
     if (!(v >= min && v <= max))
-        parse_fail(ctx, line, _("%s: %s = %g is out of range: it must be from %g to %g"), owner, key,
-                   v, min, max);
+        parse_fail(ctx, line, _("%s: %s = %g is out of range: it must be from %g to %g"), owner,
+                   key, v, min, max);
     return v;
 }
 
@@ -271,15 +272,16 @@ static void get_text(parse_ctx *ctx, int line, const char *owner, const char *ke
     if (lua_type(L, idx) == LUA_TSTRING) {
         const char *s = get_lstring(ctx, line, owner, key, idx);
         if (!utf8_valid(s))
-            parse_fail(ctx, line, _("%s: %s is not valid UTF-8; save the file as UTF-8"), owner, key);
+            parse_fail(ctx, line, _("%s: %s is not valid UTF-8; save the file as UTF-8"), owner,
+                       key);
         text->items = xmalloc(sizeof *text->items);
         text->items[0] = hold(ctx, line, owner, key, s);
         text->n_items = 1;
         return;
     }
     if (lua_type(L, idx) != LUA_TTABLE)
-        parse_fail(ctx, line, _("%s: %s must be a string or a list of strings, not a %s"), owner, key,
-                   luaL_typename(L, idx));
+        parse_fail(ctx, line, _("%s: %s must be a string or a list of strings, not a %s"), owner,
+                   key, luaL_typename(L, idx));
     size_t n = lua_rawlen(L, idx);
     text->items = xcalloc(n, sizeof *text->items);
     for (size_t i = 1; i <= n; i++) {
@@ -337,8 +339,9 @@ static void get_per_persona(parse_ctx *ctx, int line, const char *owner, int idx
         char what[256];
         snprintf(what, sizeof what, _("value for persona '%s'"), persona);
         if (raw_field(L, idx, persona) == LUA_TNIL)
-            parse_fail(ctx, line, _("%s: no value for persona '%s' (write %s = 0 if it does not "
-                                  "apply)"),
+            parse_fail(ctx, line,
+                       _("%s: no value for persona '%s' (write %s = 0 if it does not "
+                         "apply)"),
                        owner, persona, persona);
         out[p] = get_number(ctx, line, owner, what, -1, min, max);
         lua_pop(L, 1);
@@ -370,8 +373,9 @@ static void get_prob(parse_ctx *ctx, int line, const char *owner, int idx, scn_p
         break;
     }
     default:
-        parse_fail(ctx, line, _("%s: the probability must be a number, a table of persona = number "
-                              "or a function(c), not a %s"),
+        parse_fail(ctx, line,
+                   _("%s: the probability must be a number, a table of persona = number "
+                     "or a function(c), not a %s"),
                    owner, luaL_typename(L, idx));
     }
 }
@@ -414,8 +418,9 @@ static void for_each_decl(parse_ctx *ctx, const char *kind, decl_fn fn)
                 lua_pop(L, 1);
             }
             if (ctx->file && strcmp(kind, "persona") != 0)
-                parse_fail(ctx, line, _("an included file may declare only personas: move this %s "
-                                      "into the scenario"),
+                parse_fail(ctx, line,
+                           _("an included file may declare only personas: move this %s "
+                             "into the scenario"),
                            kind);
             raw_field(L, -1, "value");
             fn(ctx, line, name);
@@ -478,8 +483,9 @@ static void add_attr(parse_ctx *ctx, int line, const char *owner, scn_persona *p
                    owner, key, luaL_typename(L, idx), hint);
     }
     if (in_list(CUSTOMER_FIELDS, key))
-        parse_fail(ctx, line, _("%s: '%s' is a field of every customer (c.%s) and cannot be an "
-                              "attribute; choose another name"),
+        parse_fail(ctx, line,
+                   _("%s: '%s' is a field of every customer (c.%s) and cannot be an "
+                     "attribute; choose another name"),
                    owner, key, key);
     const char *string = type == LUA_TSTRING ? get_lstring(ctx, line, owner, key, idx) : NULL;
     scn_attr *attr = xgrow(&persona->attrs, &persona->n_attrs, sizeof *persona->attrs);
@@ -539,8 +545,9 @@ static void parse_persona(parse_ctx *ctx, int line, const char *name)
     if (persona->share < 0 && ctx->site_file) {
         /* A library persona leaves the share to the scenario that includes it. */
         ctx->file = strcmp(ctx->site_file, scn->path) == 0 ? NULL : ctx->site_file;
-        parse_fail(ctx, ctx->site_line, _("%s has no share: give it one where it is included: "
-                                        "include \"%s\" { share = 0.25 }"),
+        parse_fail(ctx, ctx->site_line,
+                   _("%s has no share: give it one where it is included: "
+                     "include \"%s\" { share = 0.25 }"),
                    owner, ctx->site_call ? ctx->site_call : name);
     }
     if (persona->share < 0)
@@ -597,15 +604,17 @@ static void parse_stage(parse_ctx *ctx, int line, const char *name)
     }
     lua_pop(L, 1);
     if (value_slot && !stage->purchase)
-        parse_fail(ctx, line, _("%s has a value but is not a purchase stage: add purchase = true "
-                              "or remove value"),
+        parse_fail(ctx, line,
+                   _("%s has a value but is not a purchase stage: add purchase = true "
+                     "or remove value"),
                    owner);
     if (stage->entry && stage->terminal)
         parse_fail(ctx, line, _("%s cannot be both the entry and terminal"), owner);
     if (stage->entry) {
         if (scn->entry >= 0)
-            parse_fail(ctx, line, _("%s is a second entry stage (the first is '%s' on line %d): a "
-                                  "journey has exactly one entry stage"),
+            parse_fail(ctx, line,
+                       _("%s is a second entry stage (the first is '%s' on line %d): a "
+                         "journey has exactly one entry stage"),
                        owner, scn->stages[scn->entry].name, scn->stages[scn->entry].line);
         scn->entry = (int)(scn->n_stages - 1);
     }
@@ -630,8 +639,9 @@ static int add_edge(parse_ctx *ctx, int line, const char *what, int from, int to
 {
     scn_scenario *scn = ctx->scn;
     if (scn->stages[from].terminal)
-        parse_fail(ctx, line, _("%s: stage '%s' is terminal, customers cannot leave it (remove "
-                              "terminal = true or this transition)"),
+        parse_fail(ctx, line,
+                   _("%s: stage '%s' is terminal, customers cannot leave it (remove "
+                     "terminal = true or this transition)"),
                    what, scn->stages[from].name);
     scn_edge *edge = xgrow(&scn->edges, &scn->n_edges, sizeof *scn->edges);
     edge->from = from;
@@ -649,8 +659,7 @@ static void parse_transition(parse_ctx *ctx, int line, const char *name)
     raw_field(L, -2, "from");
     raw_field(L, -3, "to");
     char what[256];
-    snprintf(what, sizeof what, _("transition %s->%s"), lua_tostring(L, -2),
-             lua_tostring(L, -1));
+    snprintf(what, sizeof what, _("transition %s->%s"), lua_tostring(L, -2), lua_tostring(L, -1));
     get_lstring(ctx, line, what, _("the stage name"), -2);
     get_lstring(ctx, line, what, _("the stage name"), -1);
     int from = resolve_stage(ctx, line, what, lua_tostring(L, -2));
@@ -766,8 +775,9 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     if (strchr(name, '+') || strchr(name, ','))
         parse_fail(ctx, line, _("intervention name \"%s\" must not contain '+' or ','"), name);
     if (strcmp(name, "baseline") == 0)
-        parse_fail(ctx, line, _("intervention name 'baseline' is reserved for the run without "
-                              "interventions"));
+        parse_fail(ctx, line,
+                   _("intervention name 'baseline' is reserved for the run without "
+                     "interventions"));
     for (size_t i = 0; i < scn->n_interventions; i++)
         if (strcmp(scn->interventions[i].name, name) == 0)
             parse_fail(ctx, line, _("intervention '%s' is declared twice (first on line %d)"), name,
@@ -820,7 +830,7 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     if (iv->once && (iv->at < 0 || !scn->stages[iv->at].purchase))
         parse_fail(ctx, line,
                    _("%s: once = true applies the change on the customer's first purchase only, "
-                   "so at must name a purchase stage%s%s%s"),
+                     "so at must name a purchase stage%s%s%s"),
                    owner, iv->at < 0 ? "" : _(" ('"), iv->at < 0 ? "" : scn->stages[iv->at].name,
                    iv->at < 0 ? "" : _("' is not one)"));
     if (iv->at >= 0) {
@@ -830,8 +840,9 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
             iv->touches[scn->edges[iv->changes[c].edge].from] = true;
     }
     if (iv->at < 0 && iv->n_changes == 0)
-        parse_fail(ctx, line, _("%s changes nothing: give it at = \"stage\" with mood = ..., or "
-                              "scale / set of an edge"),
+        parse_fail(ctx, line,
+                   _("%s changes nothing: give it at = \"stage\" with mood = ..., or "
+                     "scale / set of an edge"),
                    owner);
 }
 
@@ -851,8 +862,8 @@ static void check_shares(parse_ctx *ctx)
         ctx->file = ctx->shares_file && strcmp(ctx->shares_file, scn->path) != 0
                         ? ctx->shares_file
                         : NULL;
-        parse_fail(ctx, ctx->shares_line, _("persona shares sum to %g, they must sum to 1 (%s)"), sum,
-                   parts);
+        parse_fail(ctx, ctx->shares_line, _("persona shares sum to %g, they must sum to 1 (%s)"),
+                   sum, parts);
     }
 }
 
@@ -877,8 +888,9 @@ int scnparse_run(lua_State *L)
     if (ctx.scn->n_stages == 0)
         parse_fail(&ctx, 0, _("no stages: declare the journey with stage \"name\" { ... }"));
     if (ctx.scn->entry < 0)
-        parse_fail(&ctx, 0, _("no entry stage: mark the stage where customers start with "
-                            "entry = true"));
+        parse_fail(&ctx, 0,
+                   _("no entry stage: mark the stage where customers start with "
+                     "entry = true"));
     for_each_decl(&ctx, "transition", parse_transition);
     ctx.scn->n_base_edges = ctx.scn->n_edges;
     for_each_decl(&ctx, "intervention", parse_intervention);

@@ -350,8 +350,10 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
     const scn_scenario *scn = model->scn;
     sim_totals_init(totals, model, customers);
     if (totals->layout.n_k > 64)
-        return cj_fail(err, CJ_ERR_SCENARIO, _("%s: too many purchase stages and interventions "
-                       "together (at most 64 counters)"), scn->path);
+        return cj_fail(err, CJ_ERR_SCENARIO,
+                       _("%s: too many purchase stages and interventions "
+                         "together (at most 64 counters)"),
+                       scn->path);
 
     int64_t *persona_end = xcalloc(scn->n_personas, sizeof *persona_end);
     int64_t sum = 0;

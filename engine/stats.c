@@ -18,7 +18,9 @@ const char *st_metric_name(st_metric m)
 
 const char *st_metric_words(st_metric m)
 {
-    return m == ST_REPEAT_BUYERS ? _("repeat buyers") : m == ST_BUYERS ? _("buyers") : METRIC_NAMES[m];
+    return m == ST_REPEAT_BUYERS ? _("repeat buyers")
+           : m == ST_BUYERS      ? _("buyers")
+                                 : METRIC_NAMES[m];
 }
 
 const char *st_effect_name(st_effect e)

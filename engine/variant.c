@@ -71,7 +71,7 @@ static void var_known(const scn_scenario *scn, char *buf, size_t size)
 
 /* One item of the list: "baseline" or names joined by '+'. */
 #define EMPTY_NAME                                                                                 \
-    _("--variants: empty name in '%s'; write names separated by commas, interventions of one " \
+    _("--variants: empty name in '%s'; write names separated by commas, interventions of one "     \
       "variant joined by '+'")
 
 static cj_status var_parse_item(const scn_scenario *scn, const char *spec, const char *item,
@@ -92,7 +92,7 @@ static cj_status var_parse_item(const scn_scenario *scn, const char *spec, const
             var_known(scn, known, sizeof known);
             return cj_fail(err, CJ_ERR_USAGE,
                            _("--variants: unknown intervention '%.*s'; the scenario's "
-                           "interventions are: %s"),
+                             "interventions are: %s"),
                            (int)part, item, known);
         }
         *mask |= 1u << i;

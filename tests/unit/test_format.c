@@ -55,7 +55,9 @@ static void numbers_follow_the_language(void **state)
     fmt_snprintf(buf, sizeof buf, "%s %.2f %d%% %5.1f|%-*s|", "v1.2", 1.5, 7, 12.25, 4, "ab");
     assert_string_equal(buf, "v1.2 1.50 7%  12.2|ab  |");
     assert_int_equal(i18n_init("ru", &err), CJ_OK);
-    assert_string_equal(fmt_grouped(buf, sizeof buf, -1234567.4), "-1\xC2\xA0" "234\xC2\xA0" "567");
+    assert_string_equal(fmt_grouped(buf, sizeof buf, -1234567.4), "-1\xC2\xA0"
+                                                                  "234\xC2\xA0"
+                                                                  "567");
     assert_string_equal(fmt_grouped(buf, sizeof buf, 999), "999");
     fmt_snprintf(buf, sizeof buf, "%s %.2f %d%% %5.1f|%-*s|", "v1.2", 1.5, 7, 12.25, 4, "ab");
     assert_string_equal(buf, "v1.2 1,50 7%  12,2|ab  |");
