@@ -1,6 +1,9 @@
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "i18n.h"
 
 #include "param.h"
 #include "scenario.h"
@@ -9,130 +12,137 @@ static const uint64_t MAX_CUSTOMERS = UINT64_C(1000000000000);
 enum { MAX_THREADS = 1024 };
 
 static const char RUN_OPTIONS[] =
-    "  --out DIR          results directory (default: results/<scenario file name>);\n"
-    "                     a previous cjmsim result there is replaced\n"
-    "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
-    "  --arrivals N       N new customers arrive every day instead of one cohort on\n"
-    "                     day 0 (replaces the scenario's arrivals, even a function)\n"
-    "  --days N           days to simulate (default: the scenario's, else 180)\n"
-    "  --seed N           random seed (default: the scenario's, else 1)\n"
-    "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
-    "                     (default: baseline, each intervention, all together)\n"
-    "  --threads N        worker threads (default: one per core); results do not\n"
-    "                     depend on it\n"
-    "  --quiet            print nothing but errors and warnings\n"
-    "  --exact            compute the expected results exactly, carrying the\n"
-    "                     distribution of customer states day by day instead of\n"
-    "                     sampling customers (no seed, no intervals: the figures\n"
-    "                     are expected values, real numbers)\n"
-    "  --pdf              also write report.pdf, printed by Chromium (needs chromium)\n";
+    N_("  --out DIR          results directory (default: results/<scenario file name>);\n"
+       "                     a previous cjmsim result there is replaced\n"
+       "  --customers N      customers to simulate (default: the scenario's, else 10000)\n"
+       "  --arrivals N       N new customers arrive every day instead of one cohort on\n"
+       "                     day 0 (replaces the scenario's arrivals, even a function)\n"
+       "  --days N           days to simulate (default: the scenario's, else 180)\n"
+       "  --seed N           random seed (default: the scenario's, else 1)\n"
+       "  --variants LIST    variants to compare, e.g. baseline,notify,notify+consult\n"
+       "                     (default: baseline, each intervention, all together)\n"
+       "  --threads N        worker threads (default: one per core); results do not\n"
+       "                     depend on it\n"
+       "  --quiet            print nothing but errors and warnings\n"
+       "  --exact            compute the expected results exactly, carrying the\n"
+       "                     distribution of customer states day by day instead of\n"
+       "                     sampling customers (no seed, no intervals: the figures\n"
+       "                     are expected values, real numbers)\n"
+       "  --pdf              also write report.pdf, printed by Chromium (needs chromium)\n");
 
 static const char PARAM_OPTIONS[] =
-    "  --set NAME=VALUE   give the scenario's parameter NAME this value instead of\n"
-    "                     its default (repeatable)\n"
-    "  --params FILE      take parameter values from the \"params\" object of a JSON\n"
-    "                     file such as calibration.json; --set wins over it\n";
+    N_("  --set NAME=VALUE   give the scenario's parameter NAME this value instead of\n"
+       "                     its default (repeatable)\n"
+       "  --params FILE      take parameter values from the \"params\" object of a JSON\n"
+       "                     file such as calibration.json; --set wins over it\n");
 
 static const char LUA_LIMITS[] =
-    "Limits of the scenario's Lua sandbox:\n"
-    "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
-    "  --lua-memory MB       memory a scenario may use (default 512)\n"
-    "  --lua-seconds S       time loading and compiling may take (default 10)\n";
+    N_("Limits of the scenario's Lua sandbox:\n"
+       "  --lua-instructions N  Lua instructions a scenario may run (default 200000000)\n"
+       "  --lua-memory MB       memory a scenario may use (default 512)\n"
+       "  --lua-seconds S       time loading and compiling may take (default 10)\n");
+
+static const char LANG_OPTION[] =
+    N_("  --lang ru|en       the language of messages, help, the report and the plots\n"
+       "                     (default: LC_ALL, LC_MESSAGES or LANG; any command)\n");
 
 static const char RUN_EXIT[] =
-    "Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
-    "not be written, 5 out of memory or system error, 130 interrupted.\n";
-
+    N_("Exit status: 0 success, 2 bad command line, 3 scenario error, 4 results could\n"
+       "not be written, 5 out of memory or system error, 130 interrupted.\n");
 
 /* What `run` accepts, its sandbox limits and its exit statuses: the same in
  * the general help and in `cjmsim run --help`. */
 static void run_options_help(FILE *f)
 {
-    fputs(RUN_OPTIONS, f);
-    fputs(PARAM_OPTIONS, f);
+    fputs(_(RUN_OPTIONS), f);
+    fputs(_(PARAM_OPTIONS), f);
     fputs("\n", f);
-    fputs(LUA_LIMITS, f);
+    fputs(_(LUA_LIMITS), f);
     fputs("\n", f);
-    fputs(RUN_EXIT, f);
+    fputs(_(LANG_OPTION), f);
+    fputs("\n", f);
+    fputs(_(RUN_EXIT), f);
 }
 
 void cli_usage(FILE *f)
 {
-    fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
-          "       cjmsim check SCENARIO.lua [options]\n"
-          "       cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [options]\n"
-          "       cjmsim psa SCENARIO.lua [--draws N] [options]\n"
-          "       cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
-          "       cjmsim new NAME\n"
-          "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
-          "       cjmsim compare A B [--out DIR]\n"
-          "       cjmsim serve SCENARIO.lua [--port N]\n"
-          "       cjmsim help [COMMAND] | --help | --version\n"
-          "\n"
-          "Simulates the customer journey of a scenario for the baseline and every variant\n"
-          "on the same synthetic customers, prints a summary and writes a results directory.\n"
-          "\n"
-          "Commands:\n"
-          "  run      simulate a scenario and write its results (cjmsim help run)\n"
-          "  check    check a scenario without simulating it and show the journey it\n"
-          "           describes (cjmsim help check)\n"
-          "  new      write NAME.lua, a commented scenario that runs as is, to start\n"
-          "           from (cjmsim help new)\n"
-          "  fit      write a scenario estimated from an event log or path data\n"
-          "           (cjmsim help fit)\n"
-          "  sweep    run a grid of parameter values (cjmsim help sweep)\n"
-          "  psa      how sure the answer is, given the uncertain parameters\n"
-          "           (cjmsim help psa)\n"
-          "  breakeven  the parameter value at which a variant stops paying\n"
-          "           (cjmsim help breakeven)\n"
-          "  compare  put two results (or two scenarios) side by side (cjmsim help compare)\n"
-          "  serve    a live page of a scenario with a slider per parameter, on this\n"
-          "           computer only (cjmsim help serve)\n"
-          "\n"
-          "Options of run:\n",
+    fputs(_("Usage: cjmsim run SCENARIO.lua [options]\n"
+            "       cjmsim check SCENARIO.lua [options]\n"
+            "       cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [options]\n"
+            "       cjmsim psa SCENARIO.lua [--draws N] [options]\n"
+            "       cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
+            "       cjmsim new NAME\n"
+            "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
+            "       cjmsim compare A B [--out DIR]\n"
+            "       cjmsim serve SCENARIO.lua [--port N]\n"
+            "       cjmsim help [COMMAND] | --help | --version\n"
+            "\n"
+            "Simulates the customer journey of a scenario for the baseline and every variant\n"
+            "on the same synthetic customers, prints a summary and writes a results directory.\n"
+            "\n"
+            "Commands:\n"
+            "  run      simulate a scenario and write its results (cjmsim help run)\n"
+            "  check    check a scenario without simulating it and show the journey it\n"
+            "           describes (cjmsim help check)\n"
+            "  new      write NAME.lua, a commented scenario that runs as is, to start\n"
+            "           from (cjmsim help new)\n"
+            "  fit      write a scenario estimated from an event log or path data\n"
+            "           (cjmsim help fit)\n"
+            "  sweep    run a grid of parameter values (cjmsim help sweep)\n"
+            "  psa      how sure the answer is, given the uncertain parameters\n"
+            "           (cjmsim help psa)\n"
+            "  breakeven  the parameter value at which a variant stops paying\n"
+            "           (cjmsim help breakeven)\n"
+            "  compare  put two results (or two scenarios) side by side (cjmsim help compare)\n"
+            "  serve    a live page of a scenario with a slider per parameter, on this\n"
+            "           computer only (cjmsim help serve)\n"
+            "\n"
+            "Options of run:\n"),
           f);
     run_options_help(f);
-    fputs("\nMore: man cjmsim, and docs/scenario-language.md for the scenario files.\n", f);
+    fputs(_("\nMore: man cjmsim, and docs/scenario-language.md for the scenario files.\n"), f);
 }
 
 static void run_help(FILE *f)
 {
-    fputs("Usage: cjmsim run SCENARIO.lua [options]\n"
-          "\n"
-          "Simulates the customer journey of a scenario for the baseline and every variant\n"
-          "on the same synthetic customers, prints a summary and writes a results directory\n"
-          "(summary.json, funnel.csv, transitions.csv, daily.csv, manifest.json, ...).\n"
-          "\n"
-          "Options:\n",
+    fputs(_("Usage: cjmsim run SCENARIO.lua [options]\n"
+            "\n"
+            "Simulates the customer journey of a scenario for the baseline and every variant\n"
+            "on the same synthetic customers, prints a summary and writes a results directory\n"
+            "(summary.json, funnel.csv, transitions.csv, daily.csv, manifest.json, ...).\n"
+            "\n"
+            "Options:\n"),
           f);
     run_options_help(f);
 }
 
 static void check_help(FILE *f)
 {
-    fputs("Usage: cjmsim check SCENARIO.lua [options]\n"
-          "\n"
-          "Checks a scenario without simulating it and shows what it means: the\n"
-          "personas, the stages, the daily probability of every transition for each\n"
-          "persona (lo..hi where it depends on the customer's mood, purchases or days in\n"
-          "the stage), where customers end up from stages with constant probabilities,\n"
-          "stages nobody can reach, stages nobody can leave, and what each variant\n"
-          "changes. It finds every mistake run would find, and writes nothing.\n"
-          "\n"
-          "Options:\n"
-          "  --days N           days the probabilities are checked over (default: the\n"
-          "                     scenario's, else 180)\n"
-          "  --seed N           seed of math.random in the scenario (default 0, as run\n"
-          "                     without --seed)\n"
-          "  --variants LIST    variants to check, e.g. baseline,notify,notify+consult\n"
-          "                     (default: baseline, each intervention, all together)\n",
+    fputs(_("Usage: cjmsim check SCENARIO.lua [options]\n"
+            "\n"
+            "Checks a scenario without simulating it and shows what it means: the\n"
+            "personas, the stages, the daily probability of every transition for each\n"
+            "persona (lo..hi where it depends on the customer's mood, purchases or days in\n"
+            "the stage), where customers end up from stages with constant probabilities,\n"
+            "stages nobody can reach, stages nobody can leave, and what each variant\n"
+            "changes. It finds every mistake run would find, and writes nothing.\n"
+            "\n"
+            "Options:\n"
+            "  --days N           days the probabilities are checked over (default: the\n"
+            "                     scenario's, else 180)\n"
+            "  --seed N           seed of math.random in the scenario (default 0, as run\n"
+            "                     without --seed)\n"
+            "  --variants LIST    variants to check, e.g. baseline,notify,notify+consult\n"
+            "                     (default: baseline, each intervention, all together)\n"),
           f);
-    fputs(PARAM_OPTIONS, f);
+    fputs(_(PARAM_OPTIONS), f);
     fputs("\n", f);
-    fputs(LUA_LIMITS, f);
-    fputs("\n"
-          "Exit status: 0 the scenario is valid, 2 bad command line, 3 scenario error\n"
-          "(the message names file:line), 5 out of memory or system error.\n",
+    fputs(_(LUA_LIMITS), f);
+    fputs("\n", f);
+    fputs(_(LANG_OPTION), f);
+    fputs(_("\n"
+            "Exit status: 0 the scenario is valid, 2 bad command line, 3 scenario error\n"
+            "(the message names file:line), 5 out of memory or system error.\n"),
           f);
 }
 
@@ -211,18 +221,18 @@ static void breakeven_help(FILE *f)
 
 static void new_help(FILE *f)
 {
-    fputs("Usage: cjmsim new NAME\n"
-          "\n"
-          "Writes NAME.lua (NAME itself when it ends in .lua): a short scenario with\n"
-          "comments on every line that runs as is, to change into your own. It never\n"
-          "overwrites a file.\n"
-          "\n"
-          "  cjmsim new my_shop          writes my_shop.lua\n"
-          "  cjmsim check my_shop.lua    shows the journey it describes\n"
-          "  cjmsim run my_shop.lua      simulates it\n"
-          "\n"
-          "Exit status: 0 written, 2 bad command line, 4 the file exists or cannot be\n"
-          "written, 5 the template is missing or another system failure.\n",
+    fputs(_("Usage: cjmsim new NAME\n"
+            "\n"
+            "Writes NAME.lua (NAME itself when it ends in .lua): a short scenario with\n"
+            "comments on every line that runs as is, to change into your own. It never\n"
+            "overwrites a file.\n"
+            "\n"
+            "  cjmsim new my_shop          writes my_shop.lua\n"
+            "  cjmsim check my_shop.lua    shows the journey it describes\n"
+            "  cjmsim run my_shop.lua      simulates it\n"
+            "\n"
+            "Exit status: 0 written, 2 bad command line, 4 the file exists or cannot be\n"
+            "written, 5 the template is missing or another system failure.\n"),
           f);
 }
 
@@ -288,33 +298,33 @@ static void serve_help(FILE *f)
 
 static void fit_help(FILE *f)
 {
-    fputs("Usage: cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
-          "\n"
-          "Writes a runnable scenario estimated from what the shop observed. EVENTS.csv is\n"
-          "an event log: a header and the columns customer, day (a whole number or a date\n"
-          "YYYY-MM-DD) and stage, and optionally persona and amount; each row says that\n"
-          "the customer entered that stage on that day, its first row is its entry. Each\n"
-          "daily probability is moves / customer-days at risk in the stage it leaves\n"
-          "(customers still there when the log ends count until then), per persona, and\n"
-          "becomes a parameter with a beta distribution for psa; a stage whose dwell time\n"
-          "is clearly not geometric gets probabilities by day in the stage instead.\n"
-          "A file with the columns path and total_conversions (and optionally total_null,\n"
-          "total_conversion_value) is read as path data (\"ads > site > order\"): each\n"
-          "step is taken to happen on the next day.\n"
-          "\n"
-          "Options:\n"
-          "  --out FILE         the scenario to write (required); an existing file is\n"
-          "                     kept unless --force\n"
-          "  --purchase STAGE   a purchase stage (repeatable, or a comma list); its value\n"
-          "                     is the mean amount of its rows\n"
-          "  --days N           the log ends N days after its first day (default: its\n"
-          "                     last event)\n"
-          "  --paths            read the file as path data whatever its header\n"
-          "  --force            replace --out if it exists\n"
-          "  --quiet            print nothing but errors and warnings\n"
-          "\n"
-          "Exit status: 0 written, 2 bad command line, 3 bad data (the message names\n"
-          "FILE:LINE:FIELD), 4 --out exists or cannot be written, 5 system error.\n",
+    fputs(_("Usage: cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
+            "\n"
+            "Writes a runnable scenario estimated from what the shop observed. EVENTS.csv is\n"
+            "an event log: a header and the columns customer, day (a whole number or a date\n"
+            "YYYY-MM-DD) and stage, and optionally persona and amount; each row says that\n"
+            "the customer entered that stage on that day, its first row is its entry. Each\n"
+            "daily probability is moves / customer-days at risk in the stage it leaves\n"
+            "(customers still there when the log ends count until then), per persona, and\n"
+            "becomes a parameter with a beta distribution for psa; a stage whose dwell time\n"
+            "is clearly not geometric gets probabilities by day in the stage instead.\n"
+            "A file with the columns path and total_conversions (and optionally total_null,\n"
+            "total_conversion_value) is read as path data (\"ads > site > order\"): each\n"
+            "step is taken to happen on the next day.\n"
+            "\n"
+            "Options:\n"
+            "  --out FILE         the scenario to write (required); an existing file is\n"
+            "                     kept unless --force\n"
+            "  --purchase STAGE   a purchase stage (repeatable, or a comma list); its value\n"
+            "                     is the mean amount of its rows\n"
+            "  --days N           the log ends N days after its first day (default: its\n"
+            "                     last event)\n"
+            "  --paths            read the file as path data whatever its header\n"
+            "  --force            replace --out if it exists\n"
+            "  --quiet            print nothing but errors and warnings\n"
+            "\n"
+            "Exit status: 0 written, 2 bad command line, 3 bad data (the message names\n"
+            "FILE:LINE:FIELD), 4 --out exists or cannot be written, 5 system error.\n"),
           f);
 }
 
@@ -359,8 +369,9 @@ bool cli_number(const char *what, const char *text, uint64_t min, uint64_t max, 
                 cj_err *err)
 {
     if (!text[0] || strspn(text, "0123456789") != strlen(text)) {
-        cj_fail(err, CJ_ERR_USAGE, "%s: '%s' is not a whole number (write digits only, e.g. %llu)",
-                what, text, (unsigned long long)(min > 1 ? min : 1000));
+        cj_fail(err, CJ_ERR_USAGE,
+                _("%s: '%s' is not a whole number (write digits only, e.g. %llu)"), what, text,
+                (unsigned long long)(min > 1 ? min : 1000));
         return false;
     }
     uint64_t v = 0;
@@ -373,7 +384,7 @@ bool cli_number(const char *what, const char *text, uint64_t min, uint64_t max, 
         v = v * 10 + digit;
     }
     if (v < min || v > max) {
-        cj_fail(err, CJ_ERR_USAGE, "%s: %s is out of range: it must be from %llu to %llu", what,
+        cj_fail(err, CJ_ERR_USAGE, _("%s: %s is out of range: it must be from %llu to %llu"), what,
                 text, (unsigned long long)min, (unsigned long long)max);
         return false;
     }
@@ -389,7 +400,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
     if (arg[len] == '=')
         return arg + len + 1;
     if (*i + 1 >= argc) {
-        cj_fail(err, CJ_ERR_USAGE, "%s needs a value", name);
+        cj_fail(err, CJ_ERR_USAGE, _("%s needs a value"), name);
         return NULL;
     }
     return argv[++*i];
@@ -516,8 +527,8 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             o->variant = value;
         } else if (check && run_only(arg)) {
             return cj_fail(err, CJ_ERR_USAGE,
-                           "check takes no %.*s: it simulates nothing and "
-                           "writes nothing (see cjmsim check --help)",
+                           _("check takes no %.*s: it simulates nothing and "
+                             "writes nothing (see cjmsim check --help)"),
                            (int)strcspn(arg, "="), arg);
         } else if (check && (option_is(arg, "--pdf") || option_is(arg, "--port"))) {
             return cj_fail(err, CJ_ERR_USAGE, "check takes no %.*s (see cjmsim check --help)",
@@ -544,7 +555,7 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             if (!(value = option_value(argc, argv, &i, "--out", err)))
                 return err->status;
             if (!value[0])
-                return cj_fail(err, CJ_ERR_USAGE, "--out needs a directory name");
+                return cj_fail(err, CJ_ERR_USAGE, _("--out needs a directory name"));
             o->out = value;
         } else if (option_is(arg, "--customers")) {
             if (!number_option(argc, argv, &i, "--customers", 1, MAX_CUSTOMERS, &n, err))
@@ -595,28 +606,28 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                 return err->status;
             if (o->n_sets == CLI_MAX_SETS)
                 return cj_fail(err, CJ_ERR_USAGE,
-                               "at most %d --set options; put the values in a --params file",
+                               _("at most %d --set options; put the values in a --params file"),
                                CLI_MAX_SETS);
             o->sets[o->n_sets++] = value;
         } else if (option_is(arg, "--params")) {
             if (!(value = option_value(argc, argv, &i, "--params", err)))
                 return err->status;
             if (!value[0])
-                return cj_fail(err, CJ_ERR_USAGE, "--params needs a file name");
+                return cj_fail(err, CJ_ERR_USAGE, _("--params needs a file name"));
             o->params_file = value;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim %s%s--help)", arg,
+            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim %s%s--help)"), arg,
                            o->command == CLI_RUN ? "" : cmd, o->command == CLI_RUN ? "" : " ");
         } else if (o->scenario) {
-            return cj_fail(err, CJ_ERR_USAGE, "one scenario at a time: got '%s' and '%s'",
+            return cj_fail(err, CJ_ERR_USAGE, _("one scenario at a time: got '%s' and '%s'"),
                            o->scenario, arg);
         } else {
             o->scenario = arg;
         }
     }
     if (!o->scenario)
-        return cj_fail(err, CJ_ERR_USAGE, "%s needs a scenario file: cjmsim %s scenario.lua", cmd,
-                       cmd);
+        return cj_fail(err, CJ_ERR_USAGE, _("%s needs a scenario file: cjmsim %s scenario.lua"),
+                       cmd, cmd);
     if (o->command == CLI_SWEEP && o->n_vary == 0)
         return cj_fail(err, CJ_ERR_USAGE,
                        "sweep needs at least one --vary NAME=LO:HI:STEP or NAME=V1,V2,...");
@@ -642,16 +653,17 @@ static cj_status parse_new(int argc, char **argv, int first, cli_options *o, cj_
             o->command = CLI_HELP;
             return CJ_OK;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim new --help)", arg);
+            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim new --help)"),
+                           arg);
         } else if (o->name) {
-            return cj_fail(err, CJ_ERR_USAGE, "one name at a time: got '%s' and '%s'", o->name,
+            return cj_fail(err, CJ_ERR_USAGE, _("one name at a time: got '%s' and '%s'"), o->name,
                            arg);
         } else {
             o->name = arg;
         }
     }
     if (!o->name)
-        return cj_fail(err, CJ_ERR_USAGE, "new needs a name: cjmsim new my_shop");
+        return cj_fail(err, CJ_ERR_USAGE, _("new needs a name: cjmsim new my_shop"));
     return CJ_OK;
 }
 
@@ -712,7 +724,7 @@ static cj_status parse_fit(int argc, char **argv, int first, cli_options *o, cj_
             if (!(value = option_value(argc, argv, &i, "--out", err)))
                 return err->status;
             if (!value[0])
-                return cj_fail(err, CJ_ERR_USAGE, "--out needs a file name");
+                return cj_fail(err, CJ_ERR_USAGE, _("--out needs a file name"));
             o->out = value;
         } else if (option_is(arg, "--days")) {
             if (!number_option(argc, argv, &i, "--days", 1, SCN_MAX_DAYS, &n, err))
@@ -723,15 +735,16 @@ static cj_status parse_fit(int argc, char **argv, int first, cli_options *o, cj_
             if (!(value = option_value(argc, argv, &i, "--purchase", err)))
                 return err->status;
             if (!value[0])
-                return cj_fail(err, CJ_ERR_USAGE, "--purchase needs a stage name");
+                return cj_fail(err, CJ_ERR_USAGE, _("--purchase needs a stage name"));
             if (o->n_purchase == CLI_MAX_PURCHASE)
-                return cj_fail(err, CJ_ERR_USAGE, "more than %d --purchase options",
+                return cj_fail(err, CJ_ERR_USAGE, _("more than %d --purchase options"),
                                CLI_MAX_PURCHASE);
             o->purchase[o->n_purchase++] = value;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim fit --help)", arg);
+            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim fit --help)"),
+                           arg);
         } else if (o->events) {
-            return cj_fail(err, CJ_ERR_USAGE, "one file at a time: got '%s' and '%s'", o->events,
+            return cj_fail(err, CJ_ERR_USAGE, _("one file at a time: got '%s' and '%s'"), o->events,
                            arg);
         } else {
             o->events = arg;
@@ -739,10 +752,10 @@ static cj_status parse_fit(int argc, char **argv, int first, cli_options *o, cj_
     }
     if (!o->events)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "fit needs an event log: cjmsim fit events.csv --out shop.lua");
+                       _("fit needs an event log: cjmsim fit events.csv --out shop.lua"));
     if (!o->out)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "fit needs --out: the scenario file to write, e.g. --out shop.lua");
+                       _("fit needs --out: the scenario file to write, e.g. --out shop.lua"));
     return CJ_OK;
 }
 
@@ -761,25 +774,70 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
     if (argc < 3)
         return CJ_OK;
     if (argc > 3)
-        return cj_fail(err, CJ_ERR_USAGE, "help takes one command: cjmsim help run");
+        return cj_fail(err, CJ_ERR_USAGE, _("help takes one command: cjmsim help run"));
     for (size_t i = 0; i < sizeof TOPICS / sizeof TOPICS[0]; i++)
         if (strcmp(argv[2], TOPICS[i].name) == 0) {
             o->help_topic = TOPICS[i].command;
             return CJ_OK;
         }
     return cj_fail(err, CJ_ERR_USAGE,
-                   "no help on '%s': the commands are run, check, new, fit, sweep, psa, "
-                   "breakeven, compare and serve",
+                   _("no help on '%s': the commands are run, check, new, fit, sweep, psa, "
+                   "breakeven, compare and serve"),
                    argv[2]);
 }
 
+/* --lang X or --lang=X: 1 or 2 words; 0 for any other word. */
+static int lang_words(int argc, char **argv, int i)
+{
+    if (strcmp(argv[i], "--lang") == 0)
+        return i + 1 < argc ? 2 : 1;
+    return strncmp(argv[i], "--lang=", 7) == 0 ? 1 : 0;
+}
+
+cj_status cli_lang(int argc, char **argv, const char **lang, cj_err *err)
+{
+    *lang = NULL;
+    for (int i = 1; i < argc; i++) {
+        int words = lang_words(argc, argv, i);
+        if (!words)
+            continue;
+        if (strcmp(argv[i], "--lang") == 0 && words == 1)
+            return cj_fail(err, CJ_ERR_USAGE, _("%s needs a value"), "--lang");
+        *lang = words == 2 ? argv[i + 1] : argv[i] + 7;
+        i += words - 1;
+    }
+    return CJ_OK;
+}
+
+static cj_status parse_words(int argc, char **argv, cli_options *o, cj_err *err);
+
+/* The command line without --lang, which cli_lang has read. */
 cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
+{
+    char **args = malloc(((size_t)argc + 1) * sizeof *args);
+    if (!args)
+        return cj_fail(err, CJ_ERR_RESOURCE, _("out of memory"));
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        int words = i ? lang_words(argc, argv, i) : 0;
+        if (words)
+            i += words - 1;
+        else
+            args[n++] = argv[i];
+    }
+    args[n] = NULL;
+    cj_status status = parse_words(n, args, o, err);
+    free(args);
+    return status;
+}
+
+static cj_status parse_words(int argc, char **argv, cli_options *o, cj_err *err)
 {
     memset(o, 0, sizeof *o);
     if (argc < 2)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "no command given (try: cjmsim run scenario.lua, or "
-                       "cjmsim --help)");
+                       _("no command given (try: cjmsim run scenario.lua, or "
+                         "cjmsim --help)"));
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0)
         return parse_help(argc, argv, o, err);
@@ -820,5 +878,6 @@ cj_status cli_parse(int argc, char **argv, cli_options *o, cj_err *err)
         o->command = CLI_FIT;
         return parse_fit(argc, argv, 2, o, err);
     }
-    return cj_fail(err, CJ_ERR_USAGE, "unknown command '%s' (try: cjmsim run scenario.lua)", cmd);
+    return cj_fail(err, CJ_ERR_USAGE, _("unknown command '%s' (try: cjmsim run scenario.lua)"),
+                   cmd);
 }

@@ -82,6 +82,11 @@ typedef struct {
     int64_t arrivals;
 } cli_options;
 
+/* The value of the global option --lang (anywhere on the line; the last
+ * wins), or NULL. Read before cli_parse so its messages are in that
+ * language; cli_parse then skips it. */
+cj_status cli_lang(int argc, char **argv, const char **lang, cj_err *err);
+
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);
 void cli_usage(FILE *f);
 

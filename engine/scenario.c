@@ -12,6 +12,7 @@
 #include "sandbox.h"
 #include "scnparse.h"
 #include "util.h"
+#include "i18n.h"
 
 enum { DEFAULT_DAYS = 180 };
 static const int64_t DEFAULT_CUSTOMERS = 10000;
@@ -33,15 +34,15 @@ static bool check_readable(const char *path, cj_err *err)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        cj_fail(err, CJ_ERR_SCENARIO, "cannot open scenario '%s': %s", path, strerror(errno));
+        cj_fail(err, CJ_ERR_SCENARIO, _("cannot open scenario '%s': %s"), path, strerror(errno));
         return false;
     }
     if (S_ISDIR(st.st_mode)) {
-        cj_fail(err, CJ_ERR_SCENARIO, "scenario '%s' is a directory, not a .lua file", path);
+        cj_fail(err, CJ_ERR_SCENARIO, _("scenario '%s' is a directory, not a .lua file"), path);
         return false;
     }
     if (!S_ISREG(st.st_mode)) {
-        cj_fail(err, CJ_ERR_SCENARIO, "scenario '%s' is not a regular file", path);
+        cj_fail(err, CJ_ERR_SCENARIO, _("scenario '%s' is not a regular file"), path);
         return false;
     }
     return true;
@@ -68,7 +69,7 @@ scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const 
     static const sbx_limits DEFAULTS = {0};
     scn->L = sbx_new(limits ? limits : &DEFAULTS);
     if (!scn->L) {
-        cj_fail(err, CJ_ERR_RESOURCE, "cannot create the Lua state: out of memory");
+        cj_fail(err, CJ_ERR_RESOURCE, _("cannot create the Lua state: out of memory"));
         scn_free(scn);
         return NULL;
     }
