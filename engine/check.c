@@ -114,7 +114,7 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
             same = false;
     if (same) {
         fmt_printf(f, "%*s%-*s  %s\n", indent, "", tw_field(label, w), label,
-                texts[0][0] ? texts[0] : "-");
+                   texts[0][0] ? texts[0] : "-");
         return;
     }
     char line[LINE] = "";
@@ -129,9 +129,9 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
         return;
     }
     for (size_t p = 0; p < np; p++)
-        fmt_printf(f, "%*s%-*s  %-*s  %s\n", indent, "", tw_field(p ? "" : label, w), p ? "" : label,
-                tw_field(scn->personas[p].name, pw), scn->personas[p].name,
-                texts[p][0] ? texts[p] : "-");
+        fmt_printf(f, "%*s%-*s  %-*s  %s\n", indent, "", tw_field(p ? "" : label, w),
+                   p ? "" : label, tw_field(scn->personas[p].name, pw), scn->personas[p].name,
+                   texts[p][0] ? texts[p] : "-");
 }
 
 static void print_header(FILE *f, const cmp_model *model)
@@ -149,15 +149,15 @@ static void print_header(FILE *f, const cmp_model *model)
             fmt_printf(f,
                        _("  %d days, customers arriving each day as the function of line %d "
                          "says, seed %llu, margin %g\n"),
-                    model->days, scn->arrivals_line, (unsigned long long)scn->seed, scn->margin);
+                       model->days, scn->arrivals_line, (unsigned long long)scn->seed, scn->margin);
         else
-            fmt_printf(f, _("  %d days, %g new customers a day, seed %llu, margin %g\n"), model->days,
-                    scn->arrivals, (unsigned long long)scn->seed, scn->margin);
+            fmt_printf(f, _("  %d days, %g new customers a day, seed %llu, margin %g\n"),
+                       model->days, scn->arrivals, (unsigned long long)scn->seed, scn->margin);
         return;
     }
     fmt_printf(f, _("  %d days, %s customers, seed %llu, margin %g\n"), model->days,
-            fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
-            scn->margin);
+               fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
+               scn->margin);
 }
 
 static void print_personas(FILE *f, const scn_scenario *scn)
@@ -167,7 +167,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
         if ((int)tw_width(scn->personas[p].name) > w)
             w = (int)tw_width(scn->personas[p].name);
     fmt_printf(f, _("\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
-               "the 5W description (what, who, why, when, where) where there is one\n"));
+                    "the 5W description (what, who, why, when, where) where there is one\n"));
     for (size_t p = 0; p < scn->n_personas; p++) {
         const scn_persona *persona = &scn->personas[p];
         char line[LINE] = "", escaped[LINE];
@@ -263,7 +263,7 @@ static void print_transitions(FILE *f, const cmp_model *model)
             print_row(f, 2, label, w, scn, texts);
         else
             fmt_printf(f, _("  %-*s  never used: nobody gets to %s\n"), tw_field(label, w), label,
-                    scn->stages[scn->edges[e].from].name);
+                       scn->stages[scn->edges[e].from].name);
     }
     free(texts);
 }
@@ -338,7 +338,7 @@ static void print_outcomes(FILE *f, const cmp_model *model)
             bool everyone = n_same == np;
             const char *name = first ? scn->stages[s].name : "";
             fmt_printf(f, "  %-*s  %s%s%s\n", tw_field(name, w), name, everyone ? "" : who,
-                    everyone ? "" : ": ", texts[p]);
+                       everyone ? "" : ": ", texts[p]);
             first = false;
         }
         if (n_has < n_there) {

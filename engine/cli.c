@@ -147,74 +147,75 @@ static void check_help(FILE *f)
 }
 
 static const char ANALYSIS_EXIT[] =
-    "Exit status: 0 success, 2 bad command line (an unknown parameter, a bad grid,\n"
-    "a bad number of draws), 3 scenario error (naming the parameter values that\n"
-    "caused it), 4 results could not be written, 5 out of memory or system error,\n"
-    "130 interrupted.\n";
+    N_("Exit status: 0 success, 2 bad command line (an unknown parameter, a bad grid,\n"
+       "a bad number of draws), 3 scenario error (naming the parameter values that\n"
+       "caused it), 4 results could not be written, 5 out of memory or system error,\n"
+       "130 interrupted.\n");
 
 /* The options an analysis shares with run. */
 static void analysis_options_help(FILE *f)
 {
-    fputs(RUN_OPTIONS, f);
-    fputs(PARAM_OPTIONS, f);
-    fputs("                     (a parameter given a value is held at it)\n\n", f);
-    fputs(LUA_LIMITS, f);
+    fputs(_(RUN_OPTIONS), f);
+    fputs(_(PARAM_OPTIONS), f);
+    fputs(_("                     (a parameter given a value is held at it)\n\n"), f);
+    fputs(_(LUA_LIMITS), f);
     fputs("\n", f);
-    fputs(ANALYSIS_EXIT, f);
+    fputs(_(ANALYSIS_EXIT), f);
 }
 
 static void sweep_help(FILE *f)
 {
-    fputs("Usage: cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [--vary ...] [options]\n"
-          "\n"
-          "Runs the scenario for every point of a grid of parameter values, all on the\n"
-          "same customers with the same random numbers, and writes sweep.csv (one row\n"
-          "per point, variant and persona, \"all\" for everyone) and plots of each\n"
-          "variant's uplift in repeat buyers and incremental profit against the first\n"
-          "varied parameter.\n"
-          "\n"
-          "  --vary NAME=LO:HI:STEP   the values LO, LO+STEP, ... up to HI\n"
-          "  --vary NAME=V1,V2,...    these values\n"
-          "                           (repeatable: the grid is every combination)\n"
-          "\n"
-          "Options:\n",
+    fputs(_("Usage: cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [--vary ...] [options]\n"
+            "\n"
+            "Runs the scenario for every point of a grid of parameter values, all on the\n"
+            "same customers with the same random numbers, and writes sweep.csv (one row\n"
+            "per point, variant and persona, \"all\" for everyone) and plots of each\n"
+            "variant's uplift in repeat buyers and incremental profit against the first\n"
+            "varied parameter.\n"
+            "\n"
+            "  --vary NAME=LO:HI:STEP   the values LO, LO+STEP, ... up to HI\n"
+            "  --vary NAME=V1,V2,...    these values\n"
+            "                           (repeatable: the grid is every combination)\n"
+            "\n"
+            "Options:\n"),
           f);
     analysis_options_help(f);
 }
 
 static void psa_help(FILE *f)
 {
-    fputs("Usage: cjmsim psa SCENARIO.lua [--draws N] [--lhs] [options]\n"
-          "\n"
-          "Probabilistic sensitivity analysis: draws every uncertain parameter (one with\n"
-          "a distribution or a low..high range) N times, simulates every variant for\n"
-          "each draw on the same customers, and says how likely each variant is to be\n"
-          "the most profitable and to pay back. Writes psa.csv (one row per draw and\n"
-          "variant), psa.json (means, 95% intervals over the draws, p_best,\n"
-          "p_pays_back, evpi), tornado.csv (each parameter at its low and high, the\n"
-          "others at their defaults) and plots.\n"
-          "\n"
-          "  --draws N          parameter draws (default 1000, at most 1000000)\n"
-          "  --lhs              Latin hypercube draws instead of independent ones\n"
-          "\n"
-          "Options:\n",
+    /* xgettext:no-c-format */
+    fputs(_("Usage: cjmsim psa SCENARIO.lua [--draws N] [--lhs] [options]\n"
+            "\n"
+            "Probabilistic sensitivity analysis: draws every uncertain parameter (one with\n"
+            "a distribution or a low..high range) N times, simulates every variant for\n"
+            "each draw on the same customers, and says how likely each variant is to be\n"
+            "the most profitable and to pay back. Writes psa.csv (one row per draw and\n"
+            "variant), psa.json (means, 95% intervals over the draws, p_best,\n"
+            "p_pays_back, evpi), tornado.csv (each parameter at its low and high, the\n"
+            "others at their defaults) and plots.\n"
+            "\n"
+            "  --draws N          parameter draws (default 1000, at most 1000000)\n"
+            "  --lhs              Latin hypercube draws instead of independent ones\n"
+            "\n"
+            "Options:\n"),
           f);
     analysis_options_help(f);
 }
 
 static void breakeven_help(FILE *f)
 {
-    fputs("Usage: cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
-          "\n"
-          "Finds the value of parameter NAME in its [low, high] at which variant V's\n"
-          "incremental profit over the baseline is 0, says it in a sentence and writes\n"
-          "breakeven.json. Every value is simulated on the same customers with the same\n"
-          "random numbers, so profit against NAME is one deterministic curve.\n"
-          "\n"
-          "  --param NAME       a parameter declared with low and high\n"
-          "  --variant V        the variant, e.g. expert_consultation\n"
-          "\n"
-          "Options:\n",
+    fputs(_("Usage: cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
+            "\n"
+            "Finds the value of parameter NAME in its [low, high] at which variant V's\n"
+            "incremental profit over the baseline is 0, says it in a sentence and writes\n"
+            "breakeven.json. Every value is simulated on the same customers with the same\n"
+            "random numbers, so profit against NAME is one deterministic curve.\n"
+            "\n"
+            "  --param NAME       a parameter declared with low and high\n"
+            "  --variant V        the variant, e.g. expert_consultation\n"
+            "\n"
+            "Options:\n"),
           f);
     analysis_options_help(f);
 }
@@ -238,61 +239,62 @@ static void new_help(FILE *f)
 
 static void compare_help(FILE *f)
 {
-    fputs("Usage: cjmsim compare A B [--out DIR] [--quiet]\n"
-          "\n"
-          "Puts two results side by side: for every variant (matched by name) the share\n"
-          "of customers who reached each stage (matched by name), buyers, repeat buyers,\n"
-          "the uplift and the money, B - A, and whether the difference is within the\n"
-          "simulation's precision (it may be chance) or beyond it. A and B are results\n"
-          "directories (holding summary.json) or scenario files (.lua), which are run\n"
-          "first into results/<file name> as cjmsim run would. What one side lacks is\n"
-          "shown as a dash.\n"
-          "\n"
-          "A difference is beyond the simulation's precision when it exceeds 1.96\n"
-          "standard errors of the difference of two independent runs: the square root of\n"
-          "the sum of both sides' squared errors (binomial errors of the shares; for\n"
-          "uplifts, each side's 95% interval half-width / 1.96).\n"
-          "\n"
-          "Options:\n"
-          "  --out DIR    where compare.html and its manifest.json go (default:\n"
-          "               results/compare-<A>-<B>); a previous comparison there is\n"
-          "               replaced\n"
-          "  --quiet      print nothing but errors\n"
-          "\n"
-          "Exit status: 0 compared, 2 bad command line, 3 a scenario error (when a\n"
-          "scenario is run), 4 a summary.json missing or not a cjmsim summary (the\n"
-          "message names the file) or compare.html could not be written, 5 out of memory\n"
-          "or system error, 130 interrupted.\n",
+    /* xgettext:no-c-format */
+    fputs(_("Usage: cjmsim compare A B [--out DIR] [--quiet]\n"
+            "\n"
+            "Puts two results side by side: for every variant (matched by name) the share\n"
+            "of customers who reached each stage (matched by name), buyers, repeat buyers,\n"
+            "the uplift and the money, B - A, and whether the difference is within the\n"
+            "simulation's precision (it may be chance) or beyond it. A and B are results\n"
+            "directories (holding summary.json) or scenario files (.lua), which are run\n"
+            "first into results/<file name> as cjmsim run would. What one side lacks is\n"
+            "shown as a dash.\n"
+            "\n"
+            "A difference is beyond the simulation's precision when it exceeds 1.96\n"
+            "standard errors of the difference of two independent runs: the square root of\n"
+            "the sum of both sides' squared errors (binomial errors of the shares; for\n"
+            "uplifts, each side's 95% interval half-width / 1.96).\n"
+            "\n"
+            "Options:\n"
+            "  --out DIR    where compare.html and its manifest.json go (default:\n"
+            "               results/compare-<A>-<B>); a previous comparison there is\n"
+            "               replaced\n"
+            "  --quiet      print nothing but errors\n"
+            "\n"
+            "Exit status: 0 compared, 2 bad command line, 3 a scenario error (when a\n"
+            "scenario is run), 4 a summary.json missing or not a cjmsim summary (the\n"
+            "message names the file) or compare.html could not be written, 5 out of memory\n"
+            "or system error, 130 interrupted.\n"),
           f);
 }
 
 static void serve_help(FILE *f)
 {
-    fputs("Usage: cjmsim serve SCENARIO.lua [--port N] [options]\n"
-          "\n"
-          "Serves a live page of the scenario on this computer only (127.0.0.1): the\n"
-          "journey map with the simulated funnel and emotion curve, the verdict and the\n"
-          "money of every variant, and a slider for every parameter the scenario\n"
-          "declares with low and high. Moving a slider re-simulates with that value;\n"
-          "saving the scenario file re-simulates it too. A scenario error is shown on\n"
-          "the page with its file:line and the last good numbers stay.\n"
-          "\n"
-          "It prints the page's address, http://127.0.0.1:PORT/?token=..., with a random\n"
-          "token: a request without it is refused (403), so other users of the computer\n"
-          "cannot use the page. Ctrl-C stops it.\n"
-          "\n"
-          "Options:\n"
-          "  --port N           the port (default 0: a free one, printed)\n"
-          "  --customers N      customers per simulation (default: the scenario's)\n"
-          "  --days N, --seed N, --variants LIST, --threads N   as for run\n",
+    fputs(_("Usage: cjmsim serve SCENARIO.lua [--port N] [options]\n"
+            "\n"
+            "Serves a live page of the scenario on this computer only (127.0.0.1): the\n"
+            "journey map with the simulated funnel and emotion curve, the verdict and the\n"
+            "money of every variant, and a slider for every parameter the scenario\n"
+            "declares with low and high. Moving a slider re-simulates with that value;\n"
+            "saving the scenario file re-simulates it too. A scenario error is shown on\n"
+            "the page with its file:line and the last good numbers stay.\n"
+            "\n"
+            "It prints the page's address, http://127.0.0.1:PORT/?token=..., with a random\n"
+            "token: a request without it is refused (403), so other users of the computer\n"
+            "cannot use the page. Ctrl-C stops it.\n"
+            "\n"
+            "Options:\n"
+            "  --port N           the port (default 0: a free one, printed)\n"
+            "  --customers N      customers per simulation (default: the scenario's)\n"
+            "  --days N, --seed N, --variants LIST, --threads N   as for run\n"),
           f);
-    fputs(PARAM_OPTIONS, f);
+    fputs(_(PARAM_OPTIONS), f);
     fputs("\n", f);
-    fputs(LUA_LIMITS, f);
-    fputs("\n"
-          "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 bad command line, 3 the\n"
-          "scenario has an error at start, 5 the port is taken or another system\n"
-          "failure.\n",
+    fputs(_(LUA_LIMITS), f);
+    fputs(_("\n"
+            "Exit status: 0 stopped by Ctrl-C or SIGTERM, 2 bad command line, 3 the\n"
+            "scenario has an error at start, 5 the port is taken or another system\n"
+            "failure.\n"),
           f);
 }
 
@@ -503,13 +505,13 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             o->command = CLI_HELP;
             return CJ_OK;
         } else if ((own = analysis_only(arg, &owner)) && owner != o->command) {
-            return cj_fail(err, CJ_ERR_USAGE, "%s belongs to cjmsim %s (see cjmsim help %s)", own,
-                           command_name(owner), command_name(owner));
+            return cj_fail(err, CJ_ERR_USAGE, _("%s belongs to cjmsim %s (see cjmsim help %s)"),
+                           own, command_name(owner), command_name(owner));
         } else if (option_is(arg, "--vary")) {
             if (!(value = option_value(argc, argv, &i, "--vary", err)))
                 return err->status;
             if (o->n_vary == CLI_MAX_VARY)
-                return cj_fail(err, CJ_ERR_USAGE, "at most %d --vary options", CLI_MAX_VARY);
+                return cj_fail(err, CJ_ERR_USAGE, _("at most %d --vary options"), CLI_MAX_VARY);
             o->vary[o->n_vary++] = value;
         } else if (option_is(arg, "--draws")) {
             if (!number_option(argc, argv, &i, "--draws", 1, CLI_MAX_DRAWS, &n, err))
@@ -531,20 +533,20 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                              "writes nothing (see cjmsim check --help)"),
                            (int)strcspn(arg, "="), arg);
         } else if (check && (option_is(arg, "--pdf") || option_is(arg, "--port"))) {
-            return cj_fail(err, CJ_ERR_USAGE, "check takes no %.*s (see cjmsim check --help)",
+            return cj_fail(err, CJ_ERR_USAGE, _("check takes no %.*s (see cjmsim check --help)"),
                            (int)strcspn(arg, "="), arg);
         } else if (serve && serve_refuses(arg)) {
             return cj_fail(err, CJ_ERR_USAGE,
-                           "serve takes no %.*s: it writes no results (see cjmsim serve --help)",
+                           _("serve takes no %.*s: it writes no results (see cjmsim serve --help)"),
                            (int)strcspn(arg, "="), arg);
         } else if (!serve && option_is(arg, "--port")) {
-            return cj_fail(err, CJ_ERR_USAGE, "--port is an option of cjmsim serve");
+            return cj_fail(err, CJ_ERR_USAGE, _("--port is an option of cjmsim serve"));
         } else if (option_is(arg, "--port")) {
             if (!number_option(argc, argv, &i, "--port", 0, 65535, &n, err))
                 return err->status;
             o->port = (unsigned)n;
         } else if (strcmp(arg, "--pdf") == 0 && o->command != CLI_RUN) {
-            return cj_fail(err, CJ_ERR_USAGE, "--pdf is an option of cjmsim run");
+            return cj_fail(err, CJ_ERR_USAGE, _("--pdf is an option of cjmsim run"));
         } else if (strcmp(arg, "--pdf") == 0) {
             o->pdf = true;
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
@@ -630,17 +632,17 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
                        cmd, cmd);
     if (o->command == CLI_SWEEP && o->n_vary == 0)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "sweep needs at least one --vary NAME=LO:HI:STEP or NAME=V1,V2,...");
+                       _("sweep needs at least one --vary NAME=LO:HI:STEP or NAME=V1,V2,..."));
     if (o->command == CLI_BREAKEVEN && (!o->param || !o->param[0]))
         return cj_fail(err, CJ_ERR_USAGE,
-                       "breakeven needs --param NAME: the parameter to solve for");
+                       _("breakeven needs --param NAME: the parameter to solve for"));
     if (o->command == CLI_BREAKEVEN && (!o->variant || !o->variant[0]))
         return cj_fail(err, CJ_ERR_USAGE,
-                       "breakeven needs --variant V: the variant whose incremental profit is 0");
+                       _("breakeven needs --variant V: the variant whose incremental profit is 0"));
     if (o->command == CLI_BREAKEVEN && o->variants)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "breakeven compares one variant with the baseline: give --variant, not "
-                       "--variants");
+                       _("breakeven compares one variant with the baseline: give --variant, not "
+                         "--variants"));
     return CJ_OK;
 }
 
@@ -683,23 +685,24 @@ static cj_status parse_compare(int argc, char **argv, int first, cli_options *o,
             if (!(value = option_value(argc, argv, &i, "--out", err)))
                 return err->status;
             if (!value[0])
-                return cj_fail(err, CJ_ERR_USAGE, "--out needs a directory name");
+                return cj_fail(err, CJ_ERR_USAGE, _("--out needs a directory name"));
             o->out = value;
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cj_fail(err, CJ_ERR_USAGE, "unknown option '%s' (see cjmsim compare --help)",
+            return cj_fail(err, CJ_ERR_USAGE, _("unknown option '%s' (see cjmsim compare --help)"),
                            arg);
         } else if (!o->compare_a) {
             o->compare_a = arg;
         } else if (!o->compare_b) {
             o->compare_b = arg;
         } else {
-            return cj_fail(err, CJ_ERR_USAGE, "compare takes two results: got a third, '%s'", arg);
+            return cj_fail(err, CJ_ERR_USAGE, _("compare takes two results: got a third, '%s'"),
+                           arg);
         }
     }
     if (!o->compare_b)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "compare needs two results directories or scenarios: cjmsim compare "
-                       "results/a results/b");
+                       _("compare needs two results directories or scenarios: cjmsim compare "
+                         "results/a results/b"));
     return CJ_OK;
 }
 
@@ -782,7 +785,7 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
         }
     return cj_fail(err, CJ_ERR_USAGE,
                    _("no help on '%s': the commands are run, check, new, fit, sweep, psa, "
-                   "breakeven, compare and serve"),
+                     "breakeven, compare and serve"),
                    argv[2]);
 }
 

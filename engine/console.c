@@ -7,6 +7,17 @@
 #include "textwidth.h"
 #include "i18n.h"
 
+/* A header in a column COLUMNS wide, by the width people see (a Cyrillic
+ * letter is two bytes and one column): right-aligned, or left-aligned when
+ * COLUMNS is negative. */
+static void put_head(FILE *f, const char *text, int columns)
+{
+    if (columns < 0)
+        fmt_printf(f, "%-*s", tw_field(text, -columns), text);
+    else
+        fmt_printf(f, "%*s", tw_field(text, columns), text);
+}
+
 static size_t name_width(const st_results *r)
 {
     const cmp_model *model = r->totals->model;
@@ -36,22 +47,35 @@ static void print_funnel(FILE *f, const st_results *r, int w)
     fmt_printf(f,
                _("Funnel (baseline): customers who reached each stage, the conversion into it\n"
                  "from the stage most of them came from, and the average mood on entering it\n"));
-    fmt_printf(f, "  %-*s %12s %8s  %-*s %6s\n", w - 2, _("stage"), _("reached"), _("of all"),
-               conv_w, _("conversion"), _("mood"));
+    fputs("  ", f);
+    put_head(f, _("stage"), -(w - 2));
+    fputc(' ', f);
+    put_head(f, _("reached"), 12);
+    fputc(' ', f);
+    put_head(f, _("of all"), 8);
+    fputs("  ", f);
+    put_head(f, _("conversion"), -conv_w);
+    fputc(' ', f);
+    /* a longer translated header widens the column of moods */
+    int mood_w = (int)tw_width(_("mood")) > 6 ? (int)tw_width(_("mood")) : 6;
+    put_head(f, _("mood"), mood_w);
+    fputc('\n', f);
     for (size_t s = 0; s < scn->n_stages; s++) {
         char num[32];
-        fmt_printf(f, "  %-*s %12s %8.1f%%", tw_field(scn->stages[s].name, w - 2), scn->stages[s].name,
-                fmt_grouped(num, sizeof num, (double)c->reached[s]),
-                100 * st_ratio((double)c->reached[s], n));
+        /* Grouped numbers hold no-break spaces in Russian: two bytes, one column. */
+        fmt_grouped(num, sizeof num, (double)c->reached[s]);
+        fmt_printf(f, "  %-*s %*s %8.1f%%", tw_field(scn->stages[s].name, w - 2),
+                   scn->stages[s].name, tw_field(num, 12), num,
+                   100 * st_ratio((double)c->reached[s], n));
         char conv[160] = "";
         int e = r->main_edge[s];
         if (e >= 0)
             fmt_snprintf(conv, sizeof conv, _("%5.1f%% of %s"), 100 * st_stage_conversion(r, c, s),
-                     scn->stages[scn->edges[e].from].name);
+                         scn->stages[scn->edges[e].from].name);
         fmt_printf(f, "  %-*s", tw_field(conv, conv_w), conv);
         double mood;
         if (st_mood_on_entry(c, s, &mood))
-            fmt_printf(f, " %+6.2f", mood);
+            fmt_printf(f, " %+*.2f", mood_w, mood);
         fputc('\n', f);
     }
     fputc('\n', f);
@@ -76,7 +100,9 @@ static void print_variant_funnels(FILE *f, const st_results *r, int w)
         return;
     fmt_printf(
         f, _("Funnel by variant: share of customers who reached each stage (× the baseline's)\n"));
-    fmt_printf(f, "  %-*s %9s", w - 2, _("stage"), "baseline");
+    fputs("  ", f);
+    put_head(f, _("stage"), -(w - 2));
+    fmt_printf(f, " %9s", "baseline");
     for (size_t v = 1; v < t->n_variants; v++) {
         const char *name = t->model->variants[v].name;
         int width = (int)tw_width(name) > 17 ? (int)tw_width(name) : 17;
@@ -87,7 +113,7 @@ static void print_variant_funnels(FILE *f, const st_results *r, int w)
     double n = (double)t->customers;
     for (size_t s = 0; s < scn->n_stages; s++) {
         fmt_printf(f, "  %-*s %8.2f%%", tw_field(scn->stages[s].name, w - 2), scn->stages[s].name,
-                100 * st_ratio((double)c0->reached[s], n));
+                   100 * st_ratio((double)c0->reached[s], n));
         for (size_t v = 1; v < t->n_variants; v++) {
             const char *name = t->model->variants[v].name;
             int width = (int)tw_width(name) > 17 ? (int)tw_width(name) : 17;
@@ -113,22 +139,38 @@ static void print_variants(FILE *f, const st_results *r, int w)
     char head[64];
     fmt_snprintf(head, sizeof head, "(%s)", st_metric_words(r->headline));
     fmt_printf(f, _("Purchases by variant (shares of all customers)\n"));
-    fmt_printf(f, "  %-*s %8s %9s %12s %26s\n", w - 2, _("variant"), _("buyers"), _("repeat"),
-               _("repeat rate"),
-               /* xgettext:no-c-format */
-               _("uplift, points [95% CI]"));
-    fmt_printf(f, "  %-*s %8s %9s %12s %26s\n", w - 2, "", "", _("buyers"), _("of buyers"), head);
+    fputs("  ", f);
+    put_head(f, _("variant"), -(w - 2));
+    fputc(' ', f);
+    put_head(f, _("buyers"), 8);
+    fputc(' ', f);
+    put_head(f, _("repeat"), 9);
+    fputc(' ', f);
+    put_head(f, _("repeat rate"), 12);
+    fputc(' ', f);
+    /* xgettext:no-c-format */
+    put_head(f, _("uplift, points [95% CI]"), 26);
+    fmt_printf(f, "\n  %-*s %8s ", w - 2, "", "");
+    put_head(f, _("buyers"), 9);
+    fputc(' ', f);
+    put_head(f, _("of buyers"), 12);
+    fputc(' ', f);
+    put_head(f, head, 26);
+    fputc('\n', f);
     for (size_t v = 0; v < t->n_variants; v++) {
         const st_group *g = st_group_at(r, v, all);
         double n = (double)g->customers;
-        fmt_printf(f, "  %-*s %7.2f%% %8.2f%% %11.1f%%", tw_field(t->model->variants[v].name, w - 2),
-                t->model->variants[v].name, 100 * st_ratio(g->total[ST_BUYERS], n),
-                100 * st_ratio(g->total[ST_REPEAT_BUYERS], n),
-                100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
+        fmt_printf(f, "  %-*s %7.2f%% %8.2f%% %11.1f%%",
+                   tw_field(t->model->variants[v].name, w - 2), t->model->variants[v].name,
+                   100 * st_ratio(g->total[ST_BUYERS], n),
+                   100 * st_ratio(g->total[ST_REPEAT_BUYERS], n),
+                   100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
         if (g->has_uplift)
             print_uplift_points(f, &g->uplift[r->headline]);
-        else
-            fmt_printf(f, " %26s", _("(reference)"));
+        else {
+            fputc(' ', f);
+            put_head(f, _("(reference)"), 26);
+        }
         fputc('\n', f);
     }
     fputc('\n', f);
@@ -146,22 +188,34 @@ static void print_money(FILE *f, const st_results *r, int w)
                currency ? ", " : "",
                currency ? fmt_terminal(unit, sizeof unit, currency->items[0]) : "",
                100 * t->model->scn->margin);
-    fmt_printf(f, "  %-*s %13s %11s %13s %13s %22s\n", w - 2, _("variant"), _("revenue"), _("cost"),
-               _("profit"), _("vs baseline"),
-               /* xgettext:no-c-format */
-               _("ROI [95% CI]"));
+    fputs("  ", f);
+    put_head(f, _("variant"), -(w - 2));
+    fputc(' ', f);
+    put_head(f, _("revenue"), 13);
+    fputc(' ', f);
+    put_head(f, _("cost"), 11);
+    fputc(' ', f);
+    put_head(f, _("profit"), 13);
+    fputc(' ', f);
+    put_head(f, _("vs baseline"), 13);
+    fputc(' ', f);
+    /* xgettext:no-c-format */
+    put_head(f, _("ROI [95% CI]"), 22);
+    fputc('\n', f);
     for (size_t v = 0; v < t->n_variants; v++) {
         const st_group *g = st_group_at(r, v, all);
         char a[32], b[32], c[32], d[32];
-        fmt_printf(f, "  %-*s %13s %11s %13s", tw_field(t->model->variants[v].name, w - 2),
-                t->model->variants[v].name, fmt_grouped(a, sizeof a, g->total[ST_REVENUE]),
-                fmt_grouped(b, sizeof b, g->total[ST_COST]),
-                fmt_grouped(c, sizeof c, g->total[ST_PROFIT]));
+        fmt_grouped(a, sizeof a, g->total[ST_REVENUE]);
+        fmt_grouped(b, sizeof b, g->total[ST_COST]);
+        fmt_grouped(c, sizeof c, g->total[ST_PROFIT]);
+        fmt_printf(f, "  %-*s %*s %*s %*s", tw_field(t->model->variants[v].name, w - 2),
+                   t->model->variants[v].name, tw_field(a, 13), a, tw_field(b, 11), b,
+                   tw_field(c, 13), c);
         if (g->has_uplift) {
             char delta[40];
             fmt_snprintf(delta, sizeof delta, "%s%s", g->incremental_profit >= 0.5 ? "+" : "",
                          fmt_grouped(d, sizeof d, g->incremental_profit));
-            fmt_printf(f, " %13s", delta);
+            fmt_printf(f, " %*s", tw_field(delta, 13), delta);
             if (g->has_roi) {
                 char roi[64];
                 fmt_snprintf(roi, sizeof roi, "%+.0f%% [%+.0f%%; %+.0f%%]", 100 * g->roi,
@@ -181,23 +235,27 @@ static void print_personas(FILE *f, const st_results *r, int w)
     st_metric m = r->headline;
     fmt_printf(f, _("%s by persona (share of the persona's customers; uplift, points [95%% CI])\n"),
                m == ST_REPEAT_BUYERS ? _("Repeat buyers") : _("Buyers"));
-    fmt_printf(f, "  %-*s %10s", w - 2, _("persona"), _("customers"));
+    fputs("  ", f);
+    put_head(f, _("persona"), -(w - 2));
+    fputc(' ', f);
+    put_head(f, _("customers"), 10);
     for (size_t v = 0; v < t->n_variants; v++)
         fmt_printf(f, " %*s", tw_field(t->model->variants[v].name, v == 0 ? 9 : 32),
-                t->model->variants[v].name);
+                   t->model->variants[v].name);
     fputc('\n', f);
     for (size_t p = 0; p < t->n_personas; p++) {
         char num[32];
         const st_group *g0 = st_group_at(r, 0, p);
-        fmt_printf(f, "  %-*s %10s %8.2f%%", tw_field(scn->personas[p].name, w - 2),
-                scn->personas[p].name, fmt_grouped(num, sizeof num, (double)g0->customers),
-                100 * st_ratio(g0->total[m], (double)g0->customers));
+        fmt_grouped(num, sizeof num, (double)g0->customers);
+        fmt_printf(f, "  %-*s %*s %8.2f%%", tw_field(scn->personas[p].name, w - 2),
+                   scn->personas[p].name, tw_field(num, 10), num,
+                   100 * st_ratio(g0->total[m], (double)g0->customers));
         for (size_t v = 1; v < t->n_variants; v++) {
             const st_group *g = st_group_at(r, v, p);
             char cell[80];
             fmt_snprintf(cell, sizeof cell, "%.2f%% (%+.2f [%+.2f; %+.2f])",
-                     100 * st_ratio(g->total[m], (double)g->customers), 100 * g->uplift[m].diff,
-                     100 * g->uplift[m].lo, 100 * g->uplift[m].hi);
+                         100 * st_ratio(g->total[m], (double)g->customers), 100 * g->uplift[m].diff,
+                         100 * g->uplift[m].lo, 100 * g->uplift[m].hi);
             fmt_printf(f, " %*s", tw_field(cell, 32), cell);
         }
         fputc('\n', f);

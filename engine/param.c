@@ -594,9 +594,9 @@ cj_status prm_check_unknown(const prm_set *set, const prm_list *list, cj_err *er
                 best = name;
             }
         }
-        char hint[PRM_NAME_MAX + 24] = "";
+        char hint[PRM_NAME_MAX + 64] = ""; /* room for a translation */
         if (best)
-            snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+            snprintf(hint, sizeof hint, _(" (did you mean '%s'?)"), best);
         bool cli = strcmp(o->source, "--set") == 0;
         return cj_fail(err, CJ_ERR_USAGE,
                        _("unknown parameter '%s' in %s%s: the scenario declares no parameter of "
@@ -696,11 +696,11 @@ void prm_explain_error(cj_err *err, const prm_list *list)
     bool changed = prm_describe_changed(list, values, sizeof values);
     char msg[CJ_ERR_MSG_MAX + sizeof values + 64]; /* cut to the error's size below */
     if (list->context && changed)
-        snprintf(msg, sizeof msg, "in %s (%s): %s", list->context, values, err->msg);
+        snprintf(msg, sizeof msg, _("in %s (%s): %s"), list->context, values, err->msg);
     else if (list->context)
-        snprintf(msg, sizeof msg, "in %s: %s", list->context, err->msg);
+        snprintf(msg, sizeof msg, _("in %s: %s"), list->context, err->msg);
     else if (changed)
-        snprintf(msg, sizeof msg, "%s (with %s)", err->msg, values);
+        snprintf(msg, sizeof msg, _("%s (with %s)"), err->msg, values);
     else
         return;
     size_t len = strlen(msg);

@@ -166,6 +166,7 @@ static void personas_data(FILE *f, const st_results *r)
 }
 
 static void put_string(FILE *f, const char *var, const char *value);
+static void put_label(FILE *f, const char *var, const char *value);
 
 /* The metric the uplift plot shows, for its title and axis. */
 static void uplift_vars(FILE *f, const st_results *r)
@@ -175,12 +176,12 @@ static void uplift_vars(FILE *f, const st_results *r)
     put_string(f, "metric", metric);
     /* TRANSLATORS: the title of the uplift plot; %s is "repeat buyers" or "buyers" */
     snprintf(text, sizeof text, _("uplift in %s"), metric);
-    put_string(f, "label_uplift_title", text);
+    put_label(f, "label_uplift_title", text);
     snprintf(text, sizeof text,
              _("more %s than in the baseline, percentage points of customers (95%% interval: "
                "the simulation's precision)"),
              metric);
-    put_string(f, "label_uplift_x", text);
+    put_label(f, "label_uplift_x", text);
 }
 
 /* The words of the plots, in the reader's language: the templates read
@@ -199,12 +200,29 @@ static const struct {
     {"label_personas", N_("personas compared")},
     {"label_profit_per_customer", N_("profit per customer")},
     {"label_exact", N_("exact expected values, computed without sampling")},
+    {"label_month", N_("month (30 days)")},
+    {"label_month_by_month", N_("month by month")},
+    {"label_revenue", N_("revenue")},
+    {"label_new_repeat_buyers", N_("new repeat buyers (second purchase in the month)")},
+    /* TRANSLATORS: the sweep plot's title, followed by the parameter's name */
+    {"label_sweep_over", N_("sweep over")},
+    {"label_extra_repeat_points", N_("extra repeat buyers, points of customers")},
+    {"label_incremental_profit", N_("incremental profit")},
+    /* TRANSLATORS: the tornado plot's axis: "incremental profit of VARIANT (each ...)" */
+    {"label_incremental_profit_of", N_("incremental profit of")},
+    {"label_low_to_high", N_("(each parameter from its low to its high)")},
+    {"label_tornado", N_("what moves the answer most")},
+    {"label_value_of_repeat_buyer", N_("value of one extra repeat buyer, besides its profit")},
+    {"label_chance_best", N_("chance of being the best choice")},
+    {"label_which_variant", N_("which variant to choose")},
+    {"label_extra_repeat_customers", N_("extra repeat buyers (customers)")},
+    {"label_every_draw", N_("every draw of the uncertain parameters")},
 };
 
 static void put_labels(FILE *f)
 {
     for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++)
-        put_string(f, LABELS[i].var, _(LABELS[i].text));
+        put_label(f, LABELS[i].var, _(LABELS[i].text));
 }
 
 static const plot_kind PLOTS[] = {
@@ -231,8 +249,8 @@ static const plot_kind PLOTS[] = {
         "the profit per customer, per variant."),
      personas_data, 1, NULL},
     {"monthly",
-     "Month by month: the revenue of each 30-day month from day 0 and its new repeat buyers "
-     "(customers whose second purchase fell in it), per variant; drawn in calendar time.",
+     N_("Month by month: the revenue of each 30-day month from day 0 and its new repeat buyers "
+        "(customers whose second purchase fell in it), per variant; drawn in calendar time."),
      mon_plot_data, 1, NULL},
 };
 enum { N_PLOTS = sizeof PLOTS / sizeof PLOTS[0] };
@@ -284,6 +302,14 @@ char *plot_quote(const char *s, size_t max_chars)
 static void put_string(FILE *f, const char *var, const char *value)
 {
     char *q = plot_quote(value, LABEL_CHARS);
+    fprintf(f, "%s = %s\n", var, q);
+    free(q);
+}
+
+/* The plot's own words are never cut: only names from the scenario are. */
+static void put_label(FILE *f, const char *var, const char *value)
+{
+    char *q = plot_quote(value, 0);
     fprintf(f, "%s = %s\n", var, q);
     free(q);
 }
@@ -782,7 +808,7 @@ cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *
         char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
         sprintf(sub, "%s/%s", dir->tmp_path, PLOT_DIR);
         if (mkdir(sub, 0755) != 0 && errno != EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, PLOT_DIR,
+            cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, PLOT_DIR,
                     strerror(errno));
         free(sub);
     }
@@ -809,7 +835,7 @@ cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *
         add_file(out, rel);
         plot_picture *pic = xgrow(&out->pictures, &out->n_pictures, sizeof *pic);
         pic->name = plots[i].name;
-        pic->caption = plots[i].caption;
+        pic->caption = _(plots[i].caption);
     }
     if (out->outcome == PLOT_DRAWN && err->status == CJ_OK)
         write_all_script(dir, out, err);

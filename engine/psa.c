@@ -8,9 +8,12 @@
 
 #include "analysis.h"
 #include "decide.h"
+#include "format.h"
+#include "i18n.h"
 #include "plot.h"
 #include "rng.h"
 #include "runner.h"
+#include "textwidth.h"
 #include "util.h"
 
 /* Streams of the draws, apart from the customers' streams of the seed. */
@@ -78,7 +81,8 @@ typedef struct {
     double lambda_max;
     double *accept; /* [lambda][variant] */
     size_t headline_variant;
-    char headline[512];
+    char headline[512];    /* in English, for psa.json */
+    char headline_ru[512]; /* in the reader's language, for the console */
 } psa;
 
 static size_t n_sets(const psa *p)
@@ -95,7 +99,7 @@ static void make_set(void *arg, size_t i, prm_set *set)
         const char **all = xcalloc(p->n_params, sizeof *all);
         for (size_t j = 0; j < p->n_params; j++)
             all[j] = p->params[j]->name;
-        snprintf(p->contexts[i], sizeof p->contexts[i], "draw %zu", i + 1);
+        snprintf(p->contexts[i], sizeof p->contexts[i], _("draw %zu"), i + 1);
         an_set_with(&p->base_set, set, all, p->values + i * p->n_params, p->n_params,
                     p->contexts[i]);
         free(all);
@@ -104,8 +108,8 @@ static void make_set(void *arg, size_t i, prm_set *set)
     size_t t = i - p->n_draws, j = t / 2;
     names[0] = p->params[j]->name;
     value[0] = p->tornado_x[t];
-    snprintf(p->contexts[i], sizeof p->contexts[i], "the tornado, %s at its %s", names[0],
-             t % 2 ? "high" : "low");
+    snprintf(p->contexts[i], sizeof p->contexts[i],
+             t % 2 ? _("the tornado, %s at its high") : _("the tornado, %s at its low"), names[0]);
     an_set_with(&p->base_set, set, names, value, 1, p->contexts[i]);
 }
 
@@ -137,8 +141,8 @@ static cj_status draw_values(psa *p, cj_err *err)
             double x = prm_draw(p->params[j], u[d * p->n_params + j]);
             if (!isfinite(x))
                 cj_fail(err, CJ_ERR_SCENARIO,
-                        "in draw %zu: %s:%d: parameter %s: its "
-                        "distribution gave no finite value at u = %g",
+                        _("in draw %zu: %s:%d: parameter %s: its "
+                          "distribution gave no finite value at u = %g"),
                         d + 1, p->params[j]->file, p->params[j]->line, p->params[j]->name,
                         u[d * p->n_params + j]);
             p->values[d * p->n_params + j] = x;
@@ -224,19 +228,32 @@ static void summarise(psa *p)
         if (p->p_pays[v] > p->p_pays[payer])
             payer = v;
     const var_list *vl = &p->base->variants;
-    if (best != 0)
+    /* The file's sentence stays English; the console's is translated. */
+    if (best != 0) {
         snprintf(p->headline, sizeof p->headline,
                  "%s is the most profitable choice in %.0f%% of plausible worlds; it pays back "
                  "in %.0f%%.",
                  vl->items[best].name, 100 * p->p_best[best], 100 * p->p_pays[best]);
-    else if (nv > 1)
+        fmt_snprintf(p->headline_ru, sizeof p->headline_ru,
+                     _("%s is the most profitable choice in %.0f%% of plausible worlds; it pays "
+                       "back in %.0f%%."),
+                     vl->items[best].name, 100 * p->p_best[best], 100 * p->p_pays[best]);
+    } else if (nv > 1) {
         snprintf(p->headline, sizeof p->headline,
                  "Changing nothing (the baseline) is the most profitable choice in %.0f%% of "
                  "plausible worlds; the change most likely to pay back, %s, pays back in "
                  "%.0f%%.",
                  100 * p->p_best[0], vl->items[payer].name, 100 * p->p_pays[payer]);
-    else
+        fmt_snprintf(p->headline_ru, sizeof p->headline_ru,
+                     _("Changing nothing (the baseline) is the most profitable choice in %.0f%% "
+                       "of plausible worlds; the change most likely to pay back, %s, pays back "
+                       "in %.0f%%."),
+                     100 * p->p_best[0], vl->items[payer].name, 100 * p->p_pays[payer]);
+    } else {
         snprintf(p->headline, sizeof p->headline, "Only the baseline was simulated.");
+        snprintf(p->headline_ru, sizeof p->headline_ru, "%s",
+                 _("Only the baseline was simulated."));
+    }
     p->headline_variant = best != 0 ? best : payer;
 }
 
@@ -399,40 +416,54 @@ static void tornado_data(FILE *f, const void *arg)
 
 static const plot_extra PSA_PLOTS[] = {
     {"psa_scatter",
-     "Each dot is one plausible world (one draw of the parameters): extra repeat buyers "
-     "against incremental profit, per variant.",
+     N_("Each dot is one plausible world (one draw of the parameters): extra repeat buyers "
+        "against incremental profit, per variant."),
      scatter_data},
     {"psa_acceptability",
-     "The chance that each variant is the best choice when one extra repeat buyer is worth "
-     "the amount on the horizontal axis besides its profit.",
+     N_("The chance that each variant is the best choice when one extra repeat buyer is worth "
+        "the amount on the horizontal axis besides its profit."),
      accept_data},
     {"tornado",
-     "One parameter at a time at its low and high, the others at their defaults: how far the "
-     "incremental profit of the headline variant moves.",
+     N_("One parameter at a time at its low and high, the others at their defaults: how far "
+        "the incremental profit of the headline variant moves."),
      tornado_data},
 };
 
 static void print_summary(FILE *f, const psa *p, const char *out_path)
 {
-    fprintf(f, "%s: %zu draws of %zu uncertain parameter%s%s\n\n", p->base->scn->name, p->n_draws,
-            p->n_params, p->n_params == 1 ? "" : "s", p->opts->lhs ? " (Latin hypercube)" : "");
-    fprintf(f, "  %-32s %-28s %-32s %6s %6s\n", "variant", "uplift in repeat buyers",
-            "incremental profit", "best", "pays");
+    char draws[64];
+    fmt_snprintf(draws, sizeof draws, ngettext("%zu draw", "%zu draws", (unsigned long)p->n_draws),
+                 p->n_draws);
+    /* TRANSLATORS: "Shop: 1000 draws of 3 uncertain parameters (Latin hypercube)" */
+    fmt_printf(f,
+               ngettext("%s: %s of %zu uncertain parameter%s\n\n",
+                        "%s: %s of %zu uncertain parameters%s\n\n", (unsigned long)p->n_params),
+               p->base->scn->name, draws, p->n_params, p->opts->lhs ? _(" (Latin hypercube)") : "");
+    fputs("  ", f);
+    fmt_printf(f, "%-*s ", tw_field(_("variant"), 32), _("variant"));
+    fmt_printf(f, "%-*s ", tw_field(_("uplift in repeat buyers"), 28),
+               _("uplift in repeat buyers"));
+    fmt_printf(f, "%-*s ", tw_field(_("incremental profit"), 32), _("incremental profit"));
+    /* TRANSLATORS: psa's table: the share of draws in which a variant is the most profitable */
+    fmt_printf(f, "%*s ", tw_field(_("best"), 6), _("best"));
+    /* TRANSLATORS: psa's table: the share of draws in which a variant pays back */
+    fmt_printf(f, "%*s\n", tw_field(_("pays"), 6), _("pays"));
     for (size_t v = 0; v < p->n_variants; v++) {
         char up[64], inc[64];
-        snprintf(up, sizeof up, "%+.2f [%+.2f; %+.2f]", 100 * p->uplift_mean[v],
-                 100 * p->uplift_lo[v], 100 * p->uplift_hi[v]);
-        snprintf(inc, sizeof inc, "%+.0f [%+.0f; %+.0f]", p->inc_mean[v], p->inc_lo[v],
-                 p->inc_hi[v]);
-        fprintf(f, "  %-32s %-28s %-32s %5.0f%% %5.0f%%\n", p->base->variants.items[v].name,
-                v ? up : "", v ? inc : "", 100 * p->p_best[v], 100 * p->p_pays[v]);
+        fmt_snprintf(up, sizeof up, "%+.2f [%+.2f; %+.2f]", 100 * p->uplift_mean[v],
+                     100 * p->uplift_lo[v], 100 * p->uplift_hi[v]);
+        fmt_snprintf(inc, sizeof inc, "%+.0f [%+.0f; %+.0f]", p->inc_mean[v], p->inc_lo[v],
+                     p->inc_hi[v]);
+        const char *name = p->base->variants.items[v].name;
+        fmt_printf(f, "  %-*s %-28s %-32s %5.0f%% %5.0f%%\n", tw_field(name, 32), name, v ? up : "",
+                   v ? inc : "", 100 * p->p_best[v], 100 * p->p_pays[v]);
     }
-    fprintf(f,
-            "\n  Uplift in percentage points of customers, profit in money; [95%% of the "
-            "draws].\n"
-            "  Knowing the parameters for sure would be worth %.4g per customer (EVPI).\n\n"
-            "%s\n\nResults: %s/ (psa.csv, psa.json, tornado.csv, plots/)\n",
-            p->evpi, p->headline, out_path);
+    fmt_printf(f,
+               _("\n  Uplift in percentage points of customers, profit in money; [95%% of the "
+                 "draws].\n"
+                 "  Knowing the parameters for sure would be worth %.4g per customer (EVPI).\n\n"
+                 "%s\n\nResults: %s/ (psa.csv, psa.json, tornado.csv, plots/)\n"),
+               p->evpi, p->headline_ru, out_path);
 }
 
 static void psa_free(psa *p)
@@ -496,10 +527,16 @@ static cj_status choose_params(psa *p, cj_err *err)
             p->params[p->n_params++] = &list->items[j];
     if (p->n_params > 0)
         return CJ_OK;
+    if (list->n)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("psa: %s has no uncertain parameter to draw that --set or --params "
+                         "leaves free (declare one with param \"name\" { default, low = L, "
+                         "high = H } or dist = ...)"),
+                       p->opts->scenario);
     return cj_fail(err, CJ_ERR_USAGE,
-                   "psa: %s has no uncertain parameter to draw%s (declare one with "
-                   "param \"name\" { default, low = L, high = H } or dist = ...)",
-                   p->opts->scenario, list->n ? " that --set or --params leaves free" : "");
+                   _("psa: %s has no uncertain parameter to draw (declare one with "
+                     "param \"name\" { default, low = L, high = H } or dist = ...)"),
+                   p->opts->scenario);
 }
 
 cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *err)

@@ -1091,12 +1091,17 @@ static void write_uncertainty_note(FILE *f, const st_results *r)
         n += prm_uncertain(&params->items[i]) && !params->items[i].source;
     if (n == 0)
         return;
-    fprintf(f,
-            "<p class=\"muted\">These 95%% intervals measure the simulation's own noise only: "
-            "they leave out how uncertain the scenario's %zu parameter%s %s. "
-            "<code>cjmsim psa</code> draws them and says how likely each variant is to be the "
-            "best choice and to pay back.</p>\n",
-            n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+    fmt_printf(f,
+               ngettext("<p class=\"muted\">These 95%% intervals measure the simulation's own "
+                        "noise only: they leave out how uncertain the scenario's %zu parameter "
+                        "is. <code>cjmsim psa</code> draws them and says how likely each variant "
+                        "is to be the best choice and to pay back.</p>\n",
+                        "<p class=\"muted\">These 95%% intervals measure the simulation's own "
+                        "noise only: they leave out how uncertain the scenario's %zu parameters "
+                        "are. <code>cjmsim psa</code> draws them and says how likely each variant "
+                        "is to be the best choice and to pay back.</p>\n",
+                        (unsigned long)n),
+               n);
 }
 
 cj_status report_pdf(out_dir *dir, cj_err *err)
