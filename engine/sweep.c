@@ -255,11 +255,14 @@ enum { SWEEP_PRINTED = 40 };
  * and incremental profit. */
 static void print_summary(FILE *f, const sweep *s, const char *out_path)
 {
+    char points[64], variants[64];
+    fmt_snprintf(points, sizeof points,
+                 ngettext("%zu point", "%zu points", (unsigned long)s->n_points), s->n_points);
+    fmt_snprintf(variants, sizeof variants,
+                 ngettext("%zu variant", "%zu variants", (unsigned long)s->n_variants),
+                 s->n_variants);
     /* TRANSLATORS: "Shop: 6 points x 4 variants" */
-    fmt_printf(f,
-               ngettext("%s: %zu point x %zu variants\n\n", "%s: %zu points x %zu variants\n\n",
-                        (unsigned long)s->n_points),
-               s->base->scn->name, s->n_points, s->n_variants);
+    fmt_printf(f, _("%s: %s x %s\n\n"), s->base->scn->name, points, variants);
     fputs("  ", f);
     for (size_t k = 0; k < s->n_axes; k++)
         fmt_printf(f, "%-*s ", tw_field(s->axes[k].name, 14), s->axes[k].name);

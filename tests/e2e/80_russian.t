@@ -12,7 +12,7 @@ EXAMPLE="$ROOT/scripts/sport_nutrition.lua"
 NBSP=$'\xc2\xa0'
 cd "$WORK" || exit 1
 
-plan 53
+plan 69
 
 # --- the catalog -----------------------------------------------------------
 # The messages are extracted again from the sources here, so a message added
@@ -138,3 +138,48 @@ for env in C en_US.UTF-8; do
     LANG=$env "$CJMSIM" check "$EXAMPLE" >"$WORK/c.out" 2>&1
     like "$(cat "$WORK/c.out")" 'a valid scenario, "Sports nutrition shop"' "LANG=$env: English"
 done
+
+# --- tables line up by the width people see ---------------------------------------
+# A grouped number holds no-break spaces (two bytes, one column) and the
+# headers are Cyrillic: the column a number ends in is the same on every row.
+COLS="$TESTS_DIR/e2e/columns.py"
+VARIANTS="baseline order_notifications expert_consultation order_notifications+expert_consultation"
+ends() { python3 "$COLS" "$1" "$2" $3 | awk '{ print $2 }' | sort -u | wc -l; }
+is "$(ends "$WORK/ru.out" "Деньги" "вариант $VARIANTS")" 1 "the money table's revenue column lines up in Russian"
+is "$(ends "$WORK/ru.out" "Воронка (базовый" "этап awareness consideration purchase usage lost churned")" 1 \
+    "the funnel's column of customers lines up in Russian"
+LANG=ru_RU.UTF-8 "$CJMSIM" run "$EXAMPLE" --arrivals 60 --out "$WORK/cal" >"$WORK/cal.out" 2>&1
+like "$(cat "$WORK/cal.out")" '^Последний месяц \(месяц 6, дни 151-180\)' "the last month's table is in Russian"
+is "$(ends "$WORK/cal.out" "Последний месяц" "вариант $VARIANTS")" 1 "and its revenue column lines up"
+
+# --- the analyses and compare ---------------------------------------------------------
+# The console speaks Russian; the files keep their English sentences.
+LANG=ru_RU.UTF-8 "$CJMSIM" psa "$EXAMPLE" --draws 8 --customers 2000 --out "$WORK/psa_ru" >"$WORK/psa.out" 2>&1
+is "$?" 0 "psa in Russian succeeds"
+like "$(cat "$WORK/psa.out")" 'самый прибыльный выбор в [0-9]+% правдоподобных миров; окупается в [0-9]+%\.' \
+    "psa's headline is in Russian"
+like "$(cat "$WORK/psa.out")" '^Sports nutrition shop: 8 розыгрышей 4 неопределённых параметров' \
+    "psa counts draws with the Russian plural"
+LANG=C "$CJMSIM" psa "$EXAMPLE" --draws 8 --customers 2000 --out "$WORK/psa_en" --quiet
+cmp -s "$WORK/psa_en/psa.json" "$WORK/psa_ru/psa.json"
+ok $? "psa.json is the same bytes in both languages (its headline stays English)"
+like "$(cat "$WORK/psa_ru/plots/tornado.gp")" "^label_tornado = 'что сильнее всего меняет ответ'" \
+    "psa's plots get Russian labels"
+
+LANG=ru_RU.UTF-8 "$CJMSIM" sweep "$EXAMPLE" --vary consult_cost=250,500 --customers 2000 --out "$WORK/sw" >"$WORK/sw.out" 2>&1
+like "$(cat "$WORK/sw.out")" '^Sports nutrition shop: 2 точки x 4 варианта' "sweep's summary is in Russian"
+
+for lang in ru_RU.UTF-8 C; do
+    LANG=$lang "$CJMSIM" breakeven "$EXAMPLE" --param consult_cost --variant expert_consultation \
+        --customers 2000 --out "$WORK/be_$lang" >"$WORK/be_$lang.out" 2>&1
+done
+like "$(cat "$WORK/be_ru_RU.UTF-8.out")" '(выходит в ноль при consult_cost = |нет точки безубыточности)' \
+    "breakeven answers in Russian"
+cmp -s "$WORK/be_C/breakeven.json" "$WORK/be_ru_RU.UTF-8/breakeven.json"
+ok $? "breakeven.json is the same bytes in both languages"
+
+LANG=ru_RU.UTF-8 "$CJMSIM" compare "$WORK/ru" "$WORK/ru2" --out "$WORK/cmp" >"$WORK/cmp.out" 2>&1
+is "$?" 0 "compare in Russian succeeds"
+like "$(cat "$WORK/cmp.out")" '^Сравнение двух результатов' "compare speaks Russian"
+like "$(cat "$WORK/cmp.out")" 'в пределах точности симуляции' "and judges the differences in Russian"
+like "$(head -n 3 "$WORK/cmp/compare.html")" '<html lang="ru">' 'compare.html says <html lang="ru">'
