@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "target_eval.h"
 #include "textwidth.h"
 
 static size_t name_width(const st_results *r)
@@ -269,6 +270,7 @@ void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
     print_money(f, r, w);
     if (t->n_personas > 1)
         print_personas(f, r, w);
+    tgt_print(f, &scn->targets, t);
     print_sentences(f, r);
     if (out_dir)
         fprintf(f,

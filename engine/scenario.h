@@ -17,6 +17,7 @@
 #include "err.h"
 #include "param.h"
 #include "sandbox.h"
+#include "target.h"
 
 typedef struct lua_State lua_State;
 
@@ -136,6 +137,7 @@ typedef struct {
     lua_State *L; /* kept open: compile.c evaluates the functions */
 
     prm_list params; /* declared with param, with the values in force */
+    tgt_list targets; /* declared with target (target.h), resolved */
 } scn_scenario;
 
 /* Loads and checks a scenario file in a sandbox with the given limits (NULL:
