@@ -30,7 +30,8 @@ typedef enum {
     CLI_PSA,
     CLI_BREAKEVEN,
     CLI_COMPARE,
-    CLI_SERVE
+    CLI_SERVE,
+    CLI_CALIBRATE
 } cli_command;
 
 /* fit: the most --purchase options one command takes. */
@@ -76,6 +77,10 @@ typedef struct {
     const char *compare_a, *compare_b; /* compare: two results directories or scenarios */
     unsigned port;                     /* serve: 0 picks a free port */
     bool pdf;                          /* run: also report.pdf */
+    /* calibrate: --fit NAME,... (NULL: every parameter with low and high),
+     * --monte-carlo (simulate instead of the exact expected values) */
+    const char *fit;
+    bool monte_carlo;
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

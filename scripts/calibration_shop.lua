@@ -1,7 +1,7 @@
 -- A marketer's analytics, used to pin down three uncertain probabilities.
 --
 -- The web analytics of the last quarter say: of 10,000 visitors, 2,300 put
--- something in the cart, 600 ordered (410 of them within 30 days) and 140
+-- something in the cart, 600 ordered (560 of them within 30 days) and 140
 -- ordered a second time. Nobody knows the daily probabilities behind those
 -- counts, but each is declared as a parameter with the range it can lie
 -- in, and each count as a target:
@@ -51,5 +51,5 @@ transition("usage", "gone", 0.03)
 -- What the analytics observed: K of N customers did it.
 target "carts"        { stage = "cart", reached = 2300, of = 10000 }
 target "orders"       { stage = "order", reached = 600, of = 10000 }
-target "orders_30"    { buyers = 410, of = 10000, by_day = 30 }
+target "orders_30"    { buyers = 560, of = 10000, by_day = 30 }
 target "repeat"       { repeat_buyers = 140, of = 10000 }
