@@ -504,6 +504,7 @@ typedef struct {
     size_t n_stages, n_targets;
     double *stage_grad;  /* [param][stage], per unit of the parameter's range */
     double *target_grad; /* [param][target] */
+    double *stage_share; /* [stage] near the optimum */
 } gradients;
 
 static cj_status gradients_at(calib *c, gradients *g, cj_err *err)
@@ -513,6 +514,7 @@ static cj_status gradients_at(calib *c, gradients *g, cj_err *err)
     g->n_targets = scn->targets.n;
     g->stage_grad = xcalloc(c->d * g->n_stages, sizeof(double));
     g->target_grad = xcalloc(c->d * g->n_targets, sizeof(double));
+    g->stage_share = xcalloc(g->n_stages, sizeof(double));
     double *s1 = xcalloc(g->n_stages, sizeof(double)), *s2 = xcalloc(g->n_stages, sizeof(double));
     double *t1 = xcalloc(g->n_targets + 1, sizeof(double)),
            *t2 = xcalloc(g->n_targets + 1, sizeof(double));
@@ -528,8 +530,10 @@ static cj_status gradients_at(calib *c, gradients *g, cj_err *err)
         if (shares_at(c, x, s2, t2, err) != CJ_OK)
             break;
         double step = (up - down) / range;
-        for (size_t s = 0; s < g->n_stages; s++)
+        for (size_t s = 0; s < g->n_stages; s++) {
             g->stage_grad[k * g->n_stages + s] = (s1[s] - s2[s]) / step;
+            g->stage_share[s] = 0.5 * (s1[s] + s2[s]);
+        }
         for (size_t t = 0; t < g->n_targets; t++)
             g->target_grad[k * g->n_targets + t] = (t1[t] - t2[t]) / step;
     }
@@ -540,14 +544,16 @@ static cj_status gradients_at(calib *c, gradients *g, cj_err *err)
     return err->status;
 }
 
-/* The stage whose share moves least like what the targets see of
- * parameters i and j (j == i: the stage that moves most with i); -1 when no
- * untargeted stage moves with them. */
+/* The stage whose count would tell most about the direction in the (i, j)
+ * plane that the targets do not see (j == i: about parameter i): the most
+ * Fisher information per observed customer, (g . v)^2 / (p (1 - p)), with g
+ * the stage's share gradient and v that direction. -1 when no untargeted
+ * stage tells anything about it. */
 static int separating_stage(const calib *c, const gradients *g, size_t i, size_t j)
 {
     const scn_scenario *scn = c->fitted.scn;
     /* What the targets see: the leading eigenvector of their information
-     * in the (i, j) plane. */
+     * in the (i, j) plane; v is across it. */
     double m00 = 0, m01 = 0, m11 = 0;
     for (size_t t = 0; t < g->n_targets; t++) {
         const tgt_target *tg = &scn->targets.items[t];
@@ -559,30 +565,22 @@ static int separating_stage(const calib *c, const gradients *g, size_t i, size_t
         m11 += w * b * b;
     }
     double theta = 0.5 * atan2(2 * m01, m00 - m11);
-    double ux = cos(theta), uy = sin(theta);
-    double max_norm = 0;
+    double vx = i == j ? 1 : -sin(theta), vy = i == j ? 0 : cos(theta);
+    int best = -1;
+    double best_info = 0, max_info = 0;
     for (size_t s = 0; s < g->n_stages; s++) {
         double a = g->stage_grad[i * g->n_stages + s], b = g->stage_grad[j * g->n_stages + s];
-        max_norm = fmax(max_norm, hypot(a, b));
-    }
-    int best = -1;
-    double best_score = HUGE_VAL;
-    for (size_t s = 0; s < g->n_stages; s++) {
+        double p = g->stage_share[s], var = fmax(p * (1 - p), 1e-9);
+        max_info = fmax(max_info, (a * a + b * b) / var);
         if (stage_targeted(scn, s) || (int)s == scn->entry)
             continue;
-        double a = g->stage_grad[i * g->n_stages + s], b = g->stage_grad[j * g->n_stages + s];
-        double norm = hypot(a, b);
-        if (!(norm > 0.05 * max_norm) || norm < 1e-9)
-            continue;
-        double score = i == j ? -norm : fabs(a * ux + b * uy) / norm;
-        if (score < best_score - 1e-12) {
-            best_score = score;
+        double along = a * vx + b * vy, info = along * along / var;
+        if (info > best_info * (1 + 1e-9)) {
+            best_info = info;
             best = (int)s;
         }
     }
-    if (i != j && best_score > 0.99)
-        return -1;
-    return best;
+    return best_info > 1e-3 * max_info ? best : -1;
 }
 
 static void identifiability(calib *c, const size_t *idx, size_t m, const double *H, cj_err *err)
@@ -651,6 +649,7 @@ static void identifiability(calib *c, const size_t *idx, size_t m, const double 
     if (gradients_at(c, &g, err) != CJ_OK) {
         free(g.stage_grad);
         free(g.target_grad);
+        free(g.stage_share);
         return;
     }
     const scn_scenario *scn = c->fitted.scn;
@@ -691,6 +690,7 @@ static void identifiability(calib *c, const size_t *idx, size_t m, const double 
     }
     free(g.stage_grad);
     free(g.target_grad);
+    free(g.stage_share);
 }
 
 /* ---- the request --------------------------------------------------------- */
