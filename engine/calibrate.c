@@ -311,7 +311,7 @@ static void profile_side(side_task *t)
             break;
         root = gsl_root_fsolver_root(s);
         if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-                                   1e-5 * range, 0) == GSL_SUCCESS)
+                                   1e-8 * range, 0) == GSL_SUCCESS)
             break;
     }
     gsl_root_fsolver_free(s);

@@ -2,13 +2,14 @@
 --
 -- The web analytics of the last quarter say: of 10,000 visitors, 2,300 put
 -- something in the cart, 600 ordered (560 of them within 30 days) and 140
--- ordered a second time. Nobody knows the daily probabilities behind those
--- counts, but each is declared as a parameter with the range it can lie
--- in, and each count as a target:
+-- ordered a second time (105 of them within 60 days). Nobody knows the
+-- daily probabilities behind those counts, but each is declared as a
+-- parameter with the range it can lie in, and each count as a target:
 --
 --   cjmsim run scripts/calibration_shop.lua         (each target beside the model's figure)
 --   cjmsim calibrate scripts/calibration_shop.lua   (the values that fit the counts best)
---   cjmsim run scripts/calibration_shop.lua --params results/calibration_shop/calibration.json
+--   cjmsim run scripts/calibration_shop.lua \
+--       --params results/calibration_shop-calibration/calibration.json
 --
 -- calibrate finds the values under which the observed counts are most
 -- likely (binomial likelihood), gives each a 95% interval from the
@@ -53,3 +54,4 @@ target "carts"        { stage = "cart", reached = 2300, of = 10000 }
 target "orders"       { stage = "order", reached = 600, of = 10000 }
 target "orders_30"    { buyers = 560, of = 10000, by_day = 30 }
 target "repeat"       { repeat_buyers = 140, of = 10000 }
+target "repeat_60"    { repeat_buyers = 105, of = 10000, by_day = 60 }
