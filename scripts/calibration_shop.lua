@@ -1,5 +1,9 @@
 -- A marketer's analytics, used to pin down three uncertain probabilities.
 --
+-- The question this scenario answers: which daily probabilities of putting
+-- something in the cart, ordering and ordering again reproduce what the
+-- analytics observed?
+--
 -- The web analytics of the last quarter say: of 10,000 visitors, 2,300 put
 -- something in the cart, 600 ordered (560 of them within 30 days) and 140
 -- ordered a second time (105 of them within 60 days). Nobody knows the
