@@ -645,6 +645,9 @@ static void identifiability(calib *c, const size_t *idx, size_t m, const double 
         any = any || flagged[k];
     if (!any)
         return;
+    /* A normal approximation of a fit the targets cannot pin down would
+     * draw a ridge or a plateau as a narrow ellipse: psa gets none. */
+    c->have_cov = false;
     gradients g = {0};
     if (gradients_at(c, &g, err) != CJ_OK) {
         free(g.stage_grad);
@@ -877,6 +880,91 @@ static void print_answer(FILE *f, const calib *c, const char *out_path)
     snprintf(path, sizeof path, "%s/calibration.json", out_path);
     fmt_shell_word(f, path);
     fputs("\n", f);
+}
+
+/* ---- the normal approximation for psa ------------------------------------ */
+
+cj_status cal_normal_read(const char *path, cal_normal *out, cj_err *err)
+{
+    memset(out, 0, sizeof *out);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return cj_fail(err, CJ_ERR_USAGE, "--calibrated %s: %s", path, jerr.text);
+    json_t *params = json_object_get(root, "params"), *cov = json_object_get(root, "covariance");
+    json_t *names = json_object_get(cov, "names"), *matrix = json_object_get(cov, "matrix");
+    size_t n = json_array_size(names);
+    if (!json_is_object(params) || !json_is_array(names) || !json_is_array(matrix) || n == 0 ||
+        json_array_size(matrix) != n || n > CAL_MAX) {
+        json_decref(root);
+        return cj_fail(err, CJ_ERR_USAGE,
+                       "--calibrated %s: the file has no \"covariance\" of its \"params\" (a "
+                       "calibration.json whose fit is inside the ranges and tells the parameters "
+                       "apart has one)",
+                       path);
+    }
+    out->n = n;
+    out->names = xcalloc(n, sizeof *out->names);
+    out->mean = xcalloc(n, sizeof *out->mean);
+    out->chol = xcalloc(n * n, sizeof *out->chol);
+    gsl_matrix *m = gsl_matrix_alloc(n, n);
+    for (size_t i = 0; i < n && err->status == CJ_OK; i++) {
+        const char *name = json_string_value(json_array_get(names, i));
+        json_t *mean = name ? json_object_get(params, name) : NULL;
+        json_t *row = json_array_get(matrix, i);
+        if (!json_is_number(mean) || json_array_size(row) != n) {
+            cj_fail(err, CJ_ERR_USAGE, "--calibrated %s: covariance row %zu does not match \"params\"",
+                    path, i + 1);
+            break;
+        }
+        out->names[i] = xstrdup(name);
+        out->mean[i] = json_number_value(mean);
+        for (size_t j = 0; j < n; j++)
+            gsl_matrix_set(m, i, j, json_number_value(json_array_get(row, j)));
+    }
+    gsl_set_error_handler_off();
+    if (err->status == CJ_OK && gsl_linalg_cholesky_decomp1(m) != GSL_SUCCESS)
+        cj_fail(err, CJ_ERR_USAGE, "--calibrated %s: the covariance is not positive definite",
+                path);
+    for (size_t i = 0; i < n && err->status == CJ_OK; i++)
+        for (size_t j = 0; j <= i; j++)
+            out->chol[i * n + j] = gsl_matrix_get(m, i, j);
+    gsl_matrix_free(m);
+    json_decref(root);
+    if (err->status != CJ_OK)
+        cal_normal_free(out);
+    return err->status;
+}
+
+void cal_normal_draw(const cal_normal *nrm, const double *u, double *x)
+{
+    double z[CAL_MAX * 4];
+    size_t n = nrm->n < CAL_MAX * 4 ? nrm->n : CAL_MAX * 4;
+    for (size_t i = 0; i < n; i++)
+        z[i] = gsl_cdf_ugaussian_Pinv(u[i]);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = nrm->mean[i];
+        for (size_t j = 0; j <= i; j++)
+            x[i] += nrm->chol[i * nrm->n + j] * z[j];
+    }
+}
+
+double cal_normal_sd(const cal_normal *nrm, size_t i)
+{
+    double s = 0;
+    for (size_t j = 0; j <= i; j++)
+        s += nrm->chol[i * nrm->n + j] * nrm->chol[i * nrm->n + j];
+    return sqrt(s);
+}
+
+void cal_normal_free(cal_normal *nrm)
+{
+    for (size_t i = 0; i < nrm->n; i++)
+        free(nrm->names ? nrm->names[i] : NULL);
+    free(nrm->names);
+    free(nrm->mean);
+    free(nrm->chol);
+    memset(nrm, 0, sizeof *nrm);
 }
 
 /* results/<name>-calibration, or --out: a run of the fitted model writes

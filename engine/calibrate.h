@@ -27,4 +27,25 @@
 
 cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_err *err);
 
+/* The normal approximation of a calibration, for `psa --calibrated FILE`:
+ * calibration.json's fitted "params" as the mean and its "covariance"
+ * (the inverse of the observed information) through its Cholesky factor. */
+typedef struct {
+    size_t n;
+    char **names;
+    double *mean;
+    double *chol; /* n x n, lower triangle */
+} cal_normal;
+
+/* A usage error naming the file when it has no covariance or a bad one. */
+cj_status cal_normal_read(const char *path, cal_normal *out, cj_err *err);
+
+/* x = mean + L z, z_i the standard normal quantile of u[i] in (0, 1). */
+void cal_normal_draw(const cal_normal *nrm, const double *u, double *x);
+
+/* The standard deviation of parameter i. */
+double cal_normal_sd(const cal_normal *nrm, size_t i);
+
+void cal_normal_free(cal_normal *nrm);
+
 #endif

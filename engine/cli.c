@@ -186,6 +186,8 @@ static void psa_help(FILE *f)
           "\n"
           "  --draws N          parameter draws (default 1000, at most 1000000)\n"
           "  --lhs              Latin hypercube draws instead of independent ones\n"
+          "  --calibrated FILE  draw the parameters FILE fitted (a calibration.json) from\n"
+          "                     the normal approximation of the fit, within [low, high]\n"
           "\n"
           "Options:\n",
           f);
@@ -482,6 +484,7 @@ static const char *analysis_only(const char *arg, cli_command *owner)
                {"--param", CLI_BREAKEVEN},
                {"--variant", CLI_BREAKEVEN},
                {"--fit", CLI_CALIBRATE},
+               {"--calibrated", CLI_PSA},
                {"--monte-carlo", CLI_CALIBRATE}};
     for (size_t i = 0; i < sizeof OWN / sizeof OWN[0]; i++)
         if (option_is(arg, OWN[i].name)) {
@@ -546,6 +549,12 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             if (!value[0])
                 return cj_fail(err, CJ_ERR_USAGE, "--fit needs parameter names: --fit a,b");
             o->fit = value;
+        } else if (option_is(arg, "--calibrated")) {
+            if (!(value = option_value(argc, argv, &i, "--calibrated", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, "--calibrated needs a file name");
+            o->calibrated = value;
         } else if (strcmp(arg, "--monte-carlo") == 0) {
             o->monte_carlo = true;
         } else if (option_is(arg, "--variant")) {

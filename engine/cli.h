@@ -81,6 +81,7 @@ typedef struct {
      * --monte-carlo (simulate instead of the exact expected values) */
     const char *fit;
     bool monte_carlo;
+    const char *calibrated; /* psa: draw calibration.json's fit from its covariance */
 } cli_options;
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);

@@ -159,6 +159,27 @@ is "$RC" 0 "calibrate --monte-carlo"
 is "$(json mc/calibration.json "d['method'], all(abs(d['params'][n] - v) < 0.25 * v for n, v in (('p_a', 0.04), ('p_b', 0.06)))")" \
     "('monte-carlo', True)" "fits simulated shares near the known values"
 
+# ---- psa --calibrated: the fit's normal approximation -----------------------
+run_cjmsim psa known.lua --calibrated fit2/calibration.json --draws 400 --customers 1000 --out psa --quiet
+is "$RC" 0 "psa --calibrated"
+is "$(python3 -c "
+import csv, json, math, statistics as st
+rows = [r for r in csv.DictReader(open('psa/psa.csv')) if r['variant'] == 'baseline' and r['persona'] == 'all']
+c = json.load(open('fit2/calibration.json'))
+ok = len(rows) == 400
+for i, n in enumerate(c['covariance']['names']):
+    xs = [float(r[n]) for r in rows]
+    sd = math.sqrt(c['covariance']['matrix'][i][i])
+    ok = ok and abs(st.mean(xs) - c['params'][n]) < 5 * sd / math.sqrt(len(xs))
+    ok = ok and abs(st.stdev(xs) / sd - 1) < 0.25
+print(ok)")" True "draws the fitted parameters around the fit with the fit's standard deviations"
+is "$(json psa/psa.json "d['calibrated']")" "fit2/calibration.json" "psa.json names the calibration"
+run_cjmsim psa known.lua --calibrated prod/calibration.json --draws 10 --out psa_bad
+is "$RC:$ERR" '2:cjmsim: --calibrated prod/calibration.json: the file has no "covariance" of its "params" (a calibration.json whose fit is inside the ranges and tells the parameters apart has one)' \
+    "a calibration without a covariance cannot be drawn from"
+[ ! -e psa_bad ]
+ok $? "and nothing is written"
+
 # ---- bad targets ------------------------------------------------------------
 bad_target() { # bad_target LINE MESSAGE DESCRIPTION
     funnel 'target "ordered" { stage = "order", reached = 1000, of = 10000 }' "$1" >bad.lua
