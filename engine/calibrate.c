@@ -863,9 +863,14 @@ static void print_answer(FILE *f, const calib *c, const char *out_path)
         fprintf(f, "  %-*s  %12.6g  %27s  %g..%g\n", w, c->names[k], c->x[k], iv, c->lo[k],
                 c->hi[k]);
     }
-    fputs("  An end marked (low) or (high) is the parameter's bound: the targets allow the\n"
-          "  whole way there.\n\n",
-          f);
+    bool bound = false;
+    for (size_t k = 0; k < c->d; k++)
+        bound = bound || c->lo_bound[k] || c->hi_bound[k];
+    if (bound)
+        fputs("  An end marked (low) or (high) is the parameter's bound: the targets allow the\n"
+              "  whole way there.\n",
+              f);
+    fputs("\n", f);
     tgt_print(f, &scn->targets, &c->fitted.totals);
     for (size_t i = 0; i < c->n_warnings; i++)
         fprintf(f, "Warning: %s.\n", c->warnings[i]);
