@@ -272,6 +272,22 @@ void tgt_describe(const tgt_target *t, char *buf, size_t size)
         snprintf(buf + len, size - len, " (%s)", t->persona_name);
 }
 
+void tgt_print_declared(FILE *f, const tgt_list *list)
+{
+    if (!list->n)
+        return;
+    fputs("\nTargets: what was observed, held against the baseline by run and fitted by "
+          "calibrate\n",
+          f);
+    for (size_t i = 0; i < list->n; i++) {
+        const tgt_target *t = &list->items[i];
+        char what[160];
+        tgt_describe(t, what, sizeof what);
+        fprintf(f, "  %s: %s, %lld of %lld (%.1f%%)\n", t->name, what, (long long)t->observed,
+                (long long)t->of, 100.0 * (double)t->observed / (double)t->of);
+    }
+}
+
 static double clamp_share(double p)
 {
     const double eps = 1e-12;

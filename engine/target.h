@@ -57,6 +57,10 @@ void tgt_bind(lua_State *L, tgt_list *list);
 
 void tgt_list_free(tgt_list *list);
 
+/* The targets for `check`: name, what was counted, K of N and the share;
+ * nothing when the scenario declares none. */
+void tgt_print_declared(FILE *f, const tgt_list *list);
+
 /* What a target's count reads in words: "reached 'cart'", "bought twice or
  * more", with " by day 30" and " (beginner)" as given. */
 void tgt_describe(const tgt_target *t, char *buf, size_t size);

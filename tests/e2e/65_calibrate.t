@@ -141,6 +141,8 @@ ps = shares(0.05, 0.05)
 print(all(abs(t['simulated'] - p) < 1e-9 and abs(t['z'] - (t['observed'] - t['of'] * p) / math.sqrt(t['of'] * p * (1 - p))) < 1e-6 for t, p in zip(d['targets'], ps)))")" \
     True "summary.json's targets: the exact shares and z by hand"
 like "$(cat shown/report.html)" "<h2>Targets</h2>" "the report has the targets"
+run_cjmsim check known.lua
+like "$OUT" "  ordered: reached 'order', $KO of 1000000 \([0-9.]+%\)" "check lists the targets"
 
 # by_day: buyers by day 10 under the exact model, by hand
 funnel "target \"early\" { buyers = 100, of = 1000, by_day = 10 }" "target \"early2\" { stage = \"order\", reached = 100, of = 1000, by_day = 10 }" >byday.lua
