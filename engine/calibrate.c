@@ -187,8 +187,7 @@ static double search(objective *o, nlopt_algorithm algo, unsigned n, double *u, 
 }
 
 /* The best of a local search from each start; u gets the best point. */
-static double local_best(objective *o, unsigned n, const double *starts, size_t n_starts,
-                         double *u)
+static double local_best(objective *o, unsigned n, const double *starts, size_t n_starts, double *u)
 {
     double best = HUGE_VAL;
     for (size_t s = 0; s < n_starts && o->err->status == CJ_OK; s++) {
@@ -236,7 +235,7 @@ static cj_status fit(calib *c, cj_err *err)
 typedef struct {
     calib *c;
     size_t param;
-    int side; /* -1: towards low, +1: towards high */
+    int side;               /* -1: towards low, +1: towards high */
     double others[CAL_MAX]; /* the free parameters' best values (unit), warm start */
     double best_seen;
     double end;
@@ -619,8 +618,7 @@ static void identifiability(calib *c, const size_t *idx, size_t m, const double 
             if (v > fabs(gsl_matrix_get(V, first, 0))) {
                 second = first;
                 first = a;
-            } else if (a != first && (second == first ||
-                                      v > fabs(gsl_matrix_get(V, second, 0)))) {
+            } else if (a != first && (second == first || v > fabs(gsl_matrix_get(V, second, 0)))) {
                 second = a;
             }
         }
@@ -666,13 +664,15 @@ static void identifiability(calib *c, const size_t *idx, size_t m, const double 
         int s = separating_stage(c, &g, i, j);
         char advice[256];
         if (s >= 0)
-            snprintf(advice, sizeof advice, "add a target on '%s' (how many reached it) to separate them",
+            snprintf(advice, sizeof advice,
+                     "add a target on '%s' (how many reached it) to separate them",
                      scn->stages[s].name);
         else
             snprintf(advice, sizeof advice,
                      "no stage's count separates them: fix one of them, or narrow its range");
-        warn(c, "the targets cannot tell %s and %s apart%s: they see only a combination of the "
-                "two; %s",
+        warn(c,
+             "the targets cannot tell %s and %s apart%s: they see only a combination of the "
+             "two; %s",
              c->names[i], c->names[j], r, advice);
     }
     for (size_t k = 0; k < c->d; k++) {
@@ -707,7 +707,8 @@ static cj_status choose_params(calib *c, cj_err *err)
         while (*s) {
             size_t len = strcspn(s, ",");
             char name[PRM_NAME_MAX * 4 + 1];
-            snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name - 1 ? len : sizeof name - 1), s);
+            snprintf(name, sizeof name, "%.*s",
+                     (int)(len < sizeof name - 1 ? len : sizeof name - 1), s);
             if (!name[0])
                 return cj_fail(err, CJ_ERR_USAGE, "--fit %s: an empty name", o->fit);
             const prm_param *p = an_find_param(params, name, "--fit", err);
@@ -848,8 +849,7 @@ static void print_answer(FILE *f, const calib *c, const char *out_path)
 {
     const scn_scenario *scn = c->fitted.scn;
     fprintf(f, "%s: %zu parameter%s fitted to %zu target%s (%s), log-likelihood %.2f\n\n",
-            scn->name, c->d, c->d == 1 ? "" : "s", scn->targets.n,
-            scn->targets.n == 1 ? "" : "s",
+            scn->name, c->d, c->d == 1 ? "" : "s", scn->targets.n, scn->targets.n == 1 ? "" : "s",
             c->exact ? "exact expected values" : "Monte Carlo, the same customers every time",
             c->loglik);
     int w = 9;
@@ -876,8 +876,9 @@ static void print_answer(FILE *f, const calib *c, const char *out_path)
         fprintf(f, "Warning: %s.\n", c->warnings[i]);
     if (c->n_warnings)
         fputs("\n", f);
-    fprintf(f, "Results: %s/calibration.json (plots/calibration.png)\nRun the fitted model: "
-               "cjmsim run ",
+    fprintf(f,
+            "Results: %s/calibration.json (plots/calibration.png)\nRun the fitted model: "
+            "cjmsim run ",
             out_path);
     fmt_shell_word(f, c->opts->scenario);
     fputs(" --params ", f);
@@ -918,8 +919,8 @@ cj_status cal_normal_read(const char *path, cal_normal *out, cj_err *err)
         json_t *mean = name ? json_object_get(params, name) : NULL;
         json_t *row = json_array_get(matrix, i);
         if (!json_is_number(mean) || json_array_size(row) != n) {
-            cj_fail(err, CJ_ERR_USAGE, "--calibrated %s: covariance row %zu does not match \"params\"",
-                    path, i + 1);
+            cj_fail(err, CJ_ERR_USAGE,
+                    "--calibrated %s: covariance row %zu does not match \"params\"", path, i + 1);
             break;
         }
         out->names[i] = xstrdup(name);

@@ -15,8 +15,8 @@
 
 enum { TGT_NAME_MAX = 64 };
 
-static const char *const TARGET_KEYS[] = {"stage",  "reached", "buyers",  "repeat_buyers",
-                                          "of",     "by_day",  "persona", NULL};
+static const char *const TARGET_KEYS[] = {"stage", "reached", "buyers",  "repeat_buyers",
+                                          "of",    "by_day",  "persona", NULL};
 
 /* The keys that say what was counted, one per kind (tgt_kind's order). */
 static const char *const KINDS[] = {"reached", "buyers", "repeat_buyers"};
@@ -79,8 +79,7 @@ static const char *string_field(lua_State *L, const char *owner, const char *key
     if (t == LUA_TSTRING)
         s = lua_tostring(L, -1); /* the table keeps it alive */
     else if (t != LUA_TNIL)
-        tgt_error(L, "%s: %s must be a name in quotes, not a %s", owner, key,
-                  luaL_typename(L, -1));
+        tgt_error(L, "%s: %s must be a name in quotes, not a %s", owner, key, luaL_typename(L, -1));
     lua_pop(L, 1);
     return s;
 }
@@ -141,13 +140,14 @@ static int tgt_body(lua_State *L)
                          owner, owner);
     tgt_list *list = binding(L);
     if (!list)
-        return tgt_error(L, "%s is declared while probabilities are computed: declare targets "
-                            "when the file runs, outside functions",
+        return tgt_error(L,
+                         "%s is declared while probabilities are computed: declare targets "
+                         "when the file runs, outside functions",
                          owner);
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i].name, name) == 0)
-            return tgt_error(L, "%s is declared twice: first at %s:%d", owner,
-                             list->items[i].file, list->items[i].line);
+            return tgt_error(L, "%s is declared twice: first at %s:%d", owner, list->items[i].file,
+                             list->items[i].line);
     check_keys(L, owner);
 
     int kind = -1;
@@ -157,8 +157,9 @@ static int tgt_body(lua_State *L)
         if (!count_field(L, owner, KINDS[i], &x))
             continue;
         if (kind >= 0)
-            return tgt_error(L, "%s: give one of reached, buyers and repeat_buyers, not both %s "
-                                "and %s",
+            return tgt_error(L,
+                             "%s: give one of reached, buyers and repeat_buyers, not both %s "
+                             "and %s",
                              owner, KINDS[kind], KINDS[i]);
         kind = i;
         k = x;
@@ -169,8 +170,7 @@ static int tgt_body(lua_State *L)
                          "repeat_buyers = K",
                          owner);
     if (!count_field(L, owner, "of", &n))
-        return tgt_error(L, "%s: of = N is missing: how many customers the count is out of",
-                         owner);
+        return tgt_error(L, "%s: of = N is missing: how many customers the count is out of", owner);
     if (n == 0)
         return tgt_error(L, "%s: of must be at least 1", owner);
     if (k > n)
@@ -219,8 +219,9 @@ static int tgt_named(lua_State *L)
         control = control || *p < 0x20 || *p == 0x7f;
     if (len == 0 || len > TGT_NAME_MAX * 4 || control || !utf8_valid(name) ||
         lua_rawlen(L, 1) != len)
-        return tgt_error(L, "target \"%.80s\": a target name is 1 to %d characters of text, "
-                            "without control characters",
+        return tgt_error(L,
+                         "target \"%.80s\": a target name is 1 to %d characters of text, "
+                         "without control characters",
                          name, TGT_NAME_MAX);
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, tgt_body, 1);

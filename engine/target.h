@@ -36,8 +36,8 @@ typedef struct {
     char *file;
     int line;
     tgt_kind kind;
-    char *stage_name; /* TGT_REACHED */
-    int stage;        /* resolved by tgt_resolve */
+    char *stage_name;   /* TGT_REACHED */
+    int stage;          /* resolved by tgt_resolve */
     char *persona_name; /* NULL: every customer */
     int persona;        /* -1: every customer */
     int by_day;         /* 0: by the end of the run */

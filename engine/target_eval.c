@@ -52,8 +52,8 @@ cj_status tgt_resolve(scn_scenario *scn, cj_err *err)
             t->persona = scn_find_persona(scn, t->persona_name);
             if (t->persona < 0) {
                 name_list(names, sizeof names, scn, false);
-                return resolve_fail(err, t, "unknown persona '%s' (personas: %s)",
-                                    t->persona_name, names);
+                return resolve_fail(err, t, "unknown persona '%s' (personas: %s)", t->persona_name,
+                                    names);
             }
         }
         if (t->by_day > scn->days)

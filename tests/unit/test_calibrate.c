@@ -12,10 +12,9 @@ static char *write_text(const char *text)
 }
 
 /* cov = [[4, 2], [2, 5]]: L = [[2, 0], [1, 2]]. */
-static const char CALIBRATION[] =
-    "{ \"params\": { \"a\": 1, \"b\": 10 },\n"
-    "  \"covariance\": { \"names\": [\"b\", \"a\"],\n"
-    "                   \"matrix\": [[4, 2], [2, 5]] } }\n";
+static const char CALIBRATION[] = "{ \"params\": { \"a\": 1, \"b\": 10 },\n"
+                                  "  \"covariance\": { \"names\": [\"b\", \"a\"],\n"
+                                  "                   \"matrix\": [[4, 2], [2, 5]] } }\n";
 
 static void draws_follow_the_cholesky_factor(void **state)
 {
