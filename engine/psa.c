@@ -143,8 +143,7 @@ static void draw_calibrated(psa *p, const double *u)
         cal_normal_draw(&p->calibrated, uc, x);
         for (size_t c = 0; c < n; c++) {
             const prm_param *q = p->params[p->calibrated_index[c]];
-            p->values[d * p->n_params + p->calibrated_index[c]] =
-                fmin(fmax(x[c], q->low), q->high);
+            p->values[d * p->n_params + p->calibrated_index[c]] = fmin(fmax(x[c], q->low), q->high);
         }
     }
     free(uc);
