@@ -55,7 +55,8 @@ typedef struct {
     const char *method;
     double ci_lo[CAL_MAX], ci_hi[CAL_MAX];
     bool lo_bound[CAL_MAX], hi_bound[CAL_MAX];
-    double better_loglik; /* the highest seen by the profiles */
+    double better_loglik;     /* the highest seen by the profiles */
+    double better_x[CAL_MAX]; /* where */
     bool at_bound[CAL_MAX];
     bool have_cov;
     double cov[CAL_MAX * CAL_MAX];
@@ -230,14 +231,34 @@ static cj_status fit(calib *c, cj_err *err)
     return CJ_OK;
 }
 
+/* A local search again from x, where a profile found more than the fit. */
+static cj_status refit(calib *c, const double *x, cj_err *err)
+{
+    unsigned n = (unsigned)c->d;
+    objective o = {c, -1, 0, err, NULL};
+    double start[CAL_MAX], u[CAL_MAX];
+    for (unsigned k = 0; k < n; k++)
+        start[k] = (x[k] - c->lo[k]) / (c->hi[k] - c->lo[k]);
+    double f = local_best(&o, n, start, 1, u);
+    if (err->status == CJ_OK && -f > c->loglik) {
+        to_natural(&o, u, c->x);
+        c->loglik = -f;
+    }
+    c->better_loglik = c->loglik;
+    return err->status;
+}
+
 /* ---- the likelihood profile ---------------------------------------------- */
 
 typedef struct {
     calib *c;
     size_t param;
-    int side;               /* -1: towards low, +1: towards high */
-    double others[CAL_MAX]; /* the free parameters' best values (unit), warm start */
+    int side; /* -1: towards low, +1: towards high */
+    /* Starts of the profile's local search: the free parameters' best
+     * values at the last point (a warm start), then at the fit. */
+    double others[2 * CAL_MAX];
     double best_seen;
+    double best_x[CAL_MAX]; /* where */
     double end;
     bool at_bound;
     cj_err err;
@@ -252,20 +273,23 @@ static double profile_gap(double v, void *arg)
         return NAN;
     objective o = {c, (int)t->param, v, &t->err, NULL};
     unsigned n = (unsigned)c->d - 1;
-    double ll;
+    double ll, x[CAL_MAX];
     if (n == 0) {
-        double x[CAL_MAX];
         to_natural(&o, NULL, x);
         ll = loglik_at(c, x, &t->err);
     } else {
         double u[CAL_MAX];
-        ll = -local_best(&o, n, t->others, 1, u);
+        bool same = memcmp(t->others, t->others + n, n * sizeof *u) == 0;
+        ll = -local_best(&o, n, t->others, same ? 1 : 2, u);
         memcpy(t->others, u, n * sizeof *u);
+        to_natural(&o, u, x);
     }
     if (t->err.status != CJ_OK)
         return NAN;
-    if (ll > t->best_seen)
+    if (ll > t->best_seen) {
         t->best_seen = ll;
+        memcpy(t->best_x, x, c->d * sizeof *x);
+    }
     return ll - (c->loglik - CAL_DROP);
 }
 
@@ -276,8 +300,10 @@ static void profile_side(side_task *t)
     double from = c->x[i], bound = t->side < 0 ? c->lo[i] : c->hi[i];
     t->best_seen = -HUGE_VAL;
     for (size_t k = 0, j = 0; k < c->d; k++)
-        if (k != i)
-            t->others[j++] = (c->x[k] - c->lo[k]) / (c->hi[k] - c->lo[k]);
+        if (k != i) {
+            t->others[j] = t->others[c->d - 1 + j] = (c->x[k] - c->lo[k]) / (c->hi[k] - c->lo[k]);
+            j++;
+        }
     double range = c->hi[i] - c->lo[i];
     if (fabs(bound - from) < 1e-9 * range) {
         t->end = bound;
@@ -294,8 +320,10 @@ static void profile_side(side_task *t)
     }
     /* The warm start walks from the optimum out to the bound's side. */
     for (size_t k = 0, j = 0; k < c->d; k++)
-        if (k != i)
-            t->others[j++] = (c->x[k] - c->lo[k]) / (c->hi[k] - c->lo[k]);
+        if (k != i) {
+            t->others[j] = t->others[c->d - 1 + j] = (c->x[k] - c->lo[k]) / (c->hi[k] - c->lo[k]);
+            j++;
+        }
     gsl_function F = {profile_gap, t};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s) {
@@ -304,7 +332,9 @@ static void profile_side(side_task *t)
     }
     double a = t->side < 0 ? bound : from, b = t->side < 0 ? from : bound;
     int status = gsl_root_fsolver_set(s, &F, a, b);
-    double root = 0.5 * (a + b);
+    /* Both ends were measured just before; a failure here means the
+     * surface changed under the solver (noise): the end stays at the fit. */
+    double root = status == GSL_SUCCESS ? 0.5 * (a + b) : from;
     for (int it = 0; status == GSL_SUCCESS && it < 60; it++) {
         if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
             break;
@@ -370,8 +400,10 @@ static cj_status profiles(calib *c, int threads, cj_err *err)
             c->ci_hi[t->param] = t->end;
             c->hi_bound[t->param] = t->at_bound;
         }
-        if (t->best_seen > c->better_loglik)
+        if (t->best_seen > c->better_loglik) {
             c->better_loglik = t->best_seen;
+            memcpy(c->better_x, t->best_x, c->d * sizeof *t->best_x);
+        }
     }
     free(tasks);
     return err->status;
@@ -1009,8 +1041,14 @@ cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_e
         rn_compute(&c.base);
         fit(&c, err);
     }
-    if (err->status == CJ_OK)
-        profiles(&c, threads, err);
+    /* A profile that finds more than the fit (a noisy Monte Carlo surface,
+     * a second peak) moves the fit there, once, and the profiles again. */
+    for (int round = 0; err->status == CJ_OK && round < 2; round++) {
+        if (profiles(&c, threads, err) != CJ_OK || !(c.better_loglik > c.loglik + 1e-3) ||
+            round == 1)
+            break;
+        refit(&c, c.better_x, err);
+    }
     if (err->status == CJ_OK && c.better_loglik > c.loglik + 1e-3)
         warn(&c,
              "the likelihood profile found a higher log-likelihood (%.3f) than the fit (%.3f): "
