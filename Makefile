@@ -15,7 +15,7 @@ MANDIR    ?= $(PREFIX)/share/man
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
-DEPS      := lua5.4 jansson gsl xlsxwriter libmicrohttpd
+DEPS      := lua5.4 jansson gsl xlsxwriter libmicrohttpd nlopt
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS))
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS))
 
