@@ -18,7 +18,7 @@ LOCALEDIR ?= $(PREFIX)/share/locale
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
-DEPS      := lua5.4 jansson gsl xlsxwriter libmicrohttpd
+DEPS      := lua5.4 jansson gsl xlsxwriter libmicrohttpd nlopt
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS))
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS))
 

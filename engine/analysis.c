@@ -69,21 +69,6 @@ cj_status an_same_shape(const rn_run *base, const rn_run *r, const char *context
                    context);
 }
 
-void an_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 void an_csv_number(FILE *f, double x)
 {
     if (x == 0)
@@ -96,9 +81,9 @@ void an_csv_number(FILE *f, double x)
 
 void an_csv_row(FILE *f, const char *variant, const char *persona, const an_row *row)
 {
-    an_csv_field(f, variant);
+    res_csv_field(f, variant);
     fputc(',', f);
-    an_csv_field(f, persona);
+    res_csv_field(f, persona);
     const double x[] = {row->customers,
                         row->buyers,
                         row->repeat_buyers,

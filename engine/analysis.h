@@ -40,9 +40,6 @@ void an_rows_of(const rn_run *r, bool all_only, an_row *rows);
  * A parameter could change them; a usage error naming the set otherwise. */
 cj_status an_same_shape(const rn_run *base, const rn_run *r, const char *context, cj_err *err);
 
-/* A CSV field (RFC 4180 quoting) and a number (integers without a point,
- * other numbers with 15 significant digits). */
-void an_csv_field(FILE *f, const char *s);
 void an_csv_number(FILE *f, double x);
 void an_csv_row(FILE *f, const char *variant, const char *persona, const an_row *row);
 

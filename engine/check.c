@@ -15,6 +15,7 @@
 #include "util.h"
 #include "variant.h"
 #include "i18n.h"
+#include "target.h"
 
 /* TEXT holds a range ("0.002..0.048") or a change of two ranges. */
 enum { NUMBER = 24, TEXT = 112, LINE = 4096 };
@@ -647,6 +648,7 @@ void check_print(FILE *f, const cmp_model *model)
 {
     print_header(f, model);
     prm_print(f, &model->scn->params);
+    tgt_print_declared(f, &model->scn->targets);
     print_personas(f, model->scn);
     print_stages(f, model->scn);
     print_transitions(f, model);

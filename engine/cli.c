@@ -71,6 +71,7 @@ void cli_usage(FILE *f)
             "       cjmsim sweep SCENARIO.lua --vary NAME=LO:HI:STEP [options]\n"
             "       cjmsim psa SCENARIO.lua [--draws N] [options]\n"
             "       cjmsim breakeven SCENARIO.lua --param NAME --variant V [options]\n"
+            "       cjmsim calibrate SCENARIO.lua [--fit NAME,...] [options]\n"
             "       cjmsim new NAME\n"
             "       cjmsim fit EVENTS.csv --out SCENARIO.lua [options]\n"
             "       cjmsim compare A B [--out DIR]\n"
@@ -93,6 +94,7 @@ void cli_usage(FILE *f)
             "           (cjmsim help psa)\n"
             "  breakeven  the parameter value at which a variant stops paying\n"
             "           (cjmsim help breakeven)\n"
+            "  calibrate  fit parameters to the scenario's targets (cjmsim help calibrate)\n"
             "  compare  put two results (or two scenarios) side by side (cjmsim help compare)\n"
             "  serve    a live page of a scenario with a slider per parameter, on this\n"
             "           computer only (cjmsim help serve)\n"
@@ -197,6 +199,8 @@ static void psa_help(FILE *f)
             "\n"
             "  --draws N          parameter draws (default 1000, at most 1000000)\n"
             "  --lhs              Latin hypercube draws instead of independent ones\n"
+            "  --calibrated FILE  draw the parameters FILE fitted (a calibration.json) from\n"
+            "                     the normal approximation of the fit, within [low, high]\n"
             "\n"
             "Options:\n"),
           f);
@@ -216,6 +220,30 @@ static void breakeven_help(FILE *f)
             "  --variant V        the variant, e.g. expert_consultation\n"
             "\n"
             "Options:\n"),
+          f);
+    analysis_options_help(f);
+}
+
+static void calibrate_help(FILE *f)
+{
+    /* xgettext:no-c-format */
+    fputs(_("Usage: cjmsim calibrate SCENARIO.lua [--fit NAME,...] [options]\n"
+          "\n"
+          "Fits parameters to the scenario's targets (target \"name\" { ... }: K of N\n"
+          "customers reached a stage, bought or bought again): the values in [low, high]\n"
+          "under which the observed counts are most likely (binomial likelihood of the\n"
+          "baseline's shares), found by a global search (DIRECT-L) and then a local one\n"
+          "(BOBYQA) from several starts. Writes calibration.json (params, 95% intervals\n"
+          "from the likelihood profile, each target's fitted share and z, loglik) and\n"
+          "plots/calibration.png, and warns when the targets cannot tell parameters apart,\n"
+          "naming the stage whose count would separate them. Run the fitted model with\n"
+          "  cjmsim run SCENARIO.lua --params DIR/calibration.json\n"
+          "\n"
+          "  --fit NAME,...     the parameters to fit (default: every one with low and high)\n"
+          "  --monte-carlo      fit simulated shares (the same seed and customers at every\n"
+          "                     evaluation) instead of the exact expected values\n"
+          "\n"
+          "Options:\n"),
           f);
     analysis_options_help(f);
 }
@@ -360,6 +388,9 @@ void cli_help(FILE *f, cli_command topic)
     case CLI_BREAKEVEN:
         breakeven_help(f);
         return;
+    case CLI_CALIBRATE:
+        calibrate_help(f);
+        return;
     case CLI_HELP:
     case CLI_VERSION:
         break;
@@ -449,6 +480,8 @@ static const char *command_name(cli_command c)
         return "breakeven";
     case CLI_SERVE:
         return "serve";
+    case CLI_CALIBRATE:
+        return "calibrate";
     default:
         return "run";
     }
@@ -465,7 +498,10 @@ static const char *analysis_only(const char *arg, cli_command *owner)
                {"--draws", CLI_PSA},
                {"--lhs", CLI_PSA},
                {"--param", CLI_BREAKEVEN},
-               {"--variant", CLI_BREAKEVEN}};
+               {"--variant", CLI_BREAKEVEN},
+               {"--fit", CLI_CALIBRATE},
+               {"--calibrated", CLI_PSA},
+               {"--monte-carlo", CLI_CALIBRATE}};
     for (size_t i = 0; i < sizeof OWN / sizeof OWN[0]; i++)
         if (option_is(arg, OWN[i].name)) {
             *owner = OWN[i].command;
@@ -523,6 +559,20 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             if (!(value = option_value(argc, argv, &i, "--param", err)))
                 return err->status;
             o->param = value;
+        } else if (option_is(arg, "--fit")) {
+            if (!(value = option_value(argc, argv, &i, "--fit", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, _("--fit needs parameter names: --fit a,b"));
+            o->fit = value;
+        } else if (option_is(arg, "--calibrated")) {
+            if (!(value = option_value(argc, argv, &i, "--calibrated", err)))
+                return err->status;
+            if (!value[0])
+                return cj_fail(err, CJ_ERR_USAGE, _("--calibrated needs a file name"));
+            o->calibrated = value;
+        } else if (strcmp(arg, "--monte-carlo") == 0) {
+            o->monte_carlo = true;
         } else if (option_is(arg, "--variant")) {
             if (!(value = option_value(argc, argv, &i, "--variant", err)))
                 return err->status;
@@ -643,6 +693,12 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
         return cj_fail(err, CJ_ERR_USAGE,
                        _("breakeven compares one variant with the baseline: give --variant, not "
                          "--variants"));
+    if (o->command == CLI_CALIBRATE && o->monte_carlo && o->exact)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("calibrate: --exact (the default) or --monte-carlo, not both"));
+    if (o->command == CLI_CALIBRATE && o->variants)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("calibrate takes no --variants: targets describe the baseline"));
     return CJ_OK;
 }
 
@@ -771,7 +827,7 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
     } TOPICS[] = {{"run", CLI_RUN},         {"check", CLI_CHECK}, {"new", CLI_NEW},
                   {"fit", CLI_FIT},         {"sweep", CLI_SWEEP}, {"psa", CLI_PSA},
                   {"breakeven", CLI_BREAKEVEN}, {"compare", CLI_COMPARE},
-                  {"serve", CLI_SERVE}};
+                  {"serve", CLI_SERVE},     {"calibrate", CLI_CALIBRATE}};
     o->command = CLI_HELP;
     o->help_topic = CLI_HELP;
     if (argc < 3)
@@ -785,7 +841,7 @@ static cj_status parse_help(int argc, char **argv, cli_options *o, cj_err *err)
         }
     return cj_fail(err, CJ_ERR_USAGE,
                    _("no help on '%s': the commands are run, check, new, fit, sweep, psa, "
-                     "breakeven, compare and serve"),
+                     "breakeven, calibrate, compare and serve"),
                    argv[2]);
 }
 
@@ -859,7 +915,10 @@ static cj_status parse_words(int argc, char **argv, cli_options *o, cj_err *err)
     static const struct {
         const char *name;
         cli_command command;
-    } ANALYSES[] = {{"sweep", CLI_SWEEP}, {"psa", CLI_PSA}, {"breakeven", CLI_BREAKEVEN}};
+    } ANALYSES[] = {{"sweep", CLI_SWEEP},
+                    {"psa", CLI_PSA},
+                    {"breakeven", CLI_BREAKEVEN},
+                    {"calibrate", CLI_CALIBRATE}};
     for (size_t i = 0; i < sizeof ANALYSES / sizeof ANALYSES[0]; i++)
         if (strcmp(cmd, ANALYSES[i].name) == 0) {
             o->command = ANALYSES[i].command;

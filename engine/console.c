@@ -4,6 +4,7 @@
 
 #include "format.h"
 #include "monthly.h"
+#include "target_eval.h"
 #include "textwidth.h"
 #include "i18n.h"
 
@@ -360,6 +361,7 @@ void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
     print_money(f, r, w);
     if (t->n_personas > 1)
         print_personas(f, r, w);
+    tgt_print(f, &scn->targets, t);
     if (t->calendar)
         mon_console(f, r, w);
     print_sentences(f, r);

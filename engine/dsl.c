@@ -5,6 +5,7 @@
 
 #include "param.h"
 #include "i18n.h"
+#include "target.h"
 
 /* The nearest Lua caller read from a file: a declaration made through
  * pcall(persona "x", t) still gets the line that wrote it, and one made by
@@ -132,6 +133,7 @@ void dsl_open(lua_State *L)
     lua_pushcfunction(L, dsl_transition);
     lua_setglobal(L, "transition");
     prm_open(L); /* param and the distributions (param.c) */
+    tgt_open(L); /* target (target.c) */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
     lua_pop(L, 1);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "breakeven.h"
+#include "calibrate.h"
 #include "check.h"
 #include "cli.h"
 #include "cluster.h"
@@ -107,6 +108,9 @@ int main(int argc, char **argv)
         break;
     case CLI_BREAKEVEN:
         status = breakeven_command(&opts, argc, argv, &err);
+        break;
+    case CLI_CALIBRATE:
+        status = calibrate_command(&opts, argc, argv, &err);
         break;
     case CLI_COMPARE:
         status = compare_command(&opts, argc, argv, &err);

@@ -7,11 +7,13 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "calibrate.h"
 #include "decide.h"
 #include "format.h"
 #include "i18n.h"
 #include "plot.h"
 #include "rng.h"
+#include "results.h"
 #include "runner.h"
 #include "textwidth.h"
 #include "util.h"
@@ -83,6 +85,10 @@ typedef struct {
     size_t headline_variant;
     char headline[512];    /* in English, for psa.json */
     char headline_ru[512]; /* in the reader's language, for the console */
+    /* --calibrated: the fit's normal approximation, and where each of its
+     * parameters is among params. */
+    cal_normal calibrated;
+    size_t *calibrated_index;
 } psa;
 
 static size_t n_sets(const psa *p)
@@ -129,6 +135,53 @@ static void take(void *arg, size_t i, const rn_run *run)
     free(rows);
 }
 
+/* --calibrated: the fitted parameters' values of every draw from the
+ * normal approximation of the fit, with their own uniforms (so --lhs
+ * stratifies them too), kept within [low, high]. */
+static void draw_calibrated(psa *p, const double *u)
+{
+    size_t n = p->calibrated.n;
+    double *uc = xcalloc(n, sizeof *uc), *x = xcalloc(n, sizeof *x);
+    for (size_t d = 0; d < p->n_draws; d++) {
+        for (size_t c = 0; c < n; c++)
+            uc[c] = u[d * p->n_params + p->calibrated_index[c]];
+        cal_normal_draw(&p->calibrated, uc, x);
+        for (size_t c = 0; c < n; c++) {
+            const prm_param *q = p->params[p->calibrated_index[c]];
+            p->values[d * p->n_params + p->calibrated_index[c]] = fmin(fmax(x[c], q->low), q->high);
+        }
+    }
+    free(uc);
+    free(x);
+}
+
+/* The fitted parameters of --calibrated FILE among the drawn ones. */
+static cj_status read_calibrated(psa *p, cj_err *err)
+{
+    if (!p->opts->calibrated)
+        return CJ_OK;
+    if (cal_normal_read(p->opts->calibrated, &p->calibrated, err) != CJ_OK)
+        return err->status;
+    p->calibrated_index = xcalloc(p->calibrated.n, sizeof *p->calibrated_index);
+    for (size_t c = 0; c < p->calibrated.n; c++) {
+        const char *name = p->calibrated.names[c];
+        const prm_param *q = an_find_param(&p->base->scn->params, name, "--calibrated", err);
+        if (!q)
+            return err->status;
+        size_t j = 0;
+        while (j < p->n_params && p->params[j] != q)
+            j++;
+        if (j == p->n_params || !q->has_range)
+            return cj_fail(err, CJ_ERR_USAGE,
+                           "--calibrated %s: %s is not drawn (%s); leave it out of --set and "
+                           "--params to draw it from the fit",
+                           p->opts->calibrated, name,
+                           q->source ? q->source : "it has no low and high");
+        p->calibrated_index[c] = j;
+    }
+    return CJ_OK;
+}
+
 /* The values to draw from, checked: a quantile can fail (NaN) for odd
  * arguments. */
 static cj_status draw_values(psa *p, cj_err *err)
@@ -147,6 +200,8 @@ static cj_status draw_values(psa *p, cj_err *err)
                         u[d * p->n_params + j]);
             p->values[d * p->n_params + j] = x;
         }
+    if (p->calibrated.n)
+        draw_calibrated(p, u);
     free(u);
     /* The tornado's ends: the range, else the central 95% of the
      * distribution. */
@@ -155,6 +210,12 @@ static cj_status draw_values(psa *p, cj_err *err)
         const prm_param *q = p->params[j];
         p->tornado_x[2 * j] = q->has_range ? q->low : prm_draw(q, 0.025);
         p->tornado_x[2 * j + 1] = q->has_range ? q->high : prm_draw(q, 0.975);
+    }
+    for (size_t c = 0; c < p->calibrated.n; c++) { /* the fit's 95% */
+        size_t j = p->calibrated_index[c];
+        double mean = p->calibrated.mean[c], sd = cal_normal_sd(&p->calibrated, c);
+        p->tornado_x[2 * j] = fmax(mean - 1.96 * sd, p->params[j]->low);
+        p->tornado_x[2 * j + 1] = fmin(mean + 1.96 * sd, p->params[j]->high);
     }
     return err->status;
 }
@@ -262,7 +323,7 @@ static void write_csv(FILE *f, const void *arg)
     const psa *p = arg;
     fputs("draw,", f);
     for (size_t j = 0; j < p->n_params; j++) {
-        an_csv_field(f, p->params[j]->name);
+        res_csv_field(f, p->params[j]->name);
         fputc(',', f);
     }
     fprintf(f, "%s\n", AN_COLUMNS);
@@ -322,6 +383,8 @@ static void write_json(FILE *f, const void *arg)
     }
     json_object_set_new(root, "variants", variants);
     json_object_set_new(root, "evpi", json_real(p->evpi));
+    if (p->opts->calibrated)
+        json_object_set_new(root, "calibrated", json_string(p->opts->calibrated));
     json_object_set_new(root, "headline", json_string(p->headline));
     json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     fputc('\n', f);
@@ -336,13 +399,13 @@ static void write_tornado(FILE *f, const void *arg)
           f);
     for (size_t j = 0; j < p->n_params; j++)
         for (size_t v = 1; v < p->n_variants; v++) {
-            an_csv_field(f, p->params[j]->name);
+            res_csv_field(f, p->params[j]->name);
             fputc(',', f);
             an_csv_number(f, p->tornado_x[2 * j]);
             fputc(',', f);
             an_csv_number(f, p->tornado_x[2 * j + 1]);
             fputc(',', f);
-            an_csv_field(f, p->base->variants.items[v].name);
+            res_csv_field(f, p->base->variants.items[v].name);
             fputc(',', f);
             an_csv_number(f, p->tornado_inc[(2 * j) * p->n_variants + v]);
             fputc(',', f);
@@ -469,6 +532,8 @@ static void print_summary(FILE *f, const psa *p, const char *out_path)
 static void psa_free(psa *p)
 {
     prm_set_free(&p->base_set);
+    cal_normal_free(&p->calibrated);
+    free(p->calibrated_index);
     free(p->params);
     free(p->values);
     free(p->tornado_x);
@@ -547,7 +612,8 @@ cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *er
     int threads = rn_threads(opts);
     p.base = &base;
     if (rn_prepare(&base, opts, err) == CJ_OK && choose_params(&p, err) == CJ_OK &&
-        an_base_set(opts, &p.base_set, err) == CJ_OK && draw_values(&p, err) == CJ_OK) {
+        read_calibrated(&p, err) == CJ_OK && an_base_set(opts, &p.base_set, err) == CJ_OK &&
+        draw_values(&p, err) == CJ_OK) {
         sim_options so = {threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&base, &so, err) == CJ_OK) {
             rn_compute(&base);

@@ -30,4 +30,8 @@ void res_funnel_csv(FILE *f, const st_results *r);
 void res_transitions_csv(FILE *f, const st_results *r);
 void res_daily_csv(FILE *f, const st_results *r);
 
+/* A CSV field, quoted when it holds a separator, a quote or a line break
+ * (RFC 4180), so that any stage or persona name reads back unchanged. */
+void res_csv_field(FILE *f, const char *s);
+
 #endif

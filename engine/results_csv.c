@@ -4,9 +4,7 @@
 #include "monthly.h"
 #include "results.h"
 
-/* A CSV field, quoted when it holds a separator, a quote or a line break
- * (RFC 4180), so that any stage or persona name reads back unchanged. */
-static void csv_field(FILE *f, const char *s)
+void res_csv_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
@@ -23,9 +21,9 @@ static void csv_field(FILE *f, const char *s)
 
 static void csv_names(FILE *f, const char *variant, const char *persona)
 {
-    csv_field(f, variant);
+    res_csv_field(f, variant);
     fputc(',', f);
-    csv_field(f, persona);
+    res_csv_field(f, persona);
 }
 
 /* A count, or in an exact run its expected value (15 significant digits,
@@ -58,13 +56,13 @@ void res_funnel_csv(FILE *f, const st_results *r)
             for (size_t s = 0; s < scn->n_stages; s++) {
                 csv_names(f, t->model->variants[v].name, group_name(r, g));
                 fputc(',', f);
-                csv_field(f, scn->stages[s].name);
+                res_csv_field(f, scn->stages[s].name);
                 fputc(',', f);
                 csv_count(f, r, st_reached(c, s));
                 fprintf(f, ",%.6f,", st_ratio(st_reached(c, s), (double)n));
                 int e = r->main_edge[s];
                 if (e >= 0) {
-                    csv_field(f, scn->stages[scn->edges[e].from].name);
+                    res_csv_field(f, scn->stages[scn->edges[e].from].name);
                     fprintf(f, ",%.6f", st_stage_conversion(r, c, s));
                 } else {
                     fputc(',', f);
@@ -91,9 +89,9 @@ void res_transitions_csv(FILE *f, const st_results *r)
                 const scn_edge *edge = &scn->edges[e];
                 csv_names(f, t->model->variants[v].name, group_name(r, g));
                 fputc(',', f);
-                csv_field(f, scn->stages[edge->from].name);
+                res_csv_field(f, scn->stages[edge->from].name);
                 fputc(',', f);
-                csv_field(f, scn->stages[edge->to].name);
+                res_csv_field(f, scn->stages[edge->to].name);
                 fputc(',', f);
                 csv_count(f, r, st_edge_customers(c, e));
                 fputc(',', f);

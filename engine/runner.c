@@ -9,6 +9,7 @@
 
 #include "cluster.h"
 #include "datadir.h"
+#include "exact.h"
 #include "format.h"
 #include "i18n.h"
 #include "sandbox.h"
@@ -125,9 +126,14 @@ cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *para
 
 cj_status rn_simulate(rn_run *r, const sim_options *sim_opts, cj_err *err)
 {
-    sim_options with_arrivals = *sim_opts;
-    with_arrivals.arrivals = r->calendar ? &r->arrivals : NULL;
-    sim_run_with(r->model, r->customers, r->seed, &with_arrivals, &r->totals, err);
+    const arr_plan *plan = r->calendar ? &r->arrivals : NULL;
+    if (r->opts && r->opts->exact) { /* --exact: expected values, no sampling */
+        ex_run_calendar(r->model, r->customers, plan, sim_opts->threads, &r->totals, err);
+    } else {
+        sim_options with_arrivals = *sim_opts;
+        with_arrivals.arrivals = plan;
+        sim_run_with(r->model, r->customers, r->seed, &with_arrivals, &r->totals, err);
+    }
     r->totals.calendar = r->calendar;
     return err->status;
 }

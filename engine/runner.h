@@ -64,8 +64,8 @@ void rn_share_arrivals(rn_run *r);
  * errors), with no watchdog of its own and no warnings: rn_batch's step. */
 cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params, cj_err *err);
 
-/* Simulates the prepared model (the place where a method other than Monte
- * Carlo, such as exact expected totals, would take over). */
+/* Simulates the prepared model, or with --exact computes its expected
+ * totals (exact.h) instead. */
 cj_status rn_simulate(rn_run *r, const sim_options *sim_opts, cj_err *err);
 
 /* The statistics of the simulated totals, into r->results. */

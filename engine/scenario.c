@@ -11,6 +11,7 @@
 #include "include.h"
 #include "sandbox.h"
 #include "scnparse.h"
+#include "target_eval.h"
 #include "util.h"
 #include "i18n.h"
 
@@ -76,6 +77,7 @@ scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const 
     lua_State *L = scn->L;
     dsl_open(L);
     prm_bind(L, params, &scn->params);
+    tgt_bind(L, &scn->targets);
     inc_open(L, path);
     sbx_seal_globals(L);
     int status = sbx_load_file(L, path);
@@ -83,6 +85,7 @@ scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const 
         status = sbx_pcall(L, 0, 0);
     if (status == LUA_OK) {
         prm_close(L);
+        tgt_bind(L, NULL);
         if (prm_check_unknown(params, &scn->params, err) != CJ_OK) {
             scn_free(scn);
             return NULL;
@@ -92,6 +95,11 @@ scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const 
         lua_pushcfunction(L, scnparse_run);
         lua_pushlightuserdata(L, scn);
         status = sbx_pcall(L, 1, 0);
+    }
+    if (status == LUA_OK && tgt_resolve(scn, err) != CJ_OK) {
+        prm_explain_error(err, &scn->params);
+        scn_free(scn);
+        return NULL;
     }
     if (status != LUA_OK) {
         char msg[CJ_ERR_MSG_MAX];
@@ -151,6 +159,7 @@ void scn_free(scn_scenario *scn)
     free(scn->interventions);
     free_texts(&scn->texts);
     prm_list_free(&scn->params);
+    tgt_list_free(&scn->targets);
     free(scn->name);
     free(scn->path);
     sbx_close(scn->L);

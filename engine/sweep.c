@@ -9,6 +9,7 @@
 #include "format.h"
 #include "i18n.h"
 #include "plot.h"
+#include "results.h"
 #include "runner.h"
 #include "textwidth.h"
 #include "util.h"
@@ -159,7 +160,7 @@ static void write_csv(FILE *f, const void *arg)
 {
     const sweep *s = arg;
     for (size_t k = 0; k < s->n_axes; k++) {
-        an_csv_field(f, s->axes[k].name);
+        res_csv_field(f, s->axes[k].name);
         fputc(',', f);
     }
     fprintf(f, "%s\n", AN_COLUMNS);
