@@ -17,6 +17,8 @@
 
 #include "analysis.h"
 #include "format.h"
+#include "textwidth.h"
+#include "i18n.h"
 #include "plot.h"
 #include "runner.h"
 #include "target_eval.h"
@@ -61,8 +63,10 @@ typedef struct {
     double cov[CAL_MAX * CAL_MAX];
     double corr[CAL_MAX * CAL_MAX];
     bool singular;
-    char **warnings;
+    char **warnings; /* in English, for calibration.json */
     size_t n_warnings;
+    char **warnings_local; /* the same in the reader's language, for the console */
+    size_t n_warnings_local;
     /* The run at the fitted values: targets, shares. */
     rn_run fitted;
     double fitted_share[64];
@@ -75,10 +79,10 @@ typedef struct {
 static cj_status run_at(const calib *c, const double *x, rn_run *r, cj_err *err)
 {
     prm_set set = {0};
-    an_set_with(&c->base_set, &set, c->names, x, c->d, "the calibration");
+    an_set_with(&c->base_set, &set, c->names, x, c->d, _("the calibration"));
     memset(r, 0, sizeof *r);
     if (sim_interrupted)
-        cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     else if (rn_prepare_set(r, c->opts, &set, err) == CJ_OK) {
         /* exact (the options say so) or simulated, arrivals included */
         sim_options so = {1, NULL, NULL, 0, 1, NULL};
@@ -164,7 +168,7 @@ static double search(objective *o, nlopt_algorithm algo, unsigned n, double *u, 
 {
     nlopt_opt opt = nlopt_create(algo, n);
     if (!opt) {
-        cj_fail(o->err, CJ_ERR_RESOURCE, "out of memory");
+        cj_fail(o->err, CJ_ERR_RESOURCE, _("out of memory"));
         return HUGE_VAL;
     }
     o->opt = opt;
@@ -323,7 +327,7 @@ static void profile_side(side_task *t)
     gsl_function F = {profile_gap, t};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s) {
-        cj_fail(&t->err, CJ_ERR_RESOURCE, "out of memory");
+        cj_fail(&t->err, CJ_ERR_RESOURCE, _("out of memory"));
         return;
     }
     double a = t->side < 0 ? bound : from, b = t->side < 0 ? from : bound;
@@ -407,16 +411,29 @@ static cj_status profiles(calib *c, int threads, cj_err *err)
 
 /* ---- the observed information -------------------------------------------- */
 
-static void warn(calib *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(calib *c, const char *fmt, ...)
+/* A warning is written twice: in English for calibration.json (a file) and,
+ * with local set, in the reader's language for the console. */
+static void warn(calib *c, bool local, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void warn(calib *c, bool local, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (local)
+        fmt_vsnprintf(msg, sizeof msg, fmt, ap);
+    else
+        vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    char **slot = xgrow(&c->warnings, &c->n_warnings, sizeof *slot);
+    char **slot = local ? xgrow(&c->warnings_local, &c->n_warnings_local, sizeof *slot)
+                        : xgrow(&c->warnings, &c->n_warnings, sizeof *slot);
     *slot = xstrdup(msg);
+}
+
+/* A message of a warning: translated when it is for the console. */
+static const char *tr(bool local, const char *msgid) __attribute__((format_arg(2)));
+static const char *tr(bool local, const char *msgid)
+{
+    return local ? _(msgid) : msgid;
 }
 
 /* The Hessian of the log-likelihood at the optimum by central differences,
@@ -682,42 +699,48 @@ static void identifiability(calib *c, const size_t *idx, size_t m, const double 
         return;
     }
     const scn_scenario *scn = c->fitted.scn;
-    for (size_t q = 0; q < n_pairs; q++) {
-        size_t i = pairs[q][0], j = pairs[q][1];
-        char r[64] = "";
-        if (!isnan(pair_r[q]))
-            snprintf(r, sizeof r, " (correlation %+.3f)", pair_r[q]);
-        else
-            snprintf(r, sizeof r, " (the information matrix is near-singular)");
-        int s = separating_stage(c, &g, i, j);
-        char advice[256];
-        if (s >= 0)
-            snprintf(advice, sizeof advice,
-                     "add a target on '%s' (how many reached it) to separate them",
-                     scn->stages[s].name);
-        else
-            snprintf(advice, sizeof advice,
-                     "no stage's count separates them: fix one of them, or narrow its range");
-        warn(c,
-             "the targets cannot tell %s and %s apart%s: they see only a combination of the "
-             "two; %s",
-             c->names[i], c->names[j], r, advice);
-    }
-    for (size_t k = 0; k < c->d; k++) {
-        if (!flagged[k])
-            continue;
-        double share = (c->ci_hi[k] - c->ci_lo[k]) / (c->hi[k] - c->lo[k]);
-        char advice[256] = "";
-        if (!paired[k]) {
-            int s = separating_stage(c, &g, k, k);
+    for (int local = 0; local < 2; local++) {
+        for (size_t q = 0; q < n_pairs; q++) {
+            size_t i = pairs[q][0], j = pairs[q][1];
+            char r[128] = "";
+            if (!isnan(pair_r[q]))
+                fmt_snprintf(r, sizeof r, tr(local, N_(" (correlation %+.3f)")), pair_r[q]);
+            else
+                snprintf(r, sizeof r, "%s",
+                         tr(local, N_(" (the information matrix is near-singular)")));
+            int s = separating_stage(c, &g, i, j);
+            char advice[256];
             if (s >= 0)
-                snprintf(advice, sizeof advice, "; add a target on '%s' (how many reached it)",
+                snprintf(advice, sizeof advice,
+                         tr(local, N_("add a target on '%s' (how many reached it) to separate "
+                                      "them")),
                          scn->stages[s].name);
+            else
+                snprintf(advice, sizeof advice, "%s",
+                         tr(local, N_("no stage's count separates them: fix one of them, or "
+                                      "narrow its range")));
+            warn(c, local,
+                 tr(local, N_("the targets cannot tell %s and %s apart%s: they see only a "
+                              "combination of the two; %s")),
+                 c->names[i], c->names[j], r, advice);
         }
-        warn(c,
-             "the targets say little about %s: its 95%% interval covers %.0f%% of its range "
-             "(a flat likelihood profile)%s",
-             c->names[k], 100 * share, advice);
+        for (size_t k = 0; k < c->d; k++) {
+            if (!flagged[k])
+                continue;
+            double share = (c->ci_hi[k] - c->ci_lo[k]) / (c->hi[k] - c->lo[k]);
+            char advice[256] = "";
+            if (!paired[k]) {
+                int s = separating_stage(c, &g, k, k);
+                if (s >= 0)
+                    snprintf(advice, sizeof advice,
+                             tr(local, N_("; add a target on '%s' (how many reached it)")),
+                             scn->stages[s].name);
+            }
+            warn(c, local,
+                 tr(local, N_("the targets say little about %s: its 95%% interval covers %.0f%% "
+                              "of its range (a flat likelihood profile)%s")),
+                 c->names[k], 100 * share, advice);
+        }
     }
     free(g.stage_grad);
     free(g.target_grad);
@@ -738,20 +761,20 @@ static cj_status choose_params(calib *c, cj_err *err)
             snprintf(name, sizeof name, "%.*s",
                      (int)(len < sizeof name - 1 ? len : sizeof name - 1), s);
             if (!name[0])
-                return cj_fail(err, CJ_ERR_USAGE, "--fit %s: an empty name", o->fit);
+                return cj_fail(err, CJ_ERR_USAGE, _("--fit %s: an empty name"), o->fit);
             const prm_param *p = an_find_param(params, name, "--fit", err);
             if (!p)
                 return err->status;
             if (!p->has_range)
                 return cj_fail(err, CJ_ERR_USAGE,
-                               "--fit %s: the parameter has no low and high to search between "
-                               "(%s:%d: declare it with low = ..., high = ...)",
+                               _("--fit %s: the parameter has no low and high to search between "
+                               "(%s:%d: declare it with low = ..., high = ...)"),
                                name, p->file, p->line);
             for (size_t k = 0; k < c->d; k++)
                 if (c->p[k] == p)
-                    return cj_fail(err, CJ_ERR_USAGE, "--fit: '%s' is named twice", name);
+                    return cj_fail(err, CJ_ERR_USAGE, _("--fit: '%s' is named twice"), name);
             if (c->d == CAL_MAX)
-                return cj_fail(err, CJ_ERR_USAGE, "--fit: at most %d parameters at once", CAL_MAX);
+                return cj_fail(err, CJ_ERR_USAGE, _("--fit: at most %d parameters at once"), CAL_MAX);
             c->p[c->d++] = p;
             s += len + (s[len] == ',');
         }
@@ -761,16 +784,16 @@ static cj_status choose_params(calib *c, cj_err *err)
                 c->p[c->d++] = &params->items[i];
         if (c->d == 0)
             return cj_fail(err, CJ_ERR_USAGE,
-                           "calibrate: %s declares no parameter with low and high to fit "
-                           "(param \"p\" { 0.05, low = 0.01, high = 0.2 })",
+                           _("calibrate: %s declares no parameter with low and high to fit "
+                           "(param \"p\" { 0.05, low = 0.01, high = 0.2 })"),
                            o->scenario);
     }
     for (size_t k = 0; k < c->d; k++) {
         const prm_param *p = c->p[k];
         if (p->source && strcmp(p->source, "--set") == 0)
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--set %s: the parameter is fitted; fit it or set it, not both "
-                           "(leave it out of --fit)",
+                           _("--set %s: the parameter is fitted; fit it or set it, not both "
+                           "(leave it out of --fit)"),
                            p->name);
         c->names[k] = p->name;
         c->lo[k] = p->low;
@@ -778,8 +801,8 @@ static cj_status choose_params(calib *c, cj_err *err)
     }
     if (c->base.scn->targets.n == 0)
         return cj_fail(err, CJ_ERR_SCENARIO,
-                       "%s declares no targets: calibrate fits parameters to observed counts, "
-                       "e.g. target \"ordered\" { stage = \"order\", reached = 600, of = 10000 }",
+                       _("%s declares no targets: calibrate fits parameters to observed counts, "
+                       "e.g. target \"ordered\" { stage = \"order\", reached = 600, of = 10000 }"),
                        o->scenario);
     return CJ_OK;
 }
@@ -868,45 +891,58 @@ static void write_plot_data(FILE *f, const void *arg)
 
 static const plot_extra CALIBRATION_PLOTS[] = {
     {"calibration",
-     "Each target's observed share with its exact 95% interval, and the share of the fitted "
-     "model.",
+     /* xgettext:no-c-format */
+     N_("Each target's observed share with its exact 95% interval, and the share of the fitted "
+        "model."),
      write_plot_data},
 };
 
 static void print_answer(FILE *f, const calib *c, const char *out_path)
 {
     const scn_scenario *scn = c->fitted.scn;
-    fprintf(f, "%s: %zu parameter%s fitted to %zu target%s (%s), log-likelihood %.2f\n\n",
-            scn->name, c->d, c->d == 1 ? "" : "s", scn->targets.n, scn->targets.n == 1 ? "" : "s",
-            c->exact ? "exact expected values" : "Monte Carlo, the same customers every time",
-            c->loglik);
-    int w = 9;
+    char targets[64];
+    fmt_snprintf(targets, sizeof targets,
+                 /* TRANSLATORS: "fitted to 3 targets": the count the parameters are fitted to */
+                 ngettext("%zu target", "%zu targets", scn->targets.n), scn->targets.n);
+    fmt_printf(f,
+               ngettext("%s: %zu parameter fitted to %s (%s), log-likelihood %.2f\n\n",
+                        "%s: %zu parameters fitted to %s (%s), log-likelihood %.2f\n\n", c->d),
+               scn->name, c->d, targets,
+               c->exact ? _("exact expected values")
+                        : _("Monte Carlo, the same customers every time"),
+               c->loglik);
+    const char *param_h = _("parameter"), *fitted_h = _("fitted"), *range_h = _("range");
+    /* xgettext:no-c-format */
+    const char *interval_h = _("95% interval");
+    int w = (int)tw_width(param_h);
     for (size_t k = 0; k < c->d; k++)
-        w = (int)strlen(c->names[k]) > w ? (int)strlen(c->names[k]) : w;
-    fprintf(f, "  %-*s  %12s  %27s  %s\n", w, "parameter", "fitted", "95% interval", "range");
+        w = (int)tw_width(c->names[k]) > w ? (int)tw_width(c->names[k]) : w;
+    fmt_printf(f, "  %-*s  %*s  %*s  %s\n", tw_field(param_h, w), param_h,
+               tw_field(fitted_h, 12), fitted_h, tw_field(interval_h, 27), interval_h, range_h);
     for (size_t k = 0; k < c->d; k++) {
-        char iv[80];
-        snprintf(iv, sizeof iv, "[%.4g%s, %.4g%s]", c->ci_lo[k], c->lo_bound[k] ? " (low)" : "",
-                 c->ci_hi[k], c->hi_bound[k] ? " (high)" : "");
-        fprintf(f, "  %-*s  %12.6g  %27s  %g..%g\n", w, c->names[k], c->x[k], iv, c->lo[k],
-                c->hi[k]);
+        char iv[128];
+        fmt_snprintf(iv, sizeof iv, "[%.4g%s, %.4g%s]", c->ci_lo[k],
+                     c->lo_bound[k] ? _(" (low)") : "", c->ci_hi[k],
+                     c->hi_bound[k] ? _(" (high)") : "");
+        fmt_printf(f, "  %-*s  %12.6g  %*s  %g..%g\n", tw_field(c->names[k], w), c->names[k],
+                   c->x[k], tw_field(iv, 27), iv, c->lo[k], c->hi[k]);
     }
     bool bound = false;
     for (size_t k = 0; k < c->d; k++)
         bound = bound || c->lo_bound[k] || c->hi_bound[k];
     if (bound)
-        fputs("  An end marked (low) or (high) is the parameter's bound: the targets allow the\n"
-              "  whole way there.\n",
+        fputs(_("  An end marked (low) or (high) is the parameter's bound: the targets allow the\n"
+                "  whole way there.\n"),
               f);
     fputs("\n", f);
     tgt_print(f, &scn->targets, &c->fitted.totals);
-    for (size_t i = 0; i < c->n_warnings; i++)
-        fprintf(f, "Warning: %s.\n", c->warnings[i]);
-    if (c->n_warnings)
+    for (size_t i = 0; i < c->n_warnings_local; i++)
+        fprintf(f, _("Warning: %s.\n"), c->warnings_local[i]);
+    if (c->n_warnings_local)
         fputs("\n", f);
     fprintf(f,
-            "Results: %s/calibration.json (plots/calibration.png)\nRun the fitted model: "
-            "cjmsim run ",
+            _("Results: %s/calibration.json (plots/calibration.png)\nRun the fitted model: "
+              "cjmsim run "),
             out_path);
     fmt_shell_word(f, c->opts->scenario);
     fputs(" --params ", f);
@@ -924,7 +960,7 @@ cj_status cal_normal_read(const char *path, cal_normal *out, cj_err *err)
     json_error_t jerr;
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
-        return cj_fail(err, CJ_ERR_USAGE, "--calibrated %s: %s", path, jerr.text);
+        return cj_fail(err, CJ_ERR_USAGE, _("--calibrated %s: %s"), path, jerr.text);
     json_t *params = json_object_get(root, "params"), *cov = json_object_get(root, "covariance");
     json_t *names = json_object_get(cov, "names"), *matrix = json_object_get(cov, "matrix");
     size_t n = json_array_size(names);
@@ -932,9 +968,9 @@ cj_status cal_normal_read(const char *path, cal_normal *out, cj_err *err)
         json_array_size(matrix) != n || n > CAL_MAX) {
         json_decref(root);
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--calibrated %s: the file has no \"covariance\" of its \"params\" (a "
+                       _("--calibrated %s: the file has no \"covariance\" of its \"params\" (a "
                        "calibration.json whose fit is inside the ranges and tells the parameters "
-                       "apart has one)",
+                       "apart has one)"),
                        path);
     }
     out->n = n;
@@ -948,7 +984,7 @@ cj_status cal_normal_read(const char *path, cal_normal *out, cj_err *err)
         json_t *row = json_array_get(matrix, i);
         if (!json_is_number(mean) || json_array_size(row) != n) {
             cj_fail(err, CJ_ERR_USAGE,
-                    "--calibrated %s: covariance row %zu does not match \"params\"", path, i + 1);
+                    _("--calibrated %s: covariance row %zu does not match \"params\""), path, i + 1);
             break;
         }
         out->names[i] = xstrdup(name);
@@ -958,7 +994,7 @@ cj_status cal_normal_read(const char *path, cal_normal *out, cj_err *err)
     }
     gsl_set_error_handler_off();
     if (err->status == CJ_OK && gsl_linalg_cholesky_decomp1(m) != GSL_SUCCESS)
-        cj_fail(err, CJ_ERR_USAGE, "--calibrated %s: the covariance is not positive definite",
+        cj_fail(err, CJ_ERR_USAGE, _("--calibrated %s: the covariance is not positive definite"),
                 path);
     for (size_t i = 0; i < n && err->status == CJ_OK; i++)
         for (size_t j = 0; j <= i; j++)
@@ -1042,10 +1078,12 @@ cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_e
         refit(&c, c.better_x, err);
     }
     if (err->status == CJ_OK && c.better_loglik > c.loglik + 1e-3)
-        warn(&c,
-             "the likelihood profile found a higher log-likelihood (%.3f) than the fit (%.3f): "
-             "the fit may be a local optimum; narrow the ranges and calibrate again",
-             c.better_loglik, c.loglik);
+        for (int local = 0; local < 2; local++)
+            warn(&c, local,
+                 tr(local, N_("the likelihood profile found a higher log-likelihood (%.3f) than "
+                              "the fit (%.3f): the fit may be a local optimum; narrow the ranges "
+                              "and calibrate again")),
+                 c.better_loglik, c.loglik);
     size_t idx[CAL_MAX], m = 0;
     double H[CAL_MAX * CAL_MAX];
     if (err->status == CJ_OK && run_at(&c, c.x, &c.fitted, err) == CJ_OK) {
@@ -1057,7 +1095,7 @@ cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_e
     if (err->status == CJ_OK)
         identifiability(&c, idx, m, H, err);
     if (err->status == CJ_OK && sim_interrupted)
-        cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     if (err->status == CJ_OK) {
         char *out_path = out_path_of(&o);
         out_dir dir = {0};
@@ -1086,6 +1124,9 @@ cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_e
     for (size_t i = 0; i < c.n_warnings; i++)
         free(c.warnings[i]);
     free(c.warnings);
+    for (size_t i = 0; i < c.n_warnings_local; i++)
+        free(c.warnings_local[i]);
+    free(c.warnings_local);
     prm_set_free(&c.base_set);
     rn_free(&c.fitted);
     rn_free(&c.base);

@@ -217,6 +217,11 @@ static const struct {
     {"label_which_variant", N_("which variant to choose")},
     {"label_extra_repeat_customers", N_("extra repeat buyers (customers)")},
     {"label_every_draw", N_("every draw of the uncertain parameters")},
+    {"label_share_of_customers", N_("share of customers")},
+    {"label_targets_and_fit", N_("targets and the fitted model")},
+    /* xgettext:no-c-format */
+    {"label_observed_interval", N_("observed, 95% interval")},
+    {"label_fitted_model", N_("fitted model")},
 };
 
 static void put_labels(FILE *f)

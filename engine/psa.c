@@ -173,10 +173,10 @@ static cj_status read_calibrated(psa *p, cj_err *err)
             j++;
         if (j == p->n_params || !q->has_range)
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--calibrated %s: %s is not drawn (%s); leave it out of --set and "
-                           "--params to draw it from the fit",
+                           _("--calibrated %s: %s is not drawn (%s); leave it out of --set and "
+                             "--params to draw it from the fit"),
                            p->opts->calibrated, name,
-                           q->source ? q->source : "it has no low and high");
+                           q->source ? q->source : _("it has no low and high"));
         p->calibrated_index[c] = j;
     }
     return CJ_OK;

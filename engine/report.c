@@ -1111,27 +1111,29 @@ static void write_targets(FILE *f, const st_results *r)
     const tgt_list *targets = &r->totals->model->scn->targets;
     if (targets->n == 0)
         return;
-    fputs("<section>\n<h2>Targets</h2>\n<p class=\"muted\">What the shop observed beside the "
-          "baseline's figures. z is how many binomial standard deviations the observed count lies "
-          "above the count the model expects; beyond &plusmn;3 the model does not fit it.</p>\n"
-          "<div class=\"wide\"><table class=\"grid\">\n<tr><th>target</th><th>what</th>"
-          "<th>observed</th><th>simulated</th><th>z</th></tr>\n",
+    fputs(_("<section>\n<h2>Targets</h2>\n<p class=\"muted\">What the shop observed beside the "
+            "baseline's figures. z is how many binomial standard deviations the observed count "
+            "lies above the count the model expects; beyond &plusmn;3 the model does not fit "
+            "it.</p>\n<div class=\"wide\"><table class=\"grid\">\n<tr><th>target</th><th>what</th>"
+            "<th>observed</th><th>simulated</th><th>z</th></tr>\n"),
           f);
     for (size_t i = 0; i < targets->n; i++) {
         const tgt_target *t = &targets->items[i];
         tgt_measure_t m = tgt_measure(t, r->totals);
         char what[160];
-        tgt_describe(t, what, sizeof what);
+        tgt_describe_local(t, what, sizeof what);
         fputs("<tr><td>", f);
         report_escape(f, t->name);
         fputs("</td><td>", f);
         report_escape(f, what);
-        fprintf(f, "</td><td>%lld of %lld (%.1f%%)</td><td>%.1f%%</td>", (long long)t->observed,
-                (long long)t->of, 100 * m.share, 100 * m.simulated);
+        fputs("</td><td>", f);
+        fmt_printf(f, _("%lld of %lld (%.1f%%)"), (long long)t->observed, (long long)t->of,
+                   100 * m.share);
+        fmt_printf(f, "</td><td>%.1f%%</td>", 100 * m.simulated);
         if (isnan(m.z))
             fputs("<td>&ndash;</td></tr>\n", f);
         else
-            fprintf(f, "<td>%+.1f</td></tr>\n", m.z);
+            fmt_printf(f, "<td>%+.1f</td></tr>\n", m.z);
     }
     fputs("</table></div>\n</section>\n", f);
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "dsl.h"
+#include "format.h"
+#include "i18n.h"
 #include "util.h"
 
 /* Registry key of the list the running load records into. */
@@ -58,14 +60,14 @@ static bool count_field(lua_State *L, const char *owner, const char *key, int64_
         return false;
     }
     if (t != LUA_TNUMBER)
-        tgt_error(L, "%s: %s must be a whole number, not a %s", owner, key, luaL_typename(L, -1));
+        tgt_error(L, _("%s: %s must be a whole number, not a %s"), owner, key, luaL_typename(L, -1));
     double x = lua_tonumber(L, -1);
     lua_pop(L, 1);
     if (!isfinite(x) || x != floor(x) || fabs(x) > 9e15)
-        tgt_error(L, "%s: %s must be a whole number (a count of customers), got %.17g", owner, key,
+        tgt_error(L, _("%s: %s must be a whole number (a count of customers), got %.17g"), owner, key,
                   x);
     if (x < 0)
-        tgt_error(L, "%s: %s must not be negative, got %.0f", owner, key, x);
+        tgt_error(L, _("%s: %s must not be negative, got %.0f"), owner, key, x);
     *out = (int64_t)x;
     return true;
 }
@@ -79,7 +81,7 @@ static const char *string_field(lua_State *L, const char *owner, const char *key
     if (t == LUA_TSTRING)
         s = lua_tostring(L, -1); /* the table keeps it alive */
     else if (t != LUA_TNIL)
-        tgt_error(L, "%s: %s must be a name in quotes, not a %s", owner, key, luaL_typename(L, -1));
+        tgt_error(L, _("%s: %s must be a name in quotes, not a %s"), owner, key, luaL_typename(L, -1));
     lua_pop(L, 1);
     return s;
 }
@@ -94,7 +96,7 @@ static void check_keys(lua_State *L, const char *owner)
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) {
             lua_pop(L, 1);
-            tgt_error(L, "%s: every key must be a name (key = value), e.g. reached = 50, of = 1000",
+            tgt_error(L, _("%s: every key must be a name (key = value), e.g. reached = 50, of = 1000"),
                       owner);
         }
         const char *key = lua_tostring(L, -1);
@@ -121,8 +123,8 @@ static void check_keys(lua_State *L, const char *owner)
     if (best)
         snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
     tgt_error(L,
-              "%s: unknown key '%s'%s; known keys: stage, reached, buyers, repeat_buyers, of, "
-              "by_day, persona",
+              _("%s: unknown key '%s'%s; known keys: stage, reached, buyers, repeat_buyers, of, "
+              "by_day, persona"),
               owner, unknown, hint);
 }
 
@@ -135,18 +137,18 @@ static int tgt_body(lua_State *L)
     snprintf(owner, sizeof owner, "target \"%s\"", name);
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TTABLE)
         return tgt_error(L,
-                         "%s expects a table after the name: %s { stage = \"cart\", reached = 50, "
-                         "of = 1000 }",
+                         _("%s expects a table after the name: %s { stage = \"cart\", reached = 50, "
+                         "of = 1000 }"),
                          owner, owner);
     tgt_list *list = binding(L);
     if (!list)
         return tgt_error(L,
-                         "%s is declared while probabilities are computed: declare targets "
-                         "when the file runs, outside functions",
+                         _("%s is declared while probabilities are computed: declare targets "
+                         "when the file runs, outside functions"),
                          owner);
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i].name, name) == 0)
-            return tgt_error(L, "%s is declared twice: first at %s:%d", owner, list->items[i].file,
+            return tgt_error(L, _("%s is declared twice: first at %s:%d"), owner, list->items[i].file,
                              list->items[i].line);
     check_keys(L, owner);
 
@@ -158,34 +160,34 @@ static int tgt_body(lua_State *L)
             continue;
         if (kind >= 0)
             return tgt_error(L,
-                             "%s: give one of reached, buyers and repeat_buyers, not both %s "
-                             "and %s",
+                             _("%s: give one of reached, buyers and repeat_buyers, not both %s "
+                             "and %s"),
                              owner, KINDS[kind], KINDS[i]);
         kind = i;
         k = x;
     }
     if (kind < 0)
         return tgt_error(L,
-                         "%s: say what was counted: reached = K (with stage), buyers = K or "
-                         "repeat_buyers = K",
+                         _("%s: say what was counted: reached = K (with stage), buyers = K or "
+                         "repeat_buyers = K"),
                          owner);
     if (!count_field(L, owner, "of", &n))
-        return tgt_error(L, "%s: of = N is missing: how many customers the count is out of", owner);
+        return tgt_error(L, _("%s: of = N is missing: how many customers the count is out of"), owner);
     if (n == 0)
-        return tgt_error(L, "%s: of must be at least 1", owner);
+        return tgt_error(L, _("%s: of must be at least 1"), owner);
     if (k > n)
-        return tgt_error(L, "%s: %s = %lld is more than of = %lld", owner, KINDS[kind],
+        return tgt_error(L, _("%s: %s = %lld is more than of = %lld"), owner, KINDS[kind],
                          (long long)k, (long long)n);
     const char *stage = string_field(L, owner, "stage");
     if (kind == TGT_REACHED && !stage)
-        return tgt_error(L, "%s: reached needs stage = \"name\": the stage they reached", owner);
+        return tgt_error(L, _("%s: reached needs stage = \"name\": the stage they reached"), owner);
     if (kind != TGT_REACHED && stage)
-        return tgt_error(L, "%s: stage goes with reached, not with %s", owner, KINDS[kind]);
+        return tgt_error(L, _("%s: stage goes with reached, not with %s"), owner, KINDS[kind]);
     if (count_field(L, owner, "by_day", &by_day) && by_day < 1)
-        return tgt_error(L, "%s: by_day must be a day from 1 on, got %lld", owner,
+        return tgt_error(L, _("%s: by_day must be a day from 1 on, got %lld"), owner,
                          (long long)by_day);
     if (by_day > 36500)
-        return tgt_error(L, "%s: by_day %lld is past the longest run (36500 days)", owner,
+        return tgt_error(L, _("%s: by_day %lld is past the longest run (36500 days)"), owner,
                          (long long)by_day);
     const char *persona = string_field(L, owner, "persona");
 
@@ -210,8 +212,8 @@ static int tgt_body(lua_State *L)
 static int tgt_named(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        return tgt_error(L, "target expects a name in quotes: target \"ordered\" { stage = "
-                            "\"purchase\", reached = 600, of = 10000 }");
+        return tgt_error(L, _("target expects a name in quotes: target \"ordered\" { stage = "
+                            "\"purchase\", reached = 600, of = 10000 }"));
     const char *name = lua_tostring(L, 1);
     size_t len = strlen(name);
     bool control = false;
@@ -220,8 +222,8 @@ static int tgt_named(lua_State *L)
     if (len == 0 || len > TGT_NAME_MAX * 4 || control || !utf8_valid(name) ||
         lua_rawlen(L, 1) != len)
         return tgt_error(L,
-                         "target \"%.80s\": a target name is 1 to %d characters of text, "
-                         "without control characters",
+                         _("target \"%.80s\": a target name is 1 to %d characters of text, "
+                         "without control characters"),
                          name, TGT_NAME_MAX);
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, tgt_body, 1);
@@ -253,38 +255,51 @@ void tgt_list_free(tgt_list *list)
     list->n = 0;
 }
 
-void tgt_describe(const tgt_target *t, char *buf, size_t size)
+/* English for the files (results.json), the reader's language for people. */
+static void describe(const tgt_target *t, char *buf, size_t size, int local)
 {
     size_t len;
     switch (t->kind) {
     case TGT_REACHED:
-        len = (size_t)snprintf(buf, size, "reached '%s'", t->stage_name);
+        len = (size_t)snprintf(buf, size, local ? _("reached '%s'") : "reached '%s'",
+                               t->stage_name);
         break;
     case TGT_BUYERS:
-        len = (size_t)snprintf(buf, size, "bought");
+        len = (size_t)snprintf(buf, size, "%s", local ? _("bought") : "bought");
         break;
     default:
-        len = (size_t)snprintf(buf, size, "bought again");
+        len = (size_t)snprintf(buf, size, "%s", local ? _("bought again") : "bought again");
         break;
     }
     if (t->by_day && len < size)
-        len += (size_t)snprintf(buf + len, size - len, " by day %d", t->by_day);
+        len += (size_t)snprintf(buf + len, size - len, local ? _(" by day %d") : " by day %d",
+                                t->by_day);
     if (t->persona_name && len < size)
         snprintf(buf + len, size - len, " (%s)", t->persona_name);
+}
+
+void tgt_describe(const tgt_target *t, char *buf, size_t size)
+{
+    describe(t, buf, size, 0);
+}
+
+void tgt_describe_local(const tgt_target *t, char *buf, size_t size)
+{
+    describe(t, buf, size, 1);
 }
 
 void tgt_print_declared(FILE *f, const tgt_list *list)
 {
     if (!list->n)
         return;
-    fputs("\nTargets: what was observed, held against the baseline by run and fitted by "
-          "calibrate\n",
+    fputs(_("\nTargets: what was observed, held against the baseline by run and fitted by "
+            "calibrate\n"),
           f);
     for (size_t i = 0; i < list->n; i++) {
         const tgt_target *t = &list->items[i];
         char what[160];
-        tgt_describe(t, what, sizeof what);
-        fprintf(f, "  %s: %s, %lld of %lld (%.1f%%)\n", t->name, what, (long long)t->observed,
+        tgt_describe_local(t, what, sizeof what);
+        fmt_printf(f, _("  %s: %s, %lld of %lld (%.1f%%)\n"), t->name, what, (long long)t->observed,
                 (long long)t->of, 100.0 * (double)t->observed / (double)t->of);
     }
 }

@@ -64,6 +64,8 @@ void tgt_print_declared(FILE *f, const tgt_list *list);
 /* What a target's count reads in words: "reached 'cart'", "bought twice or
  * more", with " by day 30" and " (beginner)" as given. */
 void tgt_describe(const tgt_target *t, char *buf, size_t size);
+/* The same in the reader's language, for the console and the report. */
+void tgt_describe_local(const tgt_target *t, char *buf, size_t size);
 
 /* The binomial log-likelihood of k of n at share p (ln C(n, k) included);
  * p is kept inside [1e-12, 1 - 1e-12] so that a zero share is a large

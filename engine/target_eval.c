@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "format.h"
+#include "i18n.h"
 #include "stats.h"
+#include "textwidth.h"
 
 static cj_status resolve_fail(cj_err *err, const tgt_target *t, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -44,7 +46,7 @@ cj_status tgt_resolve(scn_scenario *scn, cj_err *err)
             t->stage = scn_find_stage(scn, t->stage_name);
             if (t->stage < 0) {
                 name_list(names, sizeof names, scn, true);
-                return resolve_fail(err, t, "unknown stage '%s' (stages: %s)", t->stage_name,
+                return resolve_fail(err, t, _("unknown stage '%s' (stages: %s)"), t->stage_name,
                                     names);
             }
         }
@@ -52,19 +54,19 @@ cj_status tgt_resolve(scn_scenario *scn, cj_err *err)
             t->persona = scn_find_persona(scn, t->persona_name);
             if (t->persona < 0) {
                 name_list(names, sizeof names, scn, false);
-                return resolve_fail(err, t, "unknown persona '%s' (personas: %s)", t->persona_name,
+                return resolve_fail(err, t, _("unknown persona '%s' (personas: %s)"), t->persona_name,
                                     names);
             }
         }
         if (t->by_day > scn->days)
-            return resolve_fail(err, t, "by_day = %d is past the scenario's last day (days = %d)",
+            return resolve_fail(err, t, _("by_day = %d is past the scenario's last day (days = %d)"),
                                 t->by_day, scn->days);
         if (t->by_day && t->kind == TGT_REACHED && t->stage != scn->entry &&
             !(scn->stages[t->stage].purchase && n_purchase == 1))
             return resolve_fail(err, t,
-                                "by_day with reached is counted for the only purchase stage "
+                                _("by_day with reached is counted for the only purchase stage "
                                 "(reaching it is buying) or the entry stage; '%s' is neither: "
-                                "drop by_day to count by the end of the run",
+                                "drop by_day to count by the end of the run"),
                                 t->stage_name);
     }
     return CJ_OK;
@@ -126,26 +128,32 @@ void tgt_print(FILE *f, const tgt_list *list, const sim_totals *totals)
         return;
     int w = 6;
     for (size_t i = 0; i < list->n; i++) {
-        int len = (int)strlen(list->items[i].name);
+        int len = (int)tw_width(list->items[i].name);
         w = len > w ? len : w;
     }
-    fprintf(f, "Targets (observed; simulated: the baseline; z = (observed − expected count) / "
-               "binomial sd)\n");
-    fprintf(f, "  %-*s  %-34s  %19s  %9s  %6s\n", w, "target", "what", "observed", "simulated",
-            "z");
+    fmt_printf(f, _("Targets (observed; simulated: the baseline; z = (observed − expected count) / "
+                    "binomial sd)\n"));
+    const char *what_h = _("what");
+    int what_w = (int)tw_width(what_h) > 34 ? (int)tw_width(what_h) : 34;
+    const char *target_h = _("target"), *observed_h = _("observed"), *simulated_h = _("simulated");
+    w = (int)tw_width(target_h) > w ? (int)tw_width(target_h) : w;
+    fmt_printf(f, "  %-*s  %-*s  %*s  %*s  %6s\n", tw_field(target_h, w), target_h,
+               tw_field(what_h, what_w), what_h, tw_field(observed_h, 19), observed_h,
+               tw_field(simulated_h, 9), simulated_h, "z");
     for (size_t i = 0; i < list->n; i++) {
         const tgt_target *t = &list->items[i];
         tgt_measure_t m = tgt_measure(t, totals);
         char what[160], k[32], n[32], obs[80], z[32];
-        tgt_describe(t, what, sizeof what);
-        snprintf(obs, sizeof obs, "%s/%s %5.1f%%", fmt_grouped(k, sizeof k, (double)t->observed),
+        tgt_describe_local(t, what, sizeof what);
+        fmt_snprintf(obs, sizeof obs, "%s/%s %5.1f%%", fmt_grouped(k, sizeof k, (double)t->observed),
                  fmt_grouped(n, sizeof n, (double)t->of), 100 * m.share);
         if (isnan(m.z))
             snprintf(z, sizeof z, "-");
         else
-            snprintf(z, sizeof z, "%+.1f", m.z);
-        fprintf(f, "  %-*s  %-34s  %19s  %8.1f%%  %6s%s\n", w, t->name, what, obs,
-                100 * m.simulated, z, !isnan(m.z) && fabs(m.z) > 3 ? "  far off" : "");
+            fmt_snprintf(z, sizeof z, "%+.1f", m.z);
+        fmt_printf(f, "  %-*s  %-*s  %*s  %8.1f%%  %6s%s\n", tw_field(t->name, w), t->name,
+                   tw_field(what, what_w), what, tw_field(obs, 19), obs, 100 * m.simulated, z,
+                   !isnan(m.z) && fabs(m.z) > 3 ? _("  far off") : "");
     }
     fputs("\n", f);
 }

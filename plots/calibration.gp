@@ -7,20 +7,20 @@
 
 set grid ytics
 set key outside right top vertical Left reverse samplen 2.5
-set ylabel 'share of customers'
+set ylabel label_share_of_customers
 set format y '%.1f%%'
 set xrange [-0.6:*]
 set offsets 0, 0.6, 0, 0
 set xtics rotate by -30
-set title scenario . ': targets and the fitted model'
+set title scenario . ': ' . label_targets_and_fit
 
 do for [fmt in formats] {
     eval term(fmt, 1400, 900)
     set output name . '.' . fmt
     plot data using 1:(100 * $3):(100 * $4):(100 * $5):xtic(2) with yerrorbars \
              pointtype 7 pointsize 1.5 linewidth 2 linecolor rgb '#0072B2' \
-             title 'observed, 95% interval', \
+             title label_observed_interval, \
          data using 1:(100 * $6) with points pointtype 2 pointsize 2.5 linewidth 3 \
-             linecolor rgb '#E69F00' title 'fitted model'
+             linecolor rgb '#E69F00' title label_fitted_model
     unset output
 }
