@@ -703,8 +703,10 @@ static void identifiability(calib *c, const size_t *idx, size_t m, const double 
         for (size_t q = 0; q < n_pairs; q++) {
             size_t i = pairs[q][0], j = pairs[q][1];
             char r[128] = "";
-            if (!isnan(pair_r[q]))
-                fmt_snprintf(r, sizeof r, tr(local, N_(" (correlation %+.3f)")), pair_r[q]);
+            if (!isnan(pair_r[q]) && local)
+                fmt_snprintf(r, sizeof r, _(" (correlation %+.3f)"), pair_r[q]);
+            else if (!isnan(pair_r[q]))
+                snprintf(r, sizeof r, " (correlation %+.3f)", pair_r[q]);
             else
                 snprintf(r, sizeof r, "%s",
                          tr(local, N_(" (the information matrix is near-singular)")));
