@@ -4,18 +4,21 @@
 #   make MPI=1         also ./cjmsim-mpi, the Open MPI build (mpicc)
 #   make asan          the tests again under AddressSanitizer + UBSan
 #   make bench         speed and memory against numpy and plain Lua (bench/)
-#   make install PREFIX=/usr/local   the program, its data (personas, templates)
-#                                     the live page (web/) and the manual page cjmsim.1
+#   make install PREFIX=/usr/local   the program, its data (personas, templates),
+#                                     the live page (web/), the Russian catalog
+#                                     and the manual page cjmsim.1
+#   make pot           po/cjmsim.pot from the sources (then msgmerge, see po/README)
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/cjmsim
 MANDIR    ?= $(PREFIX)/share/man
+LOCALEDIR ?= $(PREFIX)/share/locale
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
-DEPS      := lua5.4 jansson gsl xlsxwriter libmicrohttpd
+DEPS      := lua5.4 jansson gsl xlsxwriter libmicrohttpd nlopt
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(DEPS))
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(DEPS))
 
@@ -28,7 +31,8 @@ CFLAGS    ?= $(OPT)
 # The MPI build compiles the same sources with mpicc and CJMSIM_MPI defined.
 MPI_DEFS  ?=
 ALL_CFLAGS := $(MPI_DEFS) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(DEP_CFLAGS) \
-              -DCJMSIM_VERSION='"$(VERSION)"' -DCJMSIM_DATADIR='"$(DATADIR)"' $(CFLAGS)
+              -DCJMSIM_VERSION='"$(VERSION)"' -DCJMSIM_DATADIR='"$(DATADIR)"' \
+              -DCJMSIM_LOCALEDIR='"$(LOCALEDIR)"' $(CFLAGS)
 LDLIBS    := $(DEP_LIBS) -lm -pthread
 # cjmsim fit reads CSV with libcsv, which has no pkg-config file.
 LDLIBS    += -lcsv
@@ -42,9 +46,29 @@ TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(LDLIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
-.PHONY: all mpi check check-mpi-build FORCE asan fuzz valgrind bench bench-memory install uninstall clean
+.PHONY: all pot mpi check check-mpi-build FORCE asan fuzz valgrind bench bench-memory install uninstall clean
 
 all: cjmsim $(if $(MPI),cjmsim-mpi)
+
+# The messages for people in Russian (GNU gettext): po/ru.po compiled, with
+# its C formats checked, into build/locale, where a binary in the build tree
+# finds it. `make pot` extracts the messages from engine/*.c; po/README says
+# how a new message gets its translation.
+LANGS     := ru
+MO_FILES  := $(LANGS:%=$(BUILD)/locale/%/LC_MESSAGES/cjmsim.mo)
+XGETTEXT_FLAGS := --language=C --keyword=_ --keyword=N_ --keyword=ngettext:1,2 \
+                  --from-code=UTF-8 --add-comments=TRANSLATORS: --package-name=cjmsim \
+                  --package-version=$(VERSION) --sort-by-file
+
+$(BUILD)/locale/%/LC_MESSAGES/cjmsim.mo: po/%.po
+	@mkdir -p $(dir $@)
+	@echo "  MSGFMT $<"
+	$(Q)msgfmt --check -o $@ $<
+
+POT       ?= po/cjmsim.pot
+
+pot:
+	xgettext $(XGETTEXT_FLAGS) -o $(POT) engine/*.c
 
 # cjmsim-mpi: built only where Open MPI's mpicc is installed; the default
 # build needs no MPI.
@@ -62,7 +86,7 @@ FORCE:
 cjmsim: $(BUILD)/cjmsim
 	cp $< $@
 
-$(BUILD)/cjmsim: $(ENGINE_OBJ) $(BUILD)/engine/main.o
+$(BUILD)/cjmsim: $(ENGINE_OBJ) $(BUILD)/engine/main.o | $(MO_FILES)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -146,9 +170,15 @@ install: $(BUILD)/cjmsim
 	install -m 644 web/serve.html web/serve.js web/serve.css $(DESTDIR)$(DATADIR)/web
 	install -d $(DESTDIR)$(MANDIR)/man1
 	install -m 644 docs/cjmsim.1 $(DESTDIR)$(MANDIR)/man1/cjmsim.1
+	for l in $(LANGS); do \
+	    install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/cjmsim.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/cjmsim.mo \
+	    || exit 1; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cjmsim $(DESTDIR)$(MANDIR)/man1/cjmsim.1
+	rm -f $(LANGS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/cjmsim.mo)
 	rm -rf $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR)/web
 
 clean:

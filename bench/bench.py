@@ -51,6 +51,7 @@ TARGET_EXACT_MS = {"sport_nutrition": 50.0, "meal_kit": 200.0}
 TARGET_FIT_S = 2.0          # cjmsim fit of 1,000,000 events
 TARGET_PSA_WALL = 5.0       # seconds, psa sport_nutrition 1000 draws x 1e4 x 365, 2 threads
 PSA_DRAWS, PSA_CUSTOMERS = 1000, 10_000
+TARGET_CALIBRATE_S = 10.0   # calibrate 3 parameters to 5 targets (calibration_shop), 2 threads
 
 
 def machine():
@@ -161,6 +162,7 @@ def main():
             report["exact"] = bench_exact(cjmsim, work, args, say)
             report["psa"] = bench_psa(cjmsim, work, args, say)
             report["calendar"] = bench_calendar(cjmsim, work, args, say)
+            report["calibrate"] = bench_calibrate(cjmsim, work, args, say)
         if not args.no_memory:
             report["memory"] = bench_memory(cjmsim, work, say)
         say()
@@ -306,6 +308,29 @@ def bench_exact(cjmsim, work, args, say):
             % (name, ms, load, max(r["rss_mb"] for r in runs)))
     say()
     return out
+def bench_calibrate(cjmsim, work, args, say):
+    """cjmsim calibrate of the example's 3 parameters to its 5 targets (exact
+    mode, 2 threads), best of args.repeat."""
+    path = os.path.join(ROOT, "scripts", "calibration_shop.lua")
+    out = os.path.join(work, "calibrate")
+    cmd = ["/usr/bin/time", "-f", "@@time %e %U %M", cjmsim, "calibrate", path, "--threads", "2",
+           "--out", out, "--quiet"]
+    walls, users = [], []
+    for _ in range(args.repeat):
+        shutil.rmtree(out, ignore_errors=True)
+        p = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        t = [l for l in p.stderr.splitlines() if l.startswith("@@time")][-1].split()
+        walls.append(float(t[1]))
+        users.append(float(t[2]))
+    with open(os.path.join(out, "calibration.json")) as f:
+        evaluations = json.load(f)["evaluations"]
+    say("calibrate: calibration_shop, 3 parameters, 5 targets, exact, 2 threads: wall %s, "
+        "user CPU %s, %d evaluations (best of %d)" % (fmt_s(min(walls)), fmt_s(min(users)),
+                                                     evaluations, args.repeat))
+    say()
+    return {"wall": min(walls), "user": min(users), "evaluations": evaluations}
+
+
 def bench_psa(cjmsim, work, args, say):
     """cjmsim psa on the example shop (1000 draws x 10,000 customers x 365
     days x 4 variants) against the same analysis written as a loop over
@@ -416,6 +441,10 @@ def check_targets(report, say):
         line(c["arrivals"] <= 1.1 * c["cohort"], "1e6 customers arriving over %d days cost no "
              "more than a cohort (10%% slack): %s against %s" % (DAYS, fmt_s(c["arrivals"]),
                                                                  fmt_s(c["cohort"])))
+    if "calibrate" in report:
+        line(report["calibrate"]["wall"] <= TARGET_CALIBRATE_S,
+             "calibrate of 3 parameters to 5 targets in <= %.0f s wall with 2 threads: %.2f s"
+             % (TARGET_CALIBRATE_S, report["calibrate"]["wall"]))
     if "load" in report:
         line(report["load"]["worst_ms"] < TARGET_LOAD_MS,
              "loading and compiling each example scenario in < %.0f ms: at most %.1f ms"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "results.h"
 #include "util.h"
 
@@ -63,8 +64,8 @@ cj_status an_same_shape(const rn_run *base, const rn_run *r, const char *context
     if (same)
         return CJ_OK;
     return cj_fail(err, CJ_ERR_SCENARIO,
-                   "in %s: the scenario declares other personas or interventions than with its "
-                   "parameters at their defaults; an analysis compares the same ones throughout",
+                   _("in %s: the scenario declares other personas or interventions than with its "
+                     "parameters at their defaults; an analysis compares the same ones throughout"),
                    context);
 }
 
@@ -124,8 +125,8 @@ const prm_param *an_find_param(const prm_list *params, const char *name, const c
         return p;
     if (params->n == 0) {
         cj_fail(err, CJ_ERR_USAGE,
-                "%s: unknown parameter '%s': the scenario declares no "
-                "parameters (declare one with param \"%s\" { default, low = L, high = H })",
+                _("%s: unknown parameter '%s': the scenario declares no "
+                  "parameters (declare one with param \"%s\" { default, low = L, high = H })"),
                 what, name, name);
         return NULL;
     }
@@ -134,8 +135,8 @@ const prm_param *an_find_param(const prm_list *params, const char *name, const c
     for (size_t i = 0; i < params->n && len < sizeof list; i++)
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
                                 params->items[i].name);
-    cj_fail(err, CJ_ERR_USAGE, "%s: unknown parameter '%s' (the scenario declares: %s)", what, name,
-            list);
+    cj_fail(err, CJ_ERR_USAGE, _("%s: unknown parameter '%s' (the scenario declares: %s)"), what,
+            name, list);
     return NULL;
 }
 
@@ -151,7 +152,7 @@ cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn 
     char **slot = xgrow(&files->names, &files->n, sizeof *files->names);
     *slot = xstrdup(name);
     if (sim_interrupted)
-        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
 }
 

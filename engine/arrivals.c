@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "sandbox.h"
 #include "sim.h"
 #include "util.h"
@@ -29,11 +30,11 @@ static cj_status call_arrivals(const scn_scenario *scn, int day, double *out, cj
         char msg[CJ_ERR_MSG_MAX - 128];
         sbx_error_message(L, status, scn->path, msg, sizeof msg);
         lua_pop(L, 1);
-        return cj_fail(err, CJ_ERR_SCENARIO, "%s (in arrivals, for day %d)", msg, day);
+        return cj_fail(err, CJ_ERR_SCENARIO, _("%s (in arrivals, for day %d)"), msg, day);
     }
     if (lua_type(L, -1) != LUA_TNUMBER) {
         cj_fail(err, CJ_ERR_SCENARIO,
-                "%s:%d: the arrivals function returned a %s for day %d, not a number", scn->path,
+                _("%s:%d: the arrivals function returned a %s for day %d, not a number"), scn->path,
                 scn->arrivals_line, luaL_typename(L, -1), day);
         lua_pop(L, 1);
         return err->status;
@@ -42,13 +43,13 @@ static cj_status call_arrivals(const scn_scenario *scn, int day, double *out, cj
     lua_pop(L, 1);
     if (isnan(*out))
         return cj_fail(err, CJ_ERR_SCENARIO,
-                       "%s:%d: the arrivals function returned NaN (not a number) for day %d; "
-                       "check for 0/0",
+                       _("%s:%d: the arrivals function returned NaN (not a number) for day %d; "
+                         "check for 0/0"),
                        scn->path, scn->arrivals_line, day);
     if (!(*out >= 0) || isinf(*out))
         return cj_fail(err, CJ_ERR_SCENARIO,
-                       "%s:%d: the arrivals function returned %g for day %d: arrivals are a "
-                       "finite number of customers, 0 or more",
+                       _("%s:%d: the arrivals function returned %g for day %d: arrivals are a "
+                         "finite number of customers, 0 or more"),
                        scn->path, scn->arrivals_line, *out, day);
     return CJ_OK;
 }
@@ -118,15 +119,15 @@ cj_status arr_count(const scn_scenario *scn, int days, int64_t customers, double
         }
         if (a > MAX_ARRIVALS && per_day >= 0) {
             cj_fail(err, CJ_ERR_USAGE,
-                    "--arrivals %.0f: %.0f customers by day %d, more than the limit of "
-                    "1000000000000",
+                    _("--arrivals %.0f: %.0f customers by day %d, more than the limit of "
+                      "1000000000000"),
                     per_day, a, d);
             break;
         }
         if (a > MAX_ARRIVALS) {
             cj_fail(err, CJ_ERR_SCENARIO,
-                    "%s:%d: arrivals add up to %.0f customers by day %d, more than the limit of "
-                    "1000000000000",
+                    _("%s:%d: arrivals add up to %.0f customers by day %d, more than the limit of "
+                      "1000000000000"),
                     scn->path, scn->arrivals_line, a, d);
             break;
         }
@@ -134,8 +135,10 @@ cj_status arr_count(const scn_scenario *scn, int days, int64_t customers, double
     }
     out->total = days > 0 ? out->day_end[days - 1] : 0;
     if (err->status == CJ_OK && out->total == 0)
-        cj_fail(err, CJ_ERR_SCENARIO, "%s:%d: arrivals: nobody arrives in %d day%s", scn->path,
-                scn->arrivals_line, days, days == 1 ? "" : "s");
+        cj_fail(err, CJ_ERR_SCENARIO,
+                ngettext("%s:%d: arrivals: nobody arrives in %d day",
+                         "%s:%d: arrivals: nobody arrives in %d days", (unsigned long)days),
+                scn->path, scn->arrivals_line, days);
     if (err->status != CJ_OK)
         arr_free(out);
     return err->status;

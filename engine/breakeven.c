@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "format.h"
+#include "i18n.h"
 #include "runner.h"
 #include "util.h"
 
@@ -33,6 +35,7 @@ typedef struct {
     double value;
     int sign_changes;
     char reason[512];
+    char reason_ru[512]; /* reason, in the reader's language */
 } breakeven;
 
 static double incremental_profit(const rn_run *r, size_t v)
@@ -44,7 +47,7 @@ static void make_set(void *arg, size_t i, prm_set *set)
 {
     breakeven *b = arg;
     const char *name = b->param->name;
-    snprintf(b->contexts[i], sizeof b->contexts[i], "the break-even scan");
+    snprintf(b->contexts[i], sizeof b->contexts[i], _("the break-even scan"));
     an_set_with(&b->base_set, set, &name, &b->scan_x[i], 1, b->contexts[i]);
 }
 
@@ -65,11 +68,11 @@ static double curve(double x, void *arg)
     b->evaluations++;
     const char *name = b->param->name;
     prm_set set = {0};
-    an_set_with(&b->base_set, &set, &name, &x, 1, "the break-even search");
+    an_set_with(&b->base_set, &set, &name, &x, 1, _("the break-even search"));
     rn_run r = {0};
     double y = NAN;
     if (rn_prepare_set(&r, b->opts, &set, &b->err) == CJ_OK &&
-        an_same_shape(b->base, &r, "the break-even search", &b->err) == CJ_OK) {
+        an_same_shape(b->base, &r, _("the break-even search"), &b->err) == CJ_OK) {
         sim_options so = {b->threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&r, &so, &b->err) == CJ_OK) {
             rn_compute(&r);
@@ -93,7 +96,7 @@ static cj_status solve(breakeven *b, double lo, double hi, cj_err *err)
     gsl_function F = {curve, b};
     gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
     if (!s)
-        return cj_fail(err, CJ_ERR_RESOURCE, "out of memory");
+        return cj_fail(err, CJ_ERR_RESOURCE, _("out of memory"));
     int status = gsl_root_fsolver_set(s, &F, lo, hi);
     double root = 0.5 * (lo + hi);
     double tolerance = 1e-6 * (b->param->high - b->param->low);
@@ -112,7 +115,7 @@ static cj_status solve(breakeven *b, double lo, double hi, cj_err *err)
         return err->status;
     }
     if (sim_interrupted)
-        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     b->found = true;
     b->value = root;
     return CJ_OK;
@@ -157,6 +160,12 @@ static cj_status search(breakeven *b, cj_err *err)
                  "%s's incremental profit stays %s 0 for %s from %s to %s (%s at %s, %s at %s)",
                  b->base->variants.items[b->variant].name, b->scan_y[0] > 0 ? "above" : "below",
                  q->name, lo, hi, ylo, lo, yhi, hi);
+        fmt_snprintf(b->reason_ru, sizeof b->reason_ru,
+                     b->scan_y[0] > 0 ? _("%s's incremental profit stays above 0 for %s from %s to "
+                                          "%s (%s at %s, %s at %s)")
+                                      : _("%s's incremental profit stays below 0 for %s from %s to "
+                                          "%s (%s at %s, %s at %s)"),
+                     b->base->variants.items[b->variant].name, q->name, lo, hi, ylo, lo, yhi, hi);
         return CJ_OK;
     }
     return solve(b, b->scan_x[first - 1], b->scan_x[first], err);
@@ -192,18 +201,20 @@ static void print_answer(FILE *f, const breakeven *b, const char *out_path)
     const char *v = b->base->variants.items[b->variant].name;
     if (b->found) {
         char x[32];
-        snprintf(x, sizeof x, "%.4g", b->value);
+        fmt_snprintf(x, sizeof x, "%.4g", b->value);
         bool rising = b->scan_y[BREAKEVEN_SCAN - 1] > b->scan_y[0];
-        fprintf(f, "%s breaks even at %s = %s: it pays back %s that%s.\n", v, b->param->name, x,
-                rising ? "above" : "below",
-                b->sign_changes > 1 ? " (the profit changes sign more than once in the range; "
-                                      "this is the lowest crossing)"
-                                    : "");
+        const char *note = b->sign_changes > 1 ? _(" (the profit changes sign more than once in "
+                                                   "the range; this is the lowest crossing)")
+                                               : "";
+        fmt_printf(f,
+                   rising ? _("%s breaks even at %s = %s: it pays back above that%s.\n")
+                          : _("%s breaks even at %s = %s: it pays back below that%s.\n"),
+                   v, b->param->name, x, note);
     } else {
-        fprintf(f, "%s has no break-even point in [%g, %g]: %s.\n", v, b->param->low,
-                b->param->high, b->reason);
+        fmt_printf(f, _("%s has no break-even point in [%g, %g]: %s.\n"), v, b->param->low,
+                   b->param->high, b->reason_ru);
     }
-    fprintf(f, "Results: %s/breakeven.json\n", out_path);
+    fmt_printf(f, _("Results: %s/breakeven.json\n"), out_path);
 }
 
 static cj_status check_request(breakeven *b, cj_err *err)
@@ -214,21 +225,21 @@ static cj_status check_request(breakeven *b, cj_err *err)
         return err->status;
     if (!b->param->has_range)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--param %s: the parameter has no low and high to search between "
-                       "(%s:%d: declare it with low = ..., high = ...)",
+                       _("--param %s: the parameter has no low and high to search between "
+                         "(%s:%d: declare it with low = ..., high = ...)"),
                        o->param, b->param->file, b->param->line);
     if (b->param->source && strcmp(b->param->source, "--set") == 0)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--param %s: the parameter is also given a value by %s; search it or set "
-                       "it, not both",
+                       _("--param %s: the parameter is also given a value by %s; search it or set "
+                         "it, not both"),
                        o->param, b->param->source);
     if (!(b->param->high > b->param->low))
-        return cj_fail(err, CJ_ERR_USAGE, "--param %s: its low and high are the same value",
+        return cj_fail(err, CJ_ERR_USAGE, _("--param %s: its low and high are the same value"),
                        o->param);
     if (strcmp(o->variant, "baseline") == 0)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--variant baseline: the baseline is what a variant is compared with; "
-                       "name a variant with interventions");
+                       _("--variant baseline: the baseline is what a variant is compared with; "
+                         "name a variant with interventions"));
     b->variant = b->base->variants.n - 1; /* the baseline, then V */
     return CJ_OK;
 }
@@ -243,8 +254,8 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
     b.base = &base;
     if (strchr(opts->variant, ','))
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--variant %s: one variant (for several, run breakeven "
-                       "once for each)",
+                       _("--variant %s: one variant (for several, run breakeven "
+                         "once for each)"),
                        opts->variant);
     /* The variant is asked for with --variant: say so in its errors. */
     if (rn_prepare(&base, &o, err) != CJ_OK && strncmp(err->msg, "--variants:", 11) == 0)

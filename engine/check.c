@@ -14,6 +14,8 @@
 #include "textwidth.h"
 #include "util.h"
 #include "variant.h"
+#include "i18n.h"
+#include "target.h"
 
 /* TEXT holds a range ("0.002..0.048") or a change of two ranges. */
 enum { NUMBER = 24, TEXT = 112, LINE = 4096 };
@@ -25,7 +27,7 @@ static void add(char *line, const char *fmt, ...)
     size_t len = strlen(line);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line + len, LINE - len, fmt, ap);
+    fmt_vsnprintf(line + len, LINE - len, fmt, ap);
     va_end(ap);
 }
 
@@ -42,12 +44,12 @@ static void range_text(char *buf, size_t size, const cmp_plan *plan, int e)
         return;
     }
     char a[NUMBER], b[NUMBER];
-    snprintf(a, sizeof a, "%.4g", lo);
-    snprintf(b, sizeof b, "%.4g", hi);
+    fmt_snprintf(a, sizeof a, "%.4g", lo);
+    fmt_snprintf(b, sizeof b, "%.4g", hi);
     if (strcmp(a, b) == 0)
-        snprintf(buf, size, "%s", a);
+        fmt_snprintf(buf, size, "%s", a);
     else
-        snprintf(buf, size, "%s..%s", a, b);
+        fmt_snprintf(buf, size, "%s..%s", a, b);
 }
 
 static bool constant(const cmp_plan *plan, int e)
@@ -70,8 +72,8 @@ static int out_edge(const cmp_variant *v, int s, uint32_t j)
 
 static void edge_label(char *buf, size_t size, const scn_scenario *scn, int e)
 {
-    snprintf(buf, size, "%s -> %s", scn->stages[scn->edges[e].from].name,
-             scn->stages[scn->edges[e].to].name);
+    fmt_snprintf(buf, size, "%s -> %s", scn->stages[scn->edges[e].from].name,
+                 scn->stages[scn->edges[e].to].name);
 }
 
 static int edge_width(const scn_scenario *scn)
@@ -112,8 +114,8 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
         if (strcmp(texts[p], texts[0]) != 0)
             same = false;
     if (same) {
-        fprintf(f, "%*s%-*s  %s\n", indent, "", tw_field(label, w), label,
-                texts[0][0] ? texts[0] : "-");
+        fmt_printf(f, "%*s%-*s  %s\n", indent, "", tw_field(label, w), label,
+                   texts[0][0] ? texts[0] : "-");
         return;
     }
     char line[LINE] = "";
@@ -124,38 +126,39 @@ static void print_row(FILE *f, int indent, const char *label, int w, const scn_s
             pw = (int)tw_width(scn->personas[p].name);
     }
     if (indent + w + 2 + (int)tw_width(line) <= ROW_WIDTH) {
-        fprintf(f, "%*s%-*s  %s\n", indent, "", tw_field(label, w), label, line);
+        fmt_printf(f, "%*s%-*s  %s\n", indent, "", tw_field(label, w), label, line);
         return;
     }
     for (size_t p = 0; p < np; p++)
-        fprintf(f, "%*s%-*s  %-*s  %s\n", indent, "", tw_field(p ? "" : label, w), p ? "" : label,
-                tw_field(scn->personas[p].name, pw), scn->personas[p].name,
-                texts[p][0] ? texts[p] : "-");
+        fmt_printf(f, "%*s%-*s  %-*s  %s\n", indent, "", tw_field(p ? "" : label, w),
+                   p ? "" : label, tw_field(scn->personas[p].name, pw), scn->personas[p].name,
+                   texts[p][0] ? texts[p] : "-");
 }
 
 static void print_header(FILE *f, const cmp_model *model)
 {
     const scn_scenario *scn = model->scn;
     char n[32];
-    fprintf(f, "%s: a valid scenario, \"%s\"\n", scn->path, scn->name);
+    fmt_printf(f, _("%s: a valid scenario, \"%s\"\n"), scn->path, scn->name);
     const scn_text *question = scn_text_get(&scn->texts, "question");
     if (question && question->n_items) {
         char text[LINE];
-        fprintf(f, "  Question: %s\n", fmt_terminal(text, sizeof text, question->items[0]));
+        fmt_printf(f, _("  Question: %s\n"), fmt_terminal(text, sizeof text, question->items[0]));
     }
     if (scn->has_arrivals) { /* calendar time: the arrivals are counted when a run starts */
         if (scn->arrivals_is_function)
-            fprintf(f, "  %d days, customers arriving each day as the function of line %d "
-                       "says, seed %llu, margin %g\n",
-                    model->days, scn->arrivals_line, (unsigned long long)scn->seed, scn->margin);
+            fmt_printf(f,
+                       _("  %d days, customers arriving each day as the function of line %d "
+                         "says, seed %llu, margin %g\n"),
+                       model->days, scn->arrivals_line, (unsigned long long)scn->seed, scn->margin);
         else
-            fprintf(f, "  %d days, %g new customers a day, seed %llu, margin %g\n", model->days,
-                    scn->arrivals, (unsigned long long)scn->seed, scn->margin);
+            fmt_printf(f, _("  %d days, %g new customers a day, seed %llu, margin %g\n"),
+                       model->days, scn->arrivals, (unsigned long long)scn->seed, scn->margin);
         return;
     }
-    fprintf(f, "  %d days, %s customers, seed %llu, margin %g\n", model->days,
-            fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
-            scn->margin);
+    fmt_printf(f, _("  %d days, %s customers, seed %llu, margin %g\n"), model->days,
+               fmt_grouped(n, sizeof n, (double)(scn->customers)), (unsigned long long)scn->seed,
+               scn->margin);
 }
 
 static void print_personas(FILE *f, const scn_scenario *scn)
@@ -164,14 +167,14 @@ static void print_personas(FILE *f, const scn_scenario *scn)
     for (size_t p = 0; p < scn->n_personas; p++)
         if ((int)tw_width(scn->personas[p].name) > w)
             w = (int)tw_width(scn->personas[p].name);
-    fprintf(f, "\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
-               "the 5W description (what, who, why, when, where) where there is one\n");
+    fmt_printf(f, _("\nPersonas: share of the customers, starting mood, attributes (c.name), and\n"
+                    "the 5W description (what, who, why, when, where) where there is one\n"));
     for (size_t p = 0; p < scn->n_personas; p++) {
         const scn_persona *persona = &scn->personas[p];
         char line[LINE] = "", escaped[LINE];
         char mood[8];
-        snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
-        add(line, "  %-*s  %6.4g%%  mood %-2s", tw_field(persona->name, w), persona->name,
+        fmt_snprintf(mood, sizeof mood, persona->mood ? "%+d" : "%d", persona->mood);
+        add(line, _("  %-*s  %6.4g%%  mood %-2s"), tw_field(persona->name, w), persona->name,
             100 * persona->share, mood);
         for (size_t a = 0; a < persona->n_attrs; a++) {
             const scn_attr *attr = &persona->attrs[a];
@@ -185,7 +188,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
         }
         for (size_t len = strlen(line); len > 0 && line[len - 1] == ' ';)
             line[--len] = '\0';
-        fprintf(f, "%s\n", line);
+        fmt_printf(f, "%s\n", line);
         /* The 5W description, when the persona has one: who the numbers are. */
         static const char *const FIVE_W[] = {"what", "who", "why", "when", "where", NULL};
         for (const char *const *key = FIVE_W; *key; key++) {
@@ -196,7 +199,7 @@ static void print_personas(FILE *f, const scn_scenario *scn)
             char item[LINE];
             for (size_t i = 0; i < text->n_items; i++)
                 add(line, "%s%s", i ? "; " : "", fmt_terminal(item, sizeof item, text->items[i]));
-            fprintf(f, "      %-5s  %s\n", *key, line);
+            fmt_printf(f, "      %-5s  %s\n", *key, line);
         }
     }
 }
@@ -204,21 +207,21 @@ static void print_personas(FILE *f, const scn_scenario *scn)
 static void print_stages(FILE *f, const scn_scenario *scn)
 {
     int w = stage_width(scn);
-    fprintf(f, "\nStages\n");
+    fmt_printf(f, _("\nStages\n"));
     for (size_t s = 0; s < scn->n_stages; s++) {
         const scn_stage *stage = &scn->stages[s];
         char line[LINE] = "";
         const char *sep = "";
         if (stage->entry) {
-            add(line, "entry");
+            add(line, _("entry"));
             sep = ", ";
         }
         if (stage->terminal) {
-            add(line, "%sterminal", sep);
+            add(line, _("%sterminal"), sep);
             sep = ", ";
         }
         if (stage->purchase) {
-            add(line, "%spurchase worth ", sep);
+            add(line, _("%spurchase worth "), sep);
             bool same = true;
             for (size_t p = 1; p < scn->n_personas; p++)
                 if (stage->value[p] != stage->value[0])
@@ -229,11 +232,11 @@ static void print_stages(FILE *f, const scn_scenario *scn)
             sep = ", ";
         }
         if (stage->emotion)
-            add(line, "%semotion %+d", sep, stage->emotion);
+            add(line, _("%semotion %+d"), sep, stage->emotion);
         if (line[0])
-            fprintf(f, "  %-*s  %s\n", tw_field(stage->name, w), stage->name, line);
+            fmt_printf(f, "  %-*s  %s\n", tw_field(stage->name, w), stage->name, line);
         else
-            fprintf(f, "  %s\n", stage->name);
+            fmt_printf(f, "  %s\n", stage->name);
     }
 }
 
@@ -243,11 +246,12 @@ static void print_transitions(FILE *f, const cmp_model *model)
     const cmp_variant *base = &model->variants[0];
     int w = edge_width(scn);
     char(*texts)[TEXT] = xcalloc(scn->n_personas, sizeof *texts);
-    fprintf(f, "\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
-               "on the customer (mood, purchases, days in the stage); - where no customer of\n"
-               "the persona gets to the stage\n");
+    fmt_printf(f,
+               _("\nTransitions: the daily probability for each persona; lo..hi where it depends\n"
+                 "on the customer (mood, purchases, days in the stage); - where no customer of\n"
+                 "the persona gets to the stage\n"));
     if (scn->n_base_edges == 0)
-        fprintf(f, "  none: every customer stays in the entry stage\n");
+        fmt_printf(f, _("  none: every customer stays in the entry stage\n"));
     for (size_t e = 0; e < scn->n_base_edges; e++) {
         char label[2 * TEXT + 8];
         edge_label(label, sizeof label, scn, (int)e);
@@ -259,8 +263,8 @@ static void print_transitions(FILE *f, const cmp_model *model)
         if (used)
             print_row(f, 2, label, w, scn, texts);
         else
-            fprintf(f, "  %-*s  never used: nobody gets to %s\n", tw_field(label, w), label,
-                    scn->stages[scn->edges[e].from].name);
+            fmt_printf(f, _("  %-*s  never used: nobody gets to %s\n"), tw_field(label, w), label,
+                       scn->stages[scn->edges[e].from].name);
     }
     free(texts);
 }
@@ -286,7 +290,7 @@ static bool outcome_text(char *buf, const cmp_model *model, const cmp_plan *plan
         add(buf, "%s%s %.1f%%", j ? ", " : "", scn->stages[scn->edges[e].to].name,
             100 * plan->p_min[e] / sum);
     }
-    add(buf, ", after %.1f days on average", 1 / sum);
+    add(buf, _(", after %.1f days on average"), 1 / sum);
     return true;
 }
 
@@ -313,10 +317,10 @@ static void print_outcomes(FILE *f, const cmp_model *model)
         if (n_has == 0)
             continue;
         if (!any)
-            fprintf(f,
-                    "\nWhere customers go from the stages whose probabilities are constant: each\n"
-                    "way out gets its probability / the sum of the stage's probabilities, once\n"
-                    "the run is long enough\n");
+            fmt_printf(
+                f, _("\nWhere customers go from the stages whose probabilities are constant: each\n"
+                     "way out gets its probability / the sum of the stage's probabilities, once\n"
+                     "the run is long enough\n"));
         any = true;
         bool first = true;
         /* Personas with the same outcome share a line; when every persona
@@ -334,8 +338,8 @@ static void print_outcomes(FILE *f, const cmp_model *model)
                 }
             bool everyone = n_same == np;
             const char *name = first ? scn->stages[s].name : "";
-            fprintf(f, "  %-*s  %s%s%s\n", tw_field(name, w), name, everyone ? "" : who,
-                    everyone ? "" : ": ", texts[p]);
+            fmt_printf(f, "  %-*s  %s%s%s\n", tw_field(name, w), name, everyone ? "" : who,
+                       everyone ? "" : ": ", texts[p]);
             first = false;
         }
         if (n_has < n_there) {
@@ -344,7 +348,7 @@ static void print_outcomes(FILE *f, const cmp_model *model)
                 if (base->plans[p].stage_reached[s] && !has[p])
                     add(who, "%s%s", who[0] ? ", " : "", scn->personas[p].name);
             const char *name = first ? scn->stages[s].name : "";
-            fprintf(f, "  %-*s  %s: depends on the customer\n", tw_field(name, w), name, who);
+            fmt_printf(f, _("  %-*s  %s: depends on the customer\n"), tw_field(name, w), name, who);
         }
     }
     free(texts);
@@ -368,7 +372,7 @@ static void print_unreachable(FILE *f, const cmp_model *model)
         if (reached_by_anyone(&model->variants[0], scn->n_personas, (int)s))
             continue;
         add(line, "\n  %s", scn->stages[s].name);
-        const char *sep = " (reached in: ";
+        const char *sep = _(" (reached in: ");
         for (size_t v = 1; v < model->n_variants; v++)
             if (reached_by_anyone(&model->variants[v], scn->n_personas, (int)s)) {
                 add(line, "%s%s", sep, model->variants[v].name);
@@ -378,12 +382,13 @@ static void print_unreachable(FILE *f, const cmp_model *model)
             add(line, ")");
     }
     if (line[0])
-        fprintf(f,
-                "\nStages nobody reaches in the baseline (no transition with a probability above\n"
-                "0 leads there from a stage customers get to):%s\n",
-                line);
+        fmt_printf(
+            f,
+            _("\nStages nobody reaches in the baseline (no transition with a probability above\n"
+              "0 leads there from a stage customers get to):%s\n"),
+            line);
     else
-        fprintf(f, "\nStages nobody reaches: none\n");
+        fmt_printf(f, _("\nStages nobody reaches: none\n"));
 }
 
 /* Can a customer of plan's persona who is in stage s ever leave it? */
@@ -419,21 +424,22 @@ static void print_traps(FILE *f, const cmp_model *model)
         if (n_stuck == 0)
             continue;
         if (out_degree(base, (int)s) == 0)
-            add(line, "\n  %s: no transition leaves it", scn->stages[s].name);
+            add(line, _("\n  %s: no transition leaves it"), scn->stages[s].name);
         else if (n_stuck == n_there)
-            add(line, "\n  %s: its transitions are 0 for every customer who gets there",
+            add(line, _("\n  %s: its transitions are 0 for every customer who gets there"),
                 scn->stages[s].name);
         else
-            add(line, "\n  %s: its transitions are 0 for every customer of %s who gets there",
+            add(line, _("\n  %s: its transitions are 0 for every customer of %s who gets there"),
                 scn->stages[s].name, who);
     }
     if (line[0])
-        fprintf(f,
-                "\nStages nobody can leave, though not terminal (customers who get there stay\n"
-                "for good; mark a stage terminal = true when that is what you mean):%s\n",
-                line);
+        fmt_printf(
+            f,
+            _("\nStages nobody can leave, though not terminal (customers who get there stay\n"
+              "for good; mark a stage terminal = true when that is what you mean):%s\n"),
+            line);
     else
-        fprintf(f, "\nStages nobody can leave, though not terminal: none\n");
+        fmt_printf(f, _("\nStages nobody can leave, though not terminal: none\n"));
 }
 
 /* A probability as written: "0.05", "a table per persona", "a function (line 12)". */
@@ -445,7 +451,7 @@ static void prob_text(char *line, const scn_scenario *scn, const scn_prob *prob)
         for (size_t p = 0; p < scn->n_personas; p++)
             add(line, "%s%s %g", p ? ", " : "", scn->personas[p].name, prob->per_persona[p]);
     } else {
-        add(line, "a function (line %d)", prob->func_line);
+        add(line, _("a function (line %d)"), prob->func_line);
     }
 }
 
@@ -453,14 +459,14 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
 {
     if (scn->n_interventions == 0)
         return;
-    fprintf(f, "\nInterventions\n");
+    fmt_printf(f, _("\nInterventions\n"));
     uint64_t everyone = scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
     for (size_t i = 0; i < scn->n_interventions; i++) {
         const scn_intervention *iv = &scn->interventions[i];
         char line[LINE] = "";
         add(line, "  %s", iv->name);
         if (iv->personas != everyone) {
-            const char *sep = " (for ";
+            const char *sep = _(" (for ");
             for (size_t p = 0; p < scn->n_personas; p++)
                 if (iv->personas & (UINT64_C(1) << p)) {
                     add(line, "%s%s", sep, scn->personas[p].name);
@@ -468,29 +474,29 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
                 }
             add(line, ")");
         }
-        fprintf(f, "%s\n", line);
+        fmt_printf(f, "%s\n", line);
         if (iv->at >= 0 && iv->mood)
-            fprintf(f, "    entering %s: mood %+d%s\n", scn->stages[iv->at].name, iv->mood,
-                    iv->once ? ", on the customer's first purchase only (once = true)" : "");
+            fmt_printf(f, _("    entering %s: mood %+d%s\n"), scn->stages[iv->at].name, iv->mood,
+                       iv->once ? _(", on the customer's first purchase only (once = true)") : "");
         else if (iv->at >= 0 && iv->once)
-            fprintf(f, "    used on the customer's first purchase only (once = true)\n");
+            fmt_printf(f, _("    used on the customer's first purchase only (once = true)\n"));
         for (size_t c = 0; c < iv->n_changes; c++) {
             const scn_edge_change *change = &iv->changes[c];
             char label[2 * TEXT + 8];
             edge_label(label, sizeof label, scn, change->edge);
             line[0] = '\0';
             if (change->is_set) {
-                add(line, "    %s: set to ", label);
+                add(line, _("    %s: set to "), label);
                 prob_text(line, scn, &change->prob);
             } else {
-                add(line, "    %s: x%g", label, change->factor);
+                add(line, _("    %s: x%g"), label, change->factor);
             }
-            fprintf(f, "%s\n", line);
+            fmt_printf(f, "%s\n", line);
         }
         if (iv->cost_per_customer > 0)
-            fprintf(f, "    costs %g per customer who uses it\n", iv->cost_per_customer);
+            fmt_printf(f, _("    costs %g per customer who uses it\n"), iv->cost_per_customer);
         if (iv->cost_per_use > 0)
-            fprintf(f, "    costs %g per use\n", iv->cost_per_use);
+            fmt_printf(f, _("    costs %g per use\n"), iv->cost_per_use);
     }
 }
 
@@ -556,12 +562,13 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
                 if (sb[e] > 0)
                     add(texts[p], " (x%.2f)", sv[e] / sb[e]);
             }
-            add(texts[p], "; %.1f -> %.1f days there on average", db, dv);
+            add(texts[p], _("; %.1f -> %.1f days there on average"), db, dv);
         }
         if (n_has == 0)
             continue;
         if (!any)
-            fprintf(f, "    where customers end up from stages whose probabilities are constant:\n");
+            fmt_printf(
+                f, _("    where customers end up from stages whose probabilities are constant:\n"));
         any = true;
         for (size_t p = 0; p < np; p++) {
             if (!has[p] || done[p])
@@ -574,8 +581,9 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
                     done[q] = true;
                     n_same++;
                 }
-            fprintf(f, "      from %s%s%s%s: %s\n", scn->stages[s].name, n_same == np ? "" : " (",
-                    n_same == np ? "" : who, n_same == np ? "" : ")", texts[p]);
+            fmt_printf(f, _("      from %s%s%s%s: %s\n"), scn->stages[s].name,
+                       n_same == np ? "" : " (", n_same == np ? "" : who, n_same == np ? "" : ")",
+                       texts[p]);
         }
     }
     free(sb);
@@ -596,7 +604,7 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
     char(*after)[TEXT] = xcalloc(np, sizeof *after);
     char(*texts)[TEXT] = xcalloc(np, sizeof *texts);
     bool changed = false;
-    fprintf(f, "  %s\n", var->name);
+    fmt_printf(f, "  %s\n", var->name);
     for (size_t e = 0; e < scn->n_edges; e++) {
         bool differs = false;
         for (size_t p = 0; p < np; p++) {
@@ -609,10 +617,10 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
         changed = true;
         for (size_t p = 0; p < np; p++) {
             if (strcmp(before[p], after[p]) == 0)
-                snprintf(texts[p], TEXT, "%s", "unchanged");
+                fmt_snprintf(texts[p], TEXT, "%s", _("unchanged"));
             else
-                snprintf(texts[p], TEXT, "%.50s -> %.50s", before[p][0] ? before[p] : "-",
-                         after[p][0] ? after[p] : "-");
+                fmt_snprintf(texts[p], TEXT, "%.50s -> %.50s", before[p][0] ? before[p] : "-",
+                             after[p][0] ? after[p] : "-");
         }
         char label[2 * TEXT + 8];
         edge_label(label, sizeof label, scn, (int)e);
@@ -622,12 +630,13 @@ static void print_variant(FILE *f, const cmp_model *model, size_t v)
         bool was = reached_by_anyone(base, np, (int)s), is = reached_by_anyone(var, np, (int)s);
         if (was != is) {
             changed = true;
-            fprintf(f, "    %s is %s\n", scn->stages[s].name,
-                    is ? "reached (nobody gets there in the baseline)" : "no longer reached");
+            fmt_printf(f, "    %s is %s\n", scn->stages[s].name,
+                       is ? _("reached (nobody gets there in the baseline)")
+                          : _("no longer reached"));
         }
     }
     if (!changed)
-        fprintf(f, "    no probability changes: only moods on entering a stage, or costs\n");
+        fmt_printf(f, _("    no probability changes: only moods on entering a stage, or costs\n"));
     else
         print_variant_outcomes(f, model, v);
     free(before);
@@ -639,6 +648,7 @@ void check_print(FILE *f, const cmp_model *model)
 {
     print_header(f, model);
     prm_print(f, &model->scn->params);
+    tgt_print_declared(f, &model->scn->targets);
     print_personas(f, model->scn);
     print_stages(f, model->scn);
     print_transitions(f, model);
@@ -647,8 +657,8 @@ void check_print(FILE *f, const cmp_model *model)
     print_traps(f, model);
     print_interventions(f, model->scn);
     if (model->n_variants > 1) {
-        fprintf(f, "\nVariants: the transitions each changes, baseline -> variant, over the\n"
-                   "states customers can reach\n");
+        fmt_printf(f, _("\nVariants: the transitions each changes, baseline -> variant, over the\n"
+                        "states customers can reach\n"));
         for (size_t v = 1; v < model->n_variants; v++)
             print_variant(f, model, v);
     }

@@ -30,7 +30,8 @@ typedef enum {
     CLI_PSA,
     CLI_BREAKEVEN,
     CLI_COMPARE,
-    CLI_SERVE
+    CLI_SERVE,
+    CLI_CALIBRATE
 } cli_command;
 
 /* fit: the most --purchase options one command takes. */
@@ -80,7 +81,17 @@ typedef struct {
      * replacing the scenario's arrivals or its one cohort. */
     bool has_arrivals;
     int64_t arrivals;
+    /* calibrate: --fit NAME,... (NULL: every parameter with low and high),
+     * --monte-carlo (simulate instead of the exact expected values) */
+    const char *fit;
+    bool monte_carlo;
+    const char *calibrated; /* psa: draw calibration.json's fit from its covariance */
 } cli_options;
+
+/* The value of the global option --lang (anywhere on the line; the last
+ * wins), or NULL. Read before cli_parse so its messages are in that
+ * language; cli_parse then skips it. */
+cj_status cli_lang(int argc, char **argv, const char **lang, cj_err *err);
 
 cj_status cli_parse(int argc, char **argv, cli_options *opts, cj_err *err);
 void cli_usage(FILE *f);

@@ -8,6 +8,7 @@
 
 #include "fingerprint.h"
 #include "util.h"
+#include "i18n.h"
 
 #ifdef CJMSIM_MPI
 #include <mpi.h>
@@ -72,10 +73,10 @@ cj_status cluster_same_model(const cmp_model *model, int64_t customers, uint64_t
     MPI_Bcast(root, FP_SIZE, MPI_BYTE, 0, MPI_COMM_WORLD);
     if (memcmp(root, mine, sizeof root) != 0)
         cj_fail(err, CJ_ERR_SCENARIO,
-                "the ranks of the MPI job built different models (rank %d's differs from rank "
-                "0's): every rank must run the same scenario with the same options, and the "
-                "scenario must declare the same things in every process (nothing that depends "
-                "on os.clock() or on the machine); nothing was simulated",
+                _("the ranks of the MPI job built different models (rank %d's differs from rank "
+                  "0's): every rank must run the same scenario with the same options, and the "
+                  "scenario must declare the same things in every process (nothing that depends "
+                  "on os.clock() or on the machine); nothing was simulated"),
                 cluster_rank());
     return cluster_agree(err);
 }
@@ -92,7 +93,7 @@ cj_status cluster_reduce(sim_totals *totals, cj_err *err)
                             MPI_SUM, 0, MPI_COMM_WORLD);
         if (rc != MPI_SUCCESS) {
             free(buf);
-            return cj_fail(err, CJ_ERR_RESOURCE, "MPI could not gather the totals (error %d)",
+            return cj_fail(err, CJ_ERR_RESOURCE, _("MPI could not gather the totals (error %d)"),
                            rc);
         }
     }

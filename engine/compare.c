@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "format.h"
+#include "i18n.h"
 #include "outdir.h"
 #include "report.h"
 #include "run.h"
+#include "textwidth.h"
 #include "util.h"
 
 /* One side of the comparison: a results directory and its summary. */
@@ -38,8 +40,8 @@ typedef struct {
 
 typedef enum { PREC_NONE, PREC_WITHIN, PREC_BEYOND } precision;
 
-static const char WITHIN[] = "within the simulation's precision";
-static const char BEYOND[] = "beyond the simulation's precision";
+static const char WITHIN[] = N_("within the simulation's precision");
+static const char BEYOND[] = N_("beyond the simulation's precision");
 
 /* A name for the file name of the default output: the last path component
  * without ".lua" and without trailing slashes. */
@@ -97,7 +99,7 @@ static cj_status run_scenario(const cli_options *opts, const char *scenario, cha
     char *path = xstrdup(scenario);
     char *argv[] = {prog, cmd, path, out, *dir, quiet, NULL};
     if (!opts->quiet)
-        fprintf(stderr, "cjmsim: running %s into %s/\n", scenario, *dir);
+        fprintf(stderr, _("cjmsim: running %s into %s/\n"), scenario, *dir);
     run_command(&run, 6, argv, err);
     free(path);
     return err->status;
@@ -110,20 +112,21 @@ static cj_status load_side(side *s, cj_err *err)
     s->summary = join(s->dir, "summary.json");
     FILE *f = fopen(s->summary, "rb");
     if (!f)
-        return cj_fail(err, CJ_ERR_OUTPUT, "%s: cannot read it: %s (is '%s' a results directory?)",
-                       s->summary, strerror(errno), s->dir);
+        return cj_fail(err, CJ_ERR_OUTPUT,
+                       _("%s: cannot read it: %s (is '%s' a results directory?)"), s->summary,
+                       strerror(errno), s->dir);
     json_error_t jerr;
     s->root = json_loadf(f, 0, &jerr);
     fclose(f);
     if (!s->root)
-        return cj_fail(err, CJ_ERR_OUTPUT, "%s:%d: not valid JSON: %s", s->summary, jerr.line,
+        return cj_fail(err, CJ_ERR_OUTPUT, _("%s:%d: not valid JSON: %s"), s->summary, jerr.line,
                        jerr.text);
     const json_t *variants = json_object_get(s->root, "variants");
     const json_t *stages = json_object_get(s->root, "stages");
     if (!json_is_object(s->root) || !json_is_array(variants) || !json_is_array(stages) ||
         json_array_size(variants) == 0)
         return cj_fail(err, CJ_ERR_OUTPUT,
-                       "%s: not a cjmsim summary (it needs \"stages\" and \"variants\" lists)",
+                       _("%s: not a cjmsim summary (it needs \"stages\" and \"variants\" lists)"),
                        s->summary);
     size_t i;
     const json_t *v;
@@ -133,8 +136,8 @@ static cj_status load_side(side *s, cj_err *err)
             json_number_value(json_object_get(v, "customers")) <= 0 ||
             !json_is_object(json_object_get(v, "reached")))
             return cj_fail(err, CJ_ERR_OUTPUT,
-                           "%s: variant %zu is not a cjmsim variant (it needs \"name\", "
-                           "\"customers\" and \"reached\")",
+                           _("%s: variant %zu is not a cjmsim variant (it needs \"name\", "
+                             "\"customers\" and \"reached\")"),
                            s->summary, i + 1);
     }
     s->scenario = json_string_value(json_object_get(s->root, "scenario"));
@@ -236,7 +239,8 @@ static size_t variant_rows(const side s[2], const char *name, const char **stage
     char key[256], label[256];
     for (size_t st = 0; st < n_stages; st++) {
         snprintf(key, sizeof key, "reached.%s", stages[st]);
-        snprintf(label, sizeof label, "reached %s", stages[st]);
+        /* TRANSLATORS: a row of cjmsim compare: the share who reached stage %s */
+        snprintf(label, sizeof label, _("reached %s"), stages[st]);
         row *r = add_row(rows, &n, ROW_SHARE, key, label);
         for (int k = 0; k < 2; k++)
             if (v[k])
@@ -246,18 +250,18 @@ static size_t variant_rows(const side s[2], const char *name, const char **stage
         row_kind kind;
         const char *key, *field, *label;
     } ROWS[] = {
-        {ROW_SHARE, "buyers", "buyers", "buyers"},
-        {ROW_SHARE, "repeat_buyers", "repeat_buyers", "repeat buyers"},
-        {ROW_UPLIFT, "uplift.repeat_buyers", "repeat_buyers", "uplift of repeat buyers"},
-        {ROW_UPLIFT, "uplift.buyers", "buyers", "uplift of buyers"},
-        {ROW_MONEY, "revenue", "revenue", "revenue"},
-        {ROW_MONEY, "cost", "cost", "cost"},
-        {ROW_MONEY, "profit", "profit", "profit"},
-        {ROW_MONEY, "incremental_profit", "incremental_profit", "profit vs baseline"},
-        {ROW_MONEY_UPLIFT, "uplift.profit", "profit", "profit vs baseline per customer"},
+        {ROW_SHARE, "buyers", "buyers", N_("buyers")},
+        {ROW_SHARE, "repeat_buyers", "repeat_buyers", N_("repeat buyers")},
+        {ROW_UPLIFT, "uplift.repeat_buyers", "repeat_buyers", N_("uplift of repeat buyers")},
+        {ROW_UPLIFT, "uplift.buyers", "buyers", N_("uplift of buyers")},
+        {ROW_MONEY, "revenue", "revenue", N_("revenue")},
+        {ROW_MONEY, "cost", "cost", N_("cost")},
+        {ROW_MONEY, "profit", "profit", N_("profit")},
+        {ROW_MONEY, "incremental_profit", "incremental_profit", N_("profit vs baseline")},
+        {ROW_MONEY_UPLIFT, "uplift.profit", "profit", N_("profit vs baseline per customer")},
     };
     for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
-        row *r = add_row(rows, &n, ROWS[i].kind, ROWS[i].key, ROWS[i].label);
+        row *r = add_row(rows, &n, ROWS[i].kind, ROWS[i].key, _(ROWS[i].label));
         for (int k = 0; k < 2; k++) {
             if (!v[k])
                 continue;
@@ -299,15 +303,15 @@ static const char *show(char *buf, int size, const row *r, double x, bool signed
     switch (r->kind) {
     case ROW_SHARE:
         if (signed_)
-            snprintf(buf, (size_t)size, "%+.2f pts", x * 100);
+            fmt_snprintf(buf, (size_t)size, _("%+.2f pts"), x * 100);
         else
-            snprintf(buf, (size_t)size, "%.2f%%", x * 100);
+            fmt_snprintf(buf, (size_t)size, "%.2f%%", x * 100);
         break;
     case ROW_UPLIFT:
-        snprintf(buf, (size_t)size, "%+.2f pts", x * 100);
+        fmt_snprintf(buf, (size_t)size, _("%+.2f pts"), x * 100);
         break;
     case ROW_MONEY_UPLIFT:
-        snprintf(buf, (size_t)size, "%+.2f", x);
+        fmt_snprintf(buf, (size_t)size, "%+.2f", x);
         break;
     case ROW_MONEY: {
         char g[64];
@@ -326,16 +330,16 @@ typedef struct {
 
 static void print_side_line(FILE *f, const char *letter, const side *s)
 {
-    fprintf(f, "  %s: %s (%s/, %.0f customers, seed %.0f)\n", letter, s->scenario, s->dir,
-            json_number_value(json_object_get(s->root, "customers")),
-            json_number_value(json_object_get(s->root, "seed")));
+    fmt_printf(f, _("  %s: %s (%s/, %.0f customers, seed %.0f)\n"), letter, s->scenario, s->dir,
+               json_number_value(json_object_get(s->root, "customers")),
+               json_number_value(json_object_get(s->root, "seed")));
 }
 
 /* Prints one variant's rows on f (NULL: prints nothing) and counts them. */
 static void print_variant(FILE *f, const char *name, const row *rows, size_t n, tally *t)
 {
     if (f) {
-        fprintf(f, "\nVariant %s\n", name);
+        fmt_printf(f, _("\nVariant %s\n"), name);
         fprintf(f, "  %-34s %14s %14s %14s  %s\n", "", "A", "B", "B - A", "");
     }
     for (size_t i = 0; i < n; i++) {
@@ -353,11 +357,11 @@ static void print_variant(FILE *f, const char *name, const row *rows, size_t n, 
             continue;
         /* "—" is three bytes and one column wide. */
         if (f)
-            fprintf(f, "  %-34.34s %*s %*s %*s  %s\n", r->label, r->has[0] ? 14 : 16, a,
-                    r->has[1] ? 14 : 16, b, (r->has[0] && r->has[1]) ? 14 : 16, d,
-                    p == PREC_WITHIN   ? WITHIN
-                    : p == PREC_BEYOND ? BEYOND
-                                       : "");
+            fmt_printf(f, "  %-*s %*s %*s %*s  %s\n", tw_field(r->label, 34), r->label,
+                       tw_field(a, 14), a, tw_field(b, 14), b, tw_field(d, 14), d,
+                       p == PREC_WITHIN   ? _(WITHIN)
+                       : p == PREC_BEYOND ? _(BEYOND)
+                                          : "");
         if (p == PREC_WITHIN)
             t->within++;
         else if (p == PREC_BEYOND)
@@ -399,8 +403,10 @@ static void html_variant(FILE *f, const char *name, const row *rows, size_t n)
     fputs("\">\n<h2>", f);
     report_escape(f, name);
     fputs("</h2>\n<table>\n<thead><tr><th class=\"l\"></th><th>A</th><th>B</th><th>B − A</th>"
-          "<th class=\"l\">precision</th></tr></thead>\n<tbody>\n",
+          "<th class=\"l\">",
           f);
+    fputs(_("precision"), f);
+    fputs("</th></tr></thead>\n<tbody>\n", f);
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
         if (!r->has[0] && !r->has[1])
@@ -424,8 +430,8 @@ static void html_variant(FILE *f, const char *name, const row *rows, size_t n)
                 p == PREC_WITHIN   ? "within"
                 : p == PREC_BEYOND ? "beyond"
                                    : "none",
-                p == PREC_WITHIN   ? WITHIN
-                : p == PREC_BEYOND ? BEYOND
+                p == PREC_WITHIN   ? _(WITHIN)
+                : p == PREC_BEYOND ? _(BEYOND)
                                    : "");
     }
     fputs("</tbody>\n</table>\n</section>\n", f);
@@ -437,9 +443,9 @@ static void html_side(FILE *f, const char *letter, const side *s)
     report_escape(f, s->scenario);
     fputs(" — <code>", f);
     report_escape(f, s->dir);
-    fprintf(f, "</code>, %.0f customers, seed %.0f</li>\n",
-            json_number_value(json_object_get(s->root, "customers")),
-            json_number_value(json_object_get(s->root, "seed")));
+    fmt_printf(f, _("</code>, %.0f customers, seed %.0f</li>\n"),
+               json_number_value(json_object_get(s->root, "customers")),
+               json_number_value(json_object_get(s->root, "seed")));
 }
 
 static cj_status write_html(out_dir *dir, const side s[2], const char **variants, size_t n_variants,
@@ -448,20 +454,21 @@ static cj_status write_html(out_dir *dir, const side s[2], const char **variants
     FILE *f = out_open(dir, COMPARE_FILE, err);
     if (!f)
         return err->status;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-          "<title>Comparison</title>\n<style>\n",
-          f);
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<title>%s</title>\n<style>\n",
+            i18n_code(), _("Comparison"));
     fputs(HTML_STYLE, f);
-    fputs("</style>\n</head>\n<body>\n<h1>Two results side by side</h1>\n<ul>\n", f);
+    fprintf(f, "</style>\n</head>\n<body>\n<h1>%s</h1>\n<ul>\n", _("Two results side by side"));
     html_side(f, "A", &s[0]);
     html_side(f, "B", &s[1]);
-    fprintf(f,
-            "</ul>\n<p class=\"muted\">Shares are of all customers of the variant. A difference "
-            "is beyond the simulation's precision when it exceeds 1.96 standard errors of the "
-            "difference of two independent runs; within it, it may be chance. "
-            "<span class=\"tally\" data-within=\"%zu\" data-beyond=\"%zu\">%zu differences "
-            "within, %zu beyond.</span></p>\n",
-            t->within, t->beyond, t->within, t->beyond);
+    fmt_printf(f,
+               _("</ul>\n<p class=\"muted\">Shares are of all customers of the variant. A "
+                 "difference is beyond the simulation's precision when it exceeds 1.96 standard "
+                 "errors of the difference of two independent runs; within it, it may be chance. "
+                 "<span class=\"tally\" data-within=\"%zu\" data-beyond=\"%zu\">%zu "
+                 "differences within, %zu beyond.</span></p>\n"),
+               t->within, t->beyond, t->within, t->beyond);
     for (size_t i = 0; i < n_variants; i++) {
         row *rows;
         size_t n = variant_rows(s, variants[i], stages, n_stages, &rows);
@@ -520,8 +527,8 @@ cj_status compare_command(const cli_options *opts, int argc, char **argv, cj_err
         free(b);
         if (same)
             return cj_fail(err, CJ_ERR_USAGE,
-                           "'%s' and '%s' would both run into the same results directory; "
-                           "run them with cjmsim run --out and compare the directories",
+                           _("'%s' and '%s' would both run into the same results directory; "
+                             "run them with cjmsim run --out and compare the directories"),
                            args[0], args[1]);
     }
     for (int k = 0; k < 2 && err->status == CJ_OK; k++) {
@@ -546,7 +553,9 @@ cj_status compare_command(const cli_options *opts, int argc, char **argv, cj_err
                                       json_object_get(s[1].root, "stages"), NULL, &stages);
         tally t = {0, 0};
         if (!opts->quiet) {
-            printf("Comparing two results (B - A; shares of all customers, uplifts in points)\n");
+            fmt_printf(stdout,
+                       _("Comparing two results (B - A; shares of all customers, uplifts in "
+                         "points)\n"));
             print_side_line(stdout, "A", &s[0]);
             print_side_line(stdout, "B", &s[1]);
         }
@@ -563,9 +572,10 @@ cj_status compare_command(const cli_options *opts, int argc, char **argv, cj_err
             write_html(&dir, s, variants, n_variants, stages, n_stages, &t, err) == CJ_OK &&
             write_manifest(&dir, s, argc, argv, err) == CJ_OK && out_commit(&dir, err) == CJ_OK &&
             !opts->quiet)
-            printf("\n%zu differences within the simulation's precision, %zu beyond it.\n"
-                   "Side by side: %s/%s\n",
-                   t.within, t.beyond, out_path, COMPARE_FILE);
+            fmt_printf(stdout,
+                       _("\n%zu differences within the simulation's precision, %zu beyond it.\n"
+                         "Side by side: %s/%s\n"),
+                       t.within, t.beyond, out_path, COMPARE_FILE);
         out_abort(&dir);
         free(variants);
         free(stages);

@@ -9,6 +9,7 @@
 
 #include "sandbox.h"
 #include "util.h"
+#include "i18n.h"
 
 /* A sum of probabilities up to this far above 1 is rounding, not a mistake. */
 static const double SUM_TOLERANCE = 1e-9;
@@ -58,7 +59,7 @@ static int customer_index(lua_State *L)
     customer_view *view = lua_touserdata(L, lua_upvalueindex(1));
     const scn_scenario *scn = view->scn;
     if (lua_type(L, 2) != LUA_TSTRING)
-        return luaL_error(L, "c[%s]: customer fields are names (c.mood)", luaL_typename(L, 2));
+        return luaL_error(L, _("c[%s]: customer fields are names (c.mood)"), luaL_typename(L, 2));
     const char *key = lua_tostring(L, 2);
     if (strcmp(key, "persona") == 0) {
         view->reads |= READ_PERSONA;
@@ -94,9 +95,10 @@ static int customer_index(lua_State *L)
             }
         }
         if (!known)
-            return luaL_error(L, "c.%s: no persona has an attribute '%s'; a customer has "
-                                 "persona, mood, purchases, days_in_stage and its persona's "
-                                 "attributes",
+            return luaL_error(L,
+                              _("c.%s: no persona has an attribute '%s'; a customer has "
+                                "persona, mood, purchases, days_in_stage and its persona's "
+                                "attributes"),
                               key, key);
         lua_pushnil(L); /* another persona's attribute: `c.team_size or 1` works */
     }
@@ -105,7 +107,7 @@ static int customer_index(lua_State *L)
 
 static int customer_newindex(lua_State *L)
 {
-    return luaL_error(L, "c is read-only: a probability function cannot change the customer");
+    return luaL_error(L, _("c is read-only: a probability function cannot change the customer"));
 }
 
 /* Creates the proxy `c` under protection (it allocates). */
@@ -126,9 +128,9 @@ static int make_proxy(lua_State *L)
 static void describe_state(char *buf, size_t size, const compile_ctx *ctx, int persona,
                            int mood, int purchases, int day)
 {
-    snprintf(buf, size, "persona '%s', mood %d, purchases %d%s, day %d in stage",
+    snprintf(buf, size, _("persona '%s', mood %d, purchases %d%s, day %d in stage"),
              ctx->scn->personas[persona].name, mood, purchases,
-             purchases == SCN_PURCHASES_CAP ? " or more" : "", day);
+             purchases == SCN_PURCHASES_CAP ? _(" or more") : "", day);
 }
 
 /* Calls a probability function for the customer in ctx->view. */
@@ -147,14 +149,14 @@ static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *ed
     if (status != LUA_OK) {
         char msg[CJ_ERR_MSG_MAX - 512];
         sbx_error_message(L, status, ctx->scn->path, msg, sizeof msg);
-        cj_fail(ctx->err, CJ_ERR_SCENARIO, "%s (in the probability of %s, for %s)", msg,
+        cj_fail(ctx->err, CJ_ERR_SCENARIO, _("%s (in the probability of %s, for %s)"), msg,
                 edge_name, state);
         lua_pop(L, 1);
         return false;
     }
     if (lua_type(L, -1) != LUA_TNUMBER) {
         cj_fail(ctx->err, CJ_ERR_SCENARIO,
-                "%s:%d: the probability function of %s returned a %s, not a number (for %s)",
+                _("%s:%d: the probability function of %s returned a %s, not a number (for %s)"),
                 ctx->scn->path, spec->func_line, edge_name, luaL_typename(L, -1), state);
         lua_pop(L, 1);
         return false;
@@ -296,10 +298,10 @@ static void variant_clause(char *buf, size_t size, const cmp_variant *variant,
                            const edge_prob *ep)
 {
     if (ep && ep->changed_by)
-        snprintf(buf, size, " in variant '%s' (changed by intervention '%s')", variant->name,
+        snprintf(buf, size, _(" in variant '%s' (changed by intervention '%s')"), variant->name,
                  ep->changed_by);
     else if (variant->mask)
-        snprintf(buf, size, " in variant '%s'", variant->name);
+        snprintf(buf, size, _(" in variant '%s'"), variant->name);
     else
         buf[0] = '\0';
 }
@@ -444,8 +446,10 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
     if (plan->n_thr + (size_t)rows * k >= CMP_UNREACHABLE ||
         plan->n_surv + (size_t)rows + TAIL_TABLE_DAYS >= CMP_UNREACHABLE) {
         free(outs);
-        cj_fail(ctx->err, CJ_ERR_RESOURCE, "%s: the probability tables are too large: fewer "
-                "days or fewer functions of days_in_stage would help", scn->path);
+        cj_fail(ctx->err, CJ_ERR_RESOURCE,
+                _("%s: the probability tables are too large: fewer "
+                  "days or fewer functions of days_in_stage would help"),
+                scn->path);
         return false;
     }
     state->thr_offset = (uint32_t)plan->n_thr;
@@ -463,13 +467,13 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
                 variant_clause(clause, sizeof clause, variant, &outs[j].ep);
                 if (isnan(p))
                     cj_fail(ctx->err, CJ_ERR_SCENARIO,
-                            "%s:%d: transition %s: the probability is not a number (NaN) for "
-                            "%s%s; check for 0/0 or math.huge - math.huge",
+                            _("%s:%d: transition %s: the probability is not a number (NaN) for "
+                              "%s%s; check for 0/0 or math.huge - math.huge"),
                             scn->path, outs[j].ep.line, name, where, clause);
                 else
                     cj_fail(ctx->err, CJ_ERR_SCENARIO,
-                            "%s:%d: transition %s: probability %g for %s%s; a daily "
-                            "probability must be from 0 to 1",
+                            _("%s:%d: transition %s: probability %g for %s%s; a daily "
+                              "probability must be from 0 to 1"),
                             scn->path, outs[j].ep.line, name, p, where, clause);
                 free(outs);
                 return false;
@@ -496,10 +500,10 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
                 strncat(terms, term, sizeof terms - strlen(terms) - 1);
             }
             cj_fail(ctx->err, CJ_ERR_SCENARIO,
-                    "%s:%d: stage '%s': the daily probabilities of leaving sum to %g for %s%s "
-                    "(%s); they must not exceed 1",
-                    scn->path, scn->stages[stage].line, scn->stages[stage].name, sum, where,
-                    clause, terms);
+                    _("%s:%d: stage '%s': the daily probabilities of leaving sum to %g for %s%s "
+                      "(%s); they must not exceed 1"),
+                    scn->path, scn->stages[stage].line, scn->stages[stage].name, sum, where, clause,
+                    terms);
             free(outs);
             return false;
         }
@@ -698,7 +702,7 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
     lua_pushcfunction(L, make_proxy);
     lua_pushlightuserdata(L, &ctx.view);
     if (sbx_pcall(L, 1, 1) != LUA_OK) {
-        cj_fail(err, CJ_ERR_RESOURCE, "cannot prepare the customer table: %s",
+        cj_fail(err, CJ_ERR_RESOURCE, _("cannot prepare the customer table: %s"),
                 lua_tostring(L, -1));
         lua_pop(L, 1);
         free(ctx.cache);

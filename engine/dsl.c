@@ -4,6 +4,8 @@
 #include <lua.h>
 
 #include "param.h"
+#include "i18n.h"
+#include "target.h"
 
 /* The nearest Lua caller read from a file: a declaration made through
  * pcall(persona "x", t) still gets the line that wrote it, and one made by
@@ -61,7 +63,8 @@ static void dsl_record(lua_State *L, const char *kind, int name_index, int value
 static int dsl_scenario(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TTABLE)
-        return luaL_error(L, "scenario expects a table: scenario { name = \"My shop\", days = 180 }");
+        return luaL_error(
+            L, _("scenario expects a table: scenario { name = \"My shop\", days = 180 }"));
     dsl_record(L, "scenario", 0, 1);
     return 0;
 }
@@ -72,7 +75,7 @@ static int dsl_named_body(lua_State *L)
     const char *kind = lua_tostring(L, lua_upvalueindex(1));
     const char *name = lua_tostring(L, lua_upvalueindex(2));
     if (lua_type(L, 1) != LUA_TTABLE)
-        return luaL_error(L, "%s \"%s\" expects a table after the name: %s \"%s\" { ... }", kind,
+        return luaL_error(L, _("%s \"%s\" expects a table after the name: %s \"%s\" { ... }"), kind,
                           name, kind, name);
     dsl_record(L, kind, lua_upvalueindex(2), 1);
     return 0;
@@ -82,7 +85,7 @@ static int dsl_named(lua_State *L)
 {
     const char *kind = lua_tostring(L, lua_upvalueindex(1));
     if (lua_type(L, 1) != LUA_TSTRING)
-        return luaL_error(L, "%s expects a name in quotes: %s \"name\" { ... }", kind, kind);
+        return luaL_error(L, _("%s expects a name in quotes: %s \"name\" { ... }"), kind, kind);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, dsl_named_body, 2);
@@ -92,16 +95,18 @@ static int dsl_named(lua_State *L)
 static int dsl_transition(lua_State *L)
 {
     if (lua_gettop(L) != 3)
-        return luaL_error(L, "transition takes three arguments: transition(\"from\", \"to\", "
-                             "probability), got %d",
+        return luaL_error(L,
+                          _("transition takes three arguments: transition(\"from\", \"to\", "
+                            "probability), got %d"),
                           lua_gettop(L));
     if (lua_type(L, 1) != LUA_TSTRING || lua_type(L, 2) != LUA_TSTRING)
-        return luaL_error(L, "transition(from, to, probability): from and to must be stage "
-                             "names in quotes");
+        return luaL_error(L, _("transition(from, to, probability): from and to must be stage "
+                               "names in quotes"));
     int t = lua_type(L, 3);
     if (t != LUA_TNUMBER && t != LUA_TTABLE && t != LUA_TFUNCTION)
-        return luaL_error(L, "transition(\"%s\", \"%s\", ...): the probability must be a "
-                             "number, a table of persona = number, or a function(c), not a %s",
+        return luaL_error(L,
+                          _("transition(\"%s\", \"%s\", ...): the probability must be a "
+                            "number, a table of persona = number, or a function(c), not a %s"),
                           lua_tostring(L, 1), lua_tostring(L, 2), luaL_typename(L, 3));
     dsl_record(L, "transition", 0, 3);
     /* from and to go into the record just made */
@@ -128,6 +133,7 @@ void dsl_open(lua_State *L)
     lua_pushcfunction(L, dsl_transition);
     lua_setglobal(L, "transition");
     prm_open(L); /* param and the distributions (param.c) */
+    tgt_open(L); /* target (target.c) */
     luaL_getsubtable(L, LUA_REGISTRYINDEX, DSL_DECLS_KEY);
     lua_pop(L, 1);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "i18n.h"
 
 /* What a scenario accepts (scnparse.c checks the same): names of 1 to 64
  * bytes, at most 64 personas, at most 36500 days. More than MAX_STAGES
@@ -243,9 +244,9 @@ static bool fail_at(reader *r, size_t field, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (field)
-        cj_fail(r->err, CJ_ERR_SCENARIO, "%s:%u:%zu: %s", r->log->path, r->line, field, msg);
+        cj_fail(r->err, CJ_ERR_SCENARIO, _("%s:%u:%zu: %s"), r->log->path, r->line, field, msg);
     else
-        cj_fail(r->err, CJ_ERR_SCENARIO, "%s:%u: %s", r->log->path, r->line, msg);
+        cj_fail(r->err, CJ_ERR_SCENARIO, _("%s:%u: %s"), r->log->path, r->line, msg);
     return false;
 }
 
@@ -288,18 +289,18 @@ static const char *bad_name(const char *name, bool stage)
 {
     size_t len = strlen(name);
     if (len == 0)
-        return "is empty";
+        return _("is empty");
     if (len > NAME_MAX)
-        return "is longer than 64 bytes, the longest name a scenario accepts";
+        return _("is longer than 64 bytes, the longest name a scenario accepts");
     for (const char *p = name; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return "contains a control character";
+            return _("contains a control character");
     if (!utf8_valid(name))
-        return "is not valid UTF-8 (save the file as UTF-8)";
+        return _("is not valid UTF-8 (save the file as UTF-8)");
     if (stage && strstr(name, "->"))
-        return "contains \"->\", which a stage name must not";
+        return _("contains \"->\", which a stage name must not");
     if (!stage && strcmp(name, "all") == 0)
-        return "is 'all', which cjmsim uses for the totals; rename the persona";
+        return _("is 'all', which cjmsim uses for the totals; rename the persona");
     return NULL;
 }
 
@@ -328,7 +329,7 @@ static bool header_row(reader *r)
         for (int c = 0; c < N_COLS; c++)
             if (strcmp(name, COL_NAMES[c]) == 0) {
                 if (r->col[c] >= 0)
-                    return fail_at(r, i + 1, "column '%s' appears twice (also field %d)",
+                    return fail_at(r, i + 1, _("column '%s' appears twice (also field %d)"),
                                    COL_NAMES[c], r->col[c] + 1);
                 r->col[c] = (int)i;
             }
@@ -342,12 +343,12 @@ static bool header_row(reader *r)
     for (size_t k = 0; k < n_need; k++)
         if (r->col[need[k]] < 0)
             return fail_at(r, 0,
-                           paths ? "the header has no column '%s': path data needs the columns "
-                                   "path and total_conversions (and optionally total_null and "
-                                   "total_conversion_value)"
-                                 : "the header has no column '%s': an event log needs the "
-                                   "columns customer, day and stage (and optionally persona "
-                                   "and amount); path data needs path and total_conversions",
+                           paths ? _("the header has no column '%s': path data needs the columns "
+                                     "path and total_conversions (and optionally total_null and "
+                                     "total_conversion_value)")
+                                 : _("the header has no column '%s': an event log needs the "
+                                     "columns customer, day and stage (and optionally persona "
+                                     "and amount); path data needs path and total_conversions"),
                            COL_NAMES[need[k]]);
     r->log->n_personas = 0;
     r->log->has_amount = !paths && r->col[COL_AMOUNT] >= 0;
@@ -364,18 +365,18 @@ static bool number_field(reader *r, int col, bool may_be_empty, double *out)
             *out = NAN;
             return true;
         }
-        fail_at(r, (size_t)r->col[col] + 1, "%s is empty: write a number", COL_NAMES[col]);
+        fail_at(r, (size_t)r->col[col] + 1, _("%s is empty: write a number"), COL_NAMES[col]);
         return false;
     }
     char *end;
     errno = 0;
     double v = strtod(s, &end);
     if (end == s || *end || errno == ERANGE || !isfinite(v)) {
-        fail_at(r, (size_t)r->col[col] + 1, "%s '%s' is not a number", COL_NAMES[col], s);
+        fail_at(r, (size_t)r->col[col] + 1, _("%s '%s' is not a number"), COL_NAMES[col], s);
         return false;
     }
     if (v < 0) {
-        fail_at(r, (size_t)r->col[col] + 1, "%s %s is negative: it must be 0 or more",
+        fail_at(r, (size_t)r->col[col] + 1, _("%s %s is negative: it must be 0 or more"),
                 COL_NAMES[col], s);
         return false;
     }
@@ -390,11 +391,11 @@ static int32_t intern_stage(reader *r, const char *name, size_t len, size_t col)
     if (added) {
         const char *why = bad_name(strtab_get(&r->stages, s), true);
         if (why) {
-            fail_at(r, col, "stage name '%s' %s", strtab_get(&r->stages, s), why);
+            fail_at(r, col, _("stage name '%s' %s"), strtab_get(&r->stages, s), why);
             return -1;
         }
         if (r->stages.n > MAX_STAGES) {
-            fail_at(r, col, "more than %d different stages: is this the stage column?",
+            fail_at(r, col, _("more than %d different stages: is this the stage column?"),
                     MAX_STAGES);
             return -1;
         }
@@ -425,7 +426,7 @@ static bool event_row(reader *r)
     size_t ccol = (size_t)r->col[COL_CUSTOMER];
     const char *cust = field(r, ccol);
     if (!*cust)
-        return fail_at(r, ccol + 1, "customer is empty");
+        return fail_at(r, ccol + 1, _("customer is empty"));
     /* day */
     size_t dcol = (size_t)r->col[COL_DAY];
     const char *ds = field(r, dcol);
@@ -434,18 +435,18 @@ static bool event_row(reader *r)
     size_t nd = strspn(ds, "0123456789");
     if (*ds && !ds[nd]) {
         if (nd > 9)
-            return fail_at(r, dcol + 1, "day %s is too large (at most 999999999)", ds);
+            return fail_at(r, dcol + 1, _("day %s is too large (at most 999999999)"), ds);
         day = strtoll(ds, NULL, 10);
         is_date = false;
     } else if (evl_parse_date(ds, &day)) {
         is_date = true;
     } else if (strlen(ds) == 10 && ds[4] == '-' && ds[7] == '-' && strspn(ds, "0123456789-") == 10) {
-        return fail_at(r, dcol + 1, "day '%s' is not a real date (YYYY-MM-DD)", ds);
+        return fail_at(r, dcol + 1, _("day '%s' is not a real date (YYYY-MM-DD)"), ds);
     } else if (!*ds) {
-        return fail_at(r, dcol + 1, "day is empty: write a day number or a date YYYY-MM-DD");
+        return fail_at(r, dcol + 1, _("day is empty: write a day number or a date YYYY-MM-DD"));
     } else {
-        return fail_at(r, dcol + 1,
-                       "day '%s' is neither a whole number nor a date YYYY-MM-DD", ds);
+        return fail_at(r, dcol + 1, _("day '%s' is neither a whole number nor a date YYYY-MM-DD"),
+                       ds);
     }
     if (!r->day_kind_set) {
         r->day_kind_set = true;
@@ -453,9 +454,9 @@ static bool event_row(reader *r)
         r->day_kind_line = r->line;
     } else if (is_date != r->dates) {
         return fail_at(r, dcol + 1,
-                       "day '%s' is a %s, but line %u gives %s: use one or the other", ds,
-                       is_date ? "date" : "day number", r->day_kind_line,
-                       r->dates ? "dates" : "day numbers");
+                       _("day '%s' is a %s, but line %u gives %s: use one or the other"), ds,
+                       is_date ? _("date") : _("day number"), r->day_kind_line,
+                       r->dates ? _("dates") : _("day numbers"));
     }
     /* stage */
     size_t scol = (size_t)r->col[COL_STAGE];
@@ -473,11 +474,12 @@ static bool event_row(reader *r)
         if (added) {
             const char *why = bad_name(pname, false);
             if (why)
-                return fail_at(r, pcol + 1, "persona%s%s%s %s", *pname ? " '" : "", pname,
+                return fail_at(r, pcol + 1, _("persona%s%s%s %s"), *pname ? " '" : "", pname,
                                *pname ? "'" : "", why);
             if (r->personas.n > MAX_PERSONAS)
-                return fail_at(r, pcol + 1, "more than %d different personas: a scenario "
-                                            "holds at most %d",
+                return fail_at(r, pcol + 1,
+                               _("more than %d different personas: a scenario "
+                                 "holds at most %d"),
                                MAX_PERSONAS, MAX_PERSONAS);
         }
     }
@@ -489,7 +491,7 @@ static bool event_row(reader *r)
     bool added;
     size_t c = strtab_intern(&r->customers, cust, strlen(cust), &added);
     if (c >= UINT32_MAX / 2)
-        return fail_at(r, ccol + 1, "too many customers");
+        return fail_at(r, ccol + 1, _("too many customers"));
     grow_customers(r, c + 1);
     if (added) {
         r->cust_count[c] = 0;
@@ -500,14 +502,14 @@ static bool event_row(reader *r)
             day_text(r, (int32_t)day, now, sizeof now);
             day_text(r, r->cust_last_day[c], before, sizeof before);
             return fail_at(r, dcol + 1,
-                           "time goes backwards for customer '%s': day %s comes after day %s "
-                           "on line %u (a customer's rows must be in the order they happened)",
+                           _("time goes backwards for customer '%s': day %s comes after day %s "
+                             "on line %u (a customer's rows must be in the order they happened)"),
                            cust, now, before, r->cust_last_line[c]);
         }
         if (r->cust_persona[c] != persona)
             return fail_at(r, (size_t)r->col[COL_PERSONA] + 1,
-                           "customer '%s' is persona '%s' here but '%s' on line %u: a "
-                           "customer's persona must not change",
+                           _("customer '%s' is persona '%s' here but '%s' on line %u: a "
+                             "customer's persona must not change"),
                            cust, strtab_get(&r->personas, (size_t)persona),
                            strtab_get(&r->personas, (size_t)r->cust_persona[c]),
                            r->cust_last_line[c]);
@@ -540,8 +542,9 @@ static bool path_row(reader *r)
         while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
             b--;
         if (a == b)
-            return fail_at(r, pcol + 1, "path '%s' has an empty step: write channels "
-                                        "separated by '>', e.g. ads > site > order",
+            return fail_at(r, pcol + 1,
+                           _("path '%s' has an empty step: write channels "
+                             "separated by '>', e.g. ads > site > order"),
                            field(r, pcol));
         int32_t stage = intern_stage(r, a, (size_t)(b - a), pcol + 1);
         if (stage < 0)
@@ -578,17 +581,20 @@ static void on_row(int c, void *data)
         return;
     if (r->row_started) {
         if (r->row_too_long)
-            fail_at(r, 0, "a field is longer than %d bytes", FIELD_MAX);
+            fail_at(r, 0, _("a field is longer than %d bytes"), FIELD_MAX);
         else if (!r->header_done) {
             header_row(r);
             r->header_done = true;
         } else if (r->n_fields < r->n_header) {
-            fail_at(r, r->n_fields + 1, "the row has %zu field%s but the header has %zu: "
-                                        "column %zu (%s) is missing",
-                    r->n_fields, r->n_fields == 1 ? "" : "s", r->n_header, r->n_fields + 1,
-                    r->header[r->n_fields]);
+            fail_at(r, r->n_fields + 1,
+                    ngettext("the row has %zu field but the header has %zu: "
+                             "column %zu (%s) is missing",
+                             "the row has %zu fields but the header has %zu: "
+                             "column %zu (%s) is missing",
+                             r->n_fields),
+                    r->n_fields, r->n_header, r->n_fields + 1, r->header[r->n_fields]);
         } else if (r->n_fields > r->n_header) {
-            fail_at(r, r->n_header + 1, "the row has %zu fields but the header has %zu",
+            fail_at(r, r->n_header + 1, _("the row has %zu fields but the header has %zu"),
                     r->n_fields, r->n_header);
         } else if (r->log->kind == EVL_EVENTS) {
             event_row(r);
@@ -627,8 +633,8 @@ static void finish_events(reader *r)
         day_text(r, lo, a, sizeof a);
         day_text(r, hi, b, sizeof b);
         cj_fail(r->err, CJ_ERR_SCENARIO,
-                "%s: the log spans %lld days, from %s (line %u) to %s (line %u): a scenario "
-                "covers at most %d days",
+                _("%s: the log spans %lld days, from %s (line %u) to %s (line %u): a scenario "
+                  "covers at most %d days"),
                 log->path, (long long)hi - lo, a, lo_line, b, hi_line, MAX_SPAN);
         r->failed = true;
         return;
@@ -683,12 +689,12 @@ cj_status evl_read(const char *path, bool force_paths, evl_log *log, cj_err *err
     log->path = xstrdup(path);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return cj_fail(err, CJ_ERR_SCENARIO, "cannot read %s: %s", path, strerror(errno));
+        return cj_fail(err, CJ_ERR_SCENARIO, _("cannot read %s: %s"), path, strerror(errno));
     reader r = {.log = log, .err = err, .force_paths = force_paths, .line = 1};
     struct csv_parser p;
     if (csv_init(&p, CSV_REPALL_NL | CSV_STRICT | CSV_STRICT_FINI) != 0) {
         fclose(f);
-        return cj_fail(err, CJ_ERR_RESOURCE, "out of memory");
+        return cj_fail(err, CJ_ERR_RESOURCE, _("out of memory"));
     }
     char *buf = xmalloc(CHUNK);
     size_t n;
@@ -696,31 +702,33 @@ cj_status evl_read(const char *path, bool force_paths, evl_log *log, cj_err *err
     while (!r.failed && (n = fread(buf, 1, CHUNK, f)) > 0) {
         if (csv_parse(&p, buf, n, on_field, on_row, &r) != n && !r.failed) {
             r.line += r.row_newlines;
-            fail_at(&r, 0, "%s", csv_error(&p) == CSV_EPARSE
-                                     ? "malformed CSV: a quote inside an unquoted field, or "
-                                       "text after a closing quote"
-                                     : csv_strerror(csv_error(&p)));
+            fail_at(&r, 0, "%s",
+                    csv_error(&p) == CSV_EPARSE
+                        ? _("malformed CSV: a quote inside an unquoted field, or "
+                            "text after a closing quote")
+                        : csv_strerror(csv_error(&p)));
         }
     }
     read_error = ferror(f) != 0;
     if (!r.failed && !read_error && csv_fini(&p, on_field, on_row, &r) != 0 && !r.failed)
-        fail_at(&r, 0, "malformed CSV: a quoted field is not closed at the end of the file");
+        fail_at(&r, 0, _("malformed CSV: a quoted field is not closed at the end of the file"));
     csv_free(&p);
     free(buf);
     fclose(f);
     if (read_error && !r.failed) {
-        cj_fail(err, CJ_ERR_SCENARIO, "cannot read %s: %s", path, strerror(errno));
+        cj_fail(err, CJ_ERR_SCENARIO, _("cannot read %s: %s"), path, strerror(errno));
         r.failed = true;
     }
     if (!r.failed && !r.header_done) {
-        cj_fail(err, CJ_ERR_SCENARIO, "%s:1: the file is empty: an event log needs a header "
-                                      "customer,day,stage and a row per event",
+        cj_fail(err, CJ_ERR_SCENARIO,
+                _("%s:1: the file is empty: an event log needs a header "
+                  "customer,day,stage and a row per event"),
                 path);
         r.failed = true;
     }
     if (!r.failed && (log->kind == EVL_EVENTS ? r.n_events == 0 : r.n_paths == 0)) {
-        cj_fail(err, CJ_ERR_SCENARIO, "%s:%u: the %s has a header but no rows: nothing to fit",
-                path, r.line, log->kind == EVL_EVENTS ? "log" : "path data");
+        cj_fail(err, CJ_ERR_SCENARIO, _("%s:%u: the %s has a header but no rows: nothing to fit"),
+                path, r.line, log->kind == EVL_EVENTS ? _("log") : _("path data"));
         r.failed = true;
     }
     if (!r.failed && log->kind == EVL_EVENTS)

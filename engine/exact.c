@@ -9,6 +9,7 @@
 
 #include "arrivals.h"
 #include "util.h"
+#include "i18n.h"
 
 #define EX_NONE UINT32_MAX
 
@@ -899,6 +900,6 @@ cj_status ex_run_calendar(const cmp_model *model, int64_t customers, const arr_p
     free(sh.todo);
     free(same_as);
     if (sim_interrupted)
-        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
 }

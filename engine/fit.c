@@ -12,6 +12,7 @@
 
 #include "format.h"
 #include "util.h"
+#include "i18n.h"
 
 /* Stays are counted by their length in days up to TRACK (longer ones share
  * the last slot); probabilities by day in the stage go up to MAX_CAP days. */
@@ -759,12 +760,12 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
             for (int r = 0; r < 3; r++)
                 if (strcmp(log->stages[s], RESERVED_PATH_STAGES[r]) == 0)
                     return cj_fail(err, CJ_ERR_SCENARIO,
-                                   "%s: a channel is called '%s', the name the fitted scenario "
-                                   "gives %s; rename the channel",
+                                   _("%s: a channel is called '%s', the name the fitted scenario "
+                                     "gives %s; rename the channel"),
                                    log->path, log->stages[s],
-                                   r == 0 ? "the stage every path starts from"
-                                   : r == 1 ? "the stage of conversions"
-                                            : "the stage of paths without conversion");
+                                   r == 0   ? _("the stage every path starts from")
+                                   : r == 1 ? _("the stage of conversions")
+                                            : _("the stage of paths without conversion"));
     }
     if (m->paths)
         for (int r = 0; r < 3; r++)
@@ -787,8 +788,8 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
                     strncat(list, log->stages[s], 64);
                 }
                 return cj_fail(err, CJ_ERR_USAGE,
-                               "--purchase: %s has no stage '%.*s'; its stages are %s", log->path,
-                               (int)len, p, list);
+                               _("--purchase: %s has no stage '%.*s'; its stages are %s"),
+                               log->path, (int)len, p, list);
             }
             if (!p[len])
                 break;
@@ -799,8 +800,8 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
         count_paths(m);
         if (m->customers < 0.5 || m->customers > 1e12)
             return cj_fail(err, CJ_ERR_SCENARIO,
-                           "%s: the paths count %.10g customers in all; a scenario needs 1 to "
-                           "10^12",
+                           _("%s: the paths count %.10g customers in all; a scenario needs 1 to "
+                             "10^12"),
                            log->path, m->customers);
     } else {
         m->end = o->days ? o->days : log->last_day;
@@ -808,14 +809,14 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
             char day[32];
             evl_format_day(log, log->last_day, day, sizeof day);
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--days %d ends the log before its last event (day %s, %d days "
-                           "after its first)",
+                           _("--days %d ends the log before its last event (day %s, %d days "
+                             "after its first)"),
                            o->days, day, log->last_day);
         }
         if (m->end < 1)
             return cj_fail(err, CJ_ERR_SCENARIO,
-                           "%s: every event is on the same day: a log must span at least one "
-                           "day to show daily probabilities",
+                           _("%s: every event is on the same day: a log must span at least one "
+                             "day to show daily probabilities"),
                            log->path);
         m->customers = (double)log->n_customers;
         count_events(m);
@@ -826,8 +827,9 @@ static cj_status build(model *m, const evl_log *log, const fit_options *o, cj_er
                 m->entry = (int)s;
     }
     if (m->end > 36500)
-        return cj_fail(err, CJ_ERR_SCENARIO, "%s: the paths are %d steps long; a scenario "
-                                             "covers at most 36500 days",
+        return cj_fail(err, CJ_ERR_SCENARIO,
+                       _("%s: the paths are %d steps long; a scenario "
+                         "covers at most 36500 days"),
                        log->path, m->end);
     /* Names, purchase values, terminal stages, the dwell test. */
     for (size_t s = 0; s < m->n_stages; s++) {
@@ -1064,8 +1066,9 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     const char *out = opts->out;
     struct stat sb;
     if (!opts->force && lstat(out, &sb) == 0)
-        return cj_fail(err, CJ_ERR_OUTPUT, "'%s' already exists: choose another --out, or add "
-                                           "--force to replace it",
+        return cj_fail(err, CJ_ERR_OUTPUT,
+                       _("'%s' already exists: choose another --out, or add "
+                         "--force to replace it"),
                        out);
     evl_log log;
     if (evl_read(opts->events, opts->paths, &log, err) != CJ_OK)
@@ -1076,8 +1079,9 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     if (log.kind == EVL_PATHS && opts->has_days) {
         free(command);
         evl_free(&log);
-        return cj_fail(err, CJ_ERR_USAGE, "--days does not apply to path data, which has no "
-                                          "time");
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("--days does not apply to path data, which has no "
+                         "time"));
     }
     size_t len = strlen(out);
     char *tmp = xmalloc(len + 16);
@@ -1086,7 +1090,7 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     fit_summary sum;
     if (!f) {
-        cj_fail(err, CJ_ERR_OUTPUT, "cannot create a file next to '%s': %s", out,
+        cj_fail(err, CJ_ERR_OUTPUT, _("cannot create a file next to '%s': %s"), out,
                 strerror(errno));
         if (fd >= 0) {
             close(fd);
@@ -1101,7 +1105,7 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     }
     bool failed = ferror(f) != 0;
     if (fclose(f) != 0 || failed) {
-        cj_fail(err, CJ_ERR_OUTPUT, "cannot write '%s': %s", out, strerror(errno));
+        cj_fail(err, CJ_ERR_OUTPUT, _("cannot write '%s': %s"), out, strerror(errno));
         unlink(tmp);
         goto done;
     }
@@ -1111,35 +1115,38 @@ cj_status fit_command(const cli_options *opts, int argc, char **argv, cj_err *er
     /* link() fails when out exists: nothing is replaced without --force. */
     if (opts->force ? rename(tmp, out) != 0 : link(tmp, out) != 0) {
         if (errno == EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, "'%s' already exists: choose another --out, or add "
-                                        "--force to replace it",
+            cj_fail(err, CJ_ERR_OUTPUT,
+                    _("'%s' already exists: choose another --out, or add "
+                      "--force to replace it"),
                     out);
         else
-            cj_fail(err, CJ_ERR_OUTPUT, "cannot write '%s': %s", out, strerror(errno));
+            cj_fail(err, CJ_ERR_OUTPUT, _("cannot write '%s': %s"), out, strerror(errno));
         unlink(tmp);
         goto done;
     }
     if (!opts->force)
         unlink(tmp);
     if (sum.started_elsewhere > 0)
-        fprintf(stderr, "cjmsim: warning: %.10g of %.10g customers did not start in '%s', the "
-                        "most common first stage; the scenario starts everyone there (see "
-                        "the comment in %s)\n",
+        fprintf(stderr,
+                _("cjmsim: warning: %.10g of %.10g customers did not start in '%s', the "
+                  "most common first stage; the scenario starts everyone there (see "
+                  "the comment in %s)\n"),
                 sum.started_elsewhere, sum.customers, sum.entry, out);
     if (sum.unmarked)
-        fprintf(stderr, "cjmsim: note: rows of stage '%s' carry amounts, but it is not a "
-                        "purchase stage; --purchase %s would make it one, worth their mean\n",
+        fprintf(stderr,
+                _("cjmsim: note: rows of stage '%s' carry amounts, but it is not a "
+                  "purchase stage; --purchase %s would make it one, worth their mean\n"),
                 sum.unmarked, sum.unmarked);
     if (!opts->quiet) {
         char a[32];
-        printf("Wrote %s: %zu stages, %zu transitions (%zu by day in the stage), %zu "
-               "parameters,\nfitted from %s customers over %d days. Next:\n  cjmsim check ",
+        printf(_("Wrote %s: %zu stages, %zu transitions (%zu by day in the stage), %zu "
+                 "parameters,\nfitted from %s customers over %d days. Next:\n  cjmsim check "),
                out, sum.stages, sum.transitions, sum.by_day, sum.params,
                fmt_grouped(a, sizeof a, sum.customers), sum.days);
         fmt_shell_word(stdout, out);
-        printf("    see the journey it describes\n  cjmsim run ");
+        printf(_("    see the journey it describes\n  cjmsim run "));
         fmt_shell_word(stdout, out);
-        printf("      simulate it\n");
+        printf(_("      simulate it\n"));
     }
 done:
     free(tmp);

@@ -7,10 +7,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdio.h>
 
-/* 1234567.8 -> "1,234,568": big numbers read better grouped. */
+/* 1234567.8 -> "1,234,568" (in Russian "1 234 568", with no-break spaces):
+ * big numbers read better grouped. For people only: files never use it. */
 const char *fmt_grouped(char *buf, size_t size, double x);
+
+/* printf and snprintf for text people read: in Russian every floating
+ * conversion (%f, %g, %e) gets a decimal comma ("12,5"); text given by %s
+ * keeps its dots. Never for files. */
+int fmt_printf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Writes a path as one shell word (quoted when needed), for a command the
  * user may copy. */

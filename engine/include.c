@@ -18,6 +18,7 @@
 #include "err.h"
 #include "sandbox.h"
 #include "util.h"
+#include "i18n.h"
 
 /* Registry key of the include state: { dir = scenario folder, files =
  * { realpath = "file:line" it was included at }, open = { realpath = true
@@ -27,8 +28,8 @@
 enum { NAME_MAX_LEN = 100, PATH_LEN = 4096, MAX_LISTED = 40 };
 
 static const char READS_ONLY[] =
-    "include reads only the persona library (include \"personas/NAME\") and the scenario's "
-    "own folder (include \"NAME\")";
+    N_("include reads only the persona library (include \"personas/NAME\") and the scenario's "
+       "own folder (include \"NAME\")");
 
 /* Raises "where: include "NAME": message" at the Lua line that called. */
 static int inc_fail(lua_State *L, const char *shown, const char *fmt, ...)
@@ -40,7 +41,7 @@ static int inc_fail(lua_State *L, const char *shown, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return luaL_error(L, "include \"%s\": %s", shown, msg);
+    return luaL_error(L, _("include \"%s\": %s"), shown, msg);
 }
 
 /* The name as given, safe to print: control bytes become '?'. */
@@ -69,27 +70,27 @@ static const char *parse_name(const char *name, size_t len, inc_name *out, char 
                               size_t why_size)
 {
     if (len == 0)
-        return "the name is empty: write a persona name, e.g. include \"beginner\"";
+        return _("the name is empty: write a persona name, e.g. include \"beginner\"");
     if (strlen(name) != len)
-        return "the name holds a zero byte";
+        return _("the name holds a zero byte");
     if (len > NAME_MAX_LEN)
-        return "the name is too long";
+        return _("the name is too long");
     for (const char *p = name; *p; p++) {
         unsigned char c = (unsigned char)*p;
         bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '/' ||
                        c >= 0x80;
         if (!allowed)
-            return "a persona name has only letters, digits, '_', '-' and '.'";
+            return _("a persona name has only letters, digits, '_', '-' and '.'");
     }
     if (!utf8_valid(name))
-        return "the name is not valid UTF-8";
+        return _("the name is not valid UTF-8");
     if (name[0] == '/') {
-        snprintf(why, why_size, "an absolute path is not allowed; %s", READS_ONLY);
+        snprintf(why, why_size, _("an absolute path is not allowed; %s"), _(READS_ONLY));
         return why;
     }
     if (strstr(name, "..")) {
-        snprintf(why, why_size, "\"..\" is not allowed; %s", READS_ONLY);
+        snprintf(why, why_size, _("\"..\" is not allowed; %s"), _(READS_ONLY));
         return why;
     }
     const char *rest = name;
@@ -99,14 +100,14 @@ static const char *parse_name(const char *name, size_t len, inc_name *out, char 
         rest = name + 9;
     }
     if (strchr(rest, '/')) {
-        snprintf(why, why_size, "a file in another folder is not allowed; %s", READS_ONLY);
+        snprintf(why, why_size, _("a file in another folder is not allowed; %s"), _(READS_ONLY));
         return why;
     }
     size_t n = strlen(rest);
     if (n > 4 && strcmp(rest + n - 4, ".lua") == 0)
         n -= 4;
     if (n == 0 || rest[0] == '.')
-        return "not a persona name: write e.g. include \"beginner\"";
+        return _("not a persona name: write e.g. include \"beginner\"");
     snprintf(out->base, sizeof out->base, "%.*s", (int)n, rest);
     return NULL;
 }
@@ -189,27 +190,27 @@ static int not_found(lua_State *L, const char *shown, const inc_name *nm, const 
     /* Built on the Lua stack: the parts are of any length. */
     luaL_Buffer b;
     luaL_buffinit(L, &b);
-    lua_pushfstring(L, "no %s.lua ", nm->base);
+    lua_pushfstring(L, _("no %s.lua "), nm->base);
     luaL_addvalue(&b);
     if (!nm->library_only) {
-        lua_pushfstring(L, "next to the scenario (in %s/) nor ", dir);
+        lua_pushfstring(L, _("next to the scenario (in %s/) nor "), dir);
         luaL_addvalue(&b);
     }
     if (has_library)
-        lua_pushfstring(L, "in the persona library (%s)", library);
+        lua_pushfstring(L, _("in the persona library (%s)"), library);
     else
-        lua_pushstring(L, "in a persona library (none found: set CJMSIM_DATADIR)");
+        lua_pushstring(L, _("in a persona library (none found: set CJMSIM_DATADIR)"));
     luaL_addvalue(&b);
     if (best[0]) {
-        lua_pushfstring(L, " (did you mean '%s'?)", best);
+        lua_pushfstring(L, _(" (did you mean '%s'?)"), best);
         luaL_addvalue(&b);
     }
     if (list[0]) {
-        lua_pushfstring(L, "; the library has: %s", list);
+        lua_pushfstring(L, _("; the library has: %s"), list);
         luaL_addvalue(&b);
     }
     luaL_pushresult(&b);
-    return luaL_error(L, "include \"%s\": %s", shown, lua_tostring(L, -1));
+    return luaL_error(L, _("include \"%s\": %s"), shown, lua_tostring(L, -1));
 }
 
 static lua_Integer decl_count(lua_State *L)
@@ -262,7 +263,8 @@ static void merge_into(lua_State *L, int changes, const char *shown, const char 
     lua_pushnil(L);
     while (lua_next(L, changes)) {
         if (lua_type(L, -2) != LUA_TSTRING)
-            luaL_error(L, "include \"%s\" { ... }: every key must be a name (share = 0.5)", shown);
+            luaL_error(L, _("include \"%s\" { ... }: every key must be a name (share = 0.5)"),
+                       shown);
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_rawset(L, copy);
@@ -282,8 +284,9 @@ static int inc_override(lua_State *L)
     const char *shown = lua_tostring(L, lua_upvalueindex(3));
     const char *display = lua_tostring(L, lua_upvalueindex(4));
     if (lua_type(L, 1) != LUA_TTABLE)
-        return luaL_error(L, "include \"%s\" expects a table of changes after the name: "
-                             "include \"%s\" { share = 0.5 }",
+        return luaL_error(L,
+                          _("include \"%s\" expects a table of changes after the name: "
+                            "include \"%s\" { share = 0.5 }"),
                           shown, shown);
     lua_settop(L, 1);
     const char *file;
@@ -307,7 +310,7 @@ static int inc_override(lua_State *L)
         lua_pop(L, 2);
     }
     if (count == 0)
-        return luaL_error(L, "include \"%s\" { ... }: %s declares no persona to change", shown,
+        return luaL_error(L, _("include \"%s\" { ... }: %s declares no persona to change"), shown,
                           display);
     if (count == 1) {
         lua_rawgeti(L, decls, only);
@@ -334,9 +337,10 @@ static int inc_override(lua_State *L)
             }
         }
         if (!found)
-            return luaL_error(L, "include \"%s\" { ... }: %s declares several personas (%s): "
-                                 "give the changes of each by its name, e.g. include \"%s\" "
-                                 "{ %s = { share = 0.5 } }",
+            return luaL_error(L,
+                              _("include \"%s\" { ... }: %s declares several personas (%s): "
+                                "give the changes of each by its name, e.g. include \"%s\" "
+                                "{ %s = { share = 0.5 } }"),
                               shown, display, names, shown, first_name);
         lua_pop(L, 1);
     }
@@ -369,11 +373,11 @@ static void check_once(lua_State *L, int state, const char *real, const char *di
         }
         luaL_addstring(&b, display);
         luaL_pushresult(&b);
-        inc_fail(L, shown, "the files include each other: %s", lua_tostring(L, -1));
+        inc_fail(L, shown, _("the files include each other: %s"), lua_tostring(L, -1));
     }
     lua_getfield(L, state, "files");
     if (lua_getfield(L, -1, real) == LUA_TSTRING)
-        inc_fail(L, shown, "%s is already included (at %s); a persona file is included once",
+        inc_fail(L, shown, _("%s is already included (at %s); a persona file is included once"),
                  display, lua_tostring(L, -1));
     lua_pop(L, 2);
 }
@@ -419,7 +423,7 @@ static void run_file(lua_State *L, int state, const char *real, const char *disp
     int status = sbx_load_file(L, display);
     if (status == LUA_ERRFILE) {
         const char *msg = lua_tostring(L, -1);
-        inc_fail(L, shown, "%s", msg ? msg : "cannot read the file");
+        inc_fail(L, shown, "%s", msg ? msg : _("cannot read the file"));
     }
     if (status == LUA_OK) {
         sbx_push_env(L, PERSONA_FILE_GLOBALS,
@@ -439,14 +443,14 @@ static void run_file(lua_State *L, int state, const char *real, const char *disp
     if (strstr(msg, " (included at ") || !from)
         lua_pushstring(L, msg);
     else
-        lua_pushfstring(L, "%s (included at %s:%d)", msg, from, from_line);
+        lua_pushfstring(L, _("%s (included at %s:%d)"), msg, from, from_line);
     lua_error(L);
 }
 
 static int inc_include(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        return luaL_error(L, "include expects a persona name in quotes: include \"beginner\"");
+        return luaL_error(L, _("include expects a persona name in quotes: include \"beginner\""));
     size_t len;
     const char *name = lua_tolstring(L, 1, &len);
     char shown[NAME_MAX_LEN + 8], why[512];
@@ -481,15 +485,15 @@ static int inc_include(lua_State *L)
     if (!found)
         return not_found(L, shown, &nm, dir);
     if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return inc_fail(L, shown, "%s is not a regular file", path);
+        return inc_fail(L, shown, _("%s is not a regular file"), path);
     if (!inside(path, folder))
-        return inc_fail(L, shown, "%s is a link to a file outside its folder; %s", path,
-                        READS_ONLY);
+        return inc_fail(L, shown, _("%s is a link to a file outside its folder; %s"), path,
+                        _(READS_ONLY));
     /* The real path identifies the file, whatever name led to it; copied
      * before Lua may raise an error, so that nothing leaks. */
     char *real = realpath(path, NULL), key_buf[PATH_LEN];
     if (!real)
-        return inc_fail(L, shown, "cannot read %s", path);
+        return inc_fail(L, shown, _("cannot read %s"), path);
     snprintf(key_buf, sizeof key_buf, "%s", real);
     free(real);
     lua_pushstring(L, key_buf); /* anchors the key below */
@@ -543,7 +547,7 @@ static int inc_setup(lua_State *L)
     free(real);
     const char *key = lua_tostring(L, -1);
     lua_newtable(L);
-    lua_pushstring(L, "the scenario itself");
+    lua_pushstring(L, _("the scenario itself"));
     lua_setfield(L, -2, key);
     lua_setfield(L, -3, "files");
     lua_newtable(L);

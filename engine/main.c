@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "breakeven.h"
+#include "calibrate.h"
 #include "check.h"
 #include "cli.h"
 #include "cluster.h"
 #include "format.h"
 #include "fit.h"
 #include "compare.h"
+#include "i18n.h"
 #include "newscn.h"
 #include "psa.h"
 #include "run.h"
@@ -31,9 +33,9 @@ static int check_stdout(int code)
     if (flushed && !ferror(stdout))
         return code;
     if (saved)
-        fprintf(stderr, "cjmsim: cannot write standard output: %s\n", strerror(saved));
+        fprintf(stderr, _("cjmsim: cannot write standard output: %s\n"), strerror(saved));
     else
-        fputs("cjmsim: cannot write standard output\n", stderr);
+        fputs(_("cjmsim: cannot write standard output\n"), stderr);
     return code ? code : CJ_ERR_OUTPUT;
 }
 
@@ -63,6 +65,14 @@ int main(int argc, char **argv)
     bool root = cluster_is_root();
     cli_options opts;
     cj_err err = {0};
+    /* The environment's language first, so that a bad --lang is told in it. */
+    const char *lang;
+    i18n_init(NULL, &err);
+    if (cli_lang(argc, argv, &lang, &err) != CJ_OK || (lang && i18n_init(lang, &err) != CJ_OK)) {
+        if (root)
+            print_error(&err);
+        return finish(err.status);
+    }
     if (cli_parse(argc, argv, &opts, &err) != CJ_OK) {
         if (root)
             print_error(&err);
@@ -98,6 +108,9 @@ int main(int argc, char **argv)
         break;
     case CLI_BREAKEVEN:
         status = breakeven_command(&opts, argc, argv, &err);
+        break;
+    case CLI_CALIBRATE:
+        status = calibrate_command(&opts, argc, argv, &err);
         break;
     case CLI_COMPARE:
         status = compare_command(&opts, argc, argv, &err);

@@ -1,6 +1,7 @@
 #include "monthly.h"
 
 #include "format.h"
+#include "i18n.h"
 #include "report.h"
 #include "textwidth.h"
 
@@ -72,20 +73,32 @@ void mon_console(FILE *f, const st_results *r, int w)
     mon_span(days, month, &first, &last);
     if (month > 1 && last - first + 1 < MON_DAYS) /* a few days left over: the month before */
         mon_span(days, --month, &first, &last);
-    fprintf(f, "The last month (month %d, days %d-%d) beside the whole run\n", month, first,
-            last);
-    fprintf(f, "  %-*s %14s %14s %14s %14s\n", w - 2, "variant", "revenue", "in the run",
-            "repeat buyers", "in the run");
+    fmt_printf(f, _("The last month (month %d, days %d-%d) beside the whole run\n"), month, first,
+               last);
+    /* The headers, padded by the width people see (Cyrillic letters are
+     * two bytes and one column). */
+    const char *head[] = {_("variant"), _("revenue"), _("in the run"), _("repeat buyers"),
+                          _("in the run")};
+    int cw[5] = {0, 14, 14, 14, 14}; /* a longer translated header widens its column */
+    for (int i = 1; i < 5; i++)
+        if ((int)tw_width(head[i]) > cw[i])
+            cw[i] = (int)tw_width(head[i]);
+    fmt_printf(f, "  %-*s", tw_field(head[0], w - 2), head[0]);
+    for (int i = 1; i < 5; i++)
+        fmt_printf(f, " %*s", tw_field(head[i], cw[i]), head[i]);
+    fputc('\n', f);
     for (size_t v = 0; v < t->n_variants; v++) {
         double revenue, repeat;
         mon_month(r, v, month, &revenue, &repeat);
         const st_group *g = st_group_at(r, v, t->n_personas);
         char a[40], b[40], c[40], d[40];
         const char *name = t->model->variants[v].name;
-        fprintf(f, "  %-*s %14s %14s %14s %14s\n", tw_field(name, w - 2), name,
-                fmt_grouped(a, sizeof a, revenue), fmt_grouped(b, sizeof b, g->total[ST_REVENUE]),
-                fmt_grouped(c, sizeof c, repeat),
-                fmt_grouped(d, sizeof d, g->total[ST_REPEAT_BUYERS]));
+        fmt_grouped(a, sizeof a, revenue);
+        fmt_grouped(b, sizeof b, g->total[ST_REVENUE]);
+        fmt_grouped(c, sizeof c, repeat);
+        fmt_grouped(d, sizeof d, g->total[ST_REPEAT_BUYERS]);
+        fmt_printf(f, "  %-*s %*s %*s %*s %*s\n", tw_field(name, w - 2), name, tw_field(a, cw[1]),
+                   a, tw_field(b, cw[2]), b, tw_field(c, cw[3]), c, tw_field(d, cw[4]), d);
     }
     fputc('\n', f);
 }
@@ -94,17 +107,20 @@ void mon_report(FILE *f, const st_results *r)
 {
     const sim_totals *t = r->totals;
     int days = t->model->days, months = mon_count(days);
-    fputs("<section>\n<h2>Month by month</h2>\n<p>Revenue and new repeat buyers (customers "
-          "whose second purchase fell in the month) per 30-day month from day 0; the last "
-          "month ends with the run.</p>\n<div class=\"wide\"><table class=\"grid\">\n"
-          "<thead><tr><th>month</th><th>days</th>",
-          f);
+    fprintf(f,
+            "<section>\n<h2>%s</h2>\n<p>%s</p>\n<div class=\"wide\"><table class=\"grid\">\n"
+            "<thead><tr><th>%s</th><th>%s</th>",
+            _("Month by month"),
+            _("Revenue and new repeat buyers (customers whose second purchase fell in the month) "
+              "per 30-day month from day 0; the last month ends with the run."),
+            _("month"), _("days"));
     for (size_t v = 0; v < t->n_variants; v++) {
         fputs("<th>", f);
         report_escape(f, t->model->variants[v].name);
-        fputs(": revenue</th><th>", f);
+        /* TRANSLATORS: a column of the report's monthly table, after a variant's name */
+        fprintf(f, ": %s</th><th>", _("revenue"));
         report_escape(f, t->model->variants[v].name);
-        fputs(": repeat buyers</th>", f);
+        fprintf(f, ": %s</th>", _("repeat buyers"));
     }
     fputs("</tr></thead>\n<tbody>\n", f);
     for (int m = 1; m <= months; m++) {

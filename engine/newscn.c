@@ -9,6 +9,7 @@
 #include "datadir.h"
 #include "format.h"
 #include "util.h"
+#include "i18n.h"
 
 #define TEMPLATE "templates/scenario.lua"
 
@@ -25,17 +26,19 @@ static cj_status names_of(const char *arg, char **path, char **title, cj_err *er
     base = base ? base + 1 : arg;
     size_t title_len = strlen(base) - (has_ext ? 4 : 0);
     if (title_len == 0)
-        return cj_fail(err, CJ_ERR_USAGE, "new: '%s' has no file name: write one, e.g. "
-                                          "cjmsim new my_shop",
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("new: '%s' has no file name: write one, e.g. "
+                         "cjmsim new my_shop"),
                        arg);
     for (const char *p = arg; *p; p++)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            return cj_fail(err, CJ_ERR_USAGE, "new: the name contains a control character");
+            return cj_fail(err, CJ_ERR_USAGE, _("new: the name contains a control character"));
     if (!utf8_valid(arg))
-        return cj_fail(err, CJ_ERR_USAGE, "new: the name is not valid UTF-8");
+        return cj_fail(err, CJ_ERR_USAGE, _("new: the name is not valid UTF-8"));
     if (title_len > TITLE_MAX)
-        return cj_fail(err, CJ_ERR_USAGE, "new: the name '%.*s' is too long: a scenario name has "
-                                          "at most %d characters",
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("new: the name '%.*s' is too long: a scenario name has "
+                         "at most %d characters"),
                        (int)title_len, base, TITLE_MAX);
     *title = xmalloc(title_len + 1);
     memcpy(*title, base, title_len);
@@ -49,7 +52,7 @@ static char *read_template(const char *path, cj_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        cj_fail(err, CJ_ERR_RESOURCE, "cannot read the scenario template %s: %s", path,
+        cj_fail(err, CJ_ERR_RESOURCE, _("cannot read the scenario template %s: %s"), path,
                 strerror(errno));
         return NULL;
     }
@@ -58,8 +61,8 @@ static char *read_template(const char *path, cj_err *err)
     bool failed = ferror(f) != 0;
     fclose(f);
     if (failed || n > TEMPLATE_MAX) {
-        cj_fail(err, CJ_ERR_RESOURCE, "cannot read the scenario template %s%s", path,
-                failed ? "" : ": it is larger than 1 MB");
+        cj_fail(err, CJ_ERR_RESOURCE, _("cannot read the scenario template %s%s"), path,
+                failed ? "" : _(": it is larger than 1 MB"));
         free(text);
         return NULL;
     }
@@ -96,9 +99,10 @@ cj_status new_command(const cli_options *opts, cj_err *err)
     if (names_of(opts->name, &path, &title, err) != CJ_OK)
         goto done;
     if (!datadir_find(TEMPLATE, template_path, sizeof template_path)) {
-        cj_fail(err, CJ_ERR_RESOURCE, "cannot find the scenario template %s in cjmsim's data "
-                                      "folder; set CJMSIM_DATADIR to the folder that holds "
-                                      "templates/",
+        cj_fail(err, CJ_ERR_RESOURCE,
+                _("cannot find the scenario template %s in cjmsim's data "
+                  "folder; set CJMSIM_DATADIR to the folder that holds "
+                  "templates/"),
                 TEMPLATE);
         goto done;
     }
@@ -108,25 +112,26 @@ cj_status new_command(const cli_options *opts, cj_err *err)
     f = fopen(path, "wx");
     if (!f) {
         if (errno == EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, "'%s' already exists: choose another name, or remove it "
-                                        "first",
+            cj_fail(err, CJ_ERR_OUTPUT,
+                    _("'%s' already exists: choose another name, or remove it "
+                      "first"),
                     path);
         else
-            cj_fail(err, CJ_ERR_OUTPUT, "cannot create '%s': %s", path, strerror(errno));
+            cj_fail(err, CJ_ERR_OUTPUT, _("cannot create '%s': %s"), path, strerror(errno));
         goto done;
     }
     fill(f, text, title, path);
     bool failed = ferror(f) != 0;
     if (fclose(f) != 0 || failed) {
-        cj_fail(err, CJ_ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
+        cj_fail(err, CJ_ERR_OUTPUT, _("cannot write '%s': %s"), path, strerror(errno));
         remove(path);
         goto done;
     }
-    printf("Wrote %s: a scenario that runs as is. Next:\n  cjmsim check ", path);
+    printf(_("Wrote %s: a scenario that runs as is. Next:\n  cjmsim check "), path);
     fmt_shell_word(stdout, path);
-    printf("    see the journey it describes\n  cjmsim run ");
+    printf(_("    see the journey it describes\n  cjmsim run "));
     fmt_shell_word(stdout, path);
-    printf("      simulate it\nThen make it yours: the comments in it explain every line.\n");
+    printf(_("      simulate it\nThen make it yours: the comments in it explain every line.\n"));
 done:
     free(text);
     free(title);

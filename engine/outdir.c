@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "util.h"
+#include "i18n.h"
 
 enum {
     MAX_OPEN_FDS = 16,
@@ -94,7 +95,7 @@ static cj_status take_lock(out_dir *dir, cj_err *err)
     int saved = ENOENT;
     for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
         if (make_parents(dir, dir->final_path) != 0)
-            return cj_fail(err, CJ_ERR_OUTPUT, "cannot create the directories of '%s': %s",
+            return cj_fail(err, CJ_ERR_OUTPUT, _("cannot create the directories of '%s': %s"),
                            dir->final_path, strerror(errno));
         int fd = open(dir->lock_path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (fd < 0) {
@@ -107,8 +108,8 @@ static cj_status take_lock(out_dir *dir, cj_err *err)
         if (fstat(fd, &held) != 0 || !S_ISREG(held.st_mode) || held.st_size != 0) {
             close(fd);
             return cj_fail(err, CJ_ERR_OUTPUT,
-                           "'%s' is in the way: cjmsim uses this name for an empty lock file "
-                           "while it replaces '%s'; remove it or choose another --out",
+                           _("'%s' is in the way: cjmsim uses this name for an empty lock file "
+                             "while it replaces '%s'; remove it or choose another --out"),
                            dir->lock_path, dir->final_path);
         }
         struct flock whole = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
@@ -128,8 +129,8 @@ static cj_status take_lock(out_dir *dir, cj_err *err)
         }
         close(fd);
     }
-    return cj_fail(err, CJ_ERR_OUTPUT, "cannot write results next to '%s': %s",
-                   dir->final_path, strerror(saved));
+    return cj_fail(err, CJ_ERR_OUTPUT, _("cannot write results next to '%s': %s"), dir->final_path,
+                   strerror(saved));
 }
 
 static void release_lock(out_dir *dir)
@@ -227,19 +228,19 @@ static cj_status check_own_files(const char *path, cj_err *err)
     if (!program || strcmp(program, "cjmsim") != 0) {
         json_decref(root);
         return cj_fail(err, CJ_ERR_OUTPUT,
-                       "'%s' exists and is not a cjmsim results directory (%s); cjmsim replaces "
-                       "only its own results: choose another --out or remove it",
+                       _("'%s' exists and is not a cjmsim results directory (%s); cjmsim replaces "
+                         "only its own results: choose another --out or remove it"),
                        path,
-                       has_manifest ? "its manifest.json was not written by cjmsim"
-                                    : "it has no manifest.json");
+                       has_manifest ? _("its manifest.json was not written by cjmsim")
+                                    : _("it has no manifest.json"));
     }
     const json_t *files = json_object_get(root, "files");
     if (!json_is_array(files)) {
         json_decref(root);
         return cj_fail(err, CJ_ERR_OUTPUT,
-                       "'%s' holds cjmsim results whose manifest.json does not list their files; "
-                       "cjmsim replaces only files it knows it wrote: choose another --out or "
-                       "remove it",
+                       _("'%s' holds cjmsim results whose manifest.json does not list their files; "
+                         "cjmsim replaces only files it knows it wrote: choose another --out or "
+                         "remove it"),
                        path);
     }
     char *foreign = first_foreign(path, "", files, 0);
@@ -247,8 +248,8 @@ static cj_status check_own_files(const char *path, cj_err *err)
     if (!foreign)
         return CJ_OK;
     cj_fail(err, CJ_ERR_OUTPUT,
-            "'%s' holds %s, which cjmsim did not write (its manifest.json does not list it); "
-            "cjmsim replaces only its own results: move it away or choose another --out",
+            _("'%s' holds %s, which cjmsim did not write (its manifest.json does not list it); "
+              "cjmsim replaces only its own results: move it away or choose another --out"),
             path, foreign);
     free(foreign);
     return err->status;
@@ -277,8 +278,8 @@ static cj_status check_not_in_use(const out_dir *dir, const char *real, cj_err *
     free(real_cwd);
     if (holds_cwd)
         return cj_fail(err, CJ_ERR_OUTPUT,
-                       "'%s' holds the current directory, which cjmsim does not replace: run "
-                       "from outside it or choose another --out",
+                       _("'%s' holds the current directory, which cjmsim does not replace: run "
+                         "from outside it or choose another --out"),
                        dir->final_path);
     for (size_t i = 0; i < dir->n_reads; i++) {
         char *r = realpath(dir->reads[i], NULL);
@@ -286,8 +287,8 @@ static cj_status check_not_in_use(const out_dir *dir, const char *real, cj_err *
         free(r);
         if (inside)
             return cj_fail(err, CJ_ERR_OUTPUT,
-                           "'%s' holds %s, which this run reads; results never replace their "
-                           "own input: choose another --out",
+                           _("'%s' holds %s, which this run reads; results never replace their "
+                             "own input: choose another --out"),
                            dir->final_path, dir->reads[i]);
     }
     return CJ_OK;
@@ -299,22 +300,22 @@ static cj_status check_destination(const out_dir *dir, cj_err *err)
     const char *path = dir->final_path;
     struct stat st;
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? CJ_OK
-                               : cj_fail(err, CJ_ERR_OUTPUT,
-                                         "cannot use results directory '%s': %s", path,
-                                         strerror(errno));
+        return errno == ENOENT
+                   ? CJ_OK
+                   : cj_fail(err, CJ_ERR_OUTPUT, _("cannot use results directory '%s': %s"), path,
+                             strerror(errno));
     if (S_ISLNK(st.st_mode))
         return cj_fail(err, CJ_ERR_OUTPUT,
-                       "results path '%s' is a symbolic link; cjmsim neither follows nor "
-                       "replaces links: choose another --out",
+                       _("results path '%s' is a symbolic link; cjmsim neither follows nor "
+                         "replaces links: choose another --out"),
                        path);
     if (!S_ISDIR(st.st_mode))
         return cj_fail(err, CJ_ERR_OUTPUT,
-                       "results path '%s' exists and is not a directory; choose another --out",
+                       _("results path '%s' exists and is not a directory; choose another --out"),
                        path);
     char *real = realpath(path, NULL);
     if (!real)
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot use results directory '%s': %s", path,
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot use results directory '%s': %s"), path,
                        strerror(errno));
     cj_status status = check_not_in_use(dir, real, err);
     free(real);
@@ -353,7 +354,7 @@ static cj_status set_final_path(out_dir *dir, const char *path, cj_err *err)
         return CJ_OK;
     char *real = realpath(dir->final_path, NULL);
     if (!real)
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot use results directory '%s': %s",
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot use results directory '%s': %s"),
                        dir->final_path, strerror(errno));
     free(dir->final_path);
     dir->final_path = real;
@@ -383,7 +384,7 @@ cj_status out_begin_reading(out_dir *dir, const char *path, const char *const *r
         free(dir->tmp_path);
         dir->tmp_path = NULL;
         release_lock(dir);
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot write results next to '%s': %s",
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot write results next to '%s': %s"),
                        dir->final_path, strerror(saved));
     }
     util_on_exhaustion(out_emergency, dir);
@@ -402,7 +403,7 @@ FILE *out_open(out_dir *dir, const char *name, cj_err *err)
     char *path = join(dir->tmp_path, name);
     FILE *f = fopen(path, "w");
     if (!f)
-        cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, name,
+        cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, name,
                 strerror(errno));
     free(path);
     return f;
@@ -417,7 +418,7 @@ cj_status out_close(out_dir *dir, FILE *f, const char *name, cj_err *err)
         saved = errno;
     }
     if (failed)
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, name,
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, name,
                        strerror(saved ? saved : EIO));
     return CJ_OK;
 }
@@ -433,14 +434,14 @@ static cj_status swap_in(out_dir *dir, cj_err *err)
         if (!mkdtemp(old)) {
             int saved = errno;
             free(old);
-            return cj_fail(err, CJ_ERR_OUTPUT, "cannot replace '%s': %s", dir->final_path,
+            return cj_fail(err, CJ_ERR_OUTPUT, _("cannot replace '%s': %s"), dir->final_path,
                            strerror(saved));
         }
         if (rename(dir->final_path, old) != 0) {
             int saved = errno;
             rmdir(old);
             free(old);
-            return cj_fail(err, CJ_ERR_OUTPUT, "cannot replace '%s': %s", dir->final_path,
+            return cj_fail(err, CJ_ERR_OUTPUT, _("cannot replace '%s': %s"), dir->final_path,
                            strerror(saved));
         }
     }
@@ -449,8 +450,8 @@ static cj_status swap_in(out_dir *dir, cj_err *err)
         if (replacing)
             rename(old, dir->final_path);
         free(old);
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot move results into '%s': %s",
-                       dir->final_path, strerror(saved));
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot move results into '%s': %s"), dir->final_path,
+                       strerror(saved));
     }
     if (replacing)
         remove_tree(old);

@@ -12,6 +12,7 @@
 
 #include "dsl.h"
 #include "util.h"
+#include "i18n.h"
 
 /* Registry keys: the binding of the running load, and the metatable of the
  * distribution userdata. */
@@ -117,7 +118,7 @@ cj_status prm_parse_assignment(const char *text, char *name, double *value, cj_e
     const char *eq = strchr(text, '=');
     if (!eq)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--set needs NAME=VALUE, e.g. --set consult_effect=1.6; got '%s'", text);
+                       _("--set needs NAME=VALUE, e.g. --set consult_effect=1.6; got '%s'"), text);
     size_t len = (size_t)(eq - text);
     char buf[PRM_NAME_MAX + 1] = "";
     if (len <= PRM_NAME_MAX) {
@@ -126,16 +127,16 @@ cj_status prm_parse_assignment(const char *text, char *name, double *value, cj_e
     }
     if (len > PRM_NAME_MAX || !prm_valid_name(buf))
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--set %s: '%.*s' is not a parameter name (letters, digits and _, "
-                       "not starting with a digit, at most %d characters)",
+                       _("--set %s: '%.*s' is not a parameter name (letters, digits and _, "
+                         "not starting with a digit, at most %d characters)"),
                        text, (int)len, text, PRM_NAME_MAX);
     const char *v = eq + 1;
     char *end;
     double x = strtod(v, &end);
     if (!v[0] || *end != '\0' || end == v)
-        return cj_fail(err, CJ_ERR_USAGE, "--set %s: '%s' is not a number", text, v);
+        return cj_fail(err, CJ_ERR_USAGE, _("--set %s: '%s' is not a number"), text, v);
     if (!isfinite(x))
-        return cj_fail(err, CJ_ERR_USAGE, "--set %s: the value must be a finite number", text);
+        return cj_fail(err, CJ_ERR_USAGE, _("--set %s: the value must be a finite number"), text);
     memcpy(name, buf, strlen(buf) + 1);
     *value = x;
     return CJ_OK;
@@ -147,15 +148,15 @@ cj_status prm_set_read_file(prm_set *set, const char *path, cj_err *err)
     json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
         if (jerr.line > 0)
-            return cj_fail(err, CJ_ERR_USAGE, "--params %s:%d: %s", path, jerr.line, jerr.text);
-        return cj_fail(err, CJ_ERR_USAGE, "--params %s: %s", path, jerr.text);
+            return cj_fail(err, CJ_ERR_USAGE, _("--params %s:%d: %s"), path, jerr.line, jerr.text);
+        return cj_fail(err, CJ_ERR_USAGE, _("--params %s: %s"), path, jerr.text);
     }
     json_t *params = json_is_object(root) ? json_object_get(root, "params") : NULL;
     if (!json_is_object(params)) {
         json_decref(root);
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--params %s: the file has no top-level \"params\" object "
-                       "({ \"params\": { \"name\": value } }, as calibration.json has)",
+                       _("--params %s: the file has no top-level \"params\" object "
+                         "({ \"params\": { \"name\": value } }, as calibration.json has)"),
                        path);
     }
     const char *name;
@@ -163,11 +164,11 @@ cj_status prm_set_read_file(prm_set *set, const char *path, cj_err *err)
     json_object_foreach(params, name, value)
     {
         if (!prm_valid_name(name)) {
-            cj_fail(err, CJ_ERR_USAGE, "--params %s: '%s' is not a parameter name", path, name);
+            cj_fail(err, CJ_ERR_USAGE, _("--params %s: '%s' is not a parameter name"), path, name);
             break;
         }
         if (!json_is_number(value)) {
-            cj_fail(err, CJ_ERR_USAGE, "--params %s: the value of '%s' must be a number", path,
+            cj_fail(err, CJ_ERR_USAGE, _("--params %s: the value of '%s' must be a number"), path,
                     name);
             break;
         }
@@ -273,22 +274,23 @@ static int prm_dist_new(lua_State *L)
     int i = (int)lua_tointeger(L, lua_upvalueindex(1));
     int n = lua_gettop(L);
     if (n != DISTS[i].n_args)
-        return prm_error(L, "%s takes %d numbers, got %d", DISTS[i].signature, DISTS[i].n_args, n);
+        return prm_error(L, _("%s takes %d numbers, got %d"), DISTS[i].signature, DISTS[i].n_args,
+                         n);
     prm_dist d = {DISTS[i].kind, {0, 0, 0}};
     for (int a = 0; a < n; a++) {
         if (lua_type(L, a + 1) != LUA_TNUMBER)
-            return prm_error(L, "%s: argument %d must be a number, not a %s", DISTS[i].signature,
+            return prm_error(L, _("%s: argument %d must be a number, not a %s"), DISTS[i].signature,
                              a + 1, type_name(L, a + 1));
         d.arg[a] = lua_tonumber(L, a + 1);
         if (!isfinite(d.arg[a]))
-            return prm_error(L, "%s: argument %d must be a finite number", DISTS[i].signature,
+            return prm_error(L, _("%s: argument %d must be a finite number"), DISTS[i].signature,
                              a + 1);
     }
     const char *need;
     if (!dist_args_valid(&d, &need)) {
         char text[160];
         prm_dist_text(&d, text, sizeof text);
-        return prm_error(L, "%s needs %s, got %s", DISTS[i].signature, need, text);
+        return prm_error(L, _("%s needs %s, got %s"), DISTS[i].signature, need, text);
     }
     prm_dist *ud = lua_newuserdatauv(L, sizeof *ud, 0);
     *ud = d;
@@ -347,11 +349,11 @@ static bool number_field(lua_State *L, const char *owner, const char *key, doubl
         return false;
     }
     if (t != LUA_TNUMBER)
-        prm_error(L, "%s: %s must be a number, not a %s", owner, key, type_name(L, -1));
+        prm_error(L, _("%s: %s must be a number, not a %s"), owner, key, type_name(L, -1));
     *out = lua_tonumber(L, -1);
     lua_pop(L, 1);
     if (!isfinite(*out))
-        prm_error(L, "%s: %s must be a finite number", owner, key);
+        prm_error(L, _("%s: %s must be a finite number"), owner, key);
     return true;
 }
 
@@ -371,13 +373,13 @@ static void check_keys(lua_State *L, const char *owner)
                 continue;
             lua_pop(L, 1);
             prm_error(L,
-                      "%s: only the default comes without a name; write the others as "
-                      "low = ..., high = ..., dist = ...",
+                      _("%s: only the default comes without a name; write the others as "
+                        "low = ..., high = ..., dist = ..."),
                       owner);
         }
         if (t != LUA_TSTRING) {
             lua_pop(L, 1);
-            prm_error(L, "%s: every key must be a name (key = value), found a %s key", owner,
+            prm_error(L, _("%s: every key must be a name (key = value), found a %s key"), owner,
                       lua_typename(L, t));
         }
         const char *key = lua_tostring(L, -1);
@@ -402,8 +404,8 @@ static void check_keys(lua_State *L, const char *owner)
     }
     char hint[64] = "";
     if (best)
-        snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
-    prm_error(L, "%s: unknown key '%s'%s; known keys: the default first, then low, high, dist",
+        snprintf(hint, sizeof hint, _(" (did you mean '%s'?)"), best);
+    prm_error(L, _("%s: unknown key '%s'%s; known keys: the default first, then low, high, dist"),
               owner, unknown, hint);
 }
 
@@ -415,36 +417,40 @@ static int prm_body(lua_State *L)
     char owner[PRM_NAME_MAX + 16];
     snprintf(owner, sizeof owner, "param \"%s\"", name);
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TTABLE)
-        return prm_error(L, "%s expects a table after the name: %s { 1.4, low = 1.0, high = 1.8 }",
+        return prm_error(L,
+                         _("%s expects a table after the name: %s { 1.4, low = 1.0, high = 1.8 }"),
                          owner, owner);
     prm_binding *b = binding(L);
     if (b && b->closed)
         return prm_error(L,
-                         "%s is declared while probabilities are computed: declare "
-                         "parameters when the file runs, outside functions",
+                         _("%s is declared while probabilities are computed: declare "
+                           "parameters when the file runs, outside functions"),
                          owner);
     const prm_param *prev = b && b->list ? prm_find(b->list, name) : NULL;
     if (prev)
-        return prm_error(L, "%s is declared twice: first at %s:%d", owner, prev->file, prev->line);
+        return prm_error(L, _("%s is declared twice: first at %s:%d"), owner, prev->file,
+                         prev->line);
     check_keys(L, owner);
 
     prm_param p = {0};
     int t = lua_rawgeti(L, 1, 1);
     if (t == LUA_TNIL)
-        return prm_error(L, "%s needs its default value first: %s { 1.4, low = 1.0, high = 1.8 }",
+        return prm_error(L,
+                         _("%s needs its default value first: %s { 1.4, low = 1.0, high = 1.8 }"),
                          owner, owner);
     if (t != LUA_TNUMBER)
-        return prm_error(L, "%s: the default must be a number, not a %s", owner, type_name(L, -1));
+        return prm_error(L, _("%s: the default must be a number, not a %s"), owner,
+                         type_name(L, -1));
     p.def = lua_tonumber(L, -1);
     p.def_integer = lua_isinteger(L, -1);
     lua_pop(L, 1);
     if (!isfinite(p.def))
-        return prm_error(L, "%s: the default must be a finite number", owner);
+        return prm_error(L, _("%s: the default must be a finite number"), owner);
 
     bool has_low = number_field(L, owner, "low", &p.low);
     bool has_high = number_field(L, owner, "high", &p.high);
     if (has_low != has_high)
-        return prm_error(L, "%s: give both low and high, or neither (%s is missing)", owner,
+        return prm_error(L, _("%s: give both low and high, or neither (%s is missing)"), owner,
                          has_low ? "high" : "low");
     char a[32], c[32], d[32];
     prm_number_text(p.def, a, sizeof a);
@@ -453,10 +459,10 @@ static int prm_body(lua_State *L)
         prm_number_text(p.low, c, sizeof c);
         prm_number_text(p.high, d, sizeof d);
         if (!(p.low < p.high))
-            return prm_error(L, "%s: low = %s must be below high = %s", owner, c, d);
+            return prm_error(L, _("%s: low = %s must be below high = %s"), owner, c, d);
         if (p.def < p.low || p.def > p.high)
-            return prm_error(L, "%s: the default %s lies outside low..high = %s..%s", owner, a, c,
-                             d);
+            return prm_error(L, _("%s: the default %s lies outside low..high = %s..%s"), owner, a,
+                             c, d);
         p.dist = (prm_dist){PRM_UNIFORM, {p.low, p.high, 0}};
     }
     lua_pushliteral(L, "dist");
@@ -465,8 +471,8 @@ static int prm_body(lua_State *L)
         const prm_dist *dist = luaL_testudata(L, -1, PRM_DIST_META);
         if (!dist)
             return prm_error(L,
-                             "%s: dist must be a distribution such as beta(12, 988) or "
-                             "normal(1.4, 0.2), not a %s",
+                             _("%s: dist must be a distribution such as beta(12, 988) or "
+                               "normal(1.4, 0.2), not a %s"),
                              owner, type_name(L, -1));
         p.dist = *dist;
         p.dist_given = true;
@@ -479,10 +485,10 @@ static int prm_body(lua_State *L)
             prm_number_text(lo, from, sizeof from);
             prm_number_text(hi, to, sizeof to);
             if (!isinf(hi))
-                snprintf(where, sizeof where, "from %s to %s", from, to);
+                snprintf(where, sizeof where, _("from %s to %s"), from, to);
             else
-                snprintf(where, sizeof where, "%s %s", lo_open ? "above" : "from", from);
-            return prm_error(L, "%s: the default %s is a value %s never draws (it draws %s%s)",
+                snprintf(where, sizeof where, "%s %s", lo_open ? _("above") : _("from"), from);
+            return prm_error(L, _("%s: the default %s is a value %s never draws (it draws %s%s)"),
                              owner, a, text, where, isinf(hi) && !lo_open ? " up" : "");
         }
     }
@@ -511,13 +517,13 @@ static int prm_body(lua_State *L)
 static int prm_named(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        return prm_error(L, "param expects a name in quotes: param \"consult_effect\" { 1.4, "
-                            "low = 1.0, high = 1.8 }");
+        return prm_error(L, _("param expects a name in quotes: param \"consult_effect\" { 1.4, "
+                              "low = 1.0, high = 1.8 }"));
     const char *name = lua_tostring(L, 1);
     if (!prm_valid_name(name))
         return prm_error(L,
-                         "param \"%.80s\": a parameter name is letters, digits and _, not "
-                         "starting with a digit, at most %d characters",
+                         _("param \"%.80s\": a parameter name is letters, digits and _, not "
+                           "starting with a digit, at most %d characters"),
                          name, PRM_NAME_MAX);
     lua_pushvalue(L, 1);
     lua_pushcclosure(L, prm_body, 1);
@@ -588,15 +594,15 @@ cj_status prm_check_unknown(const prm_set *set, const prm_list *list, cj_err *er
                 best = name;
             }
         }
-        char hint[PRM_NAME_MAX + 24] = "";
+        char hint[PRM_NAME_MAX + 64] = ""; /* room for a translation */
         if (best)
-            snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
+            snprintf(hint, sizeof hint, _(" (did you mean '%s'?)"), best);
         bool cli = strcmp(o->source, "--set") == 0;
         return cj_fail(err, CJ_ERR_USAGE,
-                       "unknown parameter '%s' in %s%s: the scenario declares no parameter of "
-                       "that name%s; %s%s",
+                       _("unknown parameter '%s' in %s%s: the scenario declares no parameter of "
+                         "that name%s; %s%s"),
                        o->name, cli ? "--set" : "--params ", cli ? "" : o->source, hint,
-                       list->n ? "its parameters: " : "it declares no parameters", known);
+                       list->n ? _("its parameters: ") : _("it declares no parameters"), known);
     }
     return CJ_OK;
 }
@@ -690,11 +696,11 @@ void prm_explain_error(cj_err *err, const prm_list *list)
     bool changed = prm_describe_changed(list, values, sizeof values);
     char msg[CJ_ERR_MSG_MAX + sizeof values + 64]; /* cut to the error's size below */
     if (list->context && changed)
-        snprintf(msg, sizeof msg, "in %s (%s): %s", list->context, values, err->msg);
+        snprintf(msg, sizeof msg, _("in %s (%s): %s"), list->context, values, err->msg);
     else if (list->context)
-        snprintf(msg, sizeof msg, "in %s: %s", list->context, err->msg);
+        snprintf(msg, sizeof msg, _("in %s: %s"), list->context, err->msg);
     else if (changed)
-        snprintf(msg, sizeof msg, "%s (with %s)", err->msg, values);
+        snprintf(msg, sizeof msg, _("%s (with %s)"), err->msg, values);
     else
         return;
     size_t len = strlen(msg);
@@ -715,8 +721,8 @@ void prm_warn_outside(FILE *f, const prm_list *list)
         prm_number_text(p->low, lo, sizeof lo);
         prm_number_text(p->high, hi, sizeof hi);
         fprintf(f,
-                "cjmsim: warning: %s = %s (from %s) lies outside its range %s..%s (%s:%d); "
-                "it is used as given\n",
+                _("cjmsim: warning: %s = %s (from %s) lies outside its range %s..%s (%s:%d); "
+                  "it is used as given\n"),
                 p->name, v, p->source, lo, hi, p->file, p->line);
     }
 }
@@ -744,9 +750,9 @@ void prm_print(FILE *f, const prm_list *list)
         if ((int)strlen(dist) > wdist)
             wdist = (int)strlen(dist);
     }
-    fprintf(f, "\nParameters: the default, the range (low..high) that sweeps and calibration\n"
-               "search, the distribution that uncertainty analysis draws from, and the value\n"
-               "in force where --set or --params gives one\n");
+    fprintf(f, _("\nParameters: the default, the range (low..high) that sweeps and calibration\n"
+                 "search, the distribution that uncertainty analysis draws from, and the value\n"
+                 "in force where --set or --params gives one\n"));
     for (size_t i = 0; i < list->n; i++) {
         const prm_param *p = &list->items[i];
         char lo[32], hi[32], line[512];

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "sim.h"
 #include "util.h"
 
@@ -117,19 +118,20 @@ cj_status pdf_print(out_dir *dir, const char *html, const char *pdf, cj_err *err
     char *chromium = find_chromium();
     if (!chromium)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--pdf needs Chromium to print report.html (install the chromium "
-                       "package, set CJMSIM_CHROMIUM, or leave --pdf out)");
+                       _("--pdf needs Chromium to print report.html (install the chromium "
+                         "package, set CJMSIM_CHROMIUM, or leave --pdf out)"));
     char tmp_abs[PATH_MAX];
     if (!realpath(dir->tmp_path, tmp_abs)) {
         free(chromium);
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot find '%s': %s", dir->tmp_path, strerror(errno));
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot find '%s': %s"), dir->tmp_path,
+                       strerror(errno));
     }
     const char *tmp = getenv("TMPDIR");
     char profile[PATH_MAX];
     snprintf(profile, sizeof profile, "%s/cjmsim-chromium-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
     if (!mkdtemp(profile)) {
         free(chromium);
-        return cj_fail(err, CJ_ERR_RESOURCE, "cannot make a temporary directory: %s",
+        return cj_fail(err, CJ_ERR_RESOURCE, _("cannot make a temporary directory: %s"),
                        strerror(errno));
     }
     char a_profile[PATH_MAX + 32], a_pdf[PATH_MAX + 32], a_url[3 * PATH_MAX + 32];
@@ -163,12 +165,12 @@ cj_status pdf_print(out_dir *dir, const char *html, const char *pdf, cj_err *err
     int code = rc == 0 ? wait_browser(pid) : -1;
     nftw(profile, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     if (rc != 0)
-        cj_fail(err, CJ_ERR_RESOURCE, "cannot start %s: %s", chromium, strerror(rc));
+        cj_fail(err, CJ_ERR_RESOURCE, _("cannot start %s: %s"), chromium, strerror(rc));
     else if (sim_interrupted)
-        cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     else if (code != 0 || !starts_with_pdf(pdf_path))
-        cj_fail(err, CJ_ERR_OUTPUT, "%s could not print %s to PDF (exit status %d)", chromium, html,
-                code);
+        cj_fail(err, CJ_ERR_OUTPUT, _("%s could not print %s to PDF (exit status %d)"), chromium,
+                html, code);
     free(chromium);
     return err->status;
 }

@@ -21,6 +21,7 @@
 #include "sim.h"
 #include "textwidth.h"
 #include "util.h"
+#include "i18n.h"
 
 /* environ: declared by unistd.h under _GNU_SOURCE. */
 
@@ -42,7 +43,7 @@ typedef struct {
 static const char *group_label(const st_results *r, size_t g)
 {
     const scn_scenario *scn = r->totals->model->scn;
-    return g == r->totals->n_personas ? "all customers" : scn->personas[g].name;
+    return g == r->totals->n_personas ? _("all customers") : scn->personas[g].name;
 }
 
 static double percent(double x, double n)
@@ -165,38 +166,96 @@ static void personas_data(FILE *f, const st_results *r)
 }
 
 static void put_string(FILE *f, const char *var, const char *value);
+static void put_label(FILE *f, const char *var, const char *value);
 
 /* The metric the uplift plot shows, for its title and axis. */
 static void uplift_vars(FILE *f, const st_results *r)
 {
-    put_string(f, "metric", st_metric_words(r->headline));
+    const char *metric = st_metric_words(r->headline);
+    char text[512];
+    put_string(f, "metric", metric);
+    /* TRANSLATORS: the title of the uplift plot; %s is "repeat buyers" or "buyers" */
+    snprintf(text, sizeof text, _("uplift in %s"), metric);
+    put_label(f, "label_uplift_title", text);
+    snprintf(text, sizeof text,
+             _("more %s than in the baseline, percentage points of customers (95%% interval: "
+               "the simulation's precision)"),
+             metric);
+    put_label(f, "label_uplift_x", text);
+}
+
+/* The words of the plots, in the reader's language: the templates read
+ * these variables instead of holding English text. */
+static const struct {
+    const char *var, *text;
+} LABELS[] = {
+    {"label_day", N_("day")},
+    {"label_buyers_by_day", N_("buyers by day")},
+    {"label_buyers", N_("buyers (1 purchase or more)")},
+    {"label_repeat_buyers", N_("repeat buyers (2 purchases or more)")},
+    {"label_share_all", N_("share of all customers")},
+    {"label_mood_on_entering", N_("mood on entering each stage")},
+    {"label_reached", N_("customers who reached the stage")},
+    {"label_funnel", N_("the funnel (labels: conversion from the previous stage)")},
+    {"label_personas", N_("personas compared")},
+    {"label_profit_per_customer", N_("profit per customer")},
+    {"label_exact", N_("exact expected values, computed without sampling")},
+    {"label_month", N_("month (30 days)")},
+    {"label_month_by_month", N_("month by month")},
+    {"label_revenue", N_("revenue")},
+    {"label_new_repeat_buyers", N_("new repeat buyers (second purchase in the month)")},
+    /* TRANSLATORS: the sweep plot's title, followed by the parameter's name */
+    {"label_sweep_over", N_("sweep over")},
+    {"label_extra_repeat_points", N_("extra repeat buyers, points of customers")},
+    {"label_incremental_profit", N_("incremental profit")},
+    /* TRANSLATORS: the tornado plot's axis: "incremental profit of VARIANT (each ...)" */
+    {"label_incremental_profit_of", N_("incremental profit of")},
+    {"label_low_to_high", N_("(each parameter from its low to its high)")},
+    {"label_tornado", N_("what moves the answer most")},
+    {"label_value_of_repeat_buyer", N_("value of one extra repeat buyer, besides its profit")},
+    {"label_chance_best", N_("chance of being the best choice")},
+    {"label_which_variant", N_("which variant to choose")},
+    {"label_extra_repeat_customers", N_("extra repeat buyers (customers)")},
+    {"label_every_draw", N_("every draw of the uncertain parameters")},
+    {"label_share_of_customers", N_("share of customers")},
+    {"label_targets_and_fit", N_("targets and the fitted model")},
+    /* xgettext:no-c-format */
+    {"label_observed_interval", N_("observed, 95% interval")},
+    {"label_fitted_model", N_("fitted model")},
+};
+
+static void put_labels(FILE *f)
+{
+    for (size_t i = 0; i < sizeof LABELS / sizeof LABELS[0]; i++)
+        put_label(f, LABELS[i].var, _(LABELS[i].text));
 }
 
 static const plot_kind PLOTS[] = {
     {"funnel",
-     "The funnel: the share of customers who reached each stage, per variant; above each bar, "
-     "the conversion into the stage from the stage most customers came from.",
+     N_("The funnel: the share of customers who reached each stage, per variant; above each bar, "
+        "the conversion into the stage from the stage most customers came from."),
      funnel_data, 1, NULL},
     {"buyers_by_day",
-     "Buyers and repeat buyers by day: the share of all customers who had bought once or more, "
-     "and twice or more, by each day of the run, per variant.",
+     N_("Buyers and repeat buyers by day: the share of all customers who had bought once or more, "
+        "and twice or more, by each day of the run, per variant."),
      buyers_data, 1, NULL},
     {"uplift",
-     "Uplift: how many percentage points of customers more than in the baseline are repeat "
-     "buyers (buyers, in a journey where nobody can buy twice), per variant and persona; the "
-     "bars are 95% intervals of the simulation's precision.",
+     /* xgettext:no-c-format */
+     N_("Uplift: how many percentage points of customers more than in the baseline are repeat "
+        "buyers (buyers, in a journey where nobody can buy twice), per variant and persona; the "
+        "bars are 95% intervals of the simulation's precision."),
      uplift_data, 2, uplift_vars},
     {"emotions",
-     "The emotion curve: the average mood (-3 ... +3) of customers on entering each stage, per "
-     "persona, the baseline against the variants.",
+     N_("The emotion curve: the average mood (-3 ... +3) of customers on entering each stage, per "
+        "persona, the baseline against the variants."),
      emotions_data, 1, NULL},
     {"personas",
-     "Personas compared: the share of each persona's customers who bought twice or more, and "
-     "the profit per customer, per variant.",
+     N_("Personas compared: the share of each persona's customers who bought twice or more, and "
+        "the profit per customer, per variant."),
      personas_data, 1, NULL},
     {"monthly",
-     "Month by month: the revenue of each 30-day month from day 0 and its new repeat buyers "
-     "(customers whose second purchase fell in it), per variant; drawn in calendar time.",
+     N_("Month by month: the revenue of each 30-day month from day 0 and its new repeat buyers "
+        "(customers whose second purchase fell in it), per variant; drawn in calendar time."),
      mon_plot_data, 1, NULL},
 };
 enum { N_PLOTS = sizeof PLOTS / sizeof PLOTS[0] };
@@ -248,6 +307,14 @@ char *plot_quote(const char *s, size_t max_chars)
 static void put_string(FILE *f, const char *var, const char *value)
 {
     char *q = plot_quote(value, LABEL_CHARS);
+    fprintf(f, "%s = %s\n", var, q);
+    free(q);
+}
+
+/* The plot's own words are never cut: only names from the scenario are. */
+static void put_label(FILE *f, const char *var, const char *value)
+{
+    char *q = plot_quote(value, 0);
     fprintf(f, "%s = %s\n", var, q);
     free(q);
 }
@@ -336,6 +403,7 @@ static void write_preamble(FILE *f, const st_results *r, const char *name)
     put_string(f, "scenario", scn->name);
     put_string(f, "currency", currency && currency->n_items ? currency->items[0] : "");
     put_string(f, "method", r->method); /* "exact": expected values, no sampling */
+    put_labels(f);
     fprintf(f, "customers = %lld\ndays = %d\n", (long long)t->customers, t->model->days);
     fprintf(f, "n_stages = %zu\narray stage_name[%zu]\narray from_stage[%zu]\n", scn->n_stages,
             scn->n_stages, scn->n_stages);
@@ -393,8 +461,8 @@ static char *load_template(const char *name, plot_output *out)
     if (!text) {
         out->outcome = PLOT_NOT_WRITTEN;
         snprintf(out->problem, sizeof out->problem,
-                 "the plot template %s was not found (looked in $CJMSIM_DATADIR, beside the "
-                 "program and in %s): plots not written",
+                 _("the plot template %s was not found (looked in $CJMSIM_DATADIR, beside the "
+                   "program and in %s): plots not written"),
                  rel, CJMSIM_DATADIR);
     }
     return text;
@@ -478,7 +546,7 @@ cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err
         char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
         sprintf(sub, "%s/%s", dir->tmp_path, PLOT_DIR);
         if (mkdir(sub, 0755) != 0 && errno != EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, PLOT_DIR,
+            cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, PLOT_DIR,
                     strerror(errno));
         free(sub);
     }
@@ -489,7 +557,7 @@ cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err
             write_script(dir, out, r, &PLOTS[i], style, tmpl[i], err) == CJ_OK) {
             plot_picture *pic = xgrow(&out->pictures, &out->n_pictures, sizeof *pic);
             pic->name = PLOTS[i].name;
-            pic->caption = PLOTS[i].caption;
+            pic->caption = _(PLOTS[i].caption);
         }
     }
     if (out->outcome == PLOT_DRAWN && err->status == CJ_OK)
@@ -529,14 +597,15 @@ static void describe_failure(child *c, const char *script, char *buf, size_t siz
             best = line;
     }
     if (c->timed_out)
-        snprintf(buf, size, "gnuplot took more than %d s on %s and was stopped",
+        snprintf(buf, size, _("gnuplot took more than %d s on %s and was stopped"),
                  PLOT_TIMEOUT_SECONDS, script);
     else if (WIFSIGNALED(c->status))
-        snprintf(buf, size, "gnuplot was killed by signal %d on %s", WTERMSIG(c->status), script);
+        snprintf(buf, size, _("gnuplot was killed by signal %d on %s"), WTERMSIG(c->status),
+                 script);
     else if (best)
-        snprintf(buf, size, "gnuplot failed on %s: %.300s", script, best);
+        snprintf(buf, size, _("gnuplot failed on %s: %.300s"), script, best);
     else
-        snprintf(buf, size, "gnuplot failed on %s (exit status %d)", script,
+        snprintf(buf, size, _("gnuplot failed on %s (exit status %d)"), script,
                  WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1);
 }
 
@@ -645,7 +714,7 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
     child *kids = xcalloc(out->n_pictures, sizeof *kids);
     if (!on_path("gnuplot")) {
         out->outcome = PLOT_NO_GNUPLOT;
-        snprintf(out->problem, sizeof out->problem, "gnuplot not found: plots not drawn");
+        snprintf(out->problem, sizeof out->problem, _("gnuplot not found: plots not drawn"));
     }
     /* All at once: each is a separate process, and they share nothing. */
     for (size_t i = 0; i < out->n_pictures && out->outcome == PLOT_DRAWN; i++) {
@@ -654,12 +723,12 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
         int rc = spawn_gnuplot(plots_dir, script, &kids[i]);
         if (rc == ENOENT || rc == EACCES || rc == ENOTDIR) {
             out->outcome = PLOT_NO_GNUPLOT;
-            snprintf(out->problem, sizeof out->problem, "gnuplot not found: plots not drawn");
+            snprintf(out->problem, sizeof out->problem, _("gnuplot not found: plots not drawn"));
             break;
         }
         if (rc != 0 && out->outcome == PLOT_DRAWN) {
             out->outcome = PLOT_FAILED;
-            snprintf(out->problem, sizeof out->problem, "gnuplot could not be started: %s",
+            snprintf(out->problem, sizeof out->problem, _("gnuplot could not be started: %s"),
                      strerror(rc));
         }
     }
@@ -689,7 +758,7 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
     free(kids);
     free(plots_dir);
     if (sim_interrupted)
-        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
 }
 
@@ -744,7 +813,7 @@ cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *
         char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
         sprintf(sub, "%s/%s", dir->tmp_path, PLOT_DIR);
         if (mkdir(sub, 0755) != 0 && errno != EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, PLOT_DIR,
+            cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, PLOT_DIR,
                     strerror(errno));
         free(sub);
     }
@@ -771,7 +840,7 @@ cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *
         add_file(out, rel);
         plot_picture *pic = xgrow(&out->pictures, &out->n_pictures, sizeof *pic);
         pic->name = plots[i].name;
-        pic->caption = plots[i].caption;
+        pic->caption = _(plots[i].caption);
     }
     if (out->outcome == PLOT_DRAWN && err->status == CJ_OK)
         write_all_script(dir, out, err);

@@ -1,4 +1,5 @@
 #include "progress.h"
+#include "i18n.h"
 
 #include <time.h>
 #include <unistd.h>
@@ -43,9 +44,10 @@ void prg_update(void *arg, int64_t done, int64_t total)
     /* The time left, once enough is done to guess it. */
     char left[32] = "";
     if (share > 0.02)
-        snprintf(left, sizeof left, ", %.0f s left", elapsed / share - elapsed);
-    fprintf(bar->out, "\rsimulating [%s] %3.0f%% (%.0f s%s)\033[K", line, share * 100.0, elapsed,
-            left);
+        snprintf(left, sizeof left, _(", %.0f s left"), elapsed / share - elapsed);
+    fputc('\r', bar->out);
+    fprintf(bar->out, _("simulating [%s] %3.0f%% (%.0f s%s)"), line, share * 100.0, elapsed, left);
+    fputs("\033[K", bar->out);
     fflush(bar->out);
     bar->drawn = true;
 }

@@ -7,11 +7,15 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "calibrate.h"
 #include "decide.h"
+#include "format.h"
+#include "i18n.h"
 #include "plot.h"
 #include "rng.h"
 #include "results.h"
 #include "runner.h"
+#include "textwidth.h"
 #include "util.h"
 
 /* Streams of the draws, apart from the customers' streams of the seed. */
@@ -79,7 +83,12 @@ typedef struct {
     double lambda_max;
     double *accept; /* [lambda][variant] */
     size_t headline_variant;
-    char headline[512];
+    char headline[512];    /* in English, for psa.json */
+    char headline_ru[512]; /* in the reader's language, for the console */
+    /* --calibrated: the fit's normal approximation, and where each of its
+     * parameters is among params. */
+    cal_normal calibrated;
+    size_t *calibrated_index;
 } psa;
 
 static size_t n_sets(const psa *p)
@@ -96,7 +105,7 @@ static void make_set(void *arg, size_t i, prm_set *set)
         const char **all = xcalloc(p->n_params, sizeof *all);
         for (size_t j = 0; j < p->n_params; j++)
             all[j] = p->params[j]->name;
-        snprintf(p->contexts[i], sizeof p->contexts[i], "draw %zu", i + 1);
+        snprintf(p->contexts[i], sizeof p->contexts[i], _("draw %zu"), i + 1);
         an_set_with(&p->base_set, set, all, p->values + i * p->n_params, p->n_params,
                     p->contexts[i]);
         free(all);
@@ -105,8 +114,8 @@ static void make_set(void *arg, size_t i, prm_set *set)
     size_t t = i - p->n_draws, j = t / 2;
     names[0] = p->params[j]->name;
     value[0] = p->tornado_x[t];
-    snprintf(p->contexts[i], sizeof p->contexts[i], "the tornado, %s at its %s", names[0],
-             t % 2 ? "high" : "low");
+    snprintf(p->contexts[i], sizeof p->contexts[i],
+             t % 2 ? _("the tornado, %s at its high") : _("the tornado, %s at its low"), names[0]);
     an_set_with(&p->base_set, set, names, value, 1, p->contexts[i]);
 }
 
@@ -126,6 +135,53 @@ static void take(void *arg, size_t i, const rn_run *run)
     free(rows);
 }
 
+/* --calibrated: the fitted parameters' values of every draw from the
+ * normal approximation of the fit, with their own uniforms (so --lhs
+ * stratifies them too), kept within [low, high]. */
+static void draw_calibrated(psa *p, const double *u)
+{
+    size_t n = p->calibrated.n;
+    double *uc = xcalloc(n, sizeof *uc), *x = xcalloc(n, sizeof *x);
+    for (size_t d = 0; d < p->n_draws; d++) {
+        for (size_t c = 0; c < n; c++)
+            uc[c] = u[d * p->n_params + p->calibrated_index[c]];
+        cal_normal_draw(&p->calibrated, uc, x);
+        for (size_t c = 0; c < n; c++) {
+            const prm_param *q = p->params[p->calibrated_index[c]];
+            p->values[d * p->n_params + p->calibrated_index[c]] = fmin(fmax(x[c], q->low), q->high);
+        }
+    }
+    free(uc);
+    free(x);
+}
+
+/* The fitted parameters of --calibrated FILE among the drawn ones. */
+static cj_status read_calibrated(psa *p, cj_err *err)
+{
+    if (!p->opts->calibrated)
+        return CJ_OK;
+    if (cal_normal_read(p->opts->calibrated, &p->calibrated, err) != CJ_OK)
+        return err->status;
+    p->calibrated_index = xcalloc(p->calibrated.n, sizeof *p->calibrated_index);
+    for (size_t c = 0; c < p->calibrated.n; c++) {
+        const char *name = p->calibrated.names[c];
+        const prm_param *q = an_find_param(&p->base->scn->params, name, "--calibrated", err);
+        if (!q)
+            return err->status;
+        size_t j = 0;
+        while (j < p->n_params && p->params[j] != q)
+            j++;
+        if (j == p->n_params || !q->has_range)
+            return cj_fail(err, CJ_ERR_USAGE,
+                           _("--calibrated %s: %s is not drawn (%s); leave it out of --set and "
+                             "--params to draw it from the fit"),
+                           p->opts->calibrated, name,
+                           q->source ? q->source : _("it has no low and high"));
+        p->calibrated_index[c] = j;
+    }
+    return CJ_OK;
+}
+
 /* The values to draw from, checked: a quantile can fail (NaN) for odd
  * arguments. */
 static cj_status draw_values(psa *p, cj_err *err)
@@ -138,12 +194,14 @@ static cj_status draw_values(psa *p, cj_err *err)
             double x = prm_draw(p->params[j], u[d * p->n_params + j]);
             if (!isfinite(x))
                 cj_fail(err, CJ_ERR_SCENARIO,
-                        "in draw %zu: %s:%d: parameter %s: its "
-                        "distribution gave no finite value at u = %g",
+                        _("in draw %zu: %s:%d: parameter %s: its "
+                          "distribution gave no finite value at u = %g"),
                         d + 1, p->params[j]->file, p->params[j]->line, p->params[j]->name,
                         u[d * p->n_params + j]);
             p->values[d * p->n_params + j] = x;
         }
+    if (p->calibrated.n)
+        draw_calibrated(p, u);
     free(u);
     /* The tornado's ends: the range, else the central 95% of the
      * distribution. */
@@ -152,6 +210,12 @@ static cj_status draw_values(psa *p, cj_err *err)
         const prm_param *q = p->params[j];
         p->tornado_x[2 * j] = q->has_range ? q->low : prm_draw(q, 0.025);
         p->tornado_x[2 * j + 1] = q->has_range ? q->high : prm_draw(q, 0.975);
+    }
+    for (size_t c = 0; c < p->calibrated.n; c++) { /* the fit's 95% */
+        size_t j = p->calibrated_index[c];
+        double mean = p->calibrated.mean[c], sd = cal_normal_sd(&p->calibrated, c);
+        p->tornado_x[2 * j] = fmax(mean - 1.96 * sd, p->params[j]->low);
+        p->tornado_x[2 * j + 1] = fmin(mean + 1.96 * sd, p->params[j]->high);
     }
     return err->status;
 }
@@ -225,19 +289,32 @@ static void summarise(psa *p)
         if (p->p_pays[v] > p->p_pays[payer])
             payer = v;
     const var_list *vl = &p->base->variants;
-    if (best != 0)
+    /* The file's sentence stays English; the console's is translated. */
+    if (best != 0) {
         snprintf(p->headline, sizeof p->headline,
                  "%s is the most profitable choice in %.0f%% of plausible worlds; it pays back "
                  "in %.0f%%.",
                  vl->items[best].name, 100 * p->p_best[best], 100 * p->p_pays[best]);
-    else if (nv > 1)
+        fmt_snprintf(p->headline_ru, sizeof p->headline_ru,
+                     _("%s is the most profitable choice in %.0f%% of plausible worlds; it pays "
+                       "back in %.0f%%."),
+                     vl->items[best].name, 100 * p->p_best[best], 100 * p->p_pays[best]);
+    } else if (nv > 1) {
         snprintf(p->headline, sizeof p->headline,
                  "Changing nothing (the baseline) is the most profitable choice in %.0f%% of "
                  "plausible worlds; the change most likely to pay back, %s, pays back in "
                  "%.0f%%.",
                  100 * p->p_best[0], vl->items[payer].name, 100 * p->p_pays[payer]);
-    else
+        fmt_snprintf(p->headline_ru, sizeof p->headline_ru,
+                     _("Changing nothing (the baseline) is the most profitable choice in %.0f%% "
+                       "of plausible worlds; the change most likely to pay back, %s, pays back "
+                       "in %.0f%%."),
+                     100 * p->p_best[0], vl->items[payer].name, 100 * p->p_pays[payer]);
+    } else {
         snprintf(p->headline, sizeof p->headline, "Only the baseline was simulated.");
+        snprintf(p->headline_ru, sizeof p->headline_ru, "%s",
+                 _("Only the baseline was simulated."));
+    }
     p->headline_variant = best != 0 ? best : payer;
 }
 
@@ -306,6 +383,8 @@ static void write_json(FILE *f, const void *arg)
     }
     json_object_set_new(root, "variants", variants);
     json_object_set_new(root, "evpi", json_real(p->evpi));
+    if (p->opts->calibrated)
+        json_object_set_new(root, "calibrated", json_string(p->opts->calibrated));
     json_object_set_new(root, "headline", json_string(p->headline));
     json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
     fputc('\n', f);
@@ -400,45 +479,61 @@ static void tornado_data(FILE *f, const void *arg)
 
 static const plot_extra PSA_PLOTS[] = {
     {"psa_scatter",
-     "Each dot is one plausible world (one draw of the parameters): extra repeat buyers "
-     "against incremental profit, per variant.",
+     N_("Each dot is one plausible world (one draw of the parameters): extra repeat buyers "
+        "against incremental profit, per variant."),
      scatter_data},
     {"psa_acceptability",
-     "The chance that each variant is the best choice when one extra repeat buyer is worth "
-     "the amount on the horizontal axis besides its profit.",
+     N_("The chance that each variant is the best choice when one extra repeat buyer is worth "
+        "the amount on the horizontal axis besides its profit."),
      accept_data},
     {"tornado",
-     "One parameter at a time at its low and high, the others at their defaults: how far the "
-     "incremental profit of the headline variant moves.",
+     N_("One parameter at a time at its low and high, the others at their defaults: how far "
+        "the incremental profit of the headline variant moves."),
      tornado_data},
 };
 
 static void print_summary(FILE *f, const psa *p, const char *out_path)
 {
-    fprintf(f, "%s: %zu draws of %zu uncertain parameter%s%s\n\n", p->base->scn->name, p->n_draws,
-            p->n_params, p->n_params == 1 ? "" : "s", p->opts->lhs ? " (Latin hypercube)" : "");
-    fprintf(f, "  %-32s %-28s %-32s %6s %6s\n", "variant", "uplift in repeat buyers",
-            "incremental profit", "best", "pays");
+    char draws[64];
+    fmt_snprintf(draws, sizeof draws, ngettext("%zu draw", "%zu draws", (unsigned long)p->n_draws),
+                 p->n_draws);
+    /* TRANSLATORS: "Shop: 1000 draws of 3 uncertain parameters (Latin hypercube)" */
+    fmt_printf(f,
+               ngettext("%s: %s of %zu uncertain parameter%s\n\n",
+                        "%s: %s of %zu uncertain parameters%s\n\n", (unsigned long)p->n_params),
+               p->base->scn->name, draws, p->n_params, p->opts->lhs ? _(" (Latin hypercube)") : "");
+    fputs("  ", f);
+    fmt_printf(f, "%-*s ", tw_field(_("variant"), 32), _("variant"));
+    fmt_printf(f, "%-*s ", tw_field(_("uplift in repeat buyers"), 28),
+               _("uplift in repeat buyers"));
+    fmt_printf(f, "%-*s ", tw_field(_("incremental profit"), 32), _("incremental profit"));
+    /* TRANSLATORS: psa's table: the share of draws in which a variant is the most profitable */
+    fmt_printf(f, "%*s ", tw_field(_("best"), 6), _("best"));
+    /* TRANSLATORS: psa's table: the share of draws in which a variant pays back */
+    fmt_printf(f, "%*s\n", tw_field(_("pays"), 6), _("pays"));
     for (size_t v = 0; v < p->n_variants; v++) {
         char up[64], inc[64];
-        snprintf(up, sizeof up, "%+.2f [%+.2f; %+.2f]", 100 * p->uplift_mean[v],
-                 100 * p->uplift_lo[v], 100 * p->uplift_hi[v]);
-        snprintf(inc, sizeof inc, "%+.0f [%+.0f; %+.0f]", p->inc_mean[v], p->inc_lo[v],
-                 p->inc_hi[v]);
-        fprintf(f, "  %-32s %-28s %-32s %5.0f%% %5.0f%%\n", p->base->variants.items[v].name,
-                v ? up : "", v ? inc : "", 100 * p->p_best[v], 100 * p->p_pays[v]);
+        fmt_snprintf(up, sizeof up, "%+.2f [%+.2f; %+.2f]", 100 * p->uplift_mean[v],
+                     100 * p->uplift_lo[v], 100 * p->uplift_hi[v]);
+        fmt_snprintf(inc, sizeof inc, "%+.0f [%+.0f; %+.0f]", p->inc_mean[v], p->inc_lo[v],
+                     p->inc_hi[v]);
+        const char *name = p->base->variants.items[v].name;
+        fmt_printf(f, "  %-*s %-28s %-32s %5.0f%% %5.0f%%\n", tw_field(name, 32), name, v ? up : "",
+                   v ? inc : "", 100 * p->p_best[v], 100 * p->p_pays[v]);
     }
-    fprintf(f,
-            "\n  Uplift in percentage points of customers, profit in money; [95%% of the "
-            "draws].\n"
-            "  Knowing the parameters for sure would be worth %.4g per customer (EVPI).\n\n"
-            "%s\n\nResults: %s/ (psa.csv, psa.json, tornado.csv, plots/)\n",
-            p->evpi, p->headline, out_path);
+    fmt_printf(f,
+               _("\n  Uplift in percentage points of customers, profit in money; [95%% of the "
+                 "draws].\n"
+                 "  Knowing the parameters for sure would be worth %.4g per customer (EVPI).\n\n"
+                 "%s\n\nResults: %s/ (psa.csv, psa.json, tornado.csv, plots/)\n"),
+               p->evpi, p->headline_ru, out_path);
 }
 
 static void psa_free(psa *p)
 {
     prm_set_free(&p->base_set);
+    cal_normal_free(&p->calibrated);
+    free(p->calibrated_index);
     free(p->params);
     free(p->values);
     free(p->tornado_x);
@@ -497,10 +592,16 @@ static cj_status choose_params(psa *p, cj_err *err)
             p->params[p->n_params++] = &list->items[j];
     if (p->n_params > 0)
         return CJ_OK;
+    if (list->n)
+        return cj_fail(err, CJ_ERR_USAGE,
+                       _("psa: %s has no uncertain parameter to draw that --set or --params "
+                         "leaves free (declare one with param \"name\" { default, low = L, "
+                         "high = H } or dist = ...)"),
+                       p->opts->scenario);
     return cj_fail(err, CJ_ERR_USAGE,
-                   "psa: %s has no uncertain parameter to draw%s (declare one with "
-                   "param \"name\" { default, low = L, high = H } or dist = ...)",
-                   p->opts->scenario, list->n ? " that --set or --params leaves free" : "");
+                   _("psa: %s has no uncertain parameter to draw (declare one with "
+                     "param \"name\" { default, low = L, high = H } or dist = ...)"),
+                   p->opts->scenario);
 }
 
 cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *err)
@@ -511,7 +612,8 @@ cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *er
     int threads = rn_threads(opts);
     p.base = &base;
     if (rn_prepare(&base, opts, err) == CJ_OK && choose_params(&p, err) == CJ_OK &&
-        an_base_set(opts, &p.base_set, err) == CJ_OK && draw_values(&p, err) == CJ_OK) {
+        read_calibrated(&p, err) == CJ_OK && an_base_set(opts, &p.base_set, err) == CJ_OK &&
+        draw_values(&p, err) == CJ_OK) {
         sim_options so = {threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&base, &so, err) == CJ_OK) {
             rn_compute(&base);

@@ -9,7 +9,9 @@
 #include "format.h"
 #include "pdf.h"
 #include "monthly.h"
+#include "target_eval.h"
 #include "util.h"
+#include "i18n.h"
 
 /* The colours of plots/style.gp, so that the page and the plots agree. */
 static const char *const VARIANT_COLOURS[] = {"#505050", "#E69F00", "#0072B2", "#009E73",
@@ -162,7 +164,8 @@ static void money(FILE *f, const scn_scenario *scn, double x)
 
 static const char *group_name(const st_results *r, size_t g)
 {
-    return g == r->totals->n_personas ? "all customers" : r->totals->model->scn->personas[g].name;
+    return g == r->totals->n_personas ? _("all customers")
+                                      : r->totals->model->scn->personas[g].name;
 }
 
 static const char *persona_colour(const st_results *r, size_t g)
@@ -221,39 +224,46 @@ static void sentence(FILE *f, const st_results *r, size_t v)
     char num[40];
     fputs("<strong>", f);
     say_name(f, t->model->variants[v].name);
-    fprintf(f, "</strong>: the model predicts %+.*f points of %s, simulation precision "
-               "[%.*f; %.*f]: <span class=\"verdict %s\">%s</span>",
-            d, 100 * u->diff, st_metric_words(m), d, 100 * u->lo, d, 100 * u->hi,
-            st_effect_name(vd->effect), st_effect_words(vd->effect));
+    fmt_printf(f,
+               _("</strong>: the model predicts %+.*f points of %s, simulation precision "
+                 "[%.*f; %.*f]: <span class=\"verdict %s\">%s</span>"),
+               d, 100 * u->diff, st_metric_words(m), d, 100 * u->lo, d, 100 * u->hi,
+               st_effect_name(vd->effect), st_effect_words(vd->effect));
     if (vd->customers_to_settle_effect > 0)
-        fprintf(f, " (about %s customers would settle it)",
-                fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_effect)));
-    fprintf(f, "; <span class=\"verdict %s\">%s</span>",
-            vd->pays == ST_PAYS_YES ? "gain" : vd->pays == ST_PAYS_NO ? "loss" : "unclear",
-            st_pays_words(vd->pays));
+        fmt_printf(f, _(" (about %s customers would settle it)"),
+                   fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_effect)));
+    fmt_printf(f, "; <span class=\"verdict %s\">%s</span>",
+               vd->pays == ST_PAYS_YES  ? "gain"
+               : vd->pays == ST_PAYS_NO ? "loss"
+                                        : "unclear",
+               st_pays_words(vd->pays));
     if (g->has_roi) {
-        fprintf(f, ": ROI %+.0f%% [%+.0f%%; %+.0f%%] on an extra cost of ", 100 * g->roi,
-                100 * g->roi_lo, 100 * g->roi_hi);
+        fmt_printf(f, _(": ROI %+.0f%% [%+.0f%%; %+.0f%%] on an extra cost of "), 100 * g->roi,
+                   100 * g->roi_lo, 100 * g->roi_hi);
         money(f, scn, g->incremental_cost);
     } else {
-        fputs(g->incremental_cost == 0 ? ": no extra cost, extra profit " : ": extra profit ", f);
+        fputs(g->incremental_cost == 0 ? _(": no extra cost, extra profit ") : _(": extra profit "),
+              f);
         money(f, scn, g->profit.diff);
-        fprintf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
-        fprintf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
+        fmt_printf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
+        fmt_printf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
     }
     if (vd->few_changed)
-        fprintf(f, " (only %lld customers bought differently: too few to tell)",
-                (long long)g->changed);
+        fmt_printf(f,
+                   ngettext(" (only %lld customer bought differently: too few to tell)",
+                            " (only %lld customers bought differently: too few to tell)",
+                            (unsigned long)g->changed),
+                   (long long)g->changed);
     else if (vd->customers_to_settle_pays > 0)
-        fprintf(f, " (about %s customers would settle it)",
-                fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
+        fmt_printf(f, _(" (about %s customers would settle it)"),
+                   fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
     const st_lead *lead = &r->leads[v];
     if (t->n_personas > 1 && lead->distinguishable) {
         const st_uplift *b = &st_group_at(r, v, (size_t)lead->top)->uplift[m];
-        fputs("; most for ", f);
+        fputs(_("; most for "), f);
         report_escape(f, scn->personas[lead->top].name);
-        fprintf(f, " (%+.*f, %.*f [%.*f; %.*f] more than ", uplift_decimals(b), 100 * b->diff, 2,
-                100 * lead->lead, 2, 100 * lead->lead_lo, 2, 100 * lead->lead_hi);
+        fmt_printf(f, _(" (%+.*f, %.*f [%.*f; %.*f] more than "), uplift_decimals(b), 100 * b->diff,
+                   2, 100 * lead->lead, 2, 100 * lead->lead_lo, 2, 100 * lead->lead_hi);
         report_escape(f, scn->personas[lead->runner_up].name);
         fputc(')', f);
     }
@@ -264,15 +274,16 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
 {
     const sim_totals *t = r->totals;
     const scn_scenario *scn = t->model->scn;
-    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    fmt_printf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n", i18n_code());
+    fputs("<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"cjmsim ",
           f);
     report_escape(f, info->version);
     fputs("\">\n<title>", f);
     report_escape(f, scn->name);
-    fprintf(f, ": customer journey map</title>\n<style>\n%s%s</style>\n</head>\n<body>\n", STYLE,
-            PRINT_STYLE);
+    fmt_printf(f, _(": customer journey map</title>\n<style>\n%s%s</style>\n</head>\n<body>\n"),
+               STYLE, PRINT_STYLE);
 
     fputs("<header>\n<h1>", f);
     report_escape(f, scn->name);
@@ -287,17 +298,23 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
     if (description)
         text_items(f, description);
     if (r->exact)
-        fputs("<p class=\"facts\"><strong>Exact expected values</strong>: the figures below "
-              "are computed from the scenario's probabilities without sampling customers, so "
-              "they have no noise and every interval is a single point.</p>\n",
+        fputs(_("<p class=\"facts\"><strong>Exact expected values</strong>: the figures below "
+                "are computed from the scenario's probabilities without sampling customers, so "
+                "they have no noise and every interval is a single point.</p>\n"),
               f);
-    char num[40];
-    fprintf(f,
-            "<p class=\"facts\">%s customers over %d days, seed %llu; %zu variant%s on the "
-            "same customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
-            fmt_grouped(num, sizeof num, (double)t->customers), t->model->days,
-            (unsigned long long)info->seed, t->n_variants, t->n_variants == 1 ? "" : "s",
-            100 * scn->margin);
+    char num[40], days[64], variants[64];
+    fmt_grouped(num, sizeof num, (double)t->customers);
+    snprintf(days, sizeof days, ngettext("%d day", "%d days", (unsigned long)t->model->days),
+             t->model->days);
+    snprintf(variants, sizeof variants, ngettext("%zu variant", "%zu variants", t->n_variants),
+             t->n_variants);
+    fmt_printf(f,
+               ngettext("<p class=\"facts\">%s customer over %s, seed %llu; %s on the same "
+                        "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
+                        "<p class=\"facts\">%s customers over %s, seed %llu; %s on the same "
+                        "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
+                        (unsigned long)t->customers),
+               num, days, (unsigned long long)info->seed, variants, 100 * scn->margin);
 }
 
 static void write_in_short(FILE *f, const st_results *r)
@@ -305,21 +322,21 @@ static void write_in_short(FILE *f, const st_results *r)
     const sim_totals *t = r->totals;
     const st_group *base = st_group_at(r, 0, t->n_personas);
     double n = (double)base->customers;
-    fputs("<section class=\"short\">\n<h3>In short</h3>\n<ul>\n", f);
-    fprintf(f,
-            "<li><strong>Baseline</strong>: %.1f%% of customers buy, %.2f%% buy twice or more "
-            "(%.1f%% of buyers come back).</li>\n",
-            100 * st_ratio(base->total[ST_BUYERS], n),
-            100 * st_ratio(base->total[ST_REPEAT_BUYERS], n),
-            100 * st_ratio(base->total[ST_REPEAT_BUYERS], base->total[ST_BUYERS]));
+    fputs(_("<section class=\"short\">\n<h3>In short</h3>\n<ul>\n"), f);
+    fmt_printf(f,
+               _("<li><strong>Baseline</strong>: %.1f%% of customers buy, %.2f%% buy twice or more "
+                 "(%.1f%% of buyers come back).</li>\n"),
+               100 * st_ratio(base->total[ST_BUYERS], n),
+               100 * st_ratio(base->total[ST_REPEAT_BUYERS], n),
+               100 * st_ratio(base->total[ST_REPEAT_BUYERS], base->total[ST_BUYERS]));
     for (size_t v = 1; v < t->n_variants; v++) {
         fputs("<li>", f);
         sentence(f, r, v);
         fputs("</li>\n", f);
     }
-    fputs("</ul>\n<p class=\"muted\">A point is one percent of all customers. The brackets hold "
-          "the simulation's precision (95%), not the uncertainty of the assumptions: see "
-          "<a href=\"#reading\">how to read this report</a>.</p>\n</section>\n",
+    fputs(_("</ul>\n<p class=\"muted\">A point is one percent of all customers. The brackets hold "
+            "the simulation's precision (95%), not the uncertainty of the assumptions: see "
+            "<a href=\"#reading\">how to read this report</a>.</p>\n</section>\n"),
           f);
 }
 
@@ -420,10 +437,11 @@ static void curve_row(FILE *f, const st_results *r)
     const sim_totals *t = r->totals;
     size_t n_stages = t->model->scn->n_stages, all = t->n_personas;
     fputs("<tr class=\"curve\">", f);
-    row_head(f, "Emotion curve", "all customers' average mood on entering, −3 … +3, simulated");
+    row_head(f, _("Emotion curve"),
+             _("all customers' average mood on entering, −3 … +3, simulated"));
     fprintf(f,
-            "<td colspan=\"%zu\">\n<svg viewBox=\"0 0 %zu "
-            "%d\" role=\"img\" aria-label=\"average mood on entering each stage\">\n",
+            _("<td colspan=\"%zu\">\n<svg viewBox=\"0 0 %zu "
+              "%d\" role=\"img\" aria-label=\"average mood on entering each stage\">\n"),
             n_stages, n_stages * CURVE_COLUMN, CURVE_HEIGHT);
     for (int m = SCN_MOOD_MIN; m <= SCN_MOOD_MAX; m++)
         fprintf(f,
@@ -447,13 +465,13 @@ static void feelings_row(FILE *f, const st_results *r)
 {
     const scn_scenario *scn = r->totals->model->scn;
     fputs("<tr class=\"feelings\">", f);
-    row_head(f, "Feelings", "and the mood change on entering");
+    row_head(f, _("Feelings"), _("and the mood change on entering"));
     for (size_t s = 0; s < scn->n_stages; s++) {
         const scn_stage *st = &scn->stages[s];
         fputs("<td>", f);
         text_items(f, scn_text_get(&st->texts, "feelings"));
         if (st->emotion)
-            fprintf(f, "<span class=\"chip\">mood %+d</span>", st->emotion);
+            fprintf(f, _("<span class=\"chip\">mood %+d</span>"), st->emotion);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);
@@ -474,7 +492,7 @@ static void intervention_effects(FILE *f, const scn_scenario *scn, const scn_int
                                  size_t s)
 {
     if (iv->at == (int)s && iv->mood)
-        fprintf(f, ": mood %+d%s", iv->mood, iv->once ? " on the first purchase only" : "");
+        fprintf(f, _(": mood %+d%s"), iv->mood, iv->once ? _(" on the first purchase only") : "");
     for (size_t c = 0; c < iv->n_changes; c++) {
         const scn_edge_change *ch = &iv->changes[c];
         const scn_edge *e = &scn->edges[ch->edge];
@@ -485,9 +503,9 @@ static void intervention_effects(FILE *f, const scn_scenario *scn, const scn_int
         fputs(" → ", f);
         report_escape(f, scn->stages[e->to].name);
         if (ch->is_set)
-            fputs(" replaced", f);
+            fputs(_(" replaced"), f);
         else
-            fprintf(f, " × %g", ch->factor);
+            fmt_printf(f, " × %g", ch->factor);
     }
 }
 
@@ -497,7 +515,7 @@ static void interventions_row(FILE *f, const st_results *r)
     if (scn->n_interventions == 0)
         return;
     fputs("<tr class=\"changes\">", f);
-    row_head(f, "Changes tested", "the scenario's interventions");
+    row_head(f, _("Changes tested"), _("the scenario's interventions"));
     for (size_t s = 0; s < scn->n_stages; s++) {
         fputs("<td>", f);
         for (size_t i = 0; i < scn->n_interventions; i++) {
@@ -524,25 +542,25 @@ static void numbers_row(FILE *f, const st_results *r, size_t g)
     char num[40];
     fputs("<tr class=\"numbers\"><th class=\"row\" scope=\"row\">", f);
     report_escape(f, group_name(r, g));
-    fprintf(f, "<small>%s customers</small></th>", fmt_grouped(num, sizeof num, n));
+    fprintf(f, _("<small>%s customers</small></th>"), fmt_grouped(num, sizeof num, n));
     for (size_t s = 0; s < scn->n_stages; s++) {
         double share = 100 * st_ratio((double)c->reached[s], n);
-        fprintf(f,
-                "<td><div class=\"num\">%s<span class=\"pct\">%.1f%%</span></div>"
-                "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\"></span></div>",
-                fmt_grouped(num, sizeof num, (double)c->reached[s]), share, share,
-                persona_colour(r, g));
+        /* The share in the reader's language; the bar's width in CSS's. */
+        fmt_printf(f, "<td><div class=\"num\">%s<span class=\"pct\">%.1f%%</span></div>",
+                   fmt_grouped(num, sizeof num, (double)c->reached[s]), share);
+        fprintf(f, "<div class=\"bar\"><span style=\"width:%.1f%%;background:%s\"></span></div>",
+                share, persona_colour(r, g));
         int e = r->main_edge[s];
         if (e >= 0) {
-            fprintf(f, "<div class=\"conv\">%.1f%% of ", 100 * st_stage_conversion(r, c, s));
+            fmt_printf(f, _("<div class=\"conv\">%.1f%% of "), 100 * st_stage_conversion(r, c, s));
             report_escape(f, scn->stages[scn->edges[e].from].name);
             fputs("</div>", f);
         } else if ((int)s == scn->entry) {
-            fputs("<div class=\"conv\">everyone starts here</div>", f);
+            fputs(_("<div class=\"conv\">everyone starts here</div>"), f);
         }
         double mood;
         if (st_mood_on_entry(c, s, &mood))
-            fprintf(f, "<div class=\"conv\">mood on entering %+.2f</div>", mood);
+            fmt_printf(f, _("<div class=\"conv\">mood on entering %+.2f</div>"), mood);
         fputs("</td>", f);
     }
     fputs("</tr>\n", f);
@@ -555,7 +573,7 @@ static void stage_head(FILE *f, const scn_scenario *scn, size_t s)
     report_escape(f, st->name);
     fputs("</span><br>", f);
     if ((int)s == scn->entry)
-        fputs("<span class=\"badge\">entry</span>", f);
+        fputs(_("<span class=\"badge\">entry</span>"), f);
     if (st->purchase) {
         double lo = st->value[0], hi = st->value[0];
         for (size_t p = 1; p < scn->n_personas; p++) {
@@ -563,13 +581,13 @@ static void stage_head(FILE *f, const scn_scenario *scn, size_t s)
             hi = fmax(hi, st->value[p]);
         }
         char a[40], b[40];
-        fprintf(f, "<span class=\"badge\">purchase: %s", fmt_grouped(a, sizeof a, lo));
+        fprintf(f, _("<span class=\"badge\">purchase: %s"), fmt_grouped(a, sizeof a, lo));
         if (hi > lo)
             fprintf(f, "–%s", fmt_grouped(b, sizeof b, hi));
         fputs("</span>", f);
     }
     if (st->terminal)
-        fputs("<span class=\"badge\">end</span>", f);
+        fputs(_("<span class=\"badge\">end</span>"), f);
     fputs("</th>", f);
 }
 
@@ -580,26 +598,26 @@ static void write_map(FILE *f, const st_results *r)
     /* A long journey scrolls sideways on screen rather than squeezing its
      * columns; print fits it to the page. */
     fprintf(f,
-            "<section>\n<h2>Customer journey map</h2>\n<div class=\"wide\"><table class=\"map\" "
-            "style=\"min-width:%zupx\">\n<thead><tr><th class=\"row corner\"></th>",
+            _("<section>\n<h2>Customer journey map</h2>\n<div class=\"wide\"><table class=\"map\" "
+              "style=\"min-width:%zupx\">\n<thead><tr><th class=\"row corner\"></th>"),
             170 + 150 * scn->n_stages);
     for (size_t s = 0; s < scn->n_stages; s++)
         stage_head(f, scn, s);
     fputs("</tr></thead>\n<tbody>\n", f);
-    text_row(f, scn, "description", "Stage");
-    text_row(f, scn, "touchpoints", "Touchpoints");
-    text_row(f, scn, "actions", "Actions");
-    text_row(f, scn, "thoughts", "Thoughts");
+    text_row(f, scn, "description", _("Stage"));
+    text_row(f, scn, "touchpoints", _("Touchpoints"));
+    text_row(f, scn, "actions", _("Actions"));
+    text_row(f, scn, "thoughts", _("Thoughts"));
     feelings_row(f, r);
     curve_row(f, r);
-    text_row(f, scn, "pains", "Pain points");
-    text_row(f, scn, "opportunities", "Opportunities");
+    text_row(f, scn, "pains", _("Pain points"));
+    text_row(f, scn, "opportunities", _("Opportunities"));
     interventions_row(f, r);
     fprintf(f,
-            "<tr class=\"simhead\"><th colspan=\"%zu\">Simulated, baseline: customers who "
-            "reached each stage (share of the persona's customers), the conversion into it "
-            "from the stage most customers came from, and their average mood on "
-            "entering</th></tr>\n",
+            _("<tr class=\"simhead\"><th colspan=\"%zu\">Simulated, baseline: customers who "
+              "reached each stage (share of the persona's customers), the conversion into it "
+              "from the stage most customers came from, and their average mood on "
+              "entering</th></tr>\n"),
             scn->n_stages + 1);
     /* With one persona, its row is everyone's. */
     for (size_t g = 0; g < r->n_groups; g++)
@@ -626,8 +644,9 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
     fprintf(f, "<article class=\"card\" style=\"border-top-color:%s\">\n<h3>",
             persona_colour(r, p));
     report_escape(f, pe->name);
-    fprintf(f, "</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n",
-            100 * pe->share, fmt_grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
+    fmt_printf(
+        f, _("</h3>\n<p class=\"meta\">%.0f%% of customers (%s), arrives with mood %+d</p>\n"),
+        100 * pe->share, fmt_grouped(num, sizeof num, (double)t->persona_customers[p]), pe->mood);
     const scn_text *quote = scn_text_get(&pe->texts, "quote");
     if (quote && quote->n_items) {
         fputs("<blockquote>", f);
@@ -636,17 +655,17 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
     }
     text_items(f, scn_text_get(&pe->texts, "description"));
     fputs("<dl>", f);
-    card_field(f, pe, "who", "Who");
-    card_field(f, pe, "what", "What");
-    card_field(f, pe, "why", "Why");
-    card_field(f, pe, "when", "When");
-    card_field(f, pe, "where", "Where");
-    card_field(f, pe, "needs", "Needs");
-    card_field(f, pe, "pains", "Pains");
-    card_field(f, pe, "goals", "Goals");
-    card_field(f, pe, "channels", "Channels");
+    card_field(f, pe, "who", _("Who"));
+    card_field(f, pe, "what", _("What"));
+    card_field(f, pe, "why", _("Why"));
+    card_field(f, pe, "when", _("When"));
+    card_field(f, pe, "where", _("Where"));
+    card_field(f, pe, "needs", _("Needs"));
+    card_field(f, pe, "pains", _("Pains"));
+    card_field(f, pe, "goals", _("Goals"));
+    card_field(f, pe, "channels", _("Channels"));
     if (pe->n_attrs) {
-        fputs("<dt>Attributes</dt><dd>", f);
+        fputs(_("<dt>Attributes</dt><dd>"), f);
         for (size_t a = 0; a < pe->n_attrs; a++) {
             const scn_attr *at = &pe->attrs[a];
             fputs(a ? ", " : "", f);
@@ -657,12 +676,12 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
             else if (at->lua_type == LUA_TBOOLEAN)
                 fputs(at->boolean ? "true" : "false", f);
             else
-                fprintf(f, "%g", at->number);
+                fmt_printf(f, "%g", at->number);
         }
         fputs("</dd>", f);
     }
-    fputs("</dl>\n<table class=\"grid\"><tr><th class=\"l\">variant</th><th>buyers</th>"
-          "<th>repeat buyers</th><th>uplift, points</th></tr>\n",
+    fputs(_("</dl>\n<table class=\"grid\"><tr><th class=\"l\">variant</th><th>buyers</th>"
+            "<th>repeat buyers</th><th>uplift, points</th></tr>\n"),
           f);
     /* the uplift column is the run's headline metric (write_variants says which) */
     /* Names as words here, so that a narrow card can wrap them. */
@@ -671,10 +690,10 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
         double n = (double)g->customers;
         fputs("<tr><td class=\"l\">", f);
         say_name(f, t->model->variants[v].name);
-        fprintf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
-                100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
+        fmt_printf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
+                   100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
         if (g->has_uplift)
-            fprintf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[r->headline].diff);
+            fmt_printf(f, "<td>%+.2f</td></tr>\n", 100 * g->uplift[r->headline].diff);
         else
             fputs("<td>—</td></tr>\n", f);
     }
@@ -683,7 +702,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
 
 static void write_personas(FILE *f, const st_results *r)
 {
-    fputs("<section>\n<h2>Personas</h2>\n<div class=\"cards\">\n", f);
+    fputs(_("<section>\n<h2>Personas</h2>\n<div class=\"cards\">\n"), f);
     for (size_t p = 0; p < r->totals->n_personas; p++)
         persona_card(f, r, p);
     fputs("</div>\n</section>\n", f);
@@ -697,13 +716,13 @@ static const char *uplift_class(const st_uplift *u)
 static void uplift_cell(FILE *f, const st_group *g, st_metric m)
 {
     if (!g->has_uplift) {
-        fputs("<td>reference</td>", f);
+        fputs(_("<td>reference</td>"), f);
         return;
     }
     const st_uplift *u = &g->uplift[m];
     int d = uplift_decimals(u);
-    fprintf(f, "<td class=\"%s\">%+.*f [%.*f; %.*f]</td>", uplift_class(u), d, 100 * u->diff, d,
-            100 * u->lo, d, 100 * u->hi);
+    fmt_printf(f, "<td class=\"%s\">%+.*f [%.*f; %.*f]</td>", uplift_class(u), d, 100 * u->diff, d,
+               100 * u->lo, d, 100 * u->hi);
 }
 
 /* Every variant's funnel, stage by stage, with its ratio to the
@@ -715,10 +734,10 @@ static void write_variant_funnels(FILE *f, const st_results *r)
     size_t all = t->n_personas;
     if (t->n_variants < 2)
         return;
-    fputs("<h3 style=\"margin-top:18px\">Funnel by variant</h3>\n<p class=\"muted\">The share of "
-          "all customers who reached each stage; beside each variant's share, how many times "
-          "the baseline's it is.</p>\n<div class=\"wide\"><table class=\"grid funnels\">\n"
-          "<tr><th class=\"l\">stage</th>",
+    fputs(_("<h3 style=\"margin-top:18px\">Funnel by variant</h3>\n<p class=\"muted\">The share of "
+            "all customers who reached each stage; beside each variant's share, how many times "
+            "the baseline's it is.</p>\n<div class=\"wide\"><table class=\"grid funnels\">\n"
+            "<tr><th class=\"l\">stage</th>"),
           f);
     for (size_t v = 0; v < t->n_variants; v++) {
         fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
@@ -731,13 +750,13 @@ static void write_variant_funnels(FILE *f, const st_results *r)
     for (size_t s = 0; s < scn->n_stages; s++) {
         fputs("<tr><td class=\"l\">", f);
         report_escape(f, scn->stages[s].name);
-        fprintf(f, "</td><td>%.2f%%</td>", 100 * st_ratio((double)c0->reached[s], n));
+        fmt_printf(f, "</td><td>%.2f%%</td>", 100 * st_ratio((double)c0->reached[s], n));
         for (size_t v = 1; v < t->n_variants; v++) {
             const sim_cell *c = st_cell(r, v, all);
-            fprintf(f, "<td>%.2f%%", 100 * st_ratio((double)c->reached[s], n));
+            fmt_printf(f, "<td>%.2f%%", 100 * st_ratio((double)c->reached[s], n));
             if (c0->reached[s] > 0)
-                fprintf(f, " <span class=\"pct\">×%.2f</span>",
-                        (double)c->reached[s] / (double)c0->reached[s]);
+                fmt_printf(f, " <span class=\"pct\">×%.2f</span>",
+                           (double)c->reached[s] / (double)c0->reached[s]);
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
@@ -751,9 +770,10 @@ static void write_variants(FILE *f, const st_results *r)
     const sim_totals *t = r->totals;
     const scn_scenario *scn = t->model->scn;
     size_t all = t->n_personas;
-    fputs("<section>\n<h2>Variants side by side</h2>\n<div class=\"wide\"><table class=\"grid\">\n"
-          "<tr><th class=\"l\"></th>",
-          f);
+    fputs(
+        _("<section>\n<h2>Variants side by side</h2>\n<div class=\"wide\"><table class=\"grid\">\n"
+          "<tr><th class=\"l\"></th>"),
+        f);
     for (size_t v = 0; v < t->n_variants; v++) {
         fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
         report_escape(f, t->model->variants[v].name);
@@ -764,38 +784,41 @@ static void write_variants(FILE *f, const st_results *r)
         const char *title;
         int kind;
     } ROWS[] = {
-        {"buyers (1 purchase or more)", 0},
-        {"repeat buyers (2 or more)", 1},
-        {"repeat buyers of buyers", 2},
-        {"uplift, points [95% interval]", 3},
-        {"verdict", 10},
-        {"revenue", 4},
-        {"cost of the changes", 5},
-        {"gross profit", 6},
-        {"extra profit over the baseline [95% interval]", 7},
-        {"ROI (extra profit / extra cost) [95% interval]", 8},
-        {"pays back", 9},
+        {N_("buyers (1 purchase or more)"), 0},
+        {N_("repeat buyers (2 or more)"), 1},
+        {N_("repeat buyers of buyers"), 2},
+        /* xgettext:no-c-format */
+        {N_("uplift, points [95% interval]"), 3},
+        {N_("verdict"), 10},
+        {N_("revenue"), 4},
+        {N_("cost of the changes"), 5},
+        {N_("gross profit"), 6},
+        /* xgettext:no-c-format */
+        {N_("extra profit over the baseline [95% interval]"), 7},
+        /* xgettext:no-c-format */
+        {N_("ROI (extra profit / extra cost) [95% interval]"), 8},
+        {N_("pays back"), 9},
     };
     char num[40];
     for (size_t i = 0; i < sizeof ROWS / sizeof ROWS[0]; i++) {
         if (ROWS[i].kind == 3)
-            fprintf(f, "<tr><th class=\"l\">uplift in %s, points [95%% interval]</th>",
+            fprintf(f, _("<tr><th class=\"l\">uplift in %s, points [95%% interval]</th>"),
                     st_metric_words(r->headline));
         else
-            fprintf(f, "<tr><th class=\"l\">%s</th>", ROWS[i].title);
+            fprintf(f, "<tr><th class=\"l\">%s</th>", _(ROWS[i].title));
         for (size_t v = 0; v < t->n_variants; v++) {
             const st_group *g = st_group_at(r, v, all);
             double n = (double)g->customers;
             switch (ROWS[i].kind) {
             case 0:
-                fprintf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n));
+                fmt_printf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n));
                 break;
             case 1:
-                fprintf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
+                fmt_printf(f, "<td>%.2f%%</td>", 100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
                 break;
             case 2:
-                fprintf(f, "<td>%.1f%%</td>",
-                        100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
+                fmt_printf(f, "<td>%.1f%%</td>",
+                           100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
                 break;
             case 3:
                 uplift_cell(f, g, r->headline);
@@ -832,8 +855,8 @@ static void write_variants(FILE *f, const st_results *r)
                 break;
             case 8:
                 if (g->has_roi)
-                    fprintf(f, "<td>%+.0f%% [%+.0f%%; %+.0f%%]</td>", 100 * g->roi,
-                            100 * g->roi_lo, 100 * g->roi_hi);
+                    fmt_printf(f, "<td>%+.0f%% [%+.0f%%; %+.0f%%]</td>", 100 * g->roi,
+                               100 * g->roi_lo, 100 * g->roi_hi);
                 else
                     fputs("<td>—</td>", f);
                 break;
@@ -854,15 +877,16 @@ static void write_variants(FILE *f, const st_results *r)
     write_variant_funnels(f, r);
 
     if (t->n_variants > 1) {
-        fputs("<h3 style=\"margin-top:18px\">In plain words</h3>\n<ul>\n", f);
+        fputs(_("<h3 style=\"margin-top:18px\">In plain words</h3>\n<ul>\n"), f);
         for (size_t v = 1; v < t->n_variants; v++) {
             fputs("<li>", f);
             sentence(f, r, v);
             fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
-        fprintf(f, "<h3>Uplift in %s per persona, points [95%% interval]</h3>\n"
-                   "<div class=\"wide\"><table class=\"grid\">\n<tr><th class=\"l\">persona</th>",
+        fprintf(f,
+                _("<h3>Uplift in %s per persona, points [95%% interval]</h3>\n"
+                  "<div class=\"wide\"><table class=\"grid\">\n<tr><th class=\"l\">persona</th>"),
                 st_metric_words(r->headline));
         for (size_t v = 1; v < t->n_variants; v++) {
             fputs("<th>", f);
@@ -888,7 +912,7 @@ static void write_interventions(FILE *f, const st_results *r)
     const scn_scenario *scn = r->totals->model->scn;
     if (scn->n_interventions == 0)
         return;
-    fputs("<section>\n<h2>The changes tested</h2>\n<div class=\"cards\">\n", f);
+    fputs(_("<section>\n<h2>The changes tested</h2>\n<div class=\"cards\">\n"), f);
     for (size_t i = 0; i < scn->n_interventions; i++) {
         const scn_intervention *iv = &scn->interventions[i];
         fputs("<article class=\"card\" style=\"border-top-color:#E69F00\">\n<h3>", f);
@@ -898,11 +922,11 @@ static void write_interventions(FILE *f, const st_results *r)
         fputs("<dl>", f);
         const scn_text *channel = scn_text_get(&iv->texts, "channel");
         if (channel) {
-            fputs("<dt>Channel</dt><dd>", f);
+            fputs(_("<dt>Channel</dt><dd>"), f);
             text_items(f, channel);
             fputs("</dd>", f);
         }
-        fputs("<dt>For</dt><dd>", f);
+        fputs(_("<dt>For</dt><dd>"), f);
         size_t shown = 0;
         for (size_t p = 0; p < scn->n_personas; p++)
             if (iv->personas & (UINT64_C(1) << p)) {
@@ -910,8 +934,8 @@ static void write_interventions(FILE *f, const st_results *r)
                 report_escape(f, scn->personas[p].name);
             }
         if (shown == scn->n_personas)
-            fputs(" (everyone)", f);
-        fputs("</dd><dt>Changes</dt><dd>", f);
+            fputs(_(" (everyone)"), f);
+        fputs(_("</dd><dt>Changes</dt><dd>"), f);
         shown = 0;
         for (size_t s = 0; s < scn->n_stages; s++)
             if (intervention_touches(scn, iv, s)) {
@@ -919,19 +943,19 @@ static void write_interventions(FILE *f, const st_results *r)
                 report_escape(f, scn->stages[s].name);
                 intervention_effects(f, scn, iv, s);
             }
-        fputs("</dd><dt>Cost</dt><dd>", f);
+        fputs(_("</dd><dt>Cost</dt><dd>"), f);
         if (iv->cost_per_customer > 0 || iv->cost_per_use > 0) {
             if (iv->cost_per_customer > 0) {
                 money(f, scn, iv->cost_per_customer);
-                fputs(" per customer who gets it", f);
+                fputs(_(" per customer who gets it"), f);
             }
             if (iv->cost_per_use > 0) {
                 fputs(iv->cost_per_customer > 0 ? ", " : "", f);
                 money(f, scn, iv->cost_per_use);
-                fputs(" each time it is used", f);
+                fputs(_(" each time it is used"), f);
             }
         } else {
-            fputs("none given", f);
+            fputs(_("none given"), f);
         }
         fputs("</dd></dl>\n</article>\n", f);
     }
@@ -985,7 +1009,7 @@ static bool embed_png(FILE *f, const out_dir *dir, const char *name)
 static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
 {
     const plot_output *plots = info->plots;
-    fputs("<section>\n<h2>Charts</h2>\n", f);
+    fputs(_("<section>\n<h2>Charts</h2>\n"), f);
     size_t drawn = 0;
     for (size_t i = 0; plots && i < plots->n_pictures; i++) {
         const plot_picture *pic = &plots->pictures[i];
@@ -1004,19 +1028,19 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
         drawn++;
     }
     if (!plots || plots->n_pictures == 0 || plots->outcome == PLOT_NOT_WRITTEN)
-        fputs("<p>No charts: the plot templates were not found when this report was "
-              "written.</p>\n",
+        fputs(_("<p>No charts: the plot templates were not found when this report was "
+                "written.</p>\n"),
               f);
     else if (drawn < plots->n_pictures)
-        fputs("<p>Some charts are missing: gnuplot was not available or failed when this report "
-              "was written. Their data and scripts are in the <code>plots</code> folder beside "
-              "this report; with gnuplot installed, draw them with "
-              "<code>cd plots &amp;&amp; gnuplot plots.gp</code>.</p>\n",
+        fputs(_("<p>Some charts are missing: gnuplot was not available or failed when this report "
+                "was written. Their data and scripts are in the <code>plots</code> folder beside "
+                "this report; with gnuplot installed, draw them with "
+                "<code>cd plots &amp;&amp; gnuplot plots.gp</code>.</p>\n"),
               f);
     /* Each missing chart by name, so that nobody mistakes the report for whole. */
     for (size_t i = 0; plots && plots->outcome != PLOT_NOT_WRITTEN && i < plots->n_pictures; i++)
         if (!plots->pictures[i].drawn)
-            fprintf(f, "<p class=\"muted\">Missing: <code>plots/%s.png</code>.</p>\n",
+            fprintf(f, _("<p class=\"muted\">Missing: <code>plots/%s.png</code>.</p>\n"),
                     plots->pictures[i].name);
     fputs("</section>\n", f);
 }
@@ -1024,7 +1048,9 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
 static void write_footer(FILE *f, const st_results *r, const report_info *info)
 {
     const scn_scenario *scn = r->totals->model->scn;
-    fputs("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
+    fputs(
+        /* xgettext:no-c-format */
+        _("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
           "<li><strong>Reached</strong>: customers who entered the stage at least once during the "
           "run. <strong>Conversion</strong>: the share of those who reached the previous stage "
           "(the one most customers came from) who went on to this one.</li>\n"
@@ -1044,15 +1070,15 @@ static void write_footer(FILE *f, const st_results *r, const report_info *info)
           "<li><strong>Profit</strong>: margin × revenue − cost. <strong>ROI</strong>: extra "
           "profit over the baseline / extra cost, with its interval. A change "
           "<strong>pays back</strong> only when the interval of its extra profit lies above 0, "
-          "and does not when it lies below.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim ",
-          f);
+          "and does not when it lies below.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim "),
+        f);
     report_escape(f, info->version);
-    fputs(" from ", f);
+    fputs(_(" from "), f);
     report_escape(f, scn->path);
     fprintf(f,
-            " with seed %llu: the same scenario and seed give the same numbers. The data "
-            "behind this page are in summary.json and the CSV files beside it.</footer>\n"
-            "</body>\n</html>\n",
+            _(" with seed %llu: the same scenario and seed give the same numbers. The data "
+              "behind this page are in summary.json and the CSV files beside it.</footer>\n"
+              "</body>\n</html>\n"),
             (unsigned long long)info->seed);
 }
 
@@ -1066,12 +1092,50 @@ static void write_uncertainty_note(FILE *f, const st_results *r)
         n += prm_uncertain(&params->items[i]) && !params->items[i].source;
     if (n == 0)
         return;
-    fprintf(f,
-            "<p class=\"muted\">These 95%% intervals measure the simulation's own noise only: "
-            "they leave out how uncertain the scenario's %zu parameter%s %s. "
-            "<code>cjmsim psa</code> draws them and says how likely each variant is to be the "
-            "best choice and to pay back.</p>\n",
-            n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+    fmt_printf(f,
+               ngettext("<p class=\"muted\">These 95%% intervals measure the simulation's own "
+                        "noise only: they leave out how uncertain the scenario's %zu parameter "
+                        "is. <code>cjmsim psa</code> draws them and says how likely each variant "
+                        "is to be the best choice and to pay back.</p>\n",
+                        "<p class=\"muted\">These 95%% intervals measure the simulation's own "
+                        "noise only: they leave out how uncertain the scenario's %zu parameters "
+                        "are. <code>cjmsim psa</code> draws them and says how likely each variant "
+                        "is to be the best choice and to pay back.</p>\n",
+                        (unsigned long)n),
+               n);
+}
+
+/* The scenario's targets beside the baseline's figures (target_eval.h). */
+static void write_targets(FILE *f, const st_results *r)
+{
+    const tgt_list *targets = &r->totals->model->scn->targets;
+    if (targets->n == 0)
+        return;
+    fputs(_("<section>\n<h2>Targets</h2>\n<p class=\"muted\">What the shop observed beside the "
+            "baseline's figures. z is how many binomial standard deviations the observed count "
+            "lies above the count the model expects; beyond &plusmn;3 the model does not fit "
+            "it.</p>\n<div class=\"wide\"><table class=\"grid\">\n<tr><th>target</th><th>what</th>"
+            "<th>observed</th><th>simulated</th><th>z</th></tr>\n"),
+          f);
+    for (size_t i = 0; i < targets->n; i++) {
+        const tgt_target *t = &targets->items[i];
+        tgt_measure_t m = tgt_measure(t, r->totals);
+        char what[160];
+        tgt_describe_local(t, what, sizeof what);
+        fputs("<tr><td>", f);
+        report_escape(f, t->name);
+        fputs("</td><td>", f);
+        report_escape(f, what);
+        fputs("</td><td>", f);
+        fmt_printf(f, _("%lld of %lld (%.1f%%)"), (long long)t->observed, (long long)t->of,
+                   100 * m.share);
+        fmt_printf(f, "</td><td>%.1f%%</td>", 100 * m.simulated);
+        if (isnan(m.z))
+            fputs("<td>&ndash;</td></tr>\n", f);
+        else
+            fmt_printf(f, "<td>%+.1f</td></tr>\n", m.z);
+    }
+    fputs("</table></div>\n</section>\n", f);
 }
 
 cj_status report_pdf(out_dir *dir, cj_err *err)
@@ -1091,6 +1155,7 @@ cj_status report_write(out_dir *dir, const st_results *r, const report_info *inf
     write_personas(f, r);
     write_variants(f, r);
     write_uncertainty_note(f, r);
+    write_targets(f, r);
     write_interventions(f, r);
     if (r->totals->calendar)
         mon_report(f, r);

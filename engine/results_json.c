@@ -3,6 +3,7 @@
 
 #include "param.h"
 #include "results.h"
+#include "target_eval.h"
 #include "util.h"
 
 /* A JSON string of text that may not be UTF-8 (paths, arguments). */
@@ -226,6 +227,8 @@ void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
         json_array_append_new(variants, var);
     }
     json_object_set_new(root, "variants", variants);
+    if (scn->targets.n)
+        json_object_set_new(root, "targets", tgt_json(&scn->targets, t));
     json_dumpf(root, f, JSON_FLAGS);
     fputc('\n', f);
     json_decref(root);

@@ -23,6 +23,7 @@
 #include "stats.h"
 #include "util.h"
 #include "xlsx.h"
+#include "i18n.h"
 
 typedef void (*writer_fn)(FILE *f, const st_results *r, const void *arg);
 
@@ -79,7 +80,7 @@ static cj_status write_results(out_dir *dir, const st_results *r, const res_run_
         if (out_close(dir, f, RESULT_FILES[i].name, err) != CJ_OK)
             return err->status;
         if (sim_interrupted)
-            return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+            return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     }
     return CJ_OK;
 }
@@ -107,8 +108,8 @@ static void speak_for_the_ranks(const cli_options *opts, const cj_err *err)
     }
     char msg[256];
     snprintf(msg, sizeof msg,
-             "another rank of the MPI job took more than %u seconds to load the scenario (a "
-             "runaway string pattern or loop?); raise the limit with --lua-seconds N",
+             _("another rank of the MPI job took more than %u seconds to load the scenario (a "
+               "runaway string pattern or loop?); raise the limit with --lua-seconds N"),
              opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
     sbx_watchdog_reword(msg, CJ_ERR_SCENARIO);
 }

@@ -11,6 +11,7 @@
 #include "datadir.h"
 #include "exact.h"
 #include "format.h"
+#include "i18n.h"
 #include "sandbox.h"
 #include "sha256.h"
 #include "util.h"
@@ -36,8 +37,8 @@ static cj_status count_arrivals(rn_run *r, const cli_options *opts, cj_err *err)
     r->calendar = r->scn->has_arrivals || opts->has_arrivals;
     if (r->calendar && opts->has_customers)
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--customers counts one cohort on day 0; with arrivals, customers "
-                       "arrive each day: give --arrivals N (a day) instead");
+                       _("--customers counts one cohort on day 0; with arrivals, customers "
+                         "arrive each day: give --arrivals N (a day) instead"));
     scn_scenario calendar = *r->scn;
     calendar.has_arrivals = r->calendar;
     double per_day = opts->has_arrivals ? (double)opts->arrivals : -1;
@@ -69,7 +70,7 @@ static cj_status load_and_compile(rn_run *r, const cli_options *opts, const prm_
     if (command_line && cluster_is_root())
         prm_warn_outside(stderr, &r->scn->params);
     if (command_line && sha256_file(opts->scenario, r->hash) != 0)
-        return cj_fail(err, CJ_ERR_SCENARIO, "cannot read scenario '%s'", opts->scenario);
+        return cj_fail(err, CJ_ERR_SCENARIO, _("cannot read scenario '%s'"), opts->scenario);
     if (opts->variants)
         var_parse(r->scn, opts->variants, &r->variants, err);
     else
@@ -92,7 +93,7 @@ static cj_status settle_interrupt(cj_err *err)
 {
     if (err->status != CJ_OK && sbx_interrupted()) {
         err->status = CJ_ERR_INTERRUPTED;
-        snprintf(err->msg, sizeof err->msg, "interrupted: no results were written");
+        snprintf(err->msg, sizeof err->msg, _("interrupted: no results were written"));
     }
     return err->status;
 }
@@ -216,11 +217,15 @@ void rn_note_uncertainty(FILE *f, const scn_scenario *scn)
         n += prm_uncertain(&scn->params.items[i]) && !scn->params.items[i].source;
     if (n == 0)
         return;
-    fprintf(f,
-            "Note: the 95%% intervals above measure the simulation's own noise only; they\n"
-            "leave out how uncertain the scenario's %zu parameter%s %s. To see that:\n"
-            "  cjmsim psa ",
-            n, n == 1 ? "" : "s", n == 1 ? "is" : "are");
+    fmt_printf(f,
+               ngettext("Note: the 95%% intervals above measure the simulation's own noise only; "
+                        "they\nleave out how uncertain the scenario's %zu parameter is. To see "
+                        "that:\n  cjmsim psa ",
+                        "Note: the 95%% intervals above measure the simulation's own noise only; "
+                        "they\nleave out how uncertain the scenario's %zu parameters are. To see "
+                        "that:\n  cjmsim psa ",
+                        (unsigned long)n),
+               n);
     fmt_shell_word(f, scn->path);
     fputs(" --draws 1000\n", f);
 }
@@ -327,7 +332,7 @@ cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn mak
             rn_free(&b.runs[i - first]);
         }
         if (err->status == CJ_OK && sim_interrupted)
-            cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+            cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     }
     free(b.runs);
     free(b.errs);

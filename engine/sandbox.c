@@ -17,6 +17,7 @@
 
 #include "format.h"
 #include "rng.h"
+#include "i18n.h"
 
 /* The hook runs every this many instructions until the cap is hit. */
 enum { HOOK_EVERY = 1000 };
@@ -125,11 +126,12 @@ static void sbx_count_hook(lua_State *L, lua_Debug *ar)
     char where[512];
     current_where(L, 0, where, sizeof where);
     if (s->instructions_exceeded)
-        lua_pushfstring(L, "%sthe scenario ran more than %I Lua instructions", where,
+        lua_pushfstring(L, _("%sthe scenario ran more than %I Lua instructions"), where,
                         (lua_Integer)s->max_instructions);
     else
-        lua_pushfstring(L, "%sloading the scenario took more than %d seconds (a runaway loop?); "
-                           "raise the limit with --lua-seconds N",
+        lua_pushfstring(L,
+                        _("%sloading the scenario took more than %d seconds (a runaway loop?); "
+                          "raise the limit with --lua-seconds N"),
                         where, (int)s->max_seconds);
     lua_error(L);
 }
@@ -241,8 +243,9 @@ static bool order_key_at(lua_State *L, int idx, order_key *k)
 
 static int no_order(lua_State *L, int key)
 {
-    return luaL_error(L, "pairs/next: a table with a %s as a key has no defined order; a "
-                         "scenario traverses tables whose keys are numbers, strings or booleans",
+    return luaL_error(L,
+                      _("pairs/next: a table with a %s as a key has no defined order; a "
+                        "scenario traverses tables whose keys are numbers, strings or booleans"),
                       luaL_typename(L, key));
 }
 
@@ -337,7 +340,7 @@ static int sbx_next(lua_State *L)
     int list = lua_gettop(L);
     order_key k;
     if (!order_key_at(L, 2, &k))
-        return luaL_error(L, "invalid key to 'next'");
+        return luaL_error(L, _("invalid key to 'next'"));
     size_t i = 0, hi = snap->n; /* the first key greater than k */
     while (i < hi) {
         size_t mid = i + (hi - i) / 2;
@@ -456,8 +459,8 @@ static int sbx_format(lua_State *L)
             break; /* Lua's format reports the broken conversion */
         arg++;
         if (fmt[i] == 'p')
-            return luaL_error(L, "string.format: %%p is not available in a scenario: addresses "
-                                 "change from run to run");
+            return luaL_error(L, _("string.format: %%p is not available in a scenario: addresses "
+                                   "change from run to run"));
         if (fmt[i] == 's' && arg <= top && lua_type(L, arg) != LUA_TSTRING &&
             lua_type(L, arg) != LUA_TNUMBER) {
             sbx_tolstring(L, arg, NULL);
@@ -609,11 +612,11 @@ static int sbx_setmetatable(lua_State *L)
     if (type == LUA_TTABLE) {
         lua_pushstring(L, "__gc");
         if (lua_rawget(L, 2) != LUA_TNIL)
-            return luaL_error(L, "__gc metamethods are not available in a scenario");
+            return luaL_error(L, _("__gc metamethods are not available in a scenario"));
         lua_pop(L, 1);
     }
     if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-        return luaL_error(L, "cannot change a protected metatable");
+        return luaL_error(L, _("cannot change a protected metatable"));
     lua_settop(L, 2);
     lua_setmetatable(L, 1);
     return 1;
@@ -650,7 +653,7 @@ static int sbx_random(lua_State *L)
         high = luaL_checkinteger(L, 2);
         break;
     default:
-        return luaL_error(L, "wrong number of arguments to 'random'");
+        return luaL_error(L, _("wrong number of arguments to 'random'"));
     }
     luaL_argcheck(L, low <= high, lua_gettop(L), "interval is empty");
     uint64_t range = (uint64_t)high - (uint64_t)low + 1;
@@ -661,21 +664,21 @@ static int sbx_random(lua_State *L)
 
 static int sbx_randomseed(lua_State *L)
 {
-    return luaL_error(L, "math.randomseed is not available: math.random follows the run's "
-                         "--seed");
+    return luaL_error(L, _("math.randomseed is not available: math.random follows the run's "
+                           "--seed"));
 }
 
 static int sbx_dump_denied(lua_State *L)
 {
-    return luaL_error(L, "'string.dump' is not available in a scenario: binary chunks are "
-                         "refused");
+    return luaL_error(L, _("'string.dump' is not available in a scenario: binary chunks are "
+                           "refused"));
 }
 
 /* Only os.clock is left in os; the rest of os reaches processes and files. */
 static int sbx_os_denied(lua_State *L)
 {
     const char *name = lua_tostring(L, 2);
-    return luaL_error(L, "'os.%s' is not available in a scenario: only os.clock is",
+    return luaL_error(L, _("'os.%s' is not available in a scenario: only os.clock is"),
                       name ? name : "?");
 }
 
@@ -851,33 +854,33 @@ static const struct {
     const char *name;
     const char *reason;
 } DENIED_GLOBALS[] = {
-    {"io", "a scenario cannot read or write files"},
-    {"dofile", "a scenario cannot read other files"},
-    {"loadfile", "a scenario cannot read other files"},
-    {"require", "a scenario cannot load modules"},
-    {"package", "a scenario cannot load modules"},
-    {"debug", "the debug library could break out of the sandbox"},
-    {"collectgarbage", "cjmsim manages the scenario's memory"},
-    {"coroutine", "probabilities are plain functions of the customer"},
+    {"io", N_("a scenario cannot read or write files")},
+    {"dofile", N_("a scenario cannot read other files")},
+    {"loadfile", N_("a scenario cannot read other files")},
+    {"require", N_("a scenario cannot load modules")},
+    {"package", N_("a scenario cannot load modules")},
+    {"debug", N_("the debug library could break out of the sandbox")},
+    {"collectgarbage", N_("cjmsim manages the scenario's memory")},
+    {"coroutine", N_("probabilities are plain functions of the customer")},
 };
 
 static int sbx_undefined_global(lua_State *L)
 {
     const char *name = lua_tostring(L, 2);
     if (!name)
-        return luaL_error(L, "undefined global");
+        return luaL_error(L, _("undefined global"));
     for (size_t i = 0; i < sizeof DENIED_GLOBALS / sizeof DENIED_GLOBALS[0]; i++)
         if (strcmp(name, DENIED_GLOBALS[i].name) == 0)
-            return luaL_error(L, "'%s' is not available in a scenario: %s", name,
-                              DENIED_GLOBALS[i].reason);
-    return luaL_error(L, "undefined global '%s' (a typo, or a local declared further down?)",
+            return luaL_error(L, _("'%s' is not available in a scenario: %s"), name,
+                              _(DENIED_GLOBALS[i].reason));
+    return luaL_error(L, _("undefined global '%s' (a typo, or a local declared further down?)"),
                       name);
 }
 
 static int sbx_new_global(lua_State *L)
 {
     const char *name = lua_tostring(L, 2);
-    return luaL_error(L, "cannot create the global '%s': declare it local (local %s = ...)",
+    return luaL_error(L, _("cannot create the global '%s': declare it local (local %s = ...)"),
                       name ? name : "?", name ? name : "x");
 }
 
@@ -953,11 +956,11 @@ static int sbx_message_handler(lua_State *L)
         if (sbx_exhausted(L) && lua_type(L, -1) == LUA_TSTRING)
             return 1; /* the limit's own message */
         lua_pop(L, 1);
-        lua_pushfstring(L, "%serror raised with a %s value whose __tostring failed", where,
+        lua_pushfstring(L, _("%serror raised with a %s value whose __tostring failed"), where,
                         luaL_typename(L, 1));
         return 1;
     }
-    lua_pushfstring(L, "%serror raised with a %s value instead of a message", where,
+    lua_pushfstring(L, _("%serror raised with a %s value instead of a message"), where,
                     luaL_typename(L, 1));
     return 1;
 }
@@ -998,10 +1001,11 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
     sandbox *s = sbx_of(L);
     const char *msg = lua_tostring(L, -1);
     if (!msg)
-        msg = "unknown error";
+        msg = _("unknown error");
     if (s->memory_exceeded && status == LUA_ERRMEM) {
-        snprintf(buf, size, "%s: the scenario needs more than %zu MB of memory; raise the limit "
-                 "with --lua-memory MB",
+        snprintf(buf, size,
+                 _("%s: the scenario needs more than %zu MB of memory; raise the limit "
+                   "with --lua-memory MB"),
                  path, s->max_memory / (1024 * 1024));
         return;
     }
@@ -1013,10 +1017,11 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
             free(copy);
         }
     }
-    if (s->instructions_exceeded && strstr(buf, "Lua instructions")) {
+    if (s->instructions_exceeded && strstr(buf, _("Lua instructions"))) {
         size_t len = strlen(buf);
-        snprintf(buf + len, size - len, " (an endless loop?); raise the limit with "
-                 "--lua-instructions N");
+        snprintf(buf + len, size - len,
+                 _(" (an endless loop?); raise the limit with "
+                   "--lua-instructions N"));
     }
 }
 
@@ -1029,7 +1034,7 @@ static int env_undefined(lua_State *L)
         lua_pushglobaltable(L);
         lua_pushvalue(L, 2);
         if (lua_rawget(L, -2) != LUA_TNIL)
-            return luaL_error(L, "'%s' is not available %s", name,
+            return luaL_error(L, _("'%s' is not available %s"), name,
                               lua_tostring(L, lua_upvalueindex(1)));
     }
     return sbx_undefined_global(L);
@@ -1043,7 +1048,7 @@ static int env_new_global(lua_State *L)
         lua_pushglobaltable(L);
         lua_pushvalue(L, 2);
         if (lua_rawget(L, -2) != LUA_TNIL)
-            return luaL_error(L, "cannot set '%s' %s", name,
+            return luaL_error(L, _("cannot set '%s' %s"), name,
                               lua_tostring(L, lua_upvalueindex(1)));
     }
     return sbx_new_global(L);
@@ -1116,7 +1121,9 @@ size_t sbx_memory_limit_mb(lua_State *L)
  */
 enum { WATCHDOG_TICK_MS = 100, INTERRUPT_GRACE_TICKS = 2, SILENT_GRACE_SECONDS = 1 };
 
-static const char INTERRUPTED_MESSAGE[] = "cjmsim: interrupted: no results were written\n";
+/* Written by the signal handler, so translated beforehand, when armed. */
+static char interrupted_message[256];
+static size_t interrupted_length;
 static char watchdog_message[2200];
 static size_t watchdog_length;
 static volatile sig_atomic_t watchdog_status;
@@ -1147,7 +1154,7 @@ static void watchdog_tick(int sig)
         return;
     if (interrupted) {
         if (++interrupt_ticks >= INTERRUPT_GRACE_TICKS)
-            watchdog_end(INTERRUPTED_MESSAGE, sizeof INTERRUPTED_MESSAGE - 1, 130);
+            watchdog_end(interrupted_message, interrupted_length, 130);
         return;
     }
     struct timespec now;
@@ -1201,9 +1208,14 @@ void sbx_watchdog_arm(const char *path, unsigned seconds)
     watchdog_armed = 0;
     atomic_signal_fence(memory_order_seq_cst);
     set_watchdog_message(3,
-                         "cjmsim: %s: loading the scenario took more than %u seconds (a runaway "
-                         "string pattern or loop?); raise the limit with --lua-seconds N\n",
+                         _("cjmsim: %s: loading the scenario took more than %u seconds (a runaway "
+                           "string pattern or loop?); raise the limit with --lua-seconds N\n"),
                          path, seconds);
+    int n = snprintf(interrupted_message, sizeof interrupted_message, "cjmsim: %s\n",
+                     _("interrupted: no results were written"));
+    interrupted_length = n < 0                                    ? 0
+                         : (size_t)n < sizeof interrupted_message ? (size_t)n
+                                                                  : sizeof interrupted_message - 1;
     clock_gettime(CLOCK_MONOTONIC, &watchdog_deadline);
     watchdog_deadline.tv_sec += (time_t)seconds;
     interrupt_ticks = 0;

@@ -11,7 +11,9 @@
 #include "include.h"
 #include "sandbox.h"
 #include "scnparse.h"
+#include "target_eval.h"
 #include "util.h"
+#include "i18n.h"
 
 enum { DEFAULT_DAYS = 180 };
 static const int64_t DEFAULT_CUSTOMERS = 10000;
@@ -33,15 +35,15 @@ static bool check_readable(const char *path, cj_err *err)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        cj_fail(err, CJ_ERR_SCENARIO, "cannot open scenario '%s': %s", path, strerror(errno));
+        cj_fail(err, CJ_ERR_SCENARIO, _("cannot open scenario '%s': %s"), path, strerror(errno));
         return false;
     }
     if (S_ISDIR(st.st_mode)) {
-        cj_fail(err, CJ_ERR_SCENARIO, "scenario '%s' is a directory, not a .lua file", path);
+        cj_fail(err, CJ_ERR_SCENARIO, _("scenario '%s' is a directory, not a .lua file"), path);
         return false;
     }
     if (!S_ISREG(st.st_mode)) {
-        cj_fail(err, CJ_ERR_SCENARIO, "scenario '%s' is not a regular file", path);
+        cj_fail(err, CJ_ERR_SCENARIO, _("scenario '%s' is not a regular file"), path);
         return false;
     }
     return true;
@@ -68,13 +70,14 @@ scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const 
     static const sbx_limits DEFAULTS = {0};
     scn->L = sbx_new(limits ? limits : &DEFAULTS);
     if (!scn->L) {
-        cj_fail(err, CJ_ERR_RESOURCE, "cannot create the Lua state: out of memory");
+        cj_fail(err, CJ_ERR_RESOURCE, _("cannot create the Lua state: out of memory"));
         scn_free(scn);
         return NULL;
     }
     lua_State *L = scn->L;
     dsl_open(L);
     prm_bind(L, params, &scn->params);
+    tgt_bind(L, &scn->targets);
     inc_open(L, path);
     sbx_seal_globals(L);
     int status = sbx_load_file(L, path);
@@ -82,6 +85,7 @@ scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const 
         status = sbx_pcall(L, 0, 0);
     if (status == LUA_OK) {
         prm_close(L);
+        tgt_bind(L, NULL);
         if (prm_check_unknown(params, &scn->params, err) != CJ_OK) {
             scn_free(scn);
             return NULL;
@@ -91,6 +95,11 @@ scn_scenario *scn_load_params(const char *path, const sbx_limits *limits, const 
         lua_pushcfunction(L, scnparse_run);
         lua_pushlightuserdata(L, scn);
         status = sbx_pcall(L, 1, 0);
+    }
+    if (status == LUA_OK && tgt_resolve(scn, err) != CJ_OK) {
+        prm_explain_error(err, &scn->params);
+        scn_free(scn);
+        return NULL;
     }
     if (status != LUA_OK) {
         char msg[CJ_ERR_MSG_MAX];
@@ -150,6 +159,7 @@ void scn_free(scn_scenario *scn)
     free(scn->interventions);
     free_texts(&scn->texts);
     prm_list_free(&scn->params);
+    tgt_list_free(&scn->targets);
     free(scn->name);
     free(scn->path);
     sbx_close(scn->L);

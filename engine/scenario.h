@@ -17,6 +17,7 @@
 #include "err.h"
 #include "param.h"
 #include "sandbox.h"
+#include "target.h"
 
 typedef struct lua_State lua_State;
 
@@ -150,6 +151,7 @@ typedef struct {
      * run, at this annual rate; not counted without discount_rate. */
     bool has_discount;
     double discount_rate;
+    tgt_list targets; /* declared with target (target.h), resolved */
 } scn_scenario;
 
 /* Loads and checks a scenario file in a sandbox with the given limits (NULL:

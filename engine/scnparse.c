@@ -12,6 +12,7 @@
 #include "sandbox.h"
 #include "scenario.h"
 #include "util.h"
+#include "i18n.h"
 
 enum { NAME_MAX_LEN = 64, MAX_EMOTION = 6 };
 
@@ -84,7 +85,7 @@ static const char *get_lstring(parse_ctx *ctx, int line, const char *owner, cons
     size_t len;
     const char *s = lua_tolstring(ctx->L, idx, &len);
     if (memchr(s, '\0', len))
-        parse_fail(ctx, line, "%s%s%s \"%s\\0...\" holds a zero byte (\\0); write it without",
+        parse_fail(ctx, line, _("%s%s%s \"%s\\0...\" holds a zero byte (\\0); write it without"),
                    owner ? owner : "", owner ? ": " : "", what, s);
     return s;
 }
@@ -97,8 +98,9 @@ static const char *get_lstring(parse_ctx *ctx, int line, const char *owner, cons
 static char *hold(parse_ctx *ctx, int line, const char *owner, const char *what, const char *s)
 {
     if (!sbx_charge(ctx->L, strlen(s) + 1 + sizeof(char *)))
-        parse_fail(ctx, line, "%s: %s: the text cjmsim keeps from the scenario exceeds the memory "
-                              "limit (--lua-memory %zu MB); raise the limit with --lua-memory MB",
+        parse_fail(ctx, line,
+                   _("%s: %s: the text cjmsim keeps from the scenario exceeds the memory "
+                     "limit (--lua-memory %zu MB); raise the limit with --lua-memory MB"),
                    owner, what, sbx_memory_limit_mb(ctx->L));
     return xstrdup(s);
 }
@@ -124,7 +126,7 @@ static void suggest(char *buf, size_t size, const char *word, const char *const 
         }
     }
     if (best)
-        snprintf(buf, size, " (did you mean '%s'?)", best);
+        snprintf(buf, size, _(" (did you mean '%s'?)"), best);
     else
         buf[0] = '\0';
 }
@@ -149,10 +151,10 @@ static size_t sorted_keys(parse_ctx *ctx, int line, const char *owner, int idx,
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING)
-            parse_fail(ctx, line, "%s: every key must be a name (key = value), found a %s key",
+            parse_fail(ctx, line, _("%s: every key must be a name (key = value), found a %s key"),
                        owner, luaL_typename(L, -1));
         lua_pushvalue(L, -1); /* get_lstring must not change the key lua_next reads */
-        get_lstring(ctx, line, owner, "the key", -1);
+        get_lstring(ctx, line, owner, _("the key"), -1);
         lua_pop(L, 1);
         n++;
     }
@@ -180,7 +182,7 @@ static void unknown_key(parse_ctx *ctx, int line, const char *owner, const char 
         if (k[1])
             strncat(list, ", ", sizeof list - strlen(list) - 1);
     }
-    parse_fail(ctx, line, "%s: unknown key '%s'%s; known keys: %s", owner, key, hint, list);
+    parse_fail(ctx, line, _("%s: unknown key '%s'%s; known keys: %s"), owner, key, hint, list);
 }
 
 /* Characters, not bytes: a Cyrillic letter is two bytes and one character. */
@@ -196,28 +198,28 @@ static void check_name(parse_ctx *ctx, int line, const char *kind, const char *n
 {
     size_t len = utf8_characters(name);
     if (len == 0 || len > NAME_MAX_LEN)
-        parse_fail(ctx, line, "%s name must have 1 to %d characters, got %zu", kind,
+        parse_fail(ctx, line, _("%s name must have 1 to %d characters, got %zu"), kind,
                    NAME_MAX_LEN, len);
     /* C0, DEL and C1 (U+0080..U+009F): names are printed everywhere. */
     for (const unsigned char *p = (const unsigned char *)name; *p; p++)
         if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
-            parse_fail(ctx, line, "%s name \"%s\" contains a control character", kind, name);
+            parse_fail(ctx, line, _("%s name \"%s\" contains a control character"), kind, name);
     if (!utf8_valid(name))
-        parse_fail(ctx, line, "%s name is not valid UTF-8; save the file as UTF-8", kind);
+        parse_fail(ctx, line, _("%s name is not valid UTF-8; save the file as UTF-8"), kind);
 }
 
 static double get_number(parse_ctx *ctx, int line, const char *owner, const char *key, int idx,
                          double min, double max)
 {
     if (lua_type(ctx->L, idx) != LUA_TNUMBER)
-        parse_fail(ctx, line, "%s: %s must be a number, not a %s", owner, key,
+        parse_fail(ctx, line, _("%s: %s must be a number, not a %s"), owner, key,
                    luaL_typename(ctx->L, idx));
     double v = lua_tonumber(ctx->L, idx);
     if (isnan(v))
-        parse_fail(ctx, line, "%s: %s is not a number (NaN); check for 0/0", owner, key);
+        parse_fail(ctx, line, _("%s: %s is not a number (NaN); check for 0/0"), owner, key);
     if (!(v >= min && v <= max))
-        parse_fail(ctx, line, "%s: %s = %g is out of range: it must be from %g to %g", owner, key,
-                   v, min, max);
+        parse_fail(ctx, line, _("%s: %s = %g is out of range: it must be from %g to %g"), owner,
+                   key, v, min, max);
     return v;
 }
 
@@ -231,31 +233,31 @@ static int64_t get_integer(parse_ctx *ctx, int line, const char *owner, const ch
 {
     lua_State *L = ctx->L;
     if (lua_type(L, idx) != LUA_TNUMBER)
-        parse_fail(ctx, line, "%s: %s must be a number, not a %s", owner, key,
+        parse_fail(ctx, line, _("%s: %s must be a number, not a %s"), owner, key,
                    luaL_typename(L, idx));
     if (lua_isinteger(L, idx)) {
         lua_Integer v = lua_tointeger(L, idx);
         if (v < min || v > max)
-            parse_fail(ctx, line, "%s: %s = %lld is out of range: it must be from %lld to %lld",
+            parse_fail(ctx, line, _("%s: %s = %lld is out of range: it must be from %lld to %lld"),
                        owner, key, (long long)v, (long long)min, (long long)max);
         return v;
     }
     double v = lua_tonumber(L, idx);
     if (isnan(v))
-        parse_fail(ctx, line, "%s: %s is not a number (NaN); check for 0/0", owner, key);
+        parse_fail(ctx, line, _("%s: %s is not a number (NaN); check for 0/0"), owner, key);
     bool in_range = v >= -0x1p63 && v < 0x1p63 && (int64_t)v >= min && (int64_t)v <= max;
     if (!in_range)
-        parse_fail(ctx, line, "%s: %s = %.15g is out of range: it must be from %lld to %lld",
+        parse_fail(ctx, line, _("%s: %s = %.15g is out of range: it must be from %lld to %lld"),
                    owner, key, v, (long long)min, (long long)max);
     if (v != floor(v))
-        parse_fail(ctx, line, "%s: %s = %g must be a whole number", owner, key, v);
+        parse_fail(ctx, line, _("%s: %s = %g must be a whole number"), owner, key, v);
     return (int64_t)v;
 }
 
 static bool get_boolean(parse_ctx *ctx, int line, const char *owner, const char *key, int idx)
 {
     if (lua_type(ctx->L, idx) != LUA_TBOOLEAN)
-        parse_fail(ctx, line, "%s: %s must be true or false, not a %s", owner, key,
+        parse_fail(ctx, line, _("%s: %s must be true or false, not a %s"), owner, key,
                    luaL_typename(ctx->L, idx));
     return lua_toboolean(ctx->L, idx);
 }
@@ -264,7 +266,7 @@ static const char *get_string(parse_ctx *ctx, int line, const char *owner, const
                               int idx)
 {
     if (lua_type(ctx->L, idx) != LUA_TSTRING)
-        parse_fail(ctx, line, "%s: %s must be a string in quotes, not a %s", owner, key,
+        parse_fail(ctx, line, _("%s: %s must be a string in quotes, not a %s"), owner, key,
                    luaL_typename(ctx->L, idx));
     return get_lstring(ctx, line, owner, key, idx);
 }
@@ -280,26 +282,27 @@ static void get_text(parse_ctx *ctx, int line, const char *owner, const char *ke
     if (lua_type(L, idx) == LUA_TSTRING) {
         const char *s = get_lstring(ctx, line, owner, key, idx);
         if (!utf8_valid(s))
-            parse_fail(ctx, line, "%s: %s is not valid UTF-8; save the file as UTF-8", owner, key);
+            parse_fail(ctx, line, _("%s: %s is not valid UTF-8; save the file as UTF-8"), owner,
+                       key);
         text->items = xmalloc(sizeof *text->items);
         text->items[0] = hold(ctx, line, owner, key, s);
         text->n_items = 1;
         return;
     }
     if (lua_type(L, idx) != LUA_TTABLE)
-        parse_fail(ctx, line, "%s: %s must be a string or a list of strings, not a %s", owner, key,
-                   luaL_typename(L, idx));
+        parse_fail(ctx, line, _("%s: %s must be a string or a list of strings, not a %s"), owner,
+                   key, luaL_typename(L, idx));
     size_t n = lua_rawlen(L, idx);
     text->items = xcalloc(n, sizeof *text->items);
     for (size_t i = 1; i <= n; i++) {
         if (lua_rawgeti(L, idx, (lua_Integer)i) != LUA_TSTRING)
-            parse_fail(ctx, line, "%s: item %zu of %s must be a string, not a %s", owner, i, key,
+            parse_fail(ctx, line, _("%s: item %zu of %s must be a string, not a %s"), owner, i, key,
                        luaL_typename(L, -1));
         char what[128];
-        snprintf(what, sizeof what, "item %zu of %s", i, key);
+        snprintf(what, sizeof what, _("item %zu of %s"), i, key);
         const char *s = get_lstring(ctx, line, owner, what, -1);
         if (!utf8_valid(s))
-            parse_fail(ctx, line, "%s: item %zu of %s is not valid UTF-8", owner, i, key);
+            parse_fail(ctx, line, _("%s: item %zu of %s is not valid UTF-8"), owner, i, key);
         text->items[text->n_items++] = hold(ctx, line, owner, what, s);
         lua_pop(L, 1);
     }
@@ -322,7 +325,7 @@ static void unknown_persona(parse_ctx *ctx, int line, const char *owner, const c
     names[scn->n_personas] = NULL;
     char hint[128];
     suggest(hint, sizeof hint, name, names);
-    parse_fail(ctx, line, "%s: unknown persona '%s'%s", owner, name, hint);
+    parse_fail(ctx, line, _("%s: unknown persona '%s'%s"), owner, name, hint);
 }
 
 /*
@@ -344,10 +347,11 @@ static void get_per_persona(parse_ctx *ctx, int line, const char *owner, int idx
     for (size_t p = 0; p < scn->n_personas; p++) {
         const char *persona = scn->personas[p].name;
         char what[256];
-        snprintf(what, sizeof what, "value for persona '%s'", persona);
+        snprintf(what, sizeof what, _("value for persona '%s'"), persona);
         if (raw_field(L, idx, persona) == LUA_TNIL)
-            parse_fail(ctx, line, "%s: no value for persona '%s' (write %s = 0 if it does not "
-                                  "apply)",
+            parse_fail(ctx, line,
+                       _("%s: no value for persona '%s' (write %s = 0 if it does not "
+                         "apply)"),
                        owner, persona, persona);
         out[p] = get_number(ctx, line, owner, what, -1, min, max);
         lua_pop(L, 1);
@@ -361,7 +365,7 @@ static void get_prob(parse_ctx *ctx, int line, const char *owner, int idx, scn_p
     switch (lua_type(L, idx)) {
     case LUA_TNUMBER:
         prob->kind = SCN_PROB_NUMBER;
-        prob->number = get_number(ctx, line, owner, "the probability", idx, 0.0, 1.0);
+        prob->number = get_number(ctx, line, owner, _("the probability"), idx, 0.0, 1.0);
         break;
     case LUA_TTABLE:
         prob->kind = SCN_PROB_PERSONA;
@@ -379,8 +383,9 @@ static void get_prob(parse_ctx *ctx, int line, const char *owner, int idx, scn_p
         break;
     }
     default:
-        parse_fail(ctx, line, "%s: the probability must be a number, a table of persona = number "
-                              "or a function(c), not a %s",
+        parse_fail(ctx, line,
+                   _("%s: the probability must be a number, a table of persona = number "
+                     "or a function(c), not a %s"),
                    owner, luaL_typename(L, idx));
     }
 }
@@ -417,14 +422,15 @@ static void for_each_decl(parse_ctx *ctx, const char *kind, decl_fn fn)
             lua_pop(L, 4);
             if (name) {
                 char what[64];
-                snprintf(what, sizeof what, "%s name", kind);
+                snprintf(what, sizeof what, _("%s name"), kind);
                 raw_field(L, -1, "name");
                 get_lstring(ctx, line, NULL, what, -1);
                 lua_pop(L, 1);
             }
             if (ctx->file && strcmp(kind, "persona") != 0)
-                parse_fail(ctx, line, "an included file may declare only personas: move this %s "
-                                      "into the scenario",
+                parse_fail(ctx, line,
+                           _("an included file may declare only personas: move this %s "
+                             "into the scenario"),
                            kind);
             raw_field(L, -1, "value");
             fn(ctx, line, name);
@@ -467,7 +473,7 @@ static void parse_scenario(parse_ctx *ctx, int line, const char *name)
     lua_State *L = ctx->L;
     scn_scenario *scn = ctx->scn;
     if (ctx->scenario_line)
-        parse_fail(ctx, line, "scenario { ... } is given twice (first on line %d)",
+        parse_fail(ctx, line, _("scenario { ... } is given twice (first on line %d)"),
                    ctx->scenario_line);
     ctx->scenario_line = line;
     const char **keys;
@@ -520,12 +526,13 @@ static void add_attr(parse_ctx *ctx, int line, const char *owner, scn_persona *p
         char hint[128];
         suggest(hint, sizeof hint, key, PERSONA_TEXTS);
         parse_fail(ctx, line,
-                   "%s: '%s' holds a %s; an attribute is a number, true/false or a string%s",
+                   _("%s: '%s' holds a %s; an attribute is a number, true/false or a string%s"),
                    owner, key, luaL_typename(L, idx), hint);
     }
     if (in_list(CUSTOMER_FIELDS, key))
-        parse_fail(ctx, line, "%s: '%s' is a field of every customer (c.%s) and cannot be an "
-                              "attribute; choose another name",
+        parse_fail(ctx, line,
+                   _("%s: '%s' is a field of every customer (c.%s) and cannot be an "
+                     "attribute; choose another name"),
                    owner, key, key);
     const char *string = type == LUA_TSTRING ? get_lstring(ctx, line, owner, key, idx) : NULL;
     scn_attr *attr = xgrow(&persona->attrs, &persona->n_attrs, sizeof *persona->attrs);
@@ -545,18 +552,18 @@ static void parse_persona(parse_ctx *ctx, int line, const char *name)
     scn_scenario *scn = ctx->scn;
     check_name(ctx, line, "persona", name);
     if (strcmp(name, "all") == 0)
-        parse_fail(ctx, line, "persona name 'all' is reserved for totals; choose another name");
+        parse_fail(ctx, line, _("persona name 'all' is reserved for totals; choose another name"));
     int dup = scn_find_persona(scn, name);
     if (dup >= 0) {
         const char *first = ctx->persona_file[dup];
         if (first == ctx->file || (first && ctx->file && strcmp(first, ctx->file) == 0))
-            parse_fail(ctx, line, "persona '%s' is declared twice (first on line %d)", name,
+            parse_fail(ctx, line, _("persona '%s' is declared twice (first on line %d)"), name,
                        scn->personas[dup].line);
-        parse_fail(ctx, line, "persona '%s' is declared twice (first at %s:%d)", name,
+        parse_fail(ctx, line, _("persona '%s' is declared twice (first at %s:%d)"), name,
                    first ? first : scn->path, scn->personas[dup].line);
     }
     if (scn->n_personas == SCN_MAX_PERSONAS)
-        parse_fail(ctx, line, "too many personas: at most %d", SCN_MAX_PERSONAS);
+        parse_fail(ctx, line, _("too many personas: at most %d"), SCN_MAX_PERSONAS);
     ctx->persona_file[scn->n_personas] = ctx->file;
     ctx->shares_file = ctx->site_file ? ctx->site_file : ctx->file;
     ctx->shares_line = ctx->site_file ? ctx->site_line : line;
@@ -565,7 +572,7 @@ static void parse_persona(parse_ctx *ctx, int line, const char *name)
     persona->line = line;
     persona->share = -1;
     char owner[128];
-    snprintf(owner, sizeof owner, "persona '%s'", name);
+    snprintf(owner, sizeof owner, _("persona '%s'"), name);
     const char **keys;
     size_t n = sorted_keys(ctx, line, owner, -1, &keys);
     for (size_t i = 0; i < n; i++) {
@@ -585,12 +592,13 @@ static void parse_persona(parse_ctx *ctx, int line, const char *name)
     if (persona->share < 0 && ctx->site_file) {
         /* A library persona leaves the share to the scenario that includes it. */
         ctx->file = strcmp(ctx->site_file, scn->path) == 0 ? NULL : ctx->site_file;
-        parse_fail(ctx, ctx->site_line, "%s has no share: give it one where it is included: "
-                                        "include \"%s\" { share = 0.25 }",
+        parse_fail(ctx, ctx->site_line,
+                   _("%s has no share: give it one where it is included: "
+                     "include \"%s\" { share = 0.25 }"),
                    owner, ctx->site_call ? ctx->site_call : name);
     }
     if (persona->share < 0)
-        parse_fail(ctx, line, "%s has no share: give it share = a fraction of customers (0.25)",
+        parse_fail(ctx, line, _("%s has no share: give it share = a fraction of customers (0.25)"),
                    owner);
 }
 
@@ -600,17 +608,17 @@ static void parse_stage(parse_ctx *ctx, int line, const char *name)
     scn_scenario *scn = ctx->scn;
     check_name(ctx, line, "stage", name);
     if (strstr(name, "->"))
-        parse_fail(ctx, line, "stage name \"%s\" must not contain \"->\"", name);
+        parse_fail(ctx, line, _("stage name \"%s\" must not contain \"->\""), name);
     int dup = scn_find_stage(scn, name);
     if (dup >= 0)
-        parse_fail(ctx, line, "stage '%s' is declared twice (first on line %d)", name,
+        parse_fail(ctx, line, _("stage '%s' is declared twice (first on line %d)"), name,
                    scn->stages[dup].line);
     scn_stage *stage = xgrow(&scn->stages, &scn->n_stages, sizeof *scn->stages);
     stage->name = xstrdup(name);
     stage->line = line;
     stage->value = xcalloc(scn->n_personas, sizeof *stage->value);
     char owner[128];
-    snprintf(owner, sizeof owner, "stage '%s'", name);
+    snprintf(owner, sizeof owner, _("stage '%s'"), name);
     const char **keys;
     size_t n = sorted_keys(ctx, line, owner, -1, &keys);
     int value_slot = 0;
@@ -643,15 +651,17 @@ static void parse_stage(parse_ctx *ctx, int line, const char *name)
     }
     lua_pop(L, 1);
     if (value_slot && !stage->purchase)
-        parse_fail(ctx, line, "%s has a value but is not a purchase stage: add purchase = true "
-                              "or remove value",
+        parse_fail(ctx, line,
+                   _("%s has a value but is not a purchase stage: add purchase = true "
+                     "or remove value"),
                    owner);
     if (stage->entry && stage->terminal)
-        parse_fail(ctx, line, "%s cannot be both the entry and terminal", owner);
+        parse_fail(ctx, line, _("%s cannot be both the entry and terminal"), owner);
     if (stage->entry) {
         if (scn->entry >= 0)
-            parse_fail(ctx, line, "%s is a second entry stage (the first is '%s' on line %d): a "
-                                  "journey has exactly one entry stage",
+            parse_fail(ctx, line,
+                       _("%s is a second entry stage (the first is '%s' on line %d): a "
+                         "journey has exactly one entry stage"),
                        owner, scn->stages[scn->entry].name, scn->stages[scn->entry].line);
         scn->entry = (int)(scn->n_stages - 1);
     }
@@ -668,7 +678,7 @@ static int resolve_stage(parse_ctx *ctx, int line, const char *what, const char 
     names[ctx->scn->n_stages] = NULL;
     char hint[128];
     suggest(hint, sizeof hint, name, names);
-    return parse_fail(ctx, line, "%s: unknown stage '%s'%s", what, name, hint);
+    return parse_fail(ctx, line, _("%s: unknown stage '%s'%s"), what, name, hint);
 }
 
 /* Adds edge from->to after checking it may exist; returns its index. */
@@ -676,8 +686,9 @@ static int add_edge(parse_ctx *ctx, int line, const char *what, int from, int to
 {
     scn_scenario *scn = ctx->scn;
     if (scn->stages[from].terminal)
-        parse_fail(ctx, line, "%s: stage '%s' is terminal, customers cannot leave it (remove "
-                              "terminal = true or this transition)",
+        parse_fail(ctx, line,
+                   _("%s: stage '%s' is terminal, customers cannot leave it (remove "
+                     "terminal = true or this transition)"),
                    what, scn->stages[from].name);
     scn_edge *edge = xgrow(&scn->edges, &scn->n_edges, sizeof *scn->edges);
     edge->from = from;
@@ -695,15 +706,15 @@ static void parse_transition(parse_ctx *ctx, int line, const char *name)
     raw_field(L, -2, "from");
     raw_field(L, -3, "to");
     char what[256];
-    snprintf(what, sizeof what, "transition %s->%s", lua_tostring(L, -2), lua_tostring(L, -1));
-    get_lstring(ctx, line, what, "the stage name", -2);
-    get_lstring(ctx, line, what, "the stage name", -1);
+    snprintf(what, sizeof what, _("transition %s->%s"), lua_tostring(L, -2), lua_tostring(L, -1));
+    get_lstring(ctx, line, what, _("the stage name"), -2);
+    get_lstring(ctx, line, what, _("the stage name"), -1);
     int from = resolve_stage(ctx, line, what, lua_tostring(L, -2));
     int to = resolve_stage(ctx, line, what, lua_tostring(L, -1));
     lua_pop(L, 2);
     int dup = scn_find_edge(scn, from, to);
     if (dup >= 0)
-        parse_fail(ctx, line, "%s is declared twice (first on line %d)", what,
+        parse_fail(ctx, line, _("%s is declared twice (first on line %d)"), what,
                    scn->edges[dup].line);
     int e = add_edge(ctx, line, what, from, to);
     get_prob(ctx, line, what, -1, &scn->edges[e].prob);
@@ -716,7 +727,7 @@ static int resolve_edge_key(parse_ctx *ctx, int line, const char *owner, const c
 {
     const char *arrow = strstr(key, "->");
     if (!arrow)
-        parse_fail(ctx, line, "%s: '%s' is not an edge; write [\"from->to\"]", owner, key);
+        parse_fail(ctx, line, _("%s: '%s' is not an edge; write [\"from->to\"]"), owner, key);
     /* A name is at most NAME_MAX_LEN characters of up to 4 bytes each. */
     char from[NAME_MAX_LEN * 4 * 2 + 1], to[NAME_MAX_LEN * 4 * 2 + 1];
     const char *a = key, *b = arrow;
@@ -732,14 +743,14 @@ static int resolve_edge_key(parse_ctx *ctx, int line, const char *owner, const c
     for (char *end = to + strlen(to); end > to && end[-1] == ' ';)
         *--end = '\0';
     char what[512];
-    snprintf(what, sizeof what, "%s, edge %s", owner, key);
+    snprintf(what, sizeof what, _("%s, edge %s"), owner, key);
     int f = resolve_stage(ctx, line, what, from);
     int t = resolve_stage(ctx, line, what, to);
     int e = scn_find_edge(ctx->scn, f, t);
     if (e >= 0)
         return e;
     if (!may_add)
-        parse_fail(ctx, line, "%s: there is no transition %s->%s to scale (use set to add one)",
+        parse_fail(ctx, line, _("%s: there is no transition %s->%s to scale (use set to add one)"),
                    owner, from, to);
     return add_edge(ctx, line, what, f, t);
 }
@@ -751,7 +762,7 @@ static void parse_edge_changes(parse_ctx *ctx, int line, const char *owner,
     char sub[160];
     snprintf(sub, sizeof sub, "%s, %s", owner, is_set ? "set" : "scale");
     if (lua_type(L, -1) != LUA_TTABLE)
-        parse_fail(ctx, line, "%s must be a table { [\"from->to\"] = %s }", sub,
+        parse_fail(ctx, line, _("%s must be a table { [\"from->to\"] = %s }"), sub,
                    is_set ? "probability" : "factor");
     const char **keys;
     size_t n = sorted_keys(ctx, line, sub, -1, &keys);
@@ -759,7 +770,7 @@ static void parse_edge_changes(parse_ctx *ctx, int line, const char *owner,
         int e = resolve_edge_key(ctx, line, sub, keys[i], is_set);
         for (size_t c = 0; c < iv->n_changes; c++)
             if (iv->changes[c].edge == e)
-                parse_fail(ctx, line, "%s: edge %s is both scaled and set", owner, keys[i]);
+                parse_fail(ctx, line, _("%s: edge %s is both scaled and set"), owner, keys[i]);
         scn_edge_change *change = xgrow(&iv->changes, &iv->n_changes, sizeof *iv->changes);
         change->edge = e;
         change->is_set = is_set;
@@ -769,7 +780,7 @@ static void parse_edge_changes(parse_ctx *ctx, int line, const char *owner,
         if (is_set)
             get_prob(ctx, line, what, -1, &change->prob);
         else
-            change->factor = get_number(ctx, line, what, "the factor", -1, 0.0, 1e6);
+            change->factor = get_number(ctx, line, what, _("the factor"), -1, 0.0, 1e6);
         lua_pop(L, 1);
     }
     lua_pop(L, 1); /* the sorted keys; the caller pops the table */
@@ -784,9 +795,9 @@ static void parse_personas_list(parse_ctx *ctx, int line, const char *owner,
     if (lua_type(L, idx) == LUA_TTABLE)
         n = lua_rawlen(L, idx);
     else if (lua_type(L, idx) != LUA_TSTRING)
-        parse_fail(ctx, line, "%s: personas must be a list of persona names", owner);
+        parse_fail(ctx, line, _("%s: personas must be a list of persona names"), owner);
     if (n == 0)
-        parse_fail(ctx, line, "%s: personas is empty; leave it out to apply to everyone", owner);
+        parse_fail(ctx, line, _("%s: personas is empty; leave it out to apply to everyone"), owner);
     iv->personas = 0;
     for (size_t i = 1; i <= n; i++) {
         if (lua_type(L, idx) == LUA_TTABLE)
@@ -794,8 +805,8 @@ static void parse_personas_list(parse_ctx *ctx, int line, const char *owner,
         else
             lua_pushvalue(L, idx);
         if (lua_type(L, -1) != LUA_TSTRING)
-            parse_fail(ctx, line, "%s: personas must be a list of persona names", owner);
-        const char *name = get_lstring(ctx, line, owner, "the persona name", -1);
+            parse_fail(ctx, line, _("%s: personas must be a list of persona names"), owner);
+        const char *name = get_lstring(ctx, line, owner, _("the persona name"), -1);
         int p = scn_find_persona(ctx->scn, name);
         if (p < 0)
             unknown_persona(ctx, line, owner, name);
@@ -810,16 +821,17 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     scn_scenario *scn = ctx->scn;
     check_name(ctx, line, "intervention", name);
     if (strchr(name, '+') || strchr(name, ','))
-        parse_fail(ctx, line, "intervention name \"%s\" must not contain '+' or ','", name);
+        parse_fail(ctx, line, _("intervention name \"%s\" must not contain '+' or ','"), name);
     if (strcmp(name, "baseline") == 0)
-        parse_fail(ctx, line, "intervention name 'baseline' is reserved for the run without "
-                              "interventions");
+        parse_fail(ctx, line,
+                   _("intervention name 'baseline' is reserved for the run without "
+                     "interventions"));
     for (size_t i = 0; i < scn->n_interventions; i++)
         if (strcmp(scn->interventions[i].name, name) == 0)
-            parse_fail(ctx, line, "intervention '%s' is declared twice (first on line %d)", name,
+            parse_fail(ctx, line, _("intervention '%s' is declared twice (first on line %d)"), name,
                        scn->interventions[i].line);
     if (scn->n_interventions == SCN_MAX_INTERVENTIONS)
-        parse_fail(ctx, line, "too many interventions: at most %d", SCN_MAX_INTERVENTIONS);
+        parse_fail(ctx, line, _("too many interventions: at most %d"), SCN_MAX_INTERVENTIONS);
     scn_intervention *iv =
         xgrow(&scn->interventions, &scn->n_interventions, sizeof *scn->interventions);
     iv->name = xstrdup(name);
@@ -828,7 +840,7 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     iv->personas = scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
     iv->touches = xcalloc(scn->n_stages, sizeof *iv->touches);
     char owner[128];
-    snprintf(owner, sizeof owner, "intervention '%s'", name);
+    snprintf(owner, sizeof owner, _("intervention '%s'"), name);
     const char **keys;
     size_t n = sorted_keys(ctx, line, owner, -1, &keys);
     bool has_mood = false;
@@ -859,16 +871,16 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     }
     lua_pop(L, 1);
     if (has_mood && iv->at < 0)
-        parse_fail(ctx, line, "%s: mood needs at = \"stage\" to say where the mood changes",
+        parse_fail(ctx, line, _("%s: mood needs at = \"stage\" to say where the mood changes"),
                    owner);
     /* A customer's state counts purchases, not visits: the first entry it
      * can tell apart is the first purchase. */
     if (iv->once && (iv->at < 0 || !scn->stages[iv->at].purchase))
         parse_fail(ctx, line,
-                   "%s: once = true applies the change on the customer's first purchase only, "
-                   "so at must name a purchase stage%s%s%s",
-                   owner, iv->at < 0 ? "" : " ('", iv->at < 0 ? "" : scn->stages[iv->at].name,
-                   iv->at < 0 ? "" : "' is not one)");
+                   _("%s: once = true applies the change on the customer's first purchase only, "
+                     "so at must name a purchase stage%s%s%s"),
+                   owner, iv->at < 0 ? "" : _(" ('"), iv->at < 0 ? "" : scn->stages[iv->at].name,
+                   iv->at < 0 ? "" : _("' is not one)"));
     if (iv->at >= 0) {
         iv->touches[iv->at] = true;
     } else {
@@ -876,8 +888,9 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
             iv->touches[scn->edges[iv->changes[c].edge].from] = true;
     }
     if (iv->at < 0 && iv->n_changes == 0)
-        parse_fail(ctx, line, "%s changes nothing: give it at = \"stage\" with mood = ..., or "
-                              "scale / set of an edge",
+        parse_fail(ctx, line,
+                   _("%s changes nothing: give it at = \"stage\" with mood = ..., or "
+                     "scale / set of an edge"),
                    owner);
 }
 
@@ -897,8 +910,8 @@ static void check_shares(parse_ctx *ctx)
         ctx->file = ctx->shares_file && strcmp(ctx->shares_file, scn->path) != 0
                         ? ctx->shares_file
                         : NULL;
-        parse_fail(ctx, ctx->shares_line, "persona shares sum to %g, they must sum to 1 (%s)", sum,
-                   parts);
+        parse_fail(ctx, ctx->shares_line, _("persona shares sum to %g, they must sum to 1 (%s)"),
+                   sum, parts);
     }
 }
 
@@ -921,10 +934,11 @@ int scnparse_run(lua_State *L)
     check_shares(&ctx);
     for_each_decl(&ctx, "stage", parse_stage);
     if (ctx.scn->n_stages == 0)
-        parse_fail(&ctx, 0, "no stages: declare the journey with stage \"name\" { ... }");
+        parse_fail(&ctx, 0, _("no stages: declare the journey with stage \"name\" { ... }"));
     if (ctx.scn->entry < 0)
-        parse_fail(&ctx, 0, "no entry stage: mark the stage where customers start with "
-                            "entry = true");
+        parse_fail(&ctx, 0,
+                   _("no entry stage: mark the stage where customers start with "
+                     "entry = true"));
     for_each_decl(&ctx, "transition", parse_transition);
     ctx.scn->n_base_edges = ctx.scn->n_edges;
     for_each_decl(&ctx, "intervention", parse_intervention);

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "datadir.h"
+#include "i18n.h"
 #include "param.h"
 #include "progress.h"
 #include "results.h"
@@ -116,7 +117,7 @@ static json_t *results_json(const rn_run *r, cj_err *err)
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f) {
-        cj_fail(err, CJ_ERR_RESOURCE, "out of memory");
+        cj_fail(err, CJ_ERR_RESOURCE, _("out of memory"));
         return NULL;
     }
     res_summary_json(f, &r->results, r->seed);
@@ -124,7 +125,7 @@ static json_t *results_json(const rn_run *r, cj_err *err)
     json_t *root = json_loadb(text, len, 0, NULL);
     free(text);
     if (!root) {
-        cj_fail(err, CJ_ERR_RESOURCE, "the results could not be read back");
+        cj_fail(err, CJ_ERR_RESOURCE, _("the results could not be read back"));
         return NULL;
     }
     json_object_set_new(root, "map", map_json(r->scn));
@@ -436,7 +437,7 @@ static cj_status make_token(server *s, cj_err *err)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return cj_fail(err, CJ_ERR_RESOURCE, "no random numbers for the token: %s",
+            return cj_fail(err, CJ_ERR_RESOURCE, _("no random numbers for the token: %s"),
                            strerror(errno));
         got += (size_t)n;
     }
@@ -502,8 +503,8 @@ cj_status serve_command(const cli_options *opts, cj_err *err)
     if (!datadir_find("web/serve.html", web, sizeof web)) {
         server_free(&s);
         return cj_fail(err, CJ_ERR_RESOURCE,
-                       "the page's files (web/serve.html) are not in the data directory; "
-                       "set CJMSIM_DATADIR or reinstall cjmsim");
+                       _("the page's files (web/serve.html) are not in the data directory; "
+                         "set CJMSIM_DATADIR or reinstall cjmsim"));
     }
     if (make_token(&s, err) != CJ_OK || run_and_publish(&s, json_incref(s.sliders), err) != CJ_OK) {
         server_free(&s);
@@ -523,16 +524,16 @@ cj_status serve_command(const cli_options *opts, cj_err *err)
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEMORY_PER_CONNECTION, MHD_OPTION_END);
     if (!d) {
         server_free(&s);
-        return cj_fail(err, CJ_ERR_RESOURCE, "cannot listen on 127.0.0.1:%u (is the port taken?)",
-                       opts->port);
+        return cj_fail(err, CJ_ERR_RESOURCE,
+                       _("cannot listen on 127.0.0.1:%u (is the port taken?)"), opts->port);
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : opts->port;
     snprintf(s.cookie, sizeof s.cookie, "cjmsim_token_%u", port);
     const char *name = json_string_value(json_object_get(s.results, "scenario"));
-    printf("Serving %s on this computer only. Open:\n"
-           "  http://127.0.0.1:%u/?token=%s\n"
-           "The page follows the sliders and every save of %s. Ctrl-C stops.\n",
+    printf(_("Serving %s on this computer only. Open:\n"
+             "  http://127.0.0.1:%u/?token=%s\n"
+             "The page follows the sliders and every save of %s. Ctrl-C stops.\n"),
            name ? name : s.path, port, s.token, s.path);
     fflush(stdout);
 
@@ -553,6 +554,6 @@ cj_status serve_command(const cli_options *opts, cj_err *err)
     sim_interrupted = 1; /* a simulation under way stops between blocks */
     MHD_stop_daemon(d);
     server_free(&s);
-    fputs("cjmsim: stopped\n", stderr);
+    fputs(_("cjmsim: stopped\n"), stderr);
     return CJ_OK;
 }

@@ -10,6 +10,7 @@
 #include "rng.h"
 #include "util.h"
 #include "walk.h"
+#include "i18n.h"
 
 volatile sig_atomic_t sim_interrupted;
 
@@ -410,8 +411,10 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
                 totals->persona_customers[p] += plan->count[(size_t)d * scn->n_personas + p];
     }
     if (totals->layout.n_k > 64)
-        return cj_fail(err, CJ_ERR_SCENARIO, "%s: too many purchase stages and interventions "
-                       "together (at most 64 counters)", scn->path);
+        return cj_fail(err, CJ_ERR_SCENARIO,
+                       _("%s: too many purchase stages and interventions "
+                         "together (at most 64 counters)"),
+                       scn->path);
 
     int64_t *persona_end = xcalloc(scn->n_personas, sizeof *persona_end);
     int64_t sum = 0;
@@ -455,7 +458,7 @@ cj_status sim_run_with(const cmp_model *model, int64_t customers, uint64_t seed,
     free(ids);
     free(persona_end);
     if (sim_interrupted)
-        return cj_fail(err, CJ_ERR_INTERRUPTED, "interrupted: no results were written");
+        return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
 }
 

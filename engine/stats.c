@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "i18n.h"
 
 static const char *const METRIC_NAMES[ST_N_METRICS] = {
     "repeat_buyers", "buyers", "purchases", "revenue", "cost", "profit",
@@ -17,7 +18,9 @@ const char *st_metric_name(st_metric m)
 
 const char *st_metric_words(st_metric m)
 {
-    return m == ST_REPEAT_BUYERS ? "repeat buyers" : m == ST_BUYERS ? "buyers" : METRIC_NAMES[m];
+    return m == ST_REPEAT_BUYERS ? _("repeat buyers")
+           : m == ST_BUYERS      ? _("buyers")
+                                 : METRIC_NAMES[m];
 }
 
 const char *st_effect_name(st_effect e)
@@ -27,16 +30,16 @@ const char *st_effect_name(st_effect e)
 
 const char *st_effect_words(st_effect e)
 {
-    return e == ST_GAIN   ? "predicted gain"
-           : e == ST_LOSS ? "predicted loss"
-                          : "unclear at this number of customers";
+    return e == ST_GAIN   ? _("predicted gain")
+           : e == ST_LOSS ? _("predicted loss")
+                          : _("unclear at this number of customers");
 }
 
 const char *st_pays_words(st_pays p)
 {
-    return p == ST_PAYS_YES  ? "pays back"
-           : p == ST_PAYS_NO ? "does not pay back"
-                             : "pays back or not: unclear at this number of customers";
+    return p == ST_PAYS_YES  ? _("pays back")
+           : p == ST_PAYS_NO ? _("does not pay back")
+                             : _("pays back or not: unclear at this number of customers");
 }
 
 double st_rough(double x)

@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "format.h"
+#include "i18n.h"
 #include "plot.h"
 #include "results.h"
 #include "runner.h"
+#include "textwidth.h"
 #include "util.h"
 
 static bool parse_number(const char *s, size_t len, double *x)
@@ -25,7 +28,7 @@ static bool parse_number(const char *s, size_t len, double *x)
 
 static cj_status bad_number(const char *text, const char *s, size_t len, cj_err *err)
 {
-    return cj_fail(err, CJ_ERR_USAGE, "--vary %s: '%.*s' is not a number", text, (int)len, s);
+    return cj_fail(err, CJ_ERR_USAGE, _("--vary %s: '%.*s' is not a number"), text, (int)len, s);
 }
 
 cj_status sweep_parse_axis(const char *text, sweep_axis *axis, cj_err *err)
@@ -35,14 +38,14 @@ cj_status sweep_parse_axis(const char *text, sweep_axis *axis, cj_err *err)
     size_t name_len = eq ? (size_t)(eq - text) : 0;
     if (!eq || name_len == 0 || name_len >= sizeof axis->name || !eq[1])
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--vary %s: write NAME=LO:HI:STEP (e.g. consult_cost=250:500:50) or "
-                       "NAME=V1,V2,... (e.g. consult_cost=250,350,500)",
+                       _("--vary %s: write NAME=LO:HI:STEP (e.g. consult_cost=250:500:50) or "
+                         "NAME=V1,V2,... (e.g. consult_cost=250,350,500)"),
                        text);
     memcpy(axis->name, text, name_len);
     axis->name[name_len] = '\0';
     if (!prm_valid_name(axis->name))
         return cj_fail(err, CJ_ERR_USAGE,
-                       "--vary %s: '%s' is not a parameter name (letters, digits and _)", text,
+                       _("--vary %s: '%s' is not a parameter name (letters, digits and _)"), text,
                        axis->name);
     const char *spec = eq + 1;
     if (strchr(spec, ':')) {
@@ -50,8 +53,8 @@ cj_status sweep_parse_axis(const char *text, sweep_axis *axis, cj_err *err)
         const char *c2 = strchr(c1 + 1, ':');
         if (!c2 || strchr(c2 + 1, ':'))
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--vary %s: a range is LO:HI:STEP, three numbers (e.g. "
-                           "consult_cost=250:500:50)",
+                           _("--vary %s: a range is LO:HI:STEP, three numbers (e.g. "
+                             "consult_cost=250:500:50)"),
                            text);
         double lo, hi, step;
         if (!parse_number(spec, (size_t)(c1 - spec), &lo))
@@ -61,13 +64,13 @@ cj_status sweep_parse_axis(const char *text, sweep_axis *axis, cj_err *err)
         if (!parse_number(c2 + 1, strlen(c2 + 1), &step))
             return bad_number(text, c2 + 1, strlen(c2 + 1), err);
         if (hi < lo)
-            return cj_fail(err, CJ_ERR_USAGE, "--vary %s: LO must not be above HI", text);
+            return cj_fail(err, CJ_ERR_USAGE, _("--vary %s: LO must not be above HI"), text);
         if (!(step > 0))
-            return cj_fail(err, CJ_ERR_USAGE, "--vary %s: STEP must be above 0", text);
+            return cj_fail(err, CJ_ERR_USAGE, _("--vary %s: STEP must be above 0"), text);
         double count = floor((hi - lo) / step + 1e-6) + 1;
         if (!(count <= SWEEP_MAX_POINTS))
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--vary %s: %.0f values; a sweep has at most %d points", text, count,
+                           _("--vary %s: %.0f values; a sweep has at most %d points"), text, count,
                            SWEEP_MAX_POINTS);
         axis->n = (size_t)count;
         axis->values = xcalloc(axis->n, sizeof *axis->values);
@@ -87,7 +90,7 @@ cj_status sweep_parse_axis(const char *text, sweep_axis *axis, cj_err *err)
         }
         if (axis->n == SWEEP_MAX_POINTS) {
             sweep_axis_free(axis);
-            return cj_fail(err, CJ_ERR_USAGE, "--vary %s: a sweep has at most %d points", text,
+            return cj_fail(err, CJ_ERR_USAGE, _("--vary %s: a sweep has at most %d points"), text,
                            SWEEP_MAX_POINTS);
         }
         double *slot = xgrow(&axis->values, &axis->n, sizeof *slot);
@@ -137,7 +140,7 @@ static void make_set(void *arg, size_t i, prm_set *set)
         names[k] = s->axes[k].name;
         values[k] = axis_value(s, i, k);
     }
-    snprintf(s->contexts[i], sizeof s->contexts[i], "sweep point %zu", i + 1);
+    snprintf(s->contexts[i], sizeof s->contexts[i], _("sweep point %zu"), i + 1);
     an_set_with(&s->base_set, set, names, values, s->n_axes, s->contexts[i]);
 }
 
@@ -199,8 +202,9 @@ static void write_plot_data(FILE *f, const void *arg)
 
 static const plot_extra SWEEP_PLOTS[] = {
     {"sweep",
-     "Each variant's uplift in repeat buyers (top) and incremental profit (bottom) against the "
-     "varied parameter, with the 95% interval of the simulation as a band.",
+     /* xgettext:no-c-format */
+     N_("Each variant's uplift in repeat buyers (top) and incremental profit (bottom) against "
+        "the varied parameter, with the 95% interval of the simulation as a band."),
      write_plot_data},
 };
 
@@ -213,13 +217,13 @@ static cj_status check_axes(sweep *s, cj_err *err)
             return err->status;
         if (p->source && strcmp(p->source, "--set") == 0)
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--vary %s: %s is also given a value by %s; vary it or set it, not "
-                           "both",
+                           _("--vary %s: %s is also given a value by %s; vary it or set it, not "
+                             "both"),
                            s->opts->vary[k], p->name, p->source);
         for (size_t j = 0; j < k; j++)
             if (strcmp(s->axes[j].name, s->axes[k].name) == 0)
                 return cj_fail(err, CJ_ERR_USAGE,
-                               "--vary: %s is varied twice; give all its values in one --vary",
+                               _("--vary: %s is varied twice; give all its values in one --vary"),
                                p->name);
     }
     size_t n = 1;
@@ -227,8 +231,8 @@ static cj_status check_axes(sweep *s, cj_err *err)
         n *= s->axes[k].n;
         if (n > SWEEP_MAX_POINTS)
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--vary: the grid has more than %d points; vary fewer parameters "
-                           "or use coarser steps",
+                           _("--vary: the grid has more than %d points; vary fewer parameters "
+                             "or use coarser steps"),
                            SWEEP_MAX_POINTS);
     }
     s->n_points = n;
@@ -252,12 +256,20 @@ enum { SWEEP_PRINTED = 40 };
  * and incremental profit. */
 static void print_summary(FILE *f, const sweep *s, const char *out_path)
 {
-    fprintf(f, "%s: %zu point%s x %zu variants\n\n", s->base->scn->name, s->n_points,
-            s->n_points == 1 ? "" : "s", s->n_variants);
+    char points[64], variants[64];
+    fmt_snprintf(points, sizeof points,
+                 ngettext("%zu point", "%zu points", (unsigned long)s->n_points), s->n_points);
+    fmt_snprintf(variants, sizeof variants,
+                 ngettext("%zu variant", "%zu variants", (unsigned long)s->n_variants),
+                 s->n_variants);
+    /* TRANSLATORS: "Shop: 6 points x 4 variants" */
+    fmt_printf(f, _("%s: %s x %s\n\n"), s->base->scn->name, points, variants);
     fputs("  ", f);
     for (size_t k = 0; k < s->n_axes; k++)
-        fprintf(f, "%-14s ", s->axes[k].name);
-    fprintf(f, "%-32s %26s %16s\n", "variant", "uplift in repeat buyers", "incr. profit");
+        fmt_printf(f, "%-*s ", tw_field(s->axes[k].name, 14), s->axes[k].name);
+    fmt_printf(f, "%-*s ", tw_field(_("variant"), 32), _("variant"));
+    fmt_printf(f, "%*s ", tw_field(_("uplift in repeat buyers"), 26), _("uplift in repeat buyers"));
+    fmt_printf(f, "%*s\n", tw_field(_("incr. profit"), 16), _("incr. profit"));
     size_t printed = 0;
     for (size_t i = 0; i < s->n_points && printed < SWEEP_PRINTED; i++)
         for (size_t v = 1; v < s->n_variants && printed < SWEEP_PRINTED; v++, printed++) {
@@ -266,20 +278,21 @@ static void print_summary(FILE *f, const sweep *s, const char *out_path)
             for (size_t k = 0; k < s->n_axes; k++) {
                 char num[32];
                 prm_number_text(axis_value(s, i, k), num, sizeof num);
-                fprintf(f, "%-14s ", num);
+                fmt_printf(f, "%-14s ", num);
             }
             char up[64];
-            snprintf(up, sizeof up, "%+.2f [%+.2f; %+.2f]", 100 * r->uplift, 100 * r->uplift_lo,
-                     100 * r->uplift_hi);
-            fprintf(f, "%-32s %26s %+16.0f\n", s->base->variants.items[v].name, up,
-                    r->incremental_profit);
+            fmt_snprintf(up, sizeof up, "%+.2f [%+.2f; %+.2f]", 100 * r->uplift, 100 * r->uplift_lo,
+                         100 * r->uplift_hi);
+            const char *name = s->base->variants.items[v].name;
+            fmt_printf(f, "%-*s %26s %+16.0f\n", tw_field(name, 32), name, up,
+                       r->incremental_profit);
         }
     if (printed == SWEEP_PRINTED)
         fputs("  ...\n", f);
-    fprintf(f,
-            "\n  Uplift in percentage points of customers [the simulation's 95%% interval].\n"
-            "\nResults: %s/ (sweep.csv, plots/sweep.png)\n",
-            out_path);
+    fmt_printf(f,
+               _("\n  Uplift in percentage points of customers [the simulation's 95%% "
+                 "interval].\n\nResults: %s/ (sweep.csv, plots/sweep.png)\n"),
+               out_path);
 }
 
 static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int threads, int argc,

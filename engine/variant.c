@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "i18n.h"
 
 /* The name of a mask: its interventions in declaration order, joined by '+'. */
 static char *var_name(const scn_scenario *scn, uint32_t mask)
@@ -65,13 +66,13 @@ static void var_known(const scn_scenario *scn, char *buf, size_t size)
         strncat(buf, scn->interventions[i].name, size - strlen(buf) - 1);
     }
     if (!buf[0])
-        strncat(buf, "none: the scenario declares no intervention", size - 1);
+        strncat(buf, _("none: the scenario declares no intervention"), size - 1);
 }
 
 /* One item of the list: "baseline" or names joined by '+'. */
 #define EMPTY_NAME                                                                                 \
-    "--variants: empty name in '%s'; write names separated by commas, interventions of one "      \
-    "variant joined by '+'"
+    _("--variants: empty name in '%s'; write names separated by commas, interventions of one "     \
+      "variant joined by '+'")
 
 static cj_status var_parse_item(const scn_scenario *scn, const char *spec, const char *item,
                                 size_t len, uint32_t *mask, cj_err *err)
@@ -90,8 +91,8 @@ static cj_status var_parse_item(const scn_scenario *scn, const char *spec, const
             char known[1024];
             var_known(scn, known, sizeof known);
             return cj_fail(err, CJ_ERR_USAGE,
-                           "--variants: unknown intervention '%.*s'; the scenario's "
-                           "interventions are: %s",
+                           _("--variants: unknown intervention '%.*s'; the scenario's "
+                             "interventions are: %s"),
                            (int)part, item, known);
         }
         *mask |= 1u << i;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <xlsxwriter.h>
 
+#include "i18n.h"
 #include "textwidth.h"
 #include "util.h"
 
@@ -578,8 +579,8 @@ cj_status xl_write(const out_dir *dir, cj_err *err)
     json_t *summary = json_load_file(summary_path, 0, &jerr);
     free(summary_path);
     if (!summary)
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot read %s/summary.json for %s: %s", dir->tmp_path,
-                       XL_FILE, jerr.text);
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot read %s/summary.json for %s: %s"),
+                       dir->tmp_path, XL_FILE, jerr.text);
     char *path = path_in(dir, XL_FILE);
     /* Its temporary files go beside it, on the disk that holds the results. */
     lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = dir->tmp_path};
@@ -587,7 +588,7 @@ cj_status xl_write(const out_dir *dir, cj_err *err)
     if (!wb) {
         json_decref(summary);
         free(path);
-        return cj_fail(err, CJ_ERR_OUTPUT, "cannot create %s/%s", dir->final_path, XL_FILE);
+        return cj_fail(err, CJ_ERR_OUTPUT, _("cannot create %s/%s"), dir->final_path, XL_FILE);
     }
     /* A fixed date: the same run gives the same bytes, like every other
      * file of the results. */
@@ -607,7 +608,7 @@ cj_status xl_write(const out_dir *dir, cj_err *err)
         char *text = read_text(file);
         free(file);
         if (!text) {
-            cj_fail(err, CJ_ERR_OUTPUT, "cannot read %s/%s for %s", dir->tmp_path, files[i],
+            cj_fail(err, CJ_ERR_OUTPUT, _("cannot read %s/%s for %s"), dir->tmp_path, files[i],
                     XL_FILE);
             break;
         }
@@ -627,7 +628,7 @@ cj_status xl_write(const out_dir *dir, cj_err *err)
     if (st.error == LXW_NO_ERROR)
         st.error = closed;
     if (st.error != LXW_NO_ERROR)
-        cj_fail(err, CJ_ERR_OUTPUT, "cannot write %s/%s: %s", dir->final_path, XL_FILE,
+        cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, XL_FILE,
                 lxw_strerror(st.error));
     free(path);
     return err->status;

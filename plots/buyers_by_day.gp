@@ -9,7 +9,7 @@ key_rows = (n_variants + 1) / 2
 height = 620 + 22 * key_rows
 
 set xrange [0 : days]
-set xlabel 'day'
+set xlabel label_day
 set ytics format '%g%%'
 set yrange [0 : *]
 
@@ -17,14 +17,14 @@ do for [fmt in formats] {
     eval term(fmt, 1400, height)
     set output name . '.' . fmt
     set multiplot layout 1, 2 margins 0.07, 0.98, (22.0 * key_rows + 90) / height, 1 - 90.0 / height \
-        spacing 0.08, 0 title scenario . ': buyers by day' font ',15'
-    set title 'buyers (1 purchase or more)'
-    set ylabel 'share of all customers'
+        spacing 0.08, 0 title scenario . ': ' . label_buyers_by_day font ',15'
+    set title label_buyers
+    set ylabel label_share_all
     # One key, under both panels.
     set key at screen 0.5, 0.015 center bottom vertical reverse Left maxrows key_rows samplen 2.5
     plot for [v = 1:n_variants] data using 1:(column(2 * v)) with lines \
         linewidth (v == 1 ? 3 : 2) dashtype vdash(v) linecolor rgb vcolour(v) title variant_name[v]
-    set title 'repeat buyers (2 purchases or more)'
+    set title label_repeat_buyers
     unset ylabel
     unset key
     plot for [v = 1:n_variants] data using 1:(column(2 * v + 1)) with lines \

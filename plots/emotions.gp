@@ -41,7 +41,7 @@ do for [fmt in formats] {
     # stage's slanted name.
     set multiplot layout rows, cols \
         margins (left_px > 0 ? left_px / width : 0.09), 0.98, (key_h + 70.0 + drop) / height, 1 - 80.0 / height \
-        spacing 0.08, (150.0 + drop) / height title scenario . ': mood on entering each stage' font ',15' 
+        spacing 0.08, (150.0 + drop) / height title scenario . ': ' . label_mood_on_entering font ',15' 
     do for [g = 1:n_groups] {
         set title group_name[g]
         if (g == 1) { set key at screen 0.5, 0.01 center bottom vertical reverse Left maxrows key_rows samplen 2.5 } else { unset key }

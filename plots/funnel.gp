@@ -31,13 +31,13 @@ do for [s = 1:n_stages] {
 set xrange [-0.6 : n_stages - 0.4]
 set yrange [0 : 112]
 set ytics 0, 20, 100 format '%g%%'
-set ylabel 'customers who reached the stage'
+set ylabel label_reached
 # The key under the stages' names, two variants to a row.
 key_rows = (n_variants + 1) / 2
 height = 720 + 22 * key_rows + drop
 set key at screen 0.5, 0.015 center bottom vertical reverse Left maxrows key_rows samplen 2.5
 set bmargin at screen (22.0 * key_rows + 85 + drop) / height
-set title scenario . ': the funnel (labels: conversion from the previous stage)'
+set title scenario . ': ' . label_funnel
 
 do for [fmt in formats] {
     eval term(fmt, width, height)

@@ -12,7 +12,7 @@ months = days <= 30 ? 1 : (days + 29) / 30
 
 set xrange [0.5 : months + 0.5]
 set xtics 1
-set xlabel 'month (30 days)'
+set xlabel label_month
 set yrange [0 : *]
 set grid ytics
 
@@ -20,12 +20,12 @@ do for [fmt in formats] {
     eval term(fmt, 1400, height)
     set output name . '.' . fmt
     set multiplot layout 1, 2 margins 0.08, 0.98, (22.0 * key_rows + 90) / height, 1 - 90.0 / height \
-        spacing 0.08, 0 title scenario . ': month by month' font ',15'
-    set title 'revenue' . (currency eq '' ? '' : ', ' . currency)
+        spacing 0.08, 0 title scenario . ': ' . label_month_by_month font ',15'
+    set title label_revenue . (currency eq '' ? '' : ', ' . currency)
     set key at screen 0.5, 0.015 center bottom vertical reverse Left maxrows key_rows samplen 2.5
     plot for [v = 1:n_variants] data using 1:(column(2 * v)) with linespoints \
         linewidth (v == 1 ? 3 : 2) dashtype vdash(v) linecolor rgb vcolour(v) pointtype 7 title variant_name[v]
-    set title 'new repeat buyers (second purchase in the month)'
+    set title label_new_repeat_buyers
     unset key
     plot for [v = 1:n_variants] data using 1:(column(2 * v + 1)) with linespoints \
         linewidth (v == 1 ? 3 : 2) dashtype vdash(v) linecolor rgb vcolour(v) pointtype 7 title variant_name[v]

@@ -32,14 +32,14 @@ do for [fmt in formats] {
     eval term(fmt, width, height)
     set output name . '.' . fmt
     set multiplot layout 1, 2 margins left, 0.98, (132.0 + drop) / height, 1 - 86.0 / height spacing 0.09, 0 \
-        title scenario . ': personas compared' font ',15' 
-    set title 'repeat buyers (2 purchases or more)'
+        title scenario . ': ' . label_personas font ',15' 
+    set title label_repeat_buyers
     # One key under both panels.
     set key at screen 0.5, 0.02 center bottom vertical reverse Left maxrows (n_variants + 1) / 2 samplen 2.5
     set ytics format '%g%%'
     plot for [v = 1:n_variants] data using (x($1, v)):(column(2 * v)):(bar * 0.92) \
         with boxes linecolor rgb vcolour(v) title variant_name[v]
-    set title 'profit per customer' . (currency eq '' ? '' : ', ' . currency)
+    set title label_profit_per_customer . (currency eq '' ? '' : ', ' . currency)
     unset key
     set ytics format '%g'
     set yrange [* : *]

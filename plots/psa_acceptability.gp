@@ -7,11 +7,11 @@
 
 set grid xtics ytics
 set key outside right top vertical Left reverse samplen 2.5
-set xlabel 'value of one extra repeat buyer, besides its profit'
-set ylabel 'chance of being the best choice'
+set xlabel label_value_of_repeat_buyer
+set ylabel label_chance_best
 set yrange [0:105]
 set format y '%.0f%%'
-set title scenario . ': which variant to choose'
+set title scenario . ': ' . label_which_variant
 
 do for [fmt in formats] {
     eval term(fmt, 1400, 900)

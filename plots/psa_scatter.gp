@@ -8,9 +8,9 @@
 n_blocks = n_variants - 1
 set grid xtics ytics
 set key outside right top vertical Left reverse samplen 2.5
-set xlabel 'extra repeat buyers (customers)'
-set ylabel 'incremental profit'
-set title scenario . ': every draw of the uncertain parameters'
+set xlabel label_extra_repeat_customers
+set ylabel label_incremental_profit
+set title scenario . ': ' . label_every_draw
 
 do for [fmt in formats] {
     eval term(fmt, 1400, 900)

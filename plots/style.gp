@@ -4,6 +4,8 @@
 # of a run (scenario, stage_name[], variant_name[], group_name[], data, name
 # ...) into each results/<run>/plots/NAME.gp. Change the look here; the
 # templates say what is drawn.
+# The words of titles and axes come as label_* variables in the reader's
+# language (cjmsim --lang); a template holds no English text of its own.
 
 # Every picture is drawn twice: PNG for slides and web pages, SVG for print.
 formats = 'png svg'
@@ -46,6 +48,6 @@ set style fill solid 0.9 border -1
 # An exact run (cjmsim run --exact) draws expected values, not counts of
 # simulated customers: every plot says so in its corner.
 if (exists('method') && method eq 'exact') {
-    set label 99 'exact expected values, computed without sampling' at screen 0.995, 0.012 \
+    set label 99 label_exact at screen 0.995, 0.012 \
         right font ',10' textcolor rgb '#606060' front
 }

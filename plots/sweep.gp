@@ -14,13 +14,13 @@ set xlabel xname
 do for [fmt in formats] {
     eval term(fmt, 1400, 1000)
     set output name . '.' . fmt
-    set multiplot layout 2, 1 title scenario . ': sweep over ' . xname
-    set ylabel 'extra repeat buyers, points of customers'
+    set multiplot layout 2, 1 title scenario . ': ' . label_sweep_over . ' ' . xname
+    set ylabel label_extra_repeat_points
     plot for [b = 0:n_blocks - 1] data index b using 2:4:5 with filledcurves \
              fillcolor rgb vcolour(b + 2) fillstyle transparent solid 0.2 noborder notitle, \
          for [b = 0:n_blocks - 1] data index b using 2:3 with linespoints pointtype 7 \
              linewidth 2 linecolor rgb vcolour(b + 2) title variant_name[b + 2]
-    set ylabel 'incremental profit'
+    set ylabel label_incremental_profit
     plot for [b = 0:n_blocks - 1] data index b using 2:7:8 with filledcurves \
              fillcolor rgb vcolour(b + 2) fillstyle transparent solid 0.2 noborder notitle, \
          for [b = 0:n_blocks - 1] data index b using 2:6 with linespoints pointtype 7 \

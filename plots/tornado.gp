@@ -6,11 +6,11 @@
 
 set grid xtics
 set key outside right top vertical Left reverse samplen 2.5
-set xlabel 'incremental profit of ' . headline_variant . ' (each parameter from its low to its high)'
+set xlabel label_incremental_profit_of . ' ' . headline_variant . ' ' . label_low_to_high
 set yrange [*:*] reverse
 set offsets 0, 0, 0.5, 0.5
 set style fill solid 0.8 noborder
-set title scenario . ': what moves the answer most'
+set title scenario . ': ' . label_tornado
 
 do for [fmt in formats] {
     eval term(fmt, 1400, 700)

@@ -18,13 +18,13 @@ do for [v = 2:n_variants] {
 }
 set yrange [-(n_variants - 1) - 0.6 : -0.4]
 set grid noytics xtics
-set xlabel 'more ' . metric . ' than in the baseline, percentage points of customers (95% interval: the simulation''s precision)'
+set xlabel label_uplift_x
 # gnuplot sizes the key by an average letter; wider letters (Cyrillic) in
 # long names get a tenth more room.
 set key outside right top vertical reverse Left samplen 2.5 width (group_width / 10)
 set arrow 1 from first 0, graph 0 to first 0, graph 1 nohead linecolor rgb '#303030' dashtype 2
 set offsets graph 0.1, graph 0.25, 0, 0
-set title scenario . ': uplift in ' . metric
+set title scenario . ': ' . label_uplift_title
 
 do for [fmt in formats] {
     eval term(fmt, 1400, height)

@@ -66,7 +66,7 @@ like "$new_help" 'never$' "new --help says it never overwrites"
 
 run_cjmsim help nothing
 is "$RC" 2 "help on an unknown command exits 2"
-is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check, new, fit, sweep, psa, breakeven, compare and serve" \
+is "$ERR" "cjmsim: no help on 'nothing': the commands are run, check, new, fit, sweep, psa, breakeven, calibrate, compare and serve" \
     "help on an unknown command: message"
 run_cjmsim help run check
 is "$RC" 2 "help with two commands exits 2"

@@ -3,6 +3,9 @@
 # ok / is / like. prove reads the output.
 
 set -u
+# The tests read cjmsim's English; 80_russian.t asks for Russian itself.
+unset LC_ALL LC_MESSAGES LANGUAGE
+export LANG=C.UTF-8
 CJMSIM=${CJMSIM:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/cjmsim}
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SCENARIOS="$TESTS_DIR/scenarios"

@@ -1,5 +1,7 @@
-/* format: scenario text escaped for a terminal (fmt_terminal). */
+/* format: scenario text escaped for a terminal (fmt_terminal), and numbers
+ * written for people in the reader's language. */
 #include "format.h"
+#include "i18n.h"
 #include "testutil.h"
 
 static void escapes_controls(void **state)
@@ -41,12 +43,39 @@ static void keeps_lines_when_asked(void **state)
     free(text);
 }
 
+/* Numbers for people follow the language: grouping and the decimal
+ * separator; text given by %s keeps its dots, and English is unchanged. */
+static void numbers_follow_the_language(void **state)
+{
+    (void)state;
+    cj_err err = {0};
+    char buf[64];
+    assert_int_equal(i18n_init("en", &err), CJ_OK);
+    assert_string_equal(fmt_grouped(buf, sizeof buf, 1234567.4), "1,234,567");
+    fmt_snprintf(buf, sizeof buf, "%s %.2f %d%% %5.1f|%-*s|", "v1.2", 1.5, 7, 12.25, 4, "ab");
+    assert_string_equal(buf, "v1.2 1.50 7%  12.2|ab  |");
+    assert_int_equal(i18n_init("ru", &err), CJ_OK);
+    assert_string_equal(fmt_grouped(buf, sizeof buf, -1234567.4), "-1\xC2\xA0"
+                                                                  "234\xC2\xA0"
+                                                                  "567");
+    assert_string_equal(fmt_grouped(buf, sizeof buf, 999), "999");
+    fmt_snprintf(buf, sizeof buf, "%s %.2f %d%% %5.1f|%-*s|", "v1.2", 1.5, 7, 12.25, 4, "ab");
+    assert_string_equal(buf, "v1.2 1,50 7%  12,2|ab  |");
+    fmt_snprintf(buf, sizeof buf, "%zu %llu %+.0f %g %.*f", (size_t)3, 10ULL, 2.0, 0.015, 1, 2.25);
+    assert_string_equal(buf, "3 10 +2 0,015 2,2");
+    /* Cut to the buffer like snprintf, returning the full length. */
+    assert_int_equal(fmt_snprintf(buf, 5, "%.3f", 3.14159), 5);
+    assert_string_equal(buf, "3,14");
+    assert_int_equal(i18n_init("en", &err), CJ_OK);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(escapes_controls),
         cmocka_unit_test(cuts_whole_pieces),
         cmocka_unit_test(keeps_lines_when_asked),
+        cmocka_unit_test(numbers_follow_the_language),
     };
     return cmocka_run_group_tests_name("format", tests, NULL, NULL);
 }
