@@ -8,7 +8,7 @@
   const token = new URLSearchParams(location.search).get('token') || '';
   const SVG = 'http://www.w3.org/2000/svg';
   const COLOURS = ['#505050', '#E69F00', '#0072B2', '#009E73', '#CC79A7', '#D55E00', '#56B4E9'];
-  const POLL_MS = 250;
+  const POLL_MS = 100;
 
   let shown = -1;          // the version on screen
   let sliderKey = '';      // which parameters the sliders were built for
