@@ -393,15 +393,7 @@ static void check_keys(lua_State *L, const char *owner)
     }
     if (!found)
         return;
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (const char *const *k = PARAM_KEYS; *k; k++) {
-        size_t d = edit_distance(unknown, *k);
-        if (d < best_d) {
-            best_d = d;
-            best = *k;
-        }
-    }
+    const char *best = closest_name(unknown, PARAM_KEYS);
     char hint[64] = "";
     if (best)
         snprintf(hint, sizeof hint, _(" (did you mean '%s'?)"), best);

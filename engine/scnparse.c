@@ -116,15 +116,7 @@ static bool in_list(const char *const *list, const char *s)
 /* ", did you mean 'x'?" for a near miss among `candidates`, or "". */
 static void suggest(char *buf, size_t size, const char *word, const char *const *candidates)
 {
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (; *candidates; candidates++) {
-        size_t d = edit_distance(word, *candidates);
-        if (d < best_d) {
-            best_d = d;
-            best = *candidates;
-        }
-    }
+    const char *best = closest_name(word, candidates);
     if (best)
         snprintf(buf, size, _(" (did you mean '%s'?)"), best);
     else

@@ -110,15 +110,7 @@ static void check_keys(lua_State *L, const char *owner)
     }
     if (!found)
         return;
-    const char *best = NULL;
-    size_t best_d = 3;
-    for (const char *const *k = TARGET_KEYS; *k; k++) {
-        size_t d = edit_distance(unknown, *k);
-        if (d < best_d) {
-            best_d = d;
-            best = *k;
-        }
-    }
+    const char *best = closest_name(unknown, TARGET_KEYS);
     char hint[64] = "";
     if (best)
         snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);

@@ -111,6 +111,20 @@ size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+const char *closest_name(const char *word, const char *const *candidates)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (; *candidates; candidates++) {
+        size_t d = edit_distance(word, *candidates);
+        if (d < best_d) {
+            best_d = d;
+            best = *candidates;
+        }
+    }
+    return best;
+}
+
 /* Length of the valid UTF-8 sequence at s, or 0. */
 static size_t utf8_sequence(const unsigned char *s)
 {

@@ -28,6 +28,10 @@ void *xgrow(void *array_ptr, size_t *n, size_t elem_size);
 /* The Levenshtein distance of two short names, for "did you mean" hints. */
 size_t edit_distance(const char *a, const char *b);
 
+/* The name of the NULL-terminated `candidates` nearest to `word`, if it is
+ * a near miss (fewer than 3 edits away), else NULL. */
+const char *closest_name(const char *word, const char *const *candidates);
+
 /* Is s valid UTF-8 (no overlongs, no surrogates)? JSON needs it. */
 bool utf8_valid(const char *s);
 
