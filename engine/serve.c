@@ -23,6 +23,7 @@
 #include "results.h"
 #include "runner.h"
 #include "sandbox.h"
+#include "serve_text.h"
 #include "sha256.h"
 #include "sim.h"
 #include "util.h"
@@ -130,6 +131,7 @@ static json_t *results_json(const rn_run *r, cj_err *err)
     }
     json_object_set_new(root, "map", map_json(r->scn));
     json_object_set_new(root, "param_list", params_json(&r->scn->params));
+    json_object_set_new(root, "daily", srvt_daily_json(&r->results));
     return root;
 }
 
@@ -301,7 +303,7 @@ static enum MHD_Result serve_file(struct MHD_Connection *c, const server *s, con
     snprintf(rel, sizeof rel, "web/%s", name);
     FILE *f = datadir_find(rel, path, sizeof path) ? fopen(path, "rb") : NULL;
     if (!f)
-        return respond_error(c, 500, "the page's files are missing (web/ in the data directory)",
+        return respond_error(c, 500, _("the page's files are missing (web/ in the data directory)"),
                              s);
     char *body = NULL;
     size_t len = 0, cap = 0;
@@ -316,13 +318,18 @@ static enum MHD_Result serve_file(struct MHD_Connection *c, const server *s, con
             break;
     }
     fclose(f);
+    /* <html lang="en"> says the language the page will speak. */
+    static const char marker[] = "<html lang=\"en\">";
+    char *at = len >= sizeof marker ? memmem(body, len, marker, sizeof marker - 1) : NULL;
+    if (at)
+        memcpy(at + strlen("<html lang=\""), i18n_code(), 2);
     return respond(c, 200, type, body, len, s, set_cookie);
 }
 
 typedef struct {
     server *s;
     json_t *sliders;
-    char error[256];
+    char error[512];
 } run_args;
 
 /* Each argument of /api/run: token, or set.NAME=VALUE with NAME declared and
@@ -335,7 +342,8 @@ static enum MHD_Result run_arg(void *cls, enum MHD_ValueKind kind, const char *k
     if (strcmp(key, "token") == 0)
         return MHD_YES;
     if (strncmp(key, "set.", 4) != 0) {
-        snprintf(a->error, sizeof a->error, "unknown argument '%.64s': give set.NAME=VALUE", key);
+        snprintf(a->error, sizeof a->error, _("unknown argument '%.64s': give set.NAME=VALUE"),
+                 key);
         return MHD_NO;
     }
     const char *name = key + 4;
@@ -348,14 +356,14 @@ static enum MHD_Result run_arg(void *cls, enum MHD_ValueKind kind, const char *k
             known = true;
     }
     if (!known) {
-        snprintf(a->error, sizeof a->error, "unknown parameter '%.64s'", name);
+        snprintf(a->error, sizeof a->error, _("unknown parameter '%.64s'"), name);
         return MHD_NO;
     }
     char *end = NULL;
     errno = 0;
     double x = value && value[0] ? strtod(value, &end) : NAN;
     if (!end || *end || errno == ERANGE || !isfinite(x)) {
-        snprintf(a->error, sizeof a->error, "set.%.64s: '%.32s' is not a finite number", name,
+        snprintf(a->error, sizeof a->error, _("set.%.64s: '%.32s' is not a finite number"), name,
                  value ? value : "");
         return MHD_NO;
     }
@@ -388,7 +396,7 @@ static enum MHD_Result api_state(struct MHD_Connection *c, server *s, bool set_c
         errno = 0;
         unsigned long long n = strtoull(since, &end, 10);
         if (!since[0] || *end || errno)
-            return respond_error(c, 400, "since: not a version number", s);
+            return respond_error(c, 400, _("since: not a version number"), s);
         v = n;
         has = true;
     }
@@ -409,10 +417,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     bool by_query = same_token(query_token, s->token);
     if (!by_query &&
         !same_token(MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie), s->token))
-        return respond_error(c, 403, "forbidden: this page needs the token printed by cjmsim serve",
-                             s);
+        return respond_error(
+            c, 403, _("forbidden: this page needs the token printed by cjmsim serve"), s);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-        return respond_error(c, 405, "only GET", s);
+        return respond_error(c, 405, _("only GET"), s);
     if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0)
         return serve_file(c, s, "serve.html", "text/html; charset=utf-8", by_query);
     if (strcmp(url, "/serve.js") == 0)
@@ -423,7 +431,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         return api_state(c, s, by_query);
     if (strcmp(url, "/api/run") == 0)
         return api_run(c, s, by_query);
-    return respond_error(c, 404, "no such page", s);
+    if (strcmp(url, "/api/strings") == 0)
+        return respond_json(c, 200, srvt_strings_json(), s, by_query);
+    return respond_error(c, 404, _("no such page"), s);
 }
 
 /* --- the server's life --------------------------------------------------- */

@@ -1,7 +1,9 @@
 // `cjmsim serve` in a real browser: Chromium, driven through its DevTools
 // protocol with puppeteer-core, loads the page, moves a slider, sees the
-// scenario file saved with changes and with an error; plain HTTP requests
-// check the token, bad requests and a slow client; SIGINT stops the server.
+// scenario file saved with changes and with an error, and draws the uplift
+// and daily charts; a second server started with --lang ru shows the page in
+// Russian; plain HTTP requests check the token, bad requests and a slow
+// client; SIGINT stops the server.
 // Prints TAP. Usage: node serve.test.js CJMSIM WORKDIR [CHROMIUM]
 'use strict';
 
@@ -27,7 +29,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const SCENARIO = path.join(work, 'live.lua');
 const base = (visitBuy, extraTouchpoint) => `-- a shop for the live page
-scenario { name = "Live <b>shop</b>", customers = 20000, days = 3, seed = 7 }
+scenario { name = "Live <b>shop</b>", customers = 20000, days = 4, seed = 7 }
 local p_visit = param "p_visit" { 0.2, low = 0.05, high = 0.6 }
 local fee = param "fee" { 0.5 }
 persona "student" { share = 0.5, mood = 0 }
@@ -43,7 +45,7 @@ transition("visit", "gone", 0.05)
 transition("buy", "home", 1)
 transition("home", "buy", 0.04)
 transition("home", "gone", 0.05)
-intervention "coupon" { at = "buy", mood = 1, cost_per_customer = fee }
+intervention "coupon" { at = "buy", mood = 1, scale = { ["home->buy"] = 3 }, cost_per_customer = fee }
 `;
 
 // Saves the file as an editor would: a new file renamed over the old one.
@@ -53,9 +55,9 @@ function save(text) {
   fs.renameSync(tmp, SCENARIO);
 }
 
-function startServer() {
+function startServer(lang) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cjmsim, ['serve', SCENARIO, '--customers', '20000'], {
+    const child = spawn(cjmsim, (lang ? ['--lang', lang] : []).concat(['serve', SCENARIO, '--customers', '20000']), {
       cwd: work,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -155,6 +157,37 @@ async function main() {
     ok(await page.$('input[type=range][data-param="p_visit"]') !== null, 'a slider for p_visit (low, high)');
     ok(await page.$('input[type=range][data-param="fee"]') === null && (await page.$eval('#sliders', (e) => e.textContent)).includes('fee'), 'fee (no range) is shown but not a slider');
 
+    // The charts: one series per variant, drawn from the API's numbers.
+    const state0 = (await get(port, '/api/state?token=' + token)).body.results;
+    const names = state0.variants.map((v) => v.name);
+    const seriesOf = (sel) => page.$$eval(sel + ' svg g.series', (gs) => gs.map((g) => g.dataset.variant));
+    ok(state0.headline === 'repeat_buyers', 'the headline metric is repeat buyers (the journey can buy twice)', state0.headline);
+    ok(JSON.stringify(await seriesOf('#uplift-chart')) === JSON.stringify(names.slice(1)),
+      'the uplift chart has one series per variant other than the baseline', JSON.stringify(await seriesOf('#uplift-chart')));
+    const upl = state0.variants[1].uplift.repeat_buyers;
+    const shownDiff = await page.$eval('#uplift-chart g.series[data-variant="coupon"]', (g) => Number(g.dataset.diff));
+    ok(Math.abs(shownDiff - 100 * upl.diff) < 1e-9 && upl.diff > 0 && upl.ci95[0] > 0,
+      'the uplift chart shows the coupon\'s uplift of repeat buyers (a gain here)', shownDiff + ' vs ' + JSON.stringify(upl));
+    ok(await page.$$eval('#uplift-chart g.series[data-variant="coupon"] line.errbar', (ls) => ls.length) === 1,
+      'the uplift has its 95% interval as an error bar');
+    for (const sel of ['#daily-buyers', '#daily-repeat']) {
+      ok(JSON.stringify(await seriesOf(sel)) === JSON.stringify(names), sel + ': one series per variant', JSON.stringify(await seriesOf(sel)));
+      ok(await page.$$eval(sel + ' svg g.series path', (ps) => ps.every((p) => /^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+){4}$/.test(p.getAttribute('d')))),
+        sel + ': each series is a path over days 0 to 4', await page.$$eval(sel + ' svg g.series path', (ps) => ps.map((p) => p.getAttribute('d')).join(' | ')));
+    }
+    ok(JSON.stringify(state0.daily.days) === '[0,1,2,3,4]', 'the API sends the days of the curves', JSON.stringify(state0.daily.days));
+    ok(state0.daily.variants.every((d, i) => d.name === names[i] && d.buyers[4] === state0.variants[i].buyers &&
+      d.repeat_buyers[4] === state0.variants[i].repeat_buyers && d.buyers[1] === 0 && d.buyers[2] > 0 && d.buyers[3] >= d.buyers[2]),
+    'the daily curves are cumulative and end at each variant\'s buyers and repeat buyers', JSON.stringify(state0.daily));
+    ok(JSON.stringify(await page.$$eval('#daily-legend .item', (is) => is.map((i) => i.dataset.variant))) === JSON.stringify(names),
+      'the curves have a legend of the variants');
+    const chartMarks = () => page.evaluate(() => ({
+      path: document.querySelector('#daily-buyers g.series[data-variant="baseline"] path').getAttribute('d'),
+      bar: document.querySelector('#uplift-chart g.series[data-variant="coupon"] line.errbar').getAttribute('x2'),
+      point: document.querySelector('#uplift-chart g.series[data-variant="coupon"] circle').getAttribute('cx'),
+    }));
+    const marks0 = await chartMarks();
+
     // Move the slider: the numbers change.
     const version0 = Number(await page.$eval('body', (e) => e.dataset.version));
     await page.$eval('input[data-param="p_visit"]', (e) => { e.value = e.max; e.dispatchEvent(new Event('input')); });
@@ -164,6 +197,10 @@ async function main() {
     ok(visit1 > visit0 * 1.5, 'moving p_visit to its high end raises visits', visit0 + ' -> ' + visit1);
     console.log('# slider to page updated: ' + ms.toFixed(1) + ' ms at 20,000 customers');
     ok(ms < 3000, 'the page updates within 3 s of a slider move', ms);
+    const marks1 = await chartMarks();
+    ok(marks1.path !== marks0.path, 'the buyers-by-day curve follows the slider', marks0.path + ' -> ' + marks1.path);
+    ok(marks1.bar !== marks0.bar && marks1.point !== marks0.point, 'the uplift and its error bar follow the slider',
+      JSON.stringify(marks0) + ' -> ' + JSON.stringify(marks1));
     const api1 = (await get(port, '/api/state?token=' + token)).body;
     ok(api1.results.params.p_visit === 0.6, 'the server ran with the slider value', JSON.stringify(api1.results.params));
 
@@ -204,6 +241,62 @@ async function main() {
     await page.waitForFunction((v) => Number(document.body.dataset.version) > v, { timeout: 20000 }, version3);
     ok(await page.$eval('#error', (e) => e.hidden), 'a fixed file clears the error');
     ok(problems.length === 0, 'no script error or dialog on the page', problems.join('\n'));
+
+    // The page in Russian: a second server with --lang ru.
+    const english = (await get(port, '/api/strings?token=' + token)).body;
+    ok(english && english.lang === 'en' && english.strings.h_map === 'Journey map', 'the English dictionary', JSON.stringify(english).slice(0, 200));
+    const ru = await startServer('ru');
+    try {
+      const russian = (await get(ru.port, '/api/strings?token=' + ru.token)).body;
+      ok(russian.lang === 'ru' && russian.locale === 'ru-RU', 'the Russian dictionary says its language and locale', JSON.stringify(russian).slice(0, 200));
+      const same = Object.keys(english.strings).filter((k) => russian.strings[k] === english.strings[k]);
+      ok(same.length === 0 && Object.keys(russian.strings).length === Object.keys(english.strings).length,
+        'every text of the page is translated', same.join(', '));
+      r = await get(ru.port, '/api/run?token=' + ru.token + '&set.nope=1');
+      ok(r.status === 400 && /nope/.test(r.body.error) && /[а-я]/.test(r.body.error) && !/unknown parameter/.test(r.body.error),
+        'the API\'s errors are in Russian', r.text);
+      r = await get(ru.port, '/api/state');
+      ok(r.status === 403 && /[а-я]/.test(r.body.error), 'the refusal without the token is in Russian', r.text);
+      const rp = await browser.newPage();
+      rp.on('pageerror', (e) => problems.push(String(e)));
+      await rp.goto(ru.url, { waitUntil: 'load' });
+      await rp.waitForFunction(() => document.querySelector('#daily-buyers svg') && document.querySelector('td[data-variant="baseline"][data-stage="ad"]'), { timeout: 20000 });
+      ok(await rp.$eval('html', (e) => e.lang) === 'ru', '<html lang="ru">');
+      const heads = await rp.$$eval('h2', (hs) => hs.map((h) => h.textContent.trim()));
+      ok(heads.join('|') === 'Параметры|Карта пути клиента|Варианты|Прирост к базовому варианту|Покупатели и повторные покупатели по дням|Деньги',
+        'the headings are in Russian', heads.join('|'));
+      // Every element's own text, the SVG's included: none is an English text of the dictionary.
+      const texts = await rp.evaluate(() => {
+        const out = [];
+        document.querySelectorAll('body *, title').forEach((e) => {
+          const own = Array.from(e.childNodes).filter((c) => c.nodeType === 3).map((c) => c.textContent).join('').trim();
+          if (own) out.push(own);
+        });
+        return out;
+      });
+      const englishTexts = Object.values(english.strings).filter((s) => !/[{}]/.test(s));
+      const left = texts.filter((s) => englishTexts.includes(s) || /Loading|updated in|customers over|live journey|points of customers|reached: /.test(s));
+      ok(left.length === 0, 'no English text of the page is left', left.join(' | '));
+      ok(texts.includes('день') && texts.includes('покупатели, нарастающим итогом') && texts.includes('повторные покупатели, нарастающим итогом'),
+        'the charts\' legends and axes are in Russian');
+      const verdictRu = await rp.$eval('tr[data-variant="coupon"] td[data-key="verdict"]', (e) => e.textContent);
+      ok(verdictRu === russian.strings.effect_gain && /прогноз/.test(verdictRu), 'the verdict is said in the console\'s Russian words', verdictRu);
+      const ad = await rp.$eval('td[data-variant="baseline"][data-stage="ad"] .num', (e) => e.textContent);
+      ok(ad === '20\u00a0000', 'counts are grouped the Russian way (no-break space)', JSON.stringify(ad));
+      const facts = await rp.$eval('#facts', (e) => e.textContent);
+      ok(facts.startsWith('клиентов: 20\u00a0000'), 'the facts line is Russian with Russian grouping', facts);
+      const rate = await rp.$eval('tr[data-variant="baseline"] td:nth-child(2)', (e) => e.textContent);
+      ok(/^\d+,\d\d%$/.test(rate), 'shares have a decimal comma', rate);
+      await rp.$eval('input[data-param="p_visit"]', (e) => { e.value = e.min; e.dispatchEvent(new Event('input')); });
+      await rp.waitForFunction(() => document.body.dataset.lastUpdateMs, { timeout: 20000 });
+      const status = await rp.$eval('#status', (e) => e.textContent);
+      ok(/^обновлено за \d+ мс$/.test(status), 'the status line is in Russian', status);
+      await rp.close();
+    } finally {
+      ru.child.removeAllListeners('exit');
+      ru.child.kill('SIGINT');
+    }
+    ok(problems.length === 0, 'no script error on the Russian page', problems.join('\n'));
   } finally {
     await browser.close();
     fs.rmSync(profile, { recursive: true, force: true });
