@@ -18,6 +18,7 @@
   let fmtSigned = new Intl.NumberFormat('en-US',
     { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'always' });
   let fmtShort = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 4 });
+  let fmtTick = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3, signDisplay: 'exceptZero' });
 
   let shown = -1;          // the version on screen
   let sliderKey = '';      // which parameters the sliders were built for
@@ -52,6 +53,7 @@
     fmtSigned = new Intl.NumberFormat(loc,
       { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: 'always' });
     fmtShort = new Intl.NumberFormat(loc, { maximumSignificantDigits: 4 });
+    fmtTick = new Intl.NumberFormat(loc, { maximumFractionDigits: 3, signDisplay: 'exceptZero' });
     document.documentElement.lang = d.lang || 'en';
     document.querySelectorAll('[data-t]').forEach((e) => { e.textContent = t(e.dataset.t); });
   }
@@ -376,7 +378,7 @@
     ticks(lo, hi, 6).forEach((p) => {
       svg.appendChild(svgEl('line', { x1: x(p), x2: x(p), y1: TOP, y2: bottom, class: p === 0 ? 'zero' : 'grid' }));
       svg.appendChild(svgEl('text', { x: x(p), y: bottom + 26, 'text-anchor': 'middle', class: 'tick' },
-        fmtSigned.format(p).replace(/^\+0([.,]0+)?$/, '0')));
+        fmtTick.format(p)));
     });
     svg.appendChild(svgEl('text', { x: (L + W - R) / 2, y: bottom + 56, 'text-anchor': 'middle', class: 'axis' },
       t('uplift_axis') + ' (' + t(metric) + ')'));
@@ -411,7 +413,7 @@
     const y = (n) => H - B - n / yMax * (H - TOP - B);
     const svg = svgEl('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', class: 'daily', 'data-series': key });
     svg.appendChild(svgEl('title', {}, title));
-    svg.appendChild(svgEl('text', { x: L, y: 26, class: 'panel' }, title));
+    svg.appendChild(svgEl('text', { x: 8, y: 26, class: 'panel' }, title));
     yt.forEach((n) => {
       svg.appendChild(svgEl('line', { x1: L, x2: W - R, y1: y(n), y2: y(n), class: n === 0 ? 'zero' : 'grid' }));
       svg.appendChild(svgEl('text', { x: L - 8, y: y(n) + 6, 'text-anchor': 'end', class: 'tick' }, grouped(n)));
