@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # cjmsim serve: the command line here; the page itself in a real browser
-# (tests/browser/serve.test.js: Chromium through puppeteer-core), which runs
-# where node and Chromium are installed and prints its own TAP lines.
+# (tests/browser/serve.test.js: Chromium through puppeteer-core: sliders,
+# saves, the uplift and daily charts, the page in Russian with --lang ru),
+# which runs where node and Chromium are installed and prints its own TAP
+# lines.
 source "$(dirname "$0")/lib.sh"
 
 cd "$WORK" || exit 1
@@ -74,7 +76,7 @@ else
     grep -E '^#' "$WORK/browser.tap"
     grep -E '^not ok' "$WORK/browser.tap" | sed 's/^/# /'
     like "$(tail -n 1 "$WORK/browser.tap")" "^1\.\.[3-9][0-9]$" "the browser test ran all its steps"
-    is "$rc" 0 "the browser test passes ($(grep -c '^ok' "$WORK/browser.tap") checks: slider, saved file, error, token, bad requests, tabs, Ctrl-C)"
+    is "$rc" 0 "the browser test passes ($(grep -c '^ok' "$WORK/browser.tap") checks: slider, saved file, error, charts, Russian page, token, bad requests, tabs, Ctrl-C)"
 fi
 
 done_testing
