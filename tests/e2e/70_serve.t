@@ -61,6 +61,33 @@ kill -TERM "$pid"
 wait "$pid"
 is "$?" 0 "SIGTERM stops it with exit 0"
 
+# The daily curves of a long run: every k-th day (at most 200 points) and the
+# last, each the value daily.csv has for all customers on that day.
+"$CJMSIM" serve "$SCENARIOS/shop.lua" --days 450 >"$WORK/long.out" 2>"$WORK/long.err" &
+pid=$!
+for _ in $(seq 100); do grep -q token= "$WORK/long.out" && break; sleep 0.1; done
+"$CJMSIM" run "$SCENARIOS/shop.lua" --days 450 --out "$WORK/long" --quiet
+python3 -c 'import csv, json, sys, urllib.request
+url = sys.argv[1].strip().replace("/?token=", "/api/state?token=")
+r = json.load(urllib.request.urlopen(url))["results"]
+d = r["daily"]
+rows = {(x["variant"], int(x["day"])): x for x in csv.DictReader(open(sys.argv[2])) if x["persona"] == "all"}
+days = d["days"]
+print("days", len(days), days[:3], days[-2:])
+for v, s in zip(r["variants"], d["variants"]):
+    assert s["name"] == v["name"]
+    for i, day in enumerate(days):
+        assert s["buyers"][i] == int(rows[(v["name"], day)]["buyers"]), (v["name"], day)
+        assert s["repeat_buyers"][i] == int(rows[(v["name"], day)]["repeat_buyers"]), (v["name"], day)
+    assert s["buyers"][-1] == v["buyers"] and s["repeat_buyers"][-1] == v["repeat_buyers"]
+print("same as daily.csv", len(r["variants"]))' "$(grep -o 'http://[^ ]*' "$WORK/long.out")" "$WORK/long/daily.csv" >"$WORK/long.check" 2>&1
+rc=$?
+ok $rc "the page's daily curves are daily.csv's, for every variant"
+[ $rc -ne 0 ] && sed 's/^/# /' "$WORK/long.check"
+is "$(head -n 1 "$WORK/long.check")" "days 151 [0, 3, 6] [447, 450]" "450 days: every 3rd day, 151 points"
+kill -TERM "$pid"
+wait "$pid"
+
 # The page in Chromium.
 NODE=$(command -v node || true)
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
