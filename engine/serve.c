@@ -417,8 +417,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     bool by_query = same_token(query_token, s->token);
     if (!by_query &&
         !same_token(MHD_lookup_connection_value(c, MHD_COOKIE_KIND, s->cookie), s->token))
-        return respond_error(
-            c, 403, _("forbidden: this page needs the token printed by cjmsim serve"), s);
+        return respond_error(c, 403,
+                             _("forbidden: this page needs the token printed by cjmsim serve"), s);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         return respond_error(c, 405, _("only GET"), s);
     if (strcmp(url, "/") == 0 || strcmp(url, "/index.html") == 0)

@@ -35,7 +35,7 @@ static const struct {
     {"h_map", N_("Journey map")},
     {"row_emotion", N_("emotion (declared)")},
     {"row_mood", N_("mood on entering, simulated")},
-    /* TRANSLATORS: a row of the journey map: how many customers of the variant reached each stage */
+    /* TRANSLATORS: a row of the journey map: the variant's customers who reached each stage */
     {"row_reached", N_("reached: {variant}")},
     {"mood_title", N_("{variant}: mood on entering each stage")},
     {"h_variants", N_("Variants")},
@@ -85,8 +85,8 @@ json_t *srvt_strings_json(void)
     json_object_set_new(strings, "pays_no", json_string(st_pays_words(ST_PAYS_NO)));
     json_object_set_new(strings, "pays_unclear", json_string(st_pays_words(ST_PAYS_UNCLEAR)));
     bool ru = i18n_russian();
-    return json_pack("{ssssso}", "lang", i18n_code(), "locale", ru ? "ru-RU" : "en-US",
-                     "strings", strings);
+    return json_pack("{ssssso}", "lang", i18n_code(), "locale", ru ? "ru-RU" : "en-US", "strings",
+                     strings);
 }
 
 /* A count as the page reads it: an integer when simulated, a real number
