@@ -160,6 +160,11 @@ void tgt_print(FILE *f, const tgt_list *list, const sim_totals *totals)
                     "binomial sd)\n"));
     const char *what_h = _("what");
     int what_w = (int)tw_width(what_h) > 34 ? (int)tw_width(what_h) : 34;
+    for (size_t i = 0; i < list->n; i++) {
+        char what[160];
+        tgt_describe_local(&list->items[i], what, sizeof what);
+        what_w = (int)tw_width(what) > what_w ? (int)tw_width(what) : what_w;
+    }
     const char *target_h = _("target"), *observed_h = _("observed"), *simulated_h = _("simulated");
     w = (int)tw_width(target_h) > w ? (int)tw_width(target_h) : w;
     fmt_printf(f, "  %-*s  %-*s  %*s  %*s  %6s\n", tw_field(target_h, w), target_h,
