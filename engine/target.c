@@ -264,7 +264,9 @@ static void describe(const tgt_target *t, char *buf, size_t size, int local)
         break;
     case TGT_REPEAT_WINDOW:
         len = (size_t)snprintf(buf, size,
-                               local ? _("bought again within %d days") : "bought again within %d days",
+                               local ? ngettext("bought again within %d day",
+                                                "bought again within %d days", (unsigned long)t->window)
+                                     : "bought again within %d days",
                                t->window);
         break;
     default:
