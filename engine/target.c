@@ -17,9 +17,9 @@
 
 enum { TGT_NAME_MAX = 64 };
 
-static const char *const TARGET_KEYS[] = {"stage",  "reached", "buyers",  "repeat_buyers",
-                                          "repeat_buyers_in_window", "of", "by_day",
-                                          "persona", NULL};
+static const char *const TARGET_KEYS[] = {
+    "stage", "reached", "buyers", "repeat_buyers", "repeat_buyers_in_window", "of", "by_day",
+    "persona", NULL};
 
 /* The keys that say what was counted, one per kind (tgt_kind's order). */
 static const char *const KINDS[] = {"reached", "buyers", "repeat_buyers",
@@ -265,7 +265,8 @@ static void describe(const tgt_target *t, char *buf, size_t size, int local)
     case TGT_REPEAT_WINDOW:
         len = (size_t)snprintf(buf, size,
                                local ? ngettext("bought again within %d day",
-                                                "bought again within %d days", (unsigned long)t->window)
+                                                "bought again within %d days",
+                                                (unsigned long)t->window)
                                      : "bought again within %d days",
                                t->window);
         break;
