@@ -505,6 +505,76 @@ static double repeat_in_window(const ex_chain *c, ex_state *s, uint32_t window, 
 }
 
 /*
+ * Targets by day (target.h): for each stage a target counts by day, the
+ * chance of first entering it on each day 0 … R − 1 (R = reach_days), from
+ * one first-passage pass with the stage's nodes absorbing.
+ */
+static void reached_by_day(const ex_chain *c, ex_state *s, const scn_scenario *scn, size_t reach,
+                           double *out, bool *set, bool *useful)
+{
+    double *hit = xcalloc((size_t)c->days + 1, sizeof *hit);
+    for (size_t st = 0; st < scn->n_stages; st++) {
+        if (!tgt_counts_stage_by_day(&scn->targets, (int)st))
+            continue;
+        bool any = false;
+        for (uint32_t z = 0; z < c->n; z++)
+            any |= set[z] = c->nodes[z].node->stage == (int)st;
+        if (!any)
+            continue;
+        memset(hit, 0, ((size_t)c->days + 1) * sizeof *hit);
+        ex_target t = {set, -1, useful, hit};
+        mark_useful(c, &t);
+        propagate(c, s, &t);
+        for (size_t d = 0; d < reach && d <= (size_t)c->days; d++)
+            out[st * reach + d] = hit[d];
+    }
+    free(hit);
+}
+
+/*
+ * repeat_in_window by day: per day D < R, the chance of a second purchase
+ * on day D within `window` days of the first. By day D those are the
+ * customers who entered a first-purchase node z on day f <= D and bought
+ * again within min(window, D - f) days: H_z of that, as repeat_in_window.
+ */
+static void window_by_day(const ex_chain *c, ex_state *s, uint32_t window, size_t reach,
+                          double *out, bool *set, bool *useful)
+{
+    uint32_t days = (uint32_t)c->days, span = window < days ? window : days;
+    double *hit = xcalloc((size_t)span + 1, sizeof *hit);
+    double *by = xcalloc(reach + 1, sizeof *by);
+    for (uint32_t z = 0; z < c->n; z++) {
+        const cmp_node *node = c->nodes[z].node;
+        set[z] = node->purchase_slot >= 0 && node->purchases == 2;
+    }
+    for (uint32_t z = 0; z < c->n; z++) {
+        int32_t row = c->nodes[z].first_index;
+        if (row < 0)
+            continue;
+        ex_chain from = *c;
+        from.entry = z;
+        from.inflow = NULL;
+        from.days = (int)span;
+        from.purchases_day = NULL;
+        memset(hit, 0, ((size_t)span + 1) * sizeof *hit);
+        ex_target t = {set, -1, useful, hit};
+        mark_useful(&from, &t);
+        propagate(&from, s, &t);
+        for (uint32_t d = 1; d <= span; d++)
+            hit[d] += hit[d - 1];
+        const double *entries = c->first_entries + (size_t)row * (days + 1);
+        for (size_t d = 0; d < reach && d <= days; d++)
+            for (uint32_t f = 0; f <= d; f++)
+                if (entries[f] != 0)
+                    by[d] += entries[f] * hit[d - f < span ? d - f : span];
+    }
+    for (size_t d = 0; d < reach; d++)
+        out[d] = by[d] - (d ? by[d - 1] : 0); /* the day's own */
+    free(by);
+    free(hit);
+}
+
+/*
  * Lifetime value: the customer's revenue and costs, each discounted by
  * (1 + r)^(-s / 365) at its age s (days since arrival), into k_sum at the
  * layout's clv slots, in hundredths as a sampled run counts them. Without
@@ -685,6 +755,12 @@ static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, s
     if (scn->repeat_window > 0)
         x->k_sum[l->window] =
             repeat_in_window(&c, &s, (uint32_t)scn->repeat_window, set, useful);
+    if (l->reach_days) {
+        reached_by_day(&c, &s, scn, l->reach_days, x->reached_day, set, useful);
+        if (scn->repeat_window > 0)
+            window_by_day(&c, &s, (uint32_t)scn->repeat_window, l->reach_days, x->window_day,
+                          set, useful);
+    }
     if (scn->has_discount)
         lifetime_value(model, l, v, p, inflow, x);
     free(c.first_entries);
@@ -793,6 +869,10 @@ static void fill_counts(sim_cell *cell, const cmp_model *model, const sim_layout
         cell->exposed_day[i] = llround(x->exposed_day[i]);
         cell->uses_day[i] = llround(x->uses_day[i]);
     }
+    for (size_t i = 0; i < model->scn->n_stages * l->reach_days; i++)
+        cell->reached_day[i] = llround(x->reached_day[i]);
+    for (size_t i = 0; i < l->reach_days; i++)
+        cell->window_day[i] = llround(x->window_day[i]);
 }
 
 static void scale_expected(sim_expected *to, const sim_expected *from, double n,
@@ -822,6 +902,10 @@ static void scale_expected(sim_expected *to, const sim_expected *from, double n,
         to->exposed_day[i] = n * from->exposed_day[i];
         to->uses_day[i] = n * from->uses_day[i];
     }
+    for (size_t i = 0; i < model->scn->n_stages * l->reach_days; i++)
+        to->reached_day[i] = n * from->reached_day[i];
+    for (size_t i = 0; i < l->reach_days; i++)
+        to->window_day[i] = n * from->window_day[i];
 }
 
 cj_status ex_run(const cmp_model *model, int64_t customers, int threads, sim_totals *totals,

@@ -41,6 +41,16 @@ void sim_allocate(const scn_scenario *scn, int64_t customers, int64_t *counts)
     free(remainder);
 }
 
+/* Days 0 … D counted by day for targets, D the latest by_day of one that
+ * needs it (within the run); 0 days when none does. */
+static size_t reach_days_of(const cmp_model *model)
+{
+    int last = tgt_days_counted(&model->scn->targets);
+    if (last <= 0)
+        return 0;
+    return (size_t)(last < model->days ? last : model->days) + 1;
+}
+
 static sim_layout layout_of(const cmp_model *model)
 {
     sim_layout l;
@@ -56,12 +66,13 @@ static sim_layout layout_of(const cmp_model *model)
         l.clv = l.n_k;
         l.n_k += 2;
     }
+    l.reach_days = reach_days_of(model);
     return l;
 }
 
 /* The integer arrays of a cell and their lengths, in one fixed order: what
  * is allocated, added up across threads, and sent between MPI ranks. */
-enum { CELL_ARRAYS = 15 };
+enum { CELL_ARRAYS = 17 };
 
 typedef struct {
     int64_t **data;
@@ -89,6 +100,8 @@ static void cell_arrays(sim_cell *c, const cmp_model *model, const sim_layout *l
         {&c->purchases_day, days * model->n_purchase_stages},
         {&c->exposed_day, days * model->scn->n_interventions},
         {&c->uses_day, days * model->scn->n_interventions},
+        {&c->reached_day, stages * l->reach_days},
+        {&c->window_day, l->reach_days},
     };
     memcpy(out, arrays, sizeof arrays);
 }
@@ -109,7 +122,7 @@ typedef struct {
     size_t n;
 } expected_array;
 
-enum { EXPECTED_ARRAYS = 12 };
+enum { EXPECTED_ARRAYS = 14 };
 
 static void expected_arrays(sim_expected *x, const cmp_model *model, const sim_layout *l,
                             expected_array out[EXPECTED_ARRAYS])
@@ -125,6 +138,8 @@ static void expected_arrays(sim_expected *x, const cmp_model *model, const sim_l
         {&x->purchases_day, days * model->n_purchase_stages},
         {&x->exposed_day, days * model->scn->n_interventions},
         {&x->uses_day, days * model->scn->n_interventions},
+        {&x->reached_day, stages * l->reach_days},
+        {&x->window_day, l->reach_days},
     };
     memcpy(out, arrays, sizeof arrays);
 }
@@ -147,7 +162,8 @@ static void expected_free(sim_expected *x)
                          &x->mood_sum,       &x->edge_customers,
                          &x->edge_moves,     &x->k_sum,
                          &x->first_purchase_day, &x->second_purchase_day,
-                         &x->arrivals_day, &x->purchases_day, &x->exposed_day, &x->uses_day};
+                         &x->arrivals_day, &x->purchases_day, &x->exposed_day, &x->uses_day,
+                         &x->reached_day, &x->window_day};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(*arrays[i]);
     free(x);
@@ -160,7 +176,8 @@ void sim_cell_free(sim_cell *c)
     int64_t **arrays[] = {&c->reached,    &c->entries, &c->mood_sum,           &c->edge_customers,
                           &c->edge_moves, &c->k_sum,   &c->first_purchase_day, &c->second_purchase_day,
                           &c->d_sum,      &c->dd_sum,  &c->changed,            &c->arrivals_day,
-                          &c->purchases_day, &c->exposed_day, &c->uses_day};
+                          &c->purchases_day, &c->exposed_day, &c->uses_day,
+                          &c->reached_day, &c->window_day};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) {
         free(*arrays[i]);
         *arrays[i] = NULL;

@@ -44,6 +44,10 @@ typedef struct {
      * revenue at clv and cost at clv + 1, in hundredths of the currency;
      * clv is 0 when the scenario does not count it. */
     size_t clv;
+    /* Counts by day for targets (target.h): days 0 … reach_days − 1 of the
+     * cells' reached_day and window_day; 0 when no target needs them, so a
+     * run without such targets keeps nothing by day and stage. */
+    size_t reach_days;
 } sim_layout;
 
 /* The expected values of an exact run (exact.h): the same figures as a
@@ -54,6 +58,9 @@ typedef struct {
     /* Calendar time: as the cell's arrays of the same names; NULL when the
      * exact run did not compute them. */
     double *arrivals_day, *purchases_day, *exposed_day, *uses_day;
+    /* As the cell's; an exact run fills reached_day for the stages a target
+     * counts by day only. */
+    double *reached_day, *window_day;
 } sim_expected;
 
 /* Everything counted for one persona in one variant. */
@@ -84,6 +91,12 @@ typedef struct {
     int64_t *purchases_day;
     int64_t *exposed_day;
     int64_t *uses_day;
+    /* For targets by day (sim_layout.reach_days, R): per stage and day,
+     * [stage * R + day], the customers who first entered the stage that day
+     * (calendar day, whatever their arrival); per day, the customers whose
+     * second purchase that day came within the repeat window. */
+    int64_t *reached_day;
+    int64_t *window_day;
 } sim_cell;
 
 typedef struct {

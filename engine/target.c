@@ -17,11 +17,13 @@
 
 enum { TGT_NAME_MAX = 64 };
 
-static const char *const TARGET_KEYS[] = {"stage", "reached", "buyers",  "repeat_buyers",
-                                          "of",    "by_day",  "persona", NULL};
+static const char *const TARGET_KEYS[] = {
+    "stage", "reached", "buyers", "repeat_buyers", "repeat_buyers_in_window", "of", "by_day",
+    "persona", NULL};
 
 /* The keys that say what was counted, one per kind (tgt_kind's order). */
-static const char *const KINDS[] = {"reached", "buyers", "repeat_buyers"};
+static const char *const KINDS[] = {"reached", "buyers", "repeat_buyers",
+                                    "repeat_buyers_in_window"};
 enum { N_KINDS = sizeof KINDS / sizeof KINDS[0] };
 
 /* Raises "file:line: message" at the line that called target. */
@@ -115,8 +117,8 @@ static void check_keys(lua_State *L, const char *owner)
     if (best)
         snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
     tgt_error(L,
-              _("%s: unknown key '%s'%s; known keys: stage, reached, buyers, repeat_buyers, of, "
-              "by_day, persona"),
+              _("%s: unknown key '%s'%s; known keys: stage, reached, buyers, repeat_buyers, "
+              "repeat_buyers_in_window, of, by_day, persona"),
               owner, unknown, hint);
 }
 
@@ -152,16 +154,16 @@ static int tgt_body(lua_State *L)
             continue;
         if (kind >= 0)
             return tgt_error(L,
-                             _("%s: give one of reached, buyers and repeat_buyers, not both %s "
-                             "and %s"),
+                             _("%s: give one of reached, buyers, repeat_buyers and "
+                             "repeat_buyers_in_window, not both %s and %s"),
                              owner, KINDS[kind], KINDS[i]);
         kind = i;
         k = x;
     }
     if (kind < 0)
         return tgt_error(L,
-                         _("%s: say what was counted: reached = K (with stage), buyers = K or "
-                         "repeat_buyers = K"),
+                         _("%s: say what was counted: reached = K (with stage), buyers = K, "
+                         "repeat_buyers = K or repeat_buyers_in_window = K"),
                          owner);
     if (!count_field(L, owner, "of", &n))
         return tgt_error(L, _("%s: of = N is missing: how many customers the count is out of"), owner);
@@ -198,6 +200,7 @@ static int tgt_body(lua_State *L)
     t->by_day = (int)by_day;
     t->observed = k;
     t->of = n;
+    t->window = 0;
     return 0;
 }
 
@@ -259,6 +262,14 @@ static void describe(const tgt_target *t, char *buf, size_t size, int local)
     case TGT_BUYERS:
         len = (size_t)snprintf(buf, size, "%s", local ? _("bought") : "bought");
         break;
+    case TGT_REPEAT_WINDOW:
+        len = (size_t)snprintf(buf, size,
+                               local ? ngettext("bought again within %d day",
+                                                "bought again within %d days",
+                                                (unsigned long)t->window)
+                                     : "bought again within %d days",
+                               t->window);
+        break;
     default:
         len = (size_t)snprintf(buf, size, "%s", local ? _("bought again") : "bought again");
         break;
@@ -294,6 +305,27 @@ void tgt_print_declared(FILE *f, const tgt_list *list)
         fmt_printf(f, _("  %s: %s, %lld of %lld (%.1f%%)\n"), t->name, what, (long long)t->observed,
                 (long long)t->of, 100.0 * (double)t->observed / (double)t->of);
     }
+}
+
+int tgt_days_counted(const tgt_list *list)
+{
+    int last = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        const tgt_target *t = &list->items[i];
+        if ((t->kind == TGT_REACHED || t->kind == TGT_REPEAT_WINDOW) && t->by_day > last)
+            last = t->by_day;
+    }
+    return last;
+}
+
+bool tgt_counts_stage_by_day(const tgt_list *list, int stage)
+{
+    for (size_t i = 0; i < list->n; i++) {
+        const tgt_target *t = &list->items[i];
+        if (t->kind == TGT_REACHED && t->by_day && t->stage == stage)
+            return true;
+    }
+    return false;
 }
 
 static double clamp_share(double p)

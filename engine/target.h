@@ -2,9 +2,11 @@
  * target — what a shop observed, to hold a scenario against.
  *
  * Owns `target "name" { stage = S, reached = K, of = N, by_day = D,
- * persona = P }` (or buyers = K, or repeat_buyers = K, instead of stage and
- * reached): K of N customers reached a stage, bought, or bought at least
- * twice, by the end of the run or by day D, among everyone or one persona.
+ * persona = P }` (or buyers = K, repeat_buyers = K or
+ * repeat_buyers_in_window = K, instead of stage and reached): K of N
+ * customers reached a stage, bought, bought at least twice, or bought a
+ * second time within the scenario's repeat_window days of the first, by the
+ * end of the run or by day D, among everyone or one persona.
  * The declarations are checked as the file runs (keys, counts) and kept
  * in scn_scenario; target_eval.c resolves stages and personas once the
  * file has run, and holds targets against runs. The binomial figures of a
@@ -27,8 +29,8 @@ typedef enum {
     TGT_REACHED,       /* reached = K: entered `stage` at least once */
     TGT_BUYERS,        /* buyers = K: bought at least once */
     TGT_REPEAT_BUYERS, /* repeat_buyers = K: bought at least twice */
-    /* A calendar's repeat window (repeat_buyers_in_window) would go here:
-     * a kind, its key in target.c's KINDS and its share in tgt_share. */
+    TGT_REPEAT_WINDOW, /* repeat_buyers_in_window = K: the second purchase came
+                        * at most repeat_window days after the first */
 } tgt_kind;
 
 typedef struct {
@@ -42,6 +44,7 @@ typedef struct {
     int persona;        /* -1: every customer */
     int by_day;         /* 0: by the end of the run */
     int64_t observed, of;
+    int window; /* TGT_REPEAT_WINDOW: the scenario's repeat_window (tgt_resolve) */
 } tgt_target;
 
 typedef struct {
@@ -66,6 +69,14 @@ void tgt_print_declared(FILE *f, const tgt_list *list);
 void tgt_describe(const tgt_target *t, char *buf, size_t size);
 /* The same in the reader's language, for the console and the report. */
 void tgt_describe_local(const tgt_target *t, char *buf, size_t size);
+
+/* The latest by_day of the targets that a run counts by day and stage
+ * (reached) or by day alone (repeat_buyers_in_window), or 0 when none
+ * does: a run keeps those counts for days 0 … this day only. */
+int tgt_days_counted(const tgt_list *list);
+
+/* Does a target count first entries into `stage` by day? */
+bool tgt_counts_stage_by_day(const tgt_list *list, int stage);
 
 /* The binomial log-likelihood of k of n at share p (ln C(n, k) included);
  * p is kept inside [1e-12, 1 - 1e-12] so that a zero share is a large

@@ -36,9 +36,6 @@ static void name_list(char *buf, size_t size, const scn_scenario *scn, bool stag
 
 cj_status tgt_resolve(scn_scenario *scn, cj_err *err)
 {
-    size_t n_purchase = 0;
-    for (size_t s = 0; s < scn->n_stages; s++)
-        n_purchase += scn->stages[s].purchase;
     char names[400];
     for (size_t i = 0; i < scn->targets.n; i++) {
         tgt_target *t = &scn->targets.items[i];
@@ -61,48 +58,76 @@ cj_status tgt_resolve(scn_scenario *scn, cj_err *err)
         if (t->by_day > scn->days)
             return resolve_fail(err, t, _("by_day = %d is past the scenario's last day (days = %d)"),
                                 t->by_day, scn->days);
-        if (t->by_day && t->kind == TGT_REACHED && t->stage != scn->entry &&
-            !(scn->stages[t->stage].purchase && n_purchase == 1))
+        if (t->kind == TGT_REPEAT_WINDOW && scn->repeat_window <= 0)
             return resolve_fail(err, t,
-                                _("by_day with reached is counted for the only purchase stage "
-                                "(reaching it is buying) or the entry stage; '%s' is neither: "
-                                "drop by_day to count by the end of the run"),
-                                t->stage_name);
+                                _("repeat_buyers_in_window needs the scenario's repeat window: "
+                                  "scenario { repeat_window = 90 } (the most days from the first "
+                                  "purchase to the second)"));
+        t->window = t->kind == TGT_REPEAT_WINDOW ? scn->repeat_window : 0;
     }
     return CJ_OK;
 }
 
-/* The target's count in one cell, as a real number. reached by day is the
- * only purchase stage's (tgt_resolve), that is, buyers by day; the entry
- * stage's is counted by the caller. */
-static double cell_count(const tgt_target *t, const sim_cell *c, int days)
+/* Σ_{d ≤ last} of one row of counts by day, expected or counted. */
+static double sum_days(const double *expected, const int64_t *counted, size_t last)
 {
-    if (t->kind == TGT_REACHED && !t->by_day)
-        return st_reached(c, (size_t)t->stage);
-    size_t slot = t->kind == TGT_REPEAT_BUYERS ? SIM_K_REPEAT : SIM_K_BUYER;
-    if (!t->by_day)
-        return c->expected ? c->expected->k_sum[slot] : (double)c->k_sum[slot];
-    size_t last = (size_t)(t->by_day < days ? t->by_day : days);
     double sum = 0;
     for (size_t d = 0; d <= last; d++)
-        sum += slot == SIM_K_BUYER ? st_first_purchases(c, d) : st_second_purchases(c, d);
+        sum += expected ? expected[d] : (double)counted[d];
     return sum;
+}
+
+/* The target's count in one cell, as a real number. By day, reached counts
+ * the first entries into the stage on days 0 … by_day (sim.h reached_day),
+ * buyers and repeat buyers the first and second purchases, the repeat
+ * window the second purchases in the window; a run shorter than by_day
+ * measures at its last day. */
+static double cell_count(const tgt_target *t, const sim_cell *c, const sim_totals *totals)
+{
+    const sim_expected *x = c->expected;
+    const sim_layout *l = &totals->layout;
+    int days = totals->model->days;
+    size_t last = (size_t)(t->by_day < days ? t->by_day : days);
+    switch (t->kind) {
+    case TGT_REACHED:
+        if (!t->by_day)
+            return st_reached(c, (size_t)t->stage);
+        if (!l->reach_days)
+            return 0; /* not counted: a model of other targets */
+        if (last >= l->reach_days)
+            last = l->reach_days - 1;
+        size_t row = (size_t)t->stage * l->reach_days;
+        return sum_days(x ? x->reached_day + row : NULL, c->reached_day + row, last);
+    case TGT_REPEAT_WINDOW:
+        if (!l->window)
+            return 0;
+        if (!t->by_day)
+            return x ? x->k_sum[l->window] : (double)c->k_sum[l->window];
+        if (!l->reach_days)
+            return 0;
+        if (last >= l->reach_days)
+            last = l->reach_days - 1;
+        return sum_days(x ? x->window_day : NULL, c->window_day, last);
+    default:
+        break;
+    }
+    size_t slot = t->kind == TGT_REPEAT_BUYERS ? SIM_K_REPEAT : SIM_K_BUYER;
+    if (!t->by_day)
+        return x ? x->k_sum[slot] : (double)c->k_sum[slot];
+    return sum_days(x ? (slot == SIM_K_BUYER ? x->first_purchase_day : x->second_purchase_day)
+                      : NULL,
+                    slot == SIM_K_BUYER ? c->first_purchase_day : c->second_purchase_day, last);
 }
 
 tgt_measure_t tgt_measure(const tgt_target *t, const sim_totals *totals)
 {
     double count = 0, customers = 0;
-    int days = totals->model->days;
-    const scn_scenario *scn = totals->model->scn;
     for (size_t p = 0; p < totals->n_personas; p++) {
         if (t->persona >= 0 && (size_t)t->persona != p)
             continue;
         const sim_cell *c = sim_at(totals, 0, p);
         customers += (double)c->customers;
-        if (t->kind == TGT_REACHED && t->by_day && t->stage == scn->entry)
-            count += (double)c->customers; /* everyone starts there on day 0 */
-        else
-            count += cell_count(t, c, days);
+        count += cell_count(t, c, totals);
     }
     tgt_measure_t m;
     m.share = (double)t->observed / (double)t->of;
@@ -135,6 +160,11 @@ void tgt_print(FILE *f, const tgt_list *list, const sim_totals *totals)
                     "binomial sd)\n"));
     const char *what_h = _("what");
     int what_w = (int)tw_width(what_h) > 34 ? (int)tw_width(what_h) : 34;
+    for (size_t i = 0; i < list->n; i++) {
+        char what[160];
+        tgt_describe_local(&list->items[i], what, sizeof what);
+        what_w = (int)tw_width(what) > what_w ? (int)tw_width(what) : what_w;
+    }
     const char *target_h = _("target"), *observed_h = _("observed"), *simulated_h = _("simulated");
     w = (int)tw_width(target_h) > w ? (int)tw_width(target_h) : w;
     fmt_printf(f, "  %-*s  %-*s  %*s  %*s  %6s\n", tw_field(target_h, w), target_h,

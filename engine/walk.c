@@ -146,6 +146,8 @@ static inline void enter_node(const journey *j, const cmp_node *node, uint32_t d
     if (w->stage_mark[stage] != w->generation) {
         w->stage_mark[stage] = w->generation;
         cell->reached[stage]++;
+        if (day < j->layout->reach_days) /* a target counts first entries by day */
+            cell->reached_day[(size_t)stage * j->layout->reach_days + day]++;
     }
     cell->entries[stage]++;
     cell->mood_sum[stage] += node->mood;
@@ -161,8 +163,11 @@ static inline void enter_node(const journey *j, const cmp_node *node, uint32_t d
         } else if (node->purchases == 2) {
             w->k[SIM_K_REPEAT] = 1;
             cell->second_purchase_day[day]++;
-            if (j->window && day - w->first_purchase_day <= j->window)
+            if (j->window && day - w->first_purchase_day <= j->window) {
                 w->k[j->layout->window] = 1;
+                if (day < j->layout->reach_days)
+                    cell->window_day[day]++;
+            }
         }
         if (j->discount)
             w->clv_revenue += discounted(j, j->scn->stages[stage].value[j->persona], day);

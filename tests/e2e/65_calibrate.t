@@ -200,19 +200,19 @@ bad_target 'target "x" { buyers = 1, of = 10, by_day = 0 }' 'target "x": by_day 
 bad_target 'target "x" { buyers = 1, of = 10, by_day = 61 }' \
     "target \"x\": by_day = 61 is past the scenario's last day (days = 60)" "by_day past the last day"
 bad_target 'target "x" { buyers = 1, repeat_buyers = 1, of = 10 }' \
-    'target "x": give one of reached, buyers and repeat_buyers, not both buyers and repeat_buyers' "two counts"
+    'target "x": give one of reached, buyers, repeat_buyers and repeat_buyers_in_window, not both buyers and repeat_buyers' "two counts"
 bad_target 'target "x" { of = 10 }' \
-    'target "x": say what was counted: reached = K (with stage), buyers = K or repeat_buyers = K' "no count"
+    'target "x": say what was counted: reached = K (with stage), buyers = K, repeat_buyers = K or repeat_buyers_in_window = K' "no count"
 bad_target 'target "x" { stage = "cart", buyers = 1, of = 10 }' 'target "x": stage goes with reached, not with buyers' "stage without reached"
 bad_target 'target "x" { reached = 1, of = 10 }' 'target "x": reached needs stage = "name": the stage they reached' "reached without stage"
 bad_target 'target "x" { buyers = 1 }' 'target "x": of = N is missing: how many customers the count is out of' "no of"
 bad_target 'target "x" { buyers = 1, of = 0 }' 'target "x": of must be at least 1' "of = 0"
 bad_target 'target "x" { stage = "cart", reached = 1, of = 10, bday = 3 }' \
-    "target \"x\": unknown key 'bday' (did you mean 'by_day'?); known keys: stage, reached, buyers, repeat_buyers, of, by_day, persona" "unknown key"
+    "target \"x\": unknown key 'bday' (did you mean 'by_day'?); known keys: stage, reached, buyers, repeat_buyers, repeat_buyers_in_window, of, by_day, persona" "unknown key"
 bad_target 'target "ordered" { buyers = 1, of = 10 }' 'target "ordered" is declared twice: first at bad.lua:13' "duplicate name"
-bad_target 'target "x" { stage = "cart", reached = 1, of = 10, by_day = 5 }' \
-    "target \"x\": by_day with reached is counted for the only purchase stage (reaching it is buying) or the entry stage; 'cart' is neither: drop by_day to count by the end of the run" \
-    "by_day with reached on a stage that is not bought"
+bad_target 'target "x" { repeat_buyers_in_window = 1, of = 10 }' \
+    "target \"x\": repeat_buyers_in_window needs the scenario's repeat window: scenario { repeat_window = 90 } (the most days from the first purchase to the second)" \
+    "repeat_buyers_in_window without the scenario's repeat_window"
 run_cjmsim check bad.lua
 is "$RC" 3 "check finds bad targets too"
 is "$(ls -d bad* 2>/dev/null)" "bad.lua" "nothing written on a bad target"
