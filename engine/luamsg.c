@@ -190,8 +190,7 @@ static void put_hole(out *o, const hole *h, int depth)
 
 /* The translation of a matched pattern, its "%s" (or "%N$s", numbered by
  * the English order) filled with the holes. */
-static void put_translation(out *o, const char *pattern, const hole *holes, int n_holes,
-                            int depth)
+static void put_translation(out *o, const char *pattern, const hole *holes, int n_holes, int depth)
 {
     const char *tr = _(pattern);
     int next = 0;

@@ -56,8 +56,7 @@ static void syntax_errors(void **state)
           "s.lua:1: ожидается '=' или 'in' рядом с 'do'");
     check("s.lua:1: malformed number near '3e'",
           "s.lua:1: неправильно записанное число рядом с '3e'");
-    check("s.lua:1: unfinished string near '\"abc'",
-          "s.lua:1: незакрытая строка рядом с '\"abc'");
+    check("s.lua:1: unfinished string near '\"abc'", "s.lua:1: незакрытая строка рядом с '\"abc'");
     /* a token with a quote inside stays whole */
     check("s.lua:1: unfinished string near ''a b'", "s.lua:1: незакрытая строка рядом с ''a b'");
     check("s.lua:2: unfinished long string (starting at line 1) near <eof>",
@@ -74,8 +73,7 @@ static void runtime_errors(void **state)
           "s.lua:2: попытка индексировать значение nil (поле 'a')");
     check("s.lua:2: attempt to perform arithmetic on a nil value (local 'n')",
           "s.lua:2: попытка арифметической операции над значением nil (локальная переменная 'n')");
-    check("s.lua:2: attempt to compare number with nil",
-          "s.lua:2: попытка сравнить number с nil");
+    check("s.lua:2: attempt to compare number with nil", "s.lua:2: попытка сравнить number с nil");
     check("s.lua:2: attempt to compare two table values",
           "s.lua:2: попытка сравнить два значения table");
     check("s.lua:2: attempt to concatenate a boolean value (upvalue 'ok')",
