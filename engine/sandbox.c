@@ -18,6 +18,7 @@
 #include "format.h"
 #include "rng.h"
 #include "i18n.h"
+#include "luamsg.h"
 
 /* The hook runs every this many instructions until the cap is hit. */
 enum { HOOK_EVERY = 1000 };
@@ -1023,6 +1024,9 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
                  _(" (an endless loop?); raise the limit with "
                    "--lua-instructions N"));
     }
+    /* Lua's own English (syntax, "attempt to call ..."), in Russian too. */
+    if (i18n_russian())
+        luamsg_translate(buf, size);
 }
 
 /* Reading a name an environment made by sbx_push_env lacks: upvalue 1 says

@@ -5,6 +5,8 @@
 # check, a scenario error, the help, the report and the plot labels are in
 # Russian, numbers are grouped with a no-break space; English stays the
 # default; and the files (CSV, JSON) are the same bytes in both languages.
+# Lua's own messages (a syntax error, an error while running) are
+# Russian too, with file:line, and Lua's English text in English.
 source "$(dirname "$0")/lib.sh"
 
 ROOT=$(cd "$TESTS_DIR/.." && pwd)
@@ -12,7 +14,7 @@ EXAMPLE="$ROOT/scripts/sport_nutrition.lua"
 NBSP=$'\xc2\xa0'
 cd "$WORK" || exit 1
 
-plan 69
+plan 76
 
 # --- the catalog -----------------------------------------------------------
 # The messages are extracted again from the sources here, so a message added
@@ -183,3 +185,30 @@ is "$?" 0 "compare in Russian succeeds"
 like "$(cat "$WORK/cmp.out")" '^Сравнение двух результатов' "compare speaks Russian"
 like "$(cat "$WORK/cmp.out")" 'в пределах точности симуляции' "and judges the differences in Russian"
 like "$(head -n 3 "$WORK/cmp/compare.html")" '<html lang="ru">' 'compare.html says <html lang="ru">'
+
+# --- Lua's own messages ----------------------------------------------------------
+# A syntax error and an error while running, as Lua words them, reach the
+# reader in Russian with file:line, the tokens and the names as written;
+# in English they are Lua's text byte for byte.
+printf 'scenario { name = "x", customers = 100, days = 5 }\nstage "a" { entry = true\nstage "b" {}\n' >"$WORK/syntax.lua"
+run_cjmsim run "$WORK/syntax.lua" --lang ru --out "$WORK/syn_ru"
+is "$RC:$ERR" "3:cjmsim: $WORK/syntax.lua:3: ожидается '}' (чтобы закрыть '{' из строки 2) рядом с 'stage'" \
+    "a syntax error is in Russian, with file:line and Lua's tokens"
+LANG=ru_RU.UTF-8 "$CJMSIM" check "$WORK/syntax.lua" >/dev/null 2>"$WORK/syn.err"
+is "$(cat "$WORK/syn.err")" "cjmsim: $WORK/syntax.lua:3: ожидается '}' (чтобы закрыть '{' из строки 2) рядом с 'stage'" \
+    "check under LANG=ru_RU.UTF-8 shows it in Russian too"
+run_cjmsim run "$WORK/syntax.lua" --out "$WORK/syn_en"
+is "$RC:$ERR" "3:cjmsim: $WORK/syntax.lua:3: '}' expected (to close '{' at line 2) near 'stage'" \
+    "in English the syntax error is Lua's own text"
+printf 'scenario { name = "x", customers = 100, days = 5 }\nlocal t = {}\nlocal share = t.beginner.share\nstage "a" { entry = true }\n' >"$WORK/runtime.lua"
+run_cjmsim check "$WORK/runtime.lua" --lang ru
+is "$RC:$ERR" "3:cjmsim: $WORK/runtime.lua:3: попытка индексировать значение nil (поле 'beginner')" \
+    "an error while running is in Russian, with file:line and the name"
+run_cjmsim check "$WORK/runtime.lua"
+is "$RC:$ERR" "3:cjmsim: $WORK/runtime.lua:3: attempt to index a nil value (field 'beginner')" \
+    "in English it is Lua's own text"
+printf 'scenario { name = "x", customers = 100, days = 5 }\nlocal function rate(c) local base; return base * 2 end\nstage "a" { entry = true }\nstage "b" {}\ntransition("a", "b", rate)\n' >"$WORK/rate.lua"
+run_cjmsim run "$WORK/rate.lua" --lang ru --out "$WORK/rate_ru"
+is "$RC" 3 "an error inside a transition's function is exit 3"
+like "$ERR" "^cjmsim: $WORK/rate.lua:2: попытка арифметической операции над значением nil \(локальная переменная 'base'\) \(в вероятности a->b" \
+    "an error inside a transition's function is in Russian, with file:line"

@@ -7,13 +7,21 @@
 # scenarios; the teacher notes in both languages quote every expected value;
 # the student sheets hold one task per task of answers.json (3 to 5) and give
 # every command the answers use.
+#
+# A lesson that starts from data (06_from_data) also has answers read from
+# the scenario `cjmsim fit` writes (a parameter's estimate or interval), from
+# psa.json and from breakeven.json; its commands run, in order, in a copy of
+# the lesson's folder, as a student runs them. Its event logs are what the
+# generator command in answers.json writes, and its scenarios are what the
+# fit command on their second line writes, with the documented edits and a
+# hand-written part after it.
 source "$(dirname "$0")/lib.sh"
 
 COURSE=$(cd "$TESTS_DIR/../course" && pwd)
 cd "$WORK" || exit 1
 
 lessons=("$COURSE"/[0-9][0-9]_*/)
-is "${#lessons[@]}" 5 "the course has five lessons"
+is "${#lessons[@]}" 6 "the course has six lessons"
 
 for dir in "${lessons[@]}"; do
     dir=${dir%/}
@@ -37,8 +45,9 @@ done
 # off the PATH: its warning is expected), which keeps them to milliseconds.
 mkdir -p "$WORK/nobin"
 lines=$(python3 - "$CJMSIM" "$COURSE" "$WORK" <<'PY'
-import json, math, os, re, shlex, subprocess, sys
+import json, math, os, re, shlex, shutil, subprocess, sys
 cjmsim, course, work = sys.argv[1:4]
+root = os.path.dirname(course)
 
 def report(cond, what):
     print("%d\t%s" % (bool(cond), what.replace("\n", " ")))
@@ -65,15 +74,39 @@ def quoted(text, value, russian):
         forms |= {"\u2212" + f[1:] for f in forms}
     return any(re.search(r"(?<![\d.,])" + re.escape(f) + r"(?![\d])", text) for f in forms)
 
+# The file each command writes its answers to.
+RESULT = {"run": "summary.json", "psa": "psa.json", "breakeven": "breakeven.json"}
+
+def fitted_params(path):
+    """{name: {"value", "low", "high"}} of the param lines cjmsim fit writes."""
+    found = {}
+    for m in re.finditer(r'param "(\w+)" \{ ([-\d.e]+), low = ([-\d.e]+), high = ([-\d.e]+),',
+                         open(path, encoding="utf-8").read()):
+        found[m.group(1)] = {"value": float(m.group(2)), "low": float(m.group(3)), "high": float(m.group(4))}
+    return found
+
 runs = {}
-def run(lesson, scen, args):
-    key = (lesson, scen, tuple(args))
-    if key not in runs:
-        out = os.path.join(work, "ans-%d" % len(runs))
-        p = subprocess.run([cjmsim, "run", os.path.join(course, lesson, scen), "--out", out, "--quiet"] + args,
-                           capture_output=True, text=True,
-                           env=dict(os.environ, PATH=os.path.join(work, "nobin")))
-        runs[key] = (p.returncode, json.load(open(os.path.join(out, "summary.json"))) if p.returncode == 0 else None, p.stderr)
+def run(lesson, lang, words):
+    """Runs words (a student's command) in the language's copy of the
+    lesson's folder, once: (exit status, the parsed result, stderr)."""
+    key = (lesson, lang, tuple(words))
+    if key in runs:
+        return runs[key]
+    here = os.path.join(work, "lesson-%s-%s" % (lesson, lang))
+    if not os.path.isdir(here):
+        shutil.copytree(os.path.join(course, lesson), here)
+    argv = [cjmsim] + words[1:]
+    out = os.path.join(work, "ans-%d" % len(runs))
+    if words[1] in RESULT:
+        argv += ["--out", out, "--quiet"]
+    p = subprocess.run(argv, capture_output=True, text=True, cwd=here,
+                       env=dict(os.environ, PATH=os.path.join(work, "nobin")))
+    result = None
+    if p.returncode == 0 and words[1] in RESULT:
+        result = json.load(open(os.path.join(out, RESULT[words[1]])))
+    elif p.returncode == 0 and words[1] == "fit":
+        result = fitted_params(os.path.join(here, words[words.index("--out") + 1]))
+    runs[key] = (p.returncode, result, p.stderr)
     return runs[key]
 
 for lesson in sorted(os.listdir(course)):
@@ -94,30 +127,72 @@ for lesson in sorted(os.listdir(course)):
         found = sorted(int(n) for n in re.findall(r"^#+ *%s (\d+)" % word, texts[sheet], re.M))
         report(found == tasks, "%s/%s: its tasks (%s N headings) are %s, as in answers.json (%s)"
                % (lesson, sheet, word, found, tasks))
+    fits = set()  # the files the lesson's fit commands write
+    for a in answers:
+        words = shlex.split(a["run"])
+        if words[:2] == ["cjmsim", "fit"] and "--out" in words:
+            fits.add(words[words.index("--out") + 1])
     for a in answers:
         words = shlex.split(a["run"])
         what = "%s, task %d, %s" % (lesson, a["task"], a["what"])
-        good = words[:3] == ["cjmsim", "run", "scenario.lua"] and "--exact" in words
-        report(good, "%s: the command is an exact run of the lesson's scenario (%s)" % (what, a["run"]))
+        if words[1:2] == ["fit"]:
+            good = "--out" in words
+        else:
+            good = (words[:2] in (["cjmsim", c] for c in RESULT) and "--exact" in words
+                    and len(words) > 2 and (words[2] == "scenario.lua" or words[2] in fits))
+        report(good, "%s: the command is an exact run of the lesson's scenario or a fit (%s)" % (what, a["run"]))
         report(a["run"] in texts["student.en.md"], "%s: student.en.md gives the command %s" % (what, a["run"]))
-        ru_cmd = a["run"].replace("scenario.lua", "scenario.ru.lua")
+        ru_cmd = a.get("run_ru", a["run"].replace("scenario.lua", "scenario.ru.lua"))
         report(ru_cmd in texts["student.ru.md"], "%s: student.ru.md gives the command %s" % (what, ru_cmd))
         for t in ("teacher.en.md", "teacher.ru.md"):
             report(quoted(texts[t], a["expected"], t.endswith(".ru.md")),
                    "%s: %s quotes the expected %s" % (what, t, json.dumps(a["expected"])))
-        for scen in ("scenario.lua", "scenario.ru.lua"):
-            rc, d, err = run(lesson, scen, words[3:])
+        for lang, cmd, path in (("en", a["run"], a["path"]), ("ru", ru_cmd, a.get("path_ru", a["path"]))):
+            rc, d, err = run(lesson, lang, shlex.split(cmd))
             if rc != 0:
-                report(False, "%s: %s %s exits 0 (got %d: %s)" % (what, scen, " ".join(words[3:]), rc, err.strip()))
+                report(False, "%s: %s (%s) exits 0 (got %d: %s)" % (what, cmd, lang, rc, err.strip()))
                 continue
             try:
-                v = lookup(d, a["path"])
+                v = lookup(d, path)
                 fine = isinstance(v, (int, float)) and abs(v - a["expected"]) <= a["tolerance"]
             except Exception as e:
                 v, fine = "%s: %s" % (type(e).__name__, e), False
-            report(fine and d["method"] == "exact",
-                   "%s: %s %s gives %s = %s, expected %s +- %s"
-                   % (what, scen, " ".join(words[3:]), a["path"], v, a["expected"], a["tolerance"]))
+            exact = words[1] == "fit" or d.get("method", "exact") == "exact"
+            report(fine and exact, "%s: %s (%s) gives %s = %s, expected %s +- %s"
+                   % (what, cmd, lang, path, v, a["expected"], a["tolerance"]))
+    data = json.load(open(os.path.join(base, "answers.json"))).get("data")
+    if not data:
+        continue
+    # The logs are what the documented generator command writes.
+    for name, cmd in data["generated_by"].items():
+        words = shlex.split(cmd)
+        target = os.path.join(work, "gen-%s-%s" % (lesson, name))
+        words[words.index("--out") + 1] = target
+        p = subprocess.run(words, cwd=root, capture_output=True, text=True)
+        same = p.returncode == 0 and open(target, "rb").read() == open(os.path.join(base, name), "rb").read()
+        report(same, "%s/%s is what its generator command writes (%s)" % (lesson, name, cmd))
+    # The scenarios are the fit's output (its command on their second line),
+    # with the documented edits, and a hand-written part after it.
+    for scen, edits in data["fitted"].items():
+        text = open(os.path.join(base, scen), encoding="utf-8").read()
+        m = re.search(r"^-- Made with: (cjmsim fit .*)$", text, re.M)
+        if not m:
+            report(False, "%s/%s names the fit command that made it" % (lesson, scen))
+            continue
+        words = shlex.split(m.group(1))
+        here = os.path.join(work, "refit-%s-%s" % (lesson, scen))
+        os.makedirs(here)
+        for w in words:
+            if w.endswith(".csv"):
+                shutil.copy(os.path.join(base, w), here)
+        p = subprocess.run([cjmsim] + words[1:], cwd=here, capture_output=True, text=True)
+        fitted = open(os.path.join(here, scen), encoding="utf-8").read() if p.returncode == 0 else ""
+        for old, new in edits:
+            report(fitted.count(old) == 1, "%s/%s: the edit of %r applies once" % (lesson, scen, old))
+            fitted = fitted.replace(old, new)
+        report(fitted and text.startswith(fitted) and len(text) > len(fitted),
+               "%s/%s is the output of `%s` with its edits, then a part written by hand"
+               % (lesson, scen, m.group(1)))
 PY
 )
 [ -n "$lines" ]

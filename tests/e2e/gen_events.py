@@ -11,6 +11,7 @@ probabilities, exactly as cjmsim's model does (rule 3). A row is written for
 every stage a customer enters. The log ends on day --days (customers still in
 a stage then are censored). --truth FILE writes the true probabilities as JSON:
 {"from->to": p} or {"from->to": {"persona": p}}; by-day edges are left out.
+--rename OLD=NEW,... renames stages and personas without changing the draws.
 
 Models (--model):
   simple     a -> b 0.05, a -> x 0.02, b -> c 0.10; no personas
@@ -116,6 +117,18 @@ def write_log(model, rows, out, rng, start=None):
         out.write(",".join(fields) + "\n")
 
 
+def renamed(model, names):
+    """The model with its stages and personas renamed (the same random draws)."""
+    n = lambda x: names.get(x, x)
+    rename_p = lambda p: {n(k): v for k, v in p.items()} if isinstance(p, dict) else p
+    return {
+        "personas": [(n(name), share) for name, share in model["personas"]] if model["personas"] else None,
+        "entry": n(model["entry"]),
+        "edges": {n(frm): [(n(to), rename_p(p)) for to, p in edges] for frm, edges in model["edges"].items()},
+        "amount": {n(st): lo_hi for st, lo_hi in model.get("amount", {}).items()},
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", choices=sorted(MODELS), default="simple")
@@ -126,8 +139,12 @@ def main():
     ap.add_argument("--dates", help="write days as dates from this one (YYYY-MM-DD)")
     ap.add_argument("--out", help="the CSV file (default: standard output)")
     ap.add_argument("--truth", help="write the true probabilities here (JSON)")
+    ap.add_argument("--rename", help="new names of stages and personas: OLD=NEW,... (the rows "
+                    "are the same; course/06_from_data's logs use it)")
     a = ap.parse_args()
     model = MODELS[a.model]
+    if a.rename:
+        model = renamed(model, dict(pair.split("=", 1) for pair in a.rename.split(",")))
     rng = random.Random(a.seed)
     rows = simulate(model, rng, a.customers, a.days, a.arrivals)
     start = datetime.date.fromisoformat(a.dates) if a.dates else None
