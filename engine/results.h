@@ -31,7 +31,7 @@ cj_status res_write(out_dir *dir, const char *name, res_writer write, const rn_r
                     cj_err *err);
 
 /* Writes manifest.json, listing every file recorded in dir and itself:
- * the last file of a directory. */
+ * the last file of a directory. Stops with "interrupted" after Ctrl-C. */
 cj_status res_write_manifest(out_dir *dir, const rn_run *run, cj_err *err);
 
 /* A CSV field, quoted when it holds a separator, a quote or a line break

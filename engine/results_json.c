@@ -296,5 +296,7 @@ cj_status res_write_manifest(out_dir *dir, const rn_run *run, cj_err *err)
     if (!f)
         return err->status;
     res_manifest_json(f, run, (const char *const *)dir->files, dir->n_files);
-    return out_close(dir, f, "manifest.json", err);
+    if (out_close(dir, f, "manifest.json", err) == CJ_OK && sim_interrupted)
+        cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
+    return err->status;
 }
