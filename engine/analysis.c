@@ -8,10 +8,6 @@
 #include "results.h"
 #include "util.h"
 
-#ifndef CJMSIM_VERSION
-#define CJMSIM_VERSION "0.0.0-dev"
-#endif
-
 const char AN_COLUMNS[] = "variant,persona,customers,buyers,repeat_buyers,purchases,revenue,cost,"
                           "profit,uplift_repeat_buyers,uplift_repeat_buyers_lo,"
                           "uplift_repeat_buyers_hi,incremental_profit";
@@ -140,8 +136,7 @@ const prm_param *an_find_param(const prm_list *params, const char *name, const c
     return NULL;
 }
 
-cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn fn, const void *arg,
-                   cj_err *err)
+cj_status an_write(out_dir *dir, const char *name, an_write_fn fn, const void *arg, cj_err *err)
 {
     FILE *f = out_open(dir, name, err);
     if (!f)
@@ -149,36 +144,14 @@ cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn 
     fn(f, arg);
     if (out_close(dir, f, name, err) != CJ_OK)
         return err->status;
-    char **slot = xgrow(&files->names, &files->n, sizeof *files->names);
-    *slot = xstrdup(name);
     if (sim_interrupted)
         return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
 }
 
-cj_status an_finish(out_dir *dir, an_files *files, const rn_run *base, int threads, int argc,
-                    char **argv, cj_err *err)
+cj_status an_finish(out_dir *dir, const rn_run *base, cj_err *err)
 {
-    const char **names = xcalloc(files->n + 1, sizeof *names);
-    for (size_t i = 0; i < files->n; i++)
-        names[i] = files->names[i];
-    names[files->n] = "manifest.json";
-    res_run_info info = {CJMSIM_VERSION, base->hash, base->seed,   threads, argc,
-                         argv,           names,      files->n + 1, 1};
-    FILE *f = out_open(dir, "manifest.json", err);
-    if (f) {
-        res_manifest_json(f, &base->results, &info);
-        if (out_close(dir, f, "manifest.json", err) == CJ_OK)
-            out_commit(dir, err);
-    }
-    free(names);
+    if (res_write_manifest(dir, base, err) == CJ_OK)
+        out_commit(dir, err);
     return err->status;
-}
-
-void an_files_free(an_files *files)
-{
-    for (size_t i = 0; i < files->n; i++)
-        free(files->names[i]);
-    free(files->names);
-    memset(files, 0, sizeof *files);
 }

@@ -2,7 +2,7 @@
  * analysis — what sweep, psa and breakeven share: the figures of one run
  * reduced to rows (per variant and persona, "all" for everyone), the CSV
  * columns they are written in, the parameter sets they run, and the
- * results directory they finish (its manifest lists every file).
+ * results directory they finish (its manifest lists every file recorded).
  */
 #ifndef CJ_ANALYSIS_H
 #define CJ_ANALYSIS_H
@@ -56,23 +56,13 @@ void an_set_with(const prm_set *base, prm_set *set, const char *const *names, co
 const prm_param *an_find_param(const prm_list *params, const char *name, const char *what,
                                cj_err *err);
 
-/* The files of a results directory, in the order written. */
-typedef struct {
-    char **names;
-    size_t n;
-} an_files;
-
 typedef void (*an_write_fn)(FILE *f, const void *arg);
 
-/* Writes one file through the results directory and lists it. */
-cj_status an_write(out_dir *dir, an_files *files, const char *name, an_write_fn fn, const void *arg,
-                   cj_err *err);
+/* Writes one file through the results directory, which records it. */
+cj_status an_write(out_dir *dir, const char *name, an_write_fn fn, const void *arg, cj_err *err);
 
-/* Writes manifest.json (listing files and itself) from the run at the
- * defaults, and moves the directory into place. */
-cj_status an_finish(out_dir *dir, an_files *files, const rn_run *base, int threads, int argc,
-                    char **argv, cj_err *err);
-
-void an_files_free(an_files *files);
+/* Writes manifest.json (the run at the defaults, every file recorded in
+ * dir) and moves the directory into place. */
+cj_status an_finish(out_dir *dir, const rn_run *base, cj_err *err);
 
 #endif

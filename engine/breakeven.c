@@ -271,13 +271,13 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
     if (err->status == CJ_OK) {
         char *out_path = rn_out_path(&o);
         out_dir dir = {0};
-        an_files files = {0};
+        base.argc = argc;
+        base.argv = argv;
         if (rn_begin_results(&dir, out_path, o.scenario, err) == CJ_OK &&
-            an_write(&dir, &files, "breakeven.json", write_json, &b, err) == CJ_OK &&
-            an_finish(&dir, &files, &base, b.threads, argc, argv, err) == CJ_OK && !o.quiet)
+            an_write(&dir, "breakeven.json", write_json, &b, err) == CJ_OK &&
+            an_finish(&dir, &base, err) == CJ_OK && !o.quiet)
             print_answer(stdout, &b, out_path);
         out_abort(&dir);
-        an_files_free(&files);
         free(out_path);
     }
     prm_set_free(&b.base_set);

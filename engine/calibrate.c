@@ -1101,18 +1101,15 @@ cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_e
     if (err->status == CJ_OK) {
         char *out_path = out_path_of(&o);
         out_dir dir = {0};
-        an_files files = {0};
         plot_output plots = {0};
+        c.base.argc = argc;
+        c.base.argv = argv;
         if (rn_begin_results(&dir, out_path, o.scenario, err) == CJ_OK &&
-            an_write(&dir, &files, "calibration.json", write_json, &c, err) == CJ_OK &&
-            plot_write_extra(&dir, &c.base.results, CALIBRATION_PLOTS, 1, &c, NULL, 0, &plots,
-                             err) == CJ_OK &&
+            an_write(&dir, "calibration.json", write_json, &c, err) == CJ_OK &&
+            plot_write_extra(&dir, &c.base, CALIBRATION_PLOTS, 1, &c, NULL, 0, &plots, err) ==
+                CJ_OK &&
             plot_draw(&dir, &plots, err) == CJ_OK) {
-            for (size_t i = 0; i < plots.n_files; i++) {
-                char **slot = xgrow(&files.names, &files.n, sizeof *files.names);
-                *slot = xstrdup(plots.files[i]);
-            }
-            if (an_finish(&dir, &files, &c.base, threads, argc, argv, err) == CJ_OK) {
+            if (an_finish(&dir, &c.base, err) == CJ_OK) {
                 if (!o.quiet)
                     print_answer(stdout, &c, out_path);
                 plot_warning(stderr, &plots, out_path);
@@ -1120,7 +1117,6 @@ cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_e
         }
         out_abort(&dir);
         plot_output_free(&plots);
-        an_files_free(&files);
         free(out_path);
     }
     for (size_t i = 0; i < c.n_warnings; i++)

@@ -494,7 +494,11 @@ static cj_status write_manifest(out_dir *dir, const side s[2], int argc, char **
         free(arg);
     }
     json_object_set_new(root, "command_line", cmd);
-    json_object_set_new(root, "files", json_pack("[ss]", COMPARE_FILE, "manifest.json"));
+    out_record(dir, "manifest.json"); /* it lists itself */
+    json_t *files = json_array();
+    for (size_t i = 0; i < dir->n_files; i++)
+        json_array_append_new(files, json_string(dir->files[i]));
+    json_object_set_new(root, "files", files);
     FILE *f = out_open(dir, "manifest.json", err);
     if (f) {
         json_dumpf(root, f, JSON_INDENT(2));

@@ -19,27 +19,28 @@ static void put_head(FILE *f, const char *text, int columns)
         fmt_printf(f, "%*s", tw_field(text, columns), text);
 }
 
-static size_t name_width(const st_results *r)
+static size_t name_width(const rn_run *run)
 {
-    const cmp_model *model = r->totals->model;
+    const scn_scenario *scn = run->scn;
     size_t w = 20;
-    for (size_t v = 0; v < model->n_variants; v++)
-        if (tw_width(model->variants[v].name) + 2 > w)
-            w = tw_width(model->variants[v].name) + 2;
-    for (size_t s = 0; s < model->scn->n_stages; s++)
-        if (tw_width(model->scn->stages[s].name) + 4 > w)
-            w = tw_width(model->scn->stages[s].name) + 4;
-    for (size_t p = 0; p < model->scn->n_personas; p++)
-        if (tw_width(model->scn->personas[p].name) + 4 > w)
-            w = tw_width(model->scn->personas[p].name) + 4;
+    for (size_t v = 0; v < run->variants.n; v++)
+        if (tw_width(run->variants.items[v].name) + 2 > w)
+            w = tw_width(run->variants.items[v].name) + 2;
+    for (size_t s = 0; s < scn->n_stages; s++)
+        if (tw_width(scn->stages[s].name) + 4 > w)
+            w = tw_width(scn->stages[s].name) + 4;
+    for (size_t p = 0; p < scn->n_personas; p++)
+        if (tw_width(scn->personas[p].name) + 4 > w)
+            w = tw_width(scn->personas[p].name) + 4;
     return w;
 }
 
-static void print_funnel(FILE *f, const st_results *r, int w)
+static void print_funnel(FILE *f, const rn_run *run, int w)
 {
-    const scn_scenario *scn = r->totals->model->scn;
-    const sim_cell *c = st_cell(r, 0, r->totals->n_personas);
-    double n = (double)r->totals->customers;
+    const st_results *r = &run->results;
+    const scn_scenario *scn = run->scn;
+    const sim_cell *c = st_cell(r, 0, run->totals.n_personas);
+    double n = (double)run->totals.customers;
     int conv_w = 0;
     for (size_t s = 0; s < scn->n_stages; s++)
         if ((int)tw_width(scn->stages[s].name) > conv_w)
@@ -92,10 +93,11 @@ static void print_uplift_points(FILE *f, const st_uplift *u)
 
 /* Every variant's funnel stage by stage, with its ratio to the baseline's:
  * where "1.5 times the clicks, 1.5 times the deals" can be seen. */
-static void print_variant_funnels(FILE *f, const st_results *r, int w)
+static void print_variant_funnels(FILE *f, const rn_run *run, int w)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     size_t all = t->n_personas;
     if (t->n_variants < 2)
         return;
@@ -105,7 +107,7 @@ static void print_variant_funnels(FILE *f, const st_results *r, int w)
     put_head(f, _("stage"), -(w - 2));
     fmt_printf(f, " %9s", "baseline");
     for (size_t v = 1; v < t->n_variants; v++) {
-        const char *name = t->model->variants[v].name;
+        const char *name = run->variants.items[v].name;
         int width = (int)tw_width(name) > 17 ? (int)tw_width(name) : 17;
         fmt_printf(f, " %*s", tw_field(name, width), name);
     }
@@ -116,7 +118,7 @@ static void print_variant_funnels(FILE *f, const st_results *r, int w)
         fmt_printf(f, "  %-*s %8.2f%%", tw_field(scn->stages[s].name, w - 2), scn->stages[s].name,
                    100 * st_ratio((double)c0->reached[s], n));
         for (size_t v = 1; v < t->n_variants; v++) {
-            const char *name = t->model->variants[v].name;
+            const char *name = run->variants.items[v].name;
             int width = (int)tw_width(name) > 17 ? (int)tw_width(name) : 17;
             const sim_cell *c = st_cell(r, v, all);
             char cell[48];
@@ -133,9 +135,10 @@ static void print_variant_funnels(FILE *f, const st_results *r, int w)
     fputc('\n', f);
 }
 
-static void print_variants(FILE *f, const st_results *r, int w)
+static void print_variants(FILE *f, const rn_run *run, int w)
 {
-    const sim_totals *t = r->totals;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
     size_t all = t->n_personas;
     char head[64];
     fmt_snprintf(head, sizeof head, "(%s)", st_metric_words(r->headline));
@@ -162,7 +165,7 @@ static void print_variants(FILE *f, const st_results *r, int w)
         const st_group *g = st_group_at(r, v, all);
         double n = (double)g->customers;
         fmt_printf(f, "  %-*s %7.2f%% %8.2f%% %11.1f%%",
-                   tw_field(t->model->variants[v].name, w - 2), t->model->variants[v].name,
+                   tw_field(run->variants.items[v].name, w - 2), run->variants.items[v].name,
                    100 * st_ratio(g->total[ST_BUYERS], n),
                    100 * st_ratio(g->total[ST_REPEAT_BUYERS], n),
                    100 * st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS]));
@@ -177,18 +180,19 @@ static void print_variants(FILE *f, const st_results *r, int w)
     fputc('\n', f);
 }
 
-static void print_money(FILE *f, const st_results *r, int w)
+static void print_money(FILE *f, const rn_run *run, int w)
 {
-    const sim_totals *t = r->totals;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
     size_t all = t->n_personas;
-    const scn_text *currency = scn_text_get(&t->model->scn->texts, "currency");
+    const scn_text *currency = scn_text_get(&run->scn->texts, "currency");
     char unit[64];
     fmt_printf(f,
                _("Money%s%s (profit = %.0f%% margin on revenue - cost; ROI = extra profit / extra "
                  "cost)\n"),
                currency ? ", " : "",
                currency ? fmt_terminal(unit, sizeof unit, currency->items[0]) : "",
-               100 * t->model->scn->margin);
+               100 * run->scn->margin);
     fputs("  ", f);
     put_head(f, _("variant"), -(w - 2));
     fputc(' ', f);
@@ -209,8 +213,8 @@ static void print_money(FILE *f, const st_results *r, int w)
         fmt_grouped(a, sizeof a, g->total[ST_REVENUE]);
         fmt_grouped(b, sizeof b, g->total[ST_COST]);
         fmt_grouped(c, sizeof c, g->total[ST_PROFIT]);
-        fmt_printf(f, "  %-*s %*s %*s %*s", tw_field(t->model->variants[v].name, w - 2),
-                   t->model->variants[v].name, tw_field(a, 13), a, tw_field(b, 11), b,
+        fmt_printf(f, "  %-*s %*s %*s %*s", tw_field(run->variants.items[v].name, w - 2),
+                   run->variants.items[v].name, tw_field(a, 13), a, tw_field(b, 11), b,
                    tw_field(c, 13), c);
         if (g->has_uplift) {
             char delta[40];
@@ -229,10 +233,11 @@ static void print_money(FILE *f, const st_results *r, int w)
     fputc('\n', f);
 }
 
-static void print_personas(FILE *f, const st_results *r, int w)
+static void print_personas(FILE *f, const rn_run *run, int w)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     st_metric m = r->headline;
     fmt_printf(f, _("%s by persona (share of the persona's customers; uplift, points [95%% CI])\n"),
                m == ST_REPEAT_BUYERS ? _("Repeat buyers") : _("Buyers"));
@@ -241,8 +246,8 @@ static void print_personas(FILE *f, const st_results *r, int w)
     fputc(' ', f);
     put_head(f, _("customers"), 10);
     for (size_t v = 0; v < t->n_variants; v++)
-        fmt_printf(f, " %*s", tw_field(t->model->variants[v].name, v == 0 ? 9 : 32),
-                   t->model->variants[v].name);
+        fmt_printf(f, " %*s", tw_field(run->variants.items[v].name, v == 0 ? 9 : 32),
+                   run->variants.items[v].name);
     fputc('\n', f);
     for (size_t p = 0; p < t->n_personas; p++) {
         char num[32];
@@ -266,10 +271,11 @@ static void print_personas(FILE *f, const st_results *r, int w)
 
 /* "order_notifications: the model predicts +0.93 points of repeat buyers,
  * simulation precision [+0.85; +1.01]: predicted gain; ..." */
-static void print_sentences(FILE *f, const st_results *r)
+static void print_sentences(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     size_t all = t->n_personas;
     if (t->n_variants < 2)
         return;
@@ -281,7 +287,7 @@ static void print_sentences(FILE *f, const st_results *r)
         const st_uplift *u = &g->uplift[m];
         const st_group *base = st_group_at(r, 0, all);
         char a[32], b[32], c[32];
-        fmt_printf(f, _("  %s: the model predicts %+.2f points of %s"), t->model->variants[v].name,
+        fmt_printf(f, _("  %s: the model predicts %+.2f points of %s"), run->variants.items[v].name,
                    100 * u->diff, st_metric_words(m));
         if (base->total[m] > 0)
             fmt_printf(f, " (%+.0f%%)", 100 * (g->total[m] / base->total[m] - 1));
@@ -326,17 +332,18 @@ static void print_sentences(FILE *f, const st_results *r)
              "  effects are. Uncertainty analysis (cjmsim psa) answers for the assumptions.\n\n"));
 }
 
-void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
+void con_print(FILE *f, const rn_run *run, const char *results_dir)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
-    int w = (int)name_width(r);
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
+    int w = (int)name_width(run);
     char num[32];
     fmt_printf(f, "%s\n", scn->name);
     char days[64], variants[64];
     fmt_grouped(num, sizeof num, (double)t->customers);
-    fmt_snprintf(days, sizeof days, ngettext("%d day", "%d days", (unsigned long)t->model->days),
-                 t->model->days);
+    fmt_snprintf(days, sizeof days, ngettext("%d day", "%d days", (unsigned long)run->days),
+                 run->days);
     fmt_snprintf(variants, sizeof variants, ngettext("%zu variant", "%zu variants", t->n_variants),
                  t->n_variants);
     if (r->exact)
@@ -354,21 +361,21 @@ void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir)
                    ngettext("%s customer over %s, seed %llu, %s on the same customers\n\n",
                             "%s customers over %s, seed %llu, %s on the same customers\n\n",
                             (unsigned long)t->customers),
-                   num, days, (unsigned long long)seed, variants);
-    print_funnel(f, r, w);
-    print_variant_funnels(f, r, w);
-    print_variants(f, r, w);
-    print_money(f, r, w);
+                   num, days, (unsigned long long)run->seed, variants);
+    print_funnel(f, run, w);
+    print_variant_funnels(f, run, w);
+    print_variants(f, run, w);
+    print_money(f, run, w);
     if (t->n_personas > 1)
-        print_personas(f, r, w);
+        print_personas(f, run, w);
     tgt_print(f, &scn->targets, t);
     if (t->calendar)
-        mon_console(f, r, w);
-    print_sentences(f, r);
-    if (out_dir)
+        mon_console(f, run, w);
+    print_sentences(f, run);
+    if (results_dir)
         fmt_printf(f,
                    _("Results: %s/ (summary.json, funnel.csv, transitions.csv, daily.csv, "
                      "results.xlsx, manifest.json)\nReport:  %s/report.html (open it in a browser; "
                      "the plots are in plots/)\n"),
-                   out_dir, out_dir);
+                   results_dir, results_dir);
 }

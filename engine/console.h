@@ -8,8 +8,10 @@
 
 #include <stdio.h>
 
-#include "stats.h"
+#include "runner.h"
 
-void con_print(FILE *f, const st_results *r, uint64_t seed, const char *out_dir);
+/* The summary of a computed run; results_dir: where its results now are,
+ * or NULL. */
+void con_print(FILE *f, const rn_run *run, const char *results_dir);
 
 #endif

@@ -10,11 +10,11 @@ static double cell_day(const sim_cell *c, const int64_t *counts, const double *e
     return c->expected && expected ? expected[at] : (double)counts[at];
 }
 
-mon_money mon_day(const st_results *r, size_t v, size_t g, size_t d)
+mon_money mon_day(const rn_run *run, size_t v, size_t g, size_t d)
 {
-    const sim_totals *t = r->totals;
-    const cmp_model *model = t->model;
-    const scn_scenario *scn = model->scn;
+    const sim_totals *t = &run->totals;
+    const cmp_model *model = run->model;
+    const scn_scenario *scn = run->scn;
     size_t first = g == t->n_personas ? 0 : g, last = g == t->n_personas ? t->n_personas : g + 1;
     size_t n_slots = model->n_purchase_stages, n_int = scn->n_interventions;
     mon_money m = {0};
@@ -53,23 +53,25 @@ void mon_span(int days, int month, int *first, int *last)
     *last = MON_DAYS * month < days ? MON_DAYS * month : days;
 }
 
-void mon_month(const st_results *r, size_t v, int month, double *revenue, double *repeat_buyers)
+void mon_month(const rn_run *run, size_t v, int month, double *revenue, double *repeat_buyers)
 {
-    const sim_totals *t = r->totals;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
     int first, last;
-    mon_span(t->model->days, month, &first, &last);
+    mon_span(run->days, month, &first, &last);
     const sim_cell *all = st_cell(r, v, t->n_personas);
     *revenue = *repeat_buyers = 0;
     for (int d = first; d <= last; d++) {
-        *revenue += mon_day(r, v, t->n_personas, (size_t)d).revenue;
+        *revenue += mon_day(run, v, t->n_personas, (size_t)d).revenue;
         *repeat_buyers += st_second_purchases(all, (size_t)d);
     }
 }
 
-void mon_console(FILE *f, const st_results *r, int w)
+void mon_console(FILE *f, const rn_run *run, int w)
 {
-    const sim_totals *t = r->totals;
-    int days = t->model->days, month = mon_count(days), first, last;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    int days = run->days, month = mon_count(days), first, last;
     mon_span(days, month, &first, &last);
     if (month > 1 && last - first + 1 < MON_DAYS) /* a few days left over: the month before */
         mon_span(days, --month, &first, &last);
@@ -89,10 +91,10 @@ void mon_console(FILE *f, const st_results *r, int w)
     fputc('\n', f);
     for (size_t v = 0; v < t->n_variants; v++) {
         double revenue, repeat;
-        mon_month(r, v, month, &revenue, &repeat);
+        mon_month(run, v, month, &revenue, &repeat);
         const st_group *g = st_group_at(r, v, t->n_personas);
         char a[40], b[40], c[40], d[40];
-        const char *name = t->model->variants[v].name;
+        const char *name = run->variants.items[v].name;
         fmt_grouped(a, sizeof a, revenue);
         fmt_grouped(b, sizeof b, g->total[ST_REVENUE]);
         fmt_grouped(c, sizeof c, repeat);
@@ -103,10 +105,10 @@ void mon_console(FILE *f, const st_results *r, int w)
     fputc('\n', f);
 }
 
-void mon_report(FILE *f, const st_results *r)
+void mon_report(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    int days = t->model->days, months = mon_count(days);
+    const sim_totals *t = &run->totals;
+    int days = run->days, months = mon_count(days);
     fprintf(f,
             "<section>\n<h2>%s</h2>\n<p>%s</p>\n<div class=\"wide\"><table class=\"grid\">\n"
             "<thead><tr><th>%s</th><th>%s</th>",
@@ -116,10 +118,10 @@ void mon_report(FILE *f, const st_results *r)
             _("month"), _("days"));
     for (size_t v = 0; v < t->n_variants; v++) {
         fputs("<th>", f);
-        report_escape(f, t->model->variants[v].name);
+        report_escape(f, run->variants.items[v].name);
         /* TRANSLATORS: a column of the report's monthly table, after a variant's name */
         fprintf(f, ": %s</th><th>", _("revenue"));
-        report_escape(f, t->model->variants[v].name);
+        report_escape(f, run->variants.items[v].name);
         fprintf(f, ": %s</th>", _("repeat buyers"));
     }
     fputs("</tr></thead>\n<tbody>\n", f);
@@ -130,7 +132,7 @@ void mon_report(FILE *f, const st_results *r)
         for (size_t v = 0; v < t->n_variants; v++) {
             double revenue, repeat;
             char a[40], b[40];
-            mon_month(r, v, m, &revenue, &repeat);
+            mon_month(run, v, m, &revenue, &repeat);
             fprintf(f, "<td>%s</td><td>%s</td>", fmt_grouped(a, sizeof a, revenue),
                     fmt_grouped(b, sizeof b, repeat));
         }
@@ -139,10 +141,10 @@ void mon_report(FILE *f, const st_results *r)
     fputs("</tbody></table></div>\n</section>\n", f);
 }
 
-void mon_plot_data(FILE *f, const st_results *r)
+void mon_plot_data(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    int days = t->model->days, months = mon_count(days);
+    const sim_totals *t = &run->totals;
+    int days = run->days, months = mon_count(days);
     fputs("# Month by month: one row per 30-day month from day 0 (column 1: the month,\n"
           "# 1 = days 0-30). Per variant (variant_name[v] in monthly.gp), two columns from\n"
           "# 2 + 2(v-1): revenue in the month; new repeat buyers (second purchase in it).\n",
@@ -151,7 +153,7 @@ void mon_plot_data(FILE *f, const st_results *r)
         fprintf(f, "%d", m);
         for (size_t v = 0; v < t->n_variants; v++) {
             double revenue, repeat;
-            mon_month(r, v, m, &revenue, &repeat);
+            mon_month(run, v, m, &revenue, &repeat);
             fprintf(f, " %.6g %.6g", revenue, repeat);
         }
         fputc('\n', f);

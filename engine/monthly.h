@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "stats.h"
+#include "runner.h"
 
 enum { MON_DAYS = 30 };
 
@@ -25,7 +25,7 @@ typedef struct {
 
 /* The day's own figures of one variant for one group (a persona, or
  * everyone when group == number of personas). */
-mon_money mon_day(const st_results *r, size_t variant, size_t group, size_t day);
+mon_money mon_day(const rn_run *run, size_t variant, size_t group, size_t day);
 
 /* Months in a run of `days` days, and the days of month m (1-based). */
 int mon_count(int days);
@@ -33,18 +33,18 @@ void mon_span(int days, int month, int *first, int *last);
 
 /* Everyone's revenue and new repeat buyers (customers whose second
  * purchase fell in it) of one variant in month m. */
-void mon_month(const st_results *r, size_t variant, int month, double *revenue,
+void mon_month(const rn_run *run, size_t variant, int month, double *revenue,
                double *repeat_buyers);
 
 /* The console's lines on the last month, beside the run's totals: the last
  * whole month when the run ends with a shorter one. */
-void mon_console(FILE *f, const st_results *r, int name_width);
+void mon_console(FILE *f, const rn_run *run, int name_width);
 
 /* The report's section: revenue and new repeat buyers per month by variant. */
-void mon_report(FILE *f, const st_results *r);
+void mon_report(FILE *f, const rn_run *run);
 
 /* The monthly plot's data: one row per month, per variant its revenue and
  * new repeat buyers. */
-void mon_plot_data(FILE *f, const st_results *r);
+void mon_plot_data(FILE *f, const rn_run *run);
 
 #endif

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -398,6 +399,36 @@ cj_status out_begin(out_dir *dir, const char *path, cj_err *err)
     return out_begin_reading(dir, path, NULL, 0, err);
 }
 
+/* One lock for every directory's list: recording is rare and quick. */
+static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void out_record(out_dir *dir, const char *name)
+{
+    pthread_mutex_lock(&record_lock);
+    size_t lo = 0, hi = dir->n_files;
+    while (lo < hi) { /* kept in name order: the manifest's order whatever the writers' */
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(dir->files[mid], name);
+        if (c == 0) {
+            pthread_mutex_unlock(&record_lock);
+            return;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    xgrow(&dir->files, &dir->n_files, sizeof *dir->files);
+    memmove(dir->files + lo + 1, dir->files + lo, (dir->n_files - 1 - lo) * sizeof *dir->files);
+    dir->files[lo] = xstrdup(name);
+    pthread_mutex_unlock(&record_lock);
+}
+
+char *out_path(const out_dir *dir, const char *name)
+{
+    return join(dir->tmp_path, name);
+}
+
 FILE *out_open(out_dir *dir, const char *name, cj_err *err)
 {
     char *path = join(dir->tmp_path, name);
@@ -420,6 +451,7 @@ cj_status out_close(out_dir *dir, FILE *f, const char *name, cj_err *err)
     if (failed)
         return cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, name,
                        strerror(saved ? saved : EIO));
+    out_record(dir, name);
     return CJ_OK;
 }
 
@@ -461,6 +493,9 @@ static cj_status swap_in(out_dir *dir, cj_err *err)
 
 static void free_paths(out_dir *dir)
 {
+    for (size_t i = 0; i < dir->n_files; i++)
+        free(dir->files[i]);
+    free(dir->files);
     for (size_t i = 0; i < dir->n_reads; i++)
         free(dir->reads[i]);
     free(dir->reads);

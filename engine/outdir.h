@@ -12,6 +12,11 @@
  * file the run reads is never replaced. Anything else is left untouched and
  * the run stops with exit 4, naming the first file in the way.
  *
+ * Every file written into the results is recorded here (out_close records
+ * what out_open opened; out_record what another program or library made),
+ * and manifest.json lists exactly what was recorded: the list of a
+ * directory's files is never typed by hand.
+ *
  * Runs into the same destination at once take turns: the check and the swap
  * happen under an flock'd lock file beside it (NAME.cjmsim-lock), removed
  * when the turn ends, so the last run to finish leaves one whole result.
@@ -35,6 +40,8 @@ typedef struct {
     size_t n_reads;
     char **made_parents; /* directories above final_path that this run made */
     size_t n_made_parents;
+    char **files; /* recorded files, relative to the directory, in name order */
+    size_t n_files;
 } out_dir;
 
 /* Checks the destination and makes the temporary directory. */
@@ -48,8 +55,17 @@ cj_status out_begin_reading(out_dir *dir, const char *path, const char *const *r
 /* Opens `name` inside the temporary directory for writing. */
 FILE *out_open(out_dir *dir, const char *name, cj_err *err);
 
-/* Closes a file opened by out_open, reporting write errors (a full disk). */
+/* Closes a file opened by out_open, reporting write errors (a full disk),
+ * and records it. */
 cj_status out_close(out_dir *dir, FILE *f, const char *name, cj_err *err);
+
+/* Records `name` (relative, such as "plots/funnel.png") as a file of the
+ * results: one that gnuplot, Chromium or a library wrote at out_path. Once
+ * is enough; writers on several threads may record at once. */
+void out_record(out_dir *dir, const char *name);
+
+/* Where `name` is written inside the temporary directory; free it. */
+char *out_path(const out_dir *dir, const char *name);
 
 /* Checks the destination again and moves the complete results into place. */
 cj_status out_commit(out_dir *dir, cj_err *err);

@@ -29,7 +29,7 @@
  * plot itself off the canvas. */
 enum { LABEL_CHARS = 48 };
 
-typedef void (*data_fn)(FILE *f, const st_results *r);
+typedef void (*data_fn)(FILE *f, const rn_run *run);
 
 typedef struct {
     const char *name;
@@ -40,10 +40,9 @@ typedef struct {
 } plot_kind;
 
 /* The group names of the pictures: the personas, then everyone. */
-static const char *group_label(const st_results *r, size_t g)
+static const char *group_label(const rn_run *run, size_t g)
 {
-    const scn_scenario *scn = r->totals->model->scn;
-    return g == r->totals->n_personas ? _("all customers") : scn->personas[g].name;
+    return g == run->totals.n_personas ? _("all customers") : run->scn->personas[g].name;
 }
 
 static double percent(double x, double n)
@@ -53,10 +52,11 @@ static double percent(double x, double n)
 
 /* One row per stage: per variant the share of customers who reached it and
  * the conversion into it (-1 where there is none). */
-static void funnel_data(FILE *f, const st_results *r)
+static void funnel_data(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    size_t n_stages = t->model->scn->n_stages;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    size_t n_stages = run->scn->n_stages;
     fputs("# The funnel: one row per stage, in the scenario's order (column 1 counts from 0).\n"
           "# Per variant (variant_name[v] in funnel.gp), two columns from 2 + 2(v-1):\n"
           "# % of customers who reached the stage; % conversion into it from the stage\n"
@@ -75,10 +75,11 @@ static void funnel_data(FILE *f, const st_results *r)
 }
 
 /* One row per day: per variant the cumulative buyers and repeat buyers. */
-static void buyers_data(FILE *f, const st_results *r)
+static void buyers_data(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    int days = t->model->days;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    int days = run->days;
     fputs("# Buyers by day: one row per day 0 ... days.\n"
           "# Per variant (variant_name[v] in buyers_by_day.gp), two columns from 2 + 2(v-1):\n"
           "# % of customers with 1 purchase or more by the end of the day; with 2 or more.\n",
@@ -103,9 +104,10 @@ static void buyers_data(FILE *f, const st_results *r)
 /* One row per variant but the baseline and group: the uplift in the run's
  * headline metric (repeat buyers, or buyers where nobody can buy twice) in
  * percentage points with its 95% interval, and the verdict's words. */
-static void uplift_data(FILE *f, const st_results *r)
+static void uplift_data(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
     fputs("# Uplift against the baseline, in percentage points.\n"
           "# Columns: variant (variant_name[v] in uplift.gp), group (group_name[g]: the personas,\n"
           "# then all customers), difference, low and high end of its 95% interval (the\n"
@@ -122,10 +124,11 @@ static void uplift_data(FILE *f, const st_results *r)
 
 /* One row per stage: the average mood on entering it, per group and
  * variant ('?' where nobody entered). */
-static void emotions_data(FILE *f, const st_results *r)
+static void emotions_data(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    size_t n_stages = t->model->scn->n_stages;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    size_t n_stages = run->scn->n_stages;
     fputs("# Average mood (-3 ... +3) of customers on entering each stage: one row per stage\n"
           "# (column 1 counts from 0). Group g (group_name[g] in emotions.gp) and variant v\n"
           "# are in column 2 + (g-1) * n_variants + (v-1); '?' where nobody entered.\n",
@@ -146,9 +149,10 @@ static void emotions_data(FILE *f, const st_results *r)
 
 /* One row per group: per variant the repeat buyers and the profit per
  * customer. */
-static void personas_data(FILE *f, const st_results *r)
+static void personas_data(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
     fputs("# Personas compared: one row per group (group_name[g] in personas.gp: the personas,\n"
           "# then all customers). Per variant v, two columns from 2 + 2(v-1): % of the group's\n"
           "# customers who bought twice or more; profit per customer.\n",
@@ -169,9 +173,9 @@ static void put_string(FILE *f, const char *var, const char *value);
 static void put_label(FILE *f, const char *var, const char *value);
 
 /* The metric the uplift plot shows, for its title and axis. */
-static void uplift_vars(FILE *f, const st_results *r)
+static void uplift_vars(FILE *f, const rn_run *run)
 {
-    const char *metric = st_metric_words(r->headline);
+    const char *metric = st_metric_words(run->results.headline);
     char text[512];
     put_string(f, "metric", metric);
     /* TRANSLATORS: the title of the uplift plot; %s is "repeat buyers" or "buyers" */
@@ -361,9 +365,10 @@ static size_t label_width(const char *s)
 /* The widest names in display columns, by which the templates make room for
  * the labels: a Cyrillic name is half as many columns as bytes, a CJK one
  * two columns a character. */
-static void write_label_widths(FILE *f, const st_results *r)
+static void write_label_widths(FILE *f, const rn_run *run)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const st_results *r = &run->results;
+    const scn_scenario *scn = run->scn;
     size_t stage = 0, from = 0, variant = 0, group = 0;
     for (size_t s = 0; s < scn->n_stages; s++) {
         size_t w = label_width(scn->stages[s].name);
@@ -372,12 +377,12 @@ static void write_label_widths(FILE *f, const st_results *r)
         w = e >= 0 ? label_width(scn->stages[scn->edges[e].from].name) : 0;
         from = w > from ? w : from;
     }
-    for (size_t v = 0; v < r->totals->n_variants; v++) {
-        size_t w = label_width(r->totals->model->variants[v].name);
+    for (size_t v = 0; v < run->totals.n_variants; v++) {
+        size_t w = label_width(run->variants.items[v].name);
         variant = w > variant ? w : variant;
     }
     for (size_t g = 0; g < r->n_groups; g++) {
-        size_t w = label_width(group_label(r, g));
+        size_t w = label_width(group_label(run, g));
         group = w > group ? w : group;
     }
     fprintf(f,
@@ -387,10 +392,11 @@ static void write_label_widths(FILE *f, const st_results *r)
 }
 
 /* The run's names and sizes as gnuplot variables: what the templates read. */
-static void write_preamble(FILE *f, const st_results *r, const char *name)
+static void write_preamble(FILE *f, const rn_run *run, const char *name)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     const scn_text *currency = scn_text_get(&scn->texts, "currency");
     fprintf(f,
             "# Drawn by cjmsim from its templates plots/style.gp and plots/%s.gp.\n"
@@ -404,7 +410,7 @@ static void write_preamble(FILE *f, const st_results *r, const char *name)
     put_string(f, "currency", currency && currency->n_items ? currency->items[0] : "");
     put_string(f, "method", r->method); /* "exact": expected values, no sampling */
     put_labels(f);
-    fprintf(f, "customers = %lld\ndays = %d\n", (long long)t->customers, t->model->days);
+    fprintf(f, "customers = %lld\ndays = %d\n", (long long)t->customers, run->days);
     fprintf(f, "n_stages = %zu\narray stage_name[%zu]\narray from_stage[%zu]\n", scn->n_stages,
             scn->n_stages, scn->n_stages);
     for (size_t s = 0; s < scn->n_stages; s++) {
@@ -415,13 +421,13 @@ static void write_preamble(FILE *f, const st_results *r, const char *name)
     fprintf(f, "n_variants = %zu\narray variant_name[%zu]\narray variant_label[%zu]\n",
             t->n_variants, t->n_variants, t->n_variants);
     for (size_t v = 0; v < t->n_variants; v++) {
-        put_array_item(f, "variant_name", v + 1, t->model->variants[v].name);
-        put_variant_label(f, v + 1, t->model->variants[v].name);
+        put_array_item(f, "variant_name", v + 1, run->variants.items[v].name);
+        put_variant_label(f, v + 1, run->variants.items[v].name);
     }
     fprintf(f, "n_groups = %zu\narray group_name[%zu]\n", r->n_groups, r->n_groups);
     for (size_t g = 0; g < r->n_groups; g++)
-        put_array_item(f, "group_name", g + 1, group_label(r, g));
-    write_label_widths(f, r);
+        put_array_item(f, "group_name", g + 1, group_label(run, g));
+    write_label_widths(f, run);
     fputc('\n', f);
 }
 
@@ -468,44 +474,30 @@ static char *load_template(const char *name, plot_output *out)
     return text;
 }
 
-static void add_file(plot_output *out, const char *rel)
-{
-    char **slot = xgrow(&out->files, &out->n_files, sizeof *out->files);
-    *slot = xstrdup(rel);
-}
-
-static cj_status write_data(out_dir *dir, plot_output *out, const st_results *r,
-                            const plot_kind *kind, cj_err *err)
+static cj_status write_data(out_dir *dir, const rn_run *run, const plot_kind *kind, cj_err *err)
 {
     char rel[64];
     snprintf(rel, sizeof rel, "%s/%s.dat", PLOT_DIR, kind->name);
     FILE *f = out_open(dir, rel, err);
     if (!f)
         return err->status;
-    kind->data(f, r);
-    if (out_close(dir, f, rel, err) != CJ_OK)
-        return err->status;
-    add_file(out, rel);
-    return CJ_OK;
+    kind->data(f, run);
+    return out_close(dir, f, rel, err);
 }
 
-static cj_status write_script(out_dir *dir, plot_output *out, const st_results *r,
-                              const plot_kind *kind, const char *style, const char *tmpl,
-                              cj_err *err)
+static cj_status write_script(out_dir *dir, const rn_run *run, const plot_kind *kind,
+                              const char *style, const char *tmpl, cj_err *err)
 {
     char rel[64];
     snprintf(rel, sizeof rel, "%s/%s.gp", PLOT_DIR, kind->name);
     FILE *f = out_open(dir, rel, err);
     if (!f)
         return err->status;
-    write_preamble(f, r, kind->name);
+    write_preamble(f, run, kind->name);
     if (kind->vars)
-        kind->vars(f, r);
+        kind->vars(f, run);
     fprintf(f, "# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, kind->name, tmpl);
-    if (out_close(dir, f, rel, err) != CJ_OK)
-        return err->status;
-    add_file(out, rel);
-    return CJ_OK;
+    return out_close(dir, f, rel, err);
 }
 
 /* plots/plots.gp: every plot in one command. */
@@ -520,19 +512,16 @@ static cj_status write_all_script(out_dir *dir, plot_output *out, cj_err *err)
           f);
     for (size_t i = 0; i < out->n_pictures; i++)
         fprintf(f, "reset session\nload '%s.gp'\n", out->pictures[i].name);
-    if (out_close(dir, f, rel, err) != CJ_OK)
-        return err->status;
-    add_file(out, rel);
-    return CJ_OK;
+    return out_close(dir, f, rel, err);
 }
 
 /* The monthly plot is drawn when customers arrive over the calendar. */
-static bool plot_wanted(const st_results *r, const plot_kind *kind)
+static bool plot_wanted(const rn_run *run, const plot_kind *kind)
 {
-    return strcmp(kind->name, "monthly") != 0 || r->totals->calendar;
+    return strcmp(kind->name, "monthly") != 0 || run->totals.calendar;
 }
 
-cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err *err)
+cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *err)
 {
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
@@ -540,7 +529,7 @@ cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err
     char *style = load_template("style", out);
     char *tmpl[N_PLOTS] = {NULL};
     for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN; i++)
-        if (r->totals->n_variants >= PLOTS[i].min_variants && plot_wanted(r, &PLOTS[i]))
+        if (run->totals.n_variants >= PLOTS[i].min_variants && plot_wanted(run, &PLOTS[i]))
             tmpl[i] = load_template(PLOTS[i].name, out);
     if (out->outcome == PLOT_DRAWN) {
         char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
@@ -553,8 +542,8 @@ cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err
     for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN && err->status == CJ_OK; i++) {
         if (!tmpl[i])
             continue;
-        if (write_data(dir, out, r, &PLOTS[i], err) == CJ_OK &&
-            write_script(dir, out, r, &PLOTS[i], style, tmpl[i], err) == CJ_OK) {
+        if (write_data(dir, run, &PLOTS[i], err) == CJ_OK &&
+            write_script(dir, run, &PLOTS[i], style, tmpl[i], err) == CJ_OK) {
             plot_picture *pic = xgrow(&out->pictures, &out->n_pictures, sizeof *pic);
             pic->name = PLOTS[i].name;
             pic->caption = _(PLOTS[i].caption);
@@ -743,9 +732,9 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
             pic->drawn = true;
             char rel[64];
             snprintf(rel, sizeof rel, "%s/%s.png", PLOT_DIR, pic->name);
-            add_file(out, rel);
+            out_record(dir, rel);
             snprintf(rel, sizeof rel, "%s/%s.svg", PLOT_DIR, pic->name);
-            add_file(out, rel);
+            out_record(dir, rel);
         } else if (c->pid > 0 && out->outcome == PLOT_DRAWN) {
             out->outcome = PLOT_FAILED;
             char script[64];
@@ -792,16 +781,13 @@ void plot_warning(FILE *f, const plot_output *out, const char *results_dir)
 
 void plot_output_free(plot_output *out)
 {
-    for (size_t i = 0; i < out->n_files; i++)
-        free(out->files[i]);
-    free(out->files);
     free(out->pictures);
     memset(out, 0, sizeof *out);
 }
 
-cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *plots,
-                           size_t n_plots, const void *arg, const char *const *vars,
-                           size_t n_vars, plot_output *out, cj_err *err)
+cj_status plot_write_extra(out_dir *dir, const rn_run *run, const plot_extra *plots, size_t n_plots,
+                           const void *arg, const char *const *vars, size_t n_vars,
+                           plot_output *out, cj_err *err)
 {
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
@@ -826,18 +812,16 @@ cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *
         plots[i].data(f, arg);
         if (out_close(dir, f, rel, err) != CJ_OK)
             break;
-        add_file(out, rel);
         snprintf(rel, sizeof rel, "%s/%s.gp", PLOT_DIR, plots[i].name);
         if (!(f = out_open(dir, rel, err)))
             break;
-        write_preamble(f, r, plots[i].name);
+        write_preamble(f, run, plots[i].name);
         for (size_t v = 0; v < n_vars; v++)
             put_string(f, vars[2 * v], vars[2 * v + 1]);
         fprintf(f, "\n# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, plots[i].name,
                 tmpl[i]);
         if (out_close(dir, f, rel, err) != CJ_OK)
             break;
-        add_file(out, rel);
         plot_picture *pic = xgrow(&out->pictures, &out->n_pictures, sizeof *pic);
         pic->name = plots[i].name;
         pic->caption = _(plots[i].caption);

@@ -24,7 +24,7 @@
 
 #include "err.h"
 #include "outdir.h"
-#include "stats.h"
+#include "runner.h"
 
 /* The folder of the results directory that holds the plots. */
 #define PLOT_DIR "plots"
@@ -49,16 +49,15 @@ typedef struct {
 typedef struct {
     plot_picture *pictures;
     size_t n_pictures;
-    char **files; /* every file written, relative to the results directory */
-    size_t n_files;
     plot_outcome outcome;
     char problem[CJ_ERR_MSG_MAX]; /* what went wrong, for one warning line */
 } plot_output;
 
-/* Writes the data files and scripts into the results directory. Templates
+/* Writes the data files and scripts into the results directory (recorded
+ * there, as plot_draw records the pictures it draws). Templates
  * that cannot be found leave out->outcome == PLOT_NOT_WRITTEN; only a file
  * that cannot be written is an error. */
-cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err *err);
+cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *err);
 
 /* Runs gnuplot (found on PATH) on each script with the plots folder as its
  * working directory. Its failures are recorded in out, not returned: only an
@@ -85,9 +84,9 @@ typedef struct {
 /* plot_write for analysis pictures: vars holds n_vars pairs of a gnuplot
  * variable's name and its text (quoted as every name is). Draw them with
  * plot_draw. */
-cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *plots,
-                           size_t n_plots, const void *arg, const char *const *vars,
-                           size_t n_vars, plot_output *out, cj_err *err);
+cj_status plot_write_extra(out_dir *dir, const rn_run *run, const plot_extra *plots, size_t n_plots,
+                           const void *arg, const char *const *vars, size_t n_vars,
+                           plot_output *out, cj_err *err);
 
 /* s as a gnuplot single-quoted string literal, quotes included: a quote is
  * doubled, control characters become spaces, invalid UTF-8 bytes become '?',

@@ -552,26 +552,20 @@ static void psa_free(psa *p)
     free(p->accept);
 }
 
-static cj_status write_results(psa *p, const rn_run *base, const char *out_path, int threads,
-                               int argc, char **argv, cj_err *err)
+static cj_status write_results(psa *p, const rn_run *base, const char *out_path, cj_err *err)
 {
     out_dir dir = {0};
-    an_files files = {0};
     plot_output plots = {0};
     if (rn_begin_results(&dir, out_path, p->opts->scenario, err) == CJ_OK &&
-        an_write(&dir, &files, "psa.csv", write_csv, p, err) == CJ_OK &&
-        an_write(&dir, &files, "psa.json", write_json, p, err) == CJ_OK &&
-        an_write(&dir, &files, "tornado.csv", write_tornado, p, err) == CJ_OK &&
-        plot_write_extra(&dir, &base->results, PSA_PLOTS, p->n_variants > 1 ? 3 : 0, p,
+        an_write(&dir, "psa.csv", write_csv, p, err) == CJ_OK &&
+        an_write(&dir, "psa.json", write_json, p, err) == CJ_OK &&
+        an_write(&dir, "tornado.csv", write_tornado, p, err) == CJ_OK &&
+        plot_write_extra(&dir, base, PSA_PLOTS, p->n_variants > 1 ? 3 : 0, p,
                          (const char *const[]){"headline_variant",
                                                base->variants.items[p->headline_variant].name},
                          1, &plots, err) == CJ_OK &&
         plot_draw(&dir, &plots, err) == CJ_OK) {
-        for (size_t i = 0; i < plots.n_files; i++) {
-            char **slot = xgrow(&files.names, &files.n, sizeof *files.names);
-            *slot = xstrdup(plots.files[i]);
-        }
-        if (an_finish(&dir, &files, base, threads, argc, argv, err) == CJ_OK) {
+        if (an_finish(&dir, base, err) == CJ_OK) {
             if (!p->opts->quiet)
                 print_summary(stdout, p, out_path);
             plot_warning(stderr, &plots, out_path);
@@ -579,7 +573,6 @@ static cj_status write_results(psa *p, const rn_run *base, const char *out_path,
     }
     out_abort(&dir);
     plot_output_free(&plots);
-    an_files_free(&files);
     return err->status;
 }
 
@@ -631,7 +624,9 @@ cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *er
     if (err->status == CJ_OK) {
         summarise(&p);
         char *out_path = rn_out_path(opts);
-        write_results(&p, &base, out_path, threads, argc, argv, err);
+        base.argc = argc;
+        base.argv = argv;
+        write_results(&p, &base, out_path, err);
         free(out_path);
     }
     psa_free(&p);

@@ -162,10 +162,9 @@ static void money(FILE *f, const scn_scenario *scn, double x)
     }
 }
 
-static const char *group_name(const st_results *r, size_t g)
+static const char *group_name(const rn_run *run, size_t g)
 {
-    return g == r->totals->n_personas ? _("all customers")
-                                      : r->totals->model->scn->personas[g].name;
+    return g == run->totals.n_personas ? _("all customers") : run->scn->personas[g].name;
 }
 
 static const char *persona_colour(const st_results *r, size_t g)
@@ -212,10 +211,11 @@ static int uplift_decimals(const st_uplift *u)
 /* "order notifications: the model predicts +2.3 points of repeat buyers,
  * simulation precision [2.2; 2.4]: predicted gain; pays back: ROI +140%
  * [+120%; +160%]; most for coach (+3.3, 1.2 [0.4; 2.0] more than athlete)." */
-static void sentence(FILE *f, const st_results *r, size_t v)
+static void sentence(FILE *f, const rn_run *run, size_t v)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     const st_group *g = st_group_at(r, v, t->n_personas);
     const st_verdict *vd = &g->verdict;
     st_metric m = r->headline;
@@ -223,7 +223,7 @@ static void sentence(FILE *f, const st_results *r, size_t v)
     int d = uplift_decimals(u);
     char num[40];
     fputs("<strong>", f);
-    say_name(f, t->model->variants[v].name);
+    say_name(f, run->variants.items[v].name);
     fmt_printf(f,
                _("</strong>: the model predicts %+.*f points of %s, simulation precision "
                  "[%.*f; %.*f]: <span class=\"verdict %s\">%s</span>"),
@@ -270,16 +270,17 @@ static void sentence(FILE *f, const st_results *r, size_t v)
     fputc('.', f);
 }
 
-static void write_head(FILE *f, const st_results *r, const report_info *info)
+static void write_head(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     fmt_printf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n", i18n_code());
     fputs("<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
           "<meta name=\"generator\" content=\"cjmsim ",
           f);
-    report_escape(f, info->version);
+    report_escape(f, run->version);
     fputs("\">\n<title>", f);
     report_escape(f, scn->name);
     fmt_printf(f, _(": customer journey map</title>\n<style>\n%s%s</style>\n</head>\n<body>\n"),
@@ -304,8 +305,7 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
               f);
     char num[40], days[64], variants[64];
     fmt_grouped(num, sizeof num, (double)t->customers);
-    snprintf(days, sizeof days, ngettext("%d day", "%d days", (unsigned long)t->model->days),
-             t->model->days);
+    snprintf(days, sizeof days, ngettext("%d day", "%d days", (unsigned long)run->days), run->days);
     snprintf(variants, sizeof variants, ngettext("%zu variant", "%zu variants", t->n_variants),
              t->n_variants);
     fmt_printf(f,
@@ -314,12 +314,13 @@ static void write_head(FILE *f, const st_results *r, const report_info *info)
                         "<p class=\"facts\">%s customers over %s, seed %llu; %s on the same "
                         "customers; gross margin %.0f%% of revenue.</p>\n</header>\n",
                         (unsigned long)t->customers),
-               num, days, (unsigned long long)info->seed, variants, 100 * scn->margin);
+               num, days, (unsigned long long)run->seed, variants, 100 * scn->margin);
 }
 
-static void write_in_short(FILE *f, const st_results *r)
+static void write_in_short(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
     const st_group *base = st_group_at(r, 0, t->n_personas);
     double n = (double)base->customers;
     fputs(_("<section class=\"short\">\n<h3>In short</h3>\n<ul>\n"), f);
@@ -331,7 +332,7 @@ static void write_in_short(FILE *f, const st_results *r)
                100 * st_ratio(base->total[ST_REPEAT_BUYERS], base->total[ST_BUYERS]));
     for (size_t v = 1; v < t->n_variants; v++) {
         fputs("<li>", f);
-        sentence(f, r, v);
+        sentence(f, run, v);
         fputs("</li>\n", f);
     }
     fputs(_("</ul>\n<p class=\"muted\">A point is one percent of all customers. The brackets hold "
@@ -382,10 +383,10 @@ static double curve_y(double mood)
 
 /* One line of the emotion curve: the average mood on entering each stage,
  * broken where nobody entered. */
-static void curve_line(FILE *f, const st_results *r, const sim_cell *c, const char *colour,
+static void curve_line(FILE *f, const rn_run *run, const sim_cell *c, const char *colour,
                        double width, bool dashed, bool labels)
 {
-    size_t n_stages = r->totals->model->scn->n_stages;
+    size_t n_stages = run->scn->n_stages;
     bool open = false;
     for (size_t s = 0; s < n_stages; s++) {
         double mood;
@@ -432,10 +433,11 @@ static void legend_key(FILE *f, const char *colour, bool dashed, const char *nam
  * for all customers: the baseline (black, with its values) and each variant
  * (dashed). The personas' moods are in the numbers below and the emotions
  * chart, where their colours cannot be confused with the variants'. */
-static void curve_row(FILE *f, const st_results *r)
+static void curve_row(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    size_t n_stages = t->model->scn->n_stages, all = t->n_personas;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    size_t n_stages = run->scn->n_stages, all = t->n_personas;
     fputs("<tr class=\"curve\">", f);
     row_head(f, _("Emotion curve"),
              _("all customers' average mood on entering, −3 … +3, simulated"));
@@ -451,19 +453,19 @@ static void curve_row(FILE *f, const st_results *r)
                 n_stages * CURVE_COLUMN, curve_y(m), curve_y(m), m == 0 ? "#afb8c1" : "#eaeef2",
                 curve_y(m) - 2, m > 0 ? "+" : "", m);
     for (size_t v = 1; v < t->n_variants; v++)
-        curve_line(f, r, st_cell(r, v, all), VARIANT_COLOURS[v % N_COLOURS], 2, true, false);
-    curve_line(f, r, st_cell(r, 0, all), "#000000", 3, false, true);
+        curve_line(f, run, st_cell(r, v, all), VARIANT_COLOURS[v % N_COLOURS], 2, true, false);
+    curve_line(f, run, st_cell(r, 0, all), "#000000", 3, false, true);
     fputs("</svg>\n<div class=\"legend\">", f);
-    legend_key(f, "#000000", false, t->model->variants[0].name, "");
+    legend_key(f, "#000000", false, run->variants.items[0].name, "");
     for (size_t v = 1; v < t->n_variants; v++)
-        legend_key(f, VARIANT_COLOURS[v % N_COLOURS], true, t->model->variants[v].name, "");
+        legend_key(f, VARIANT_COLOURS[v % N_COLOURS], true, run->variants.items[v].name, "");
     fputs("</div></td></tr>\n", f);
 }
 
 /* The stage's own emotion and the changes of interventions there. */
-static void feelings_row(FILE *f, const st_results *r)
+static void feelings_row(FILE *f, const rn_run *run)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const scn_scenario *scn = run->scn;
     fputs("<tr class=\"feelings\">", f);
     row_head(f, _("Feelings"), _("and the mood change on entering"));
     for (size_t s = 0; s < scn->n_stages; s++) {
@@ -509,9 +511,9 @@ static void intervention_effects(FILE *f, const scn_scenario *scn, const scn_int
     }
 }
 
-static void interventions_row(FILE *f, const st_results *r)
+static void interventions_row(FILE *f, const rn_run *run)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const scn_scenario *scn = run->scn;
     if (scn->n_interventions == 0)
         return;
     fputs("<tr class=\"changes\">", f);
@@ -533,15 +535,15 @@ static void interventions_row(FILE *f, const st_results *r)
 }
 
 /* The simulated funnel of one group under the map. */
-static void numbers_row(FILE *f, const st_results *r, size_t g)
+static void numbers_row(FILE *f, const rn_run *run, size_t g)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const scn_scenario *scn = run->scn;
     const sim_cell *c = st_cell(r, 0, g);
     double n = (double)st_group_at(r, 0, g)->customers;
     char num[40];
     fputs("<tr class=\"numbers\"><th class=\"row\" scope=\"row\">", f);
-    report_escape(f, group_name(r, g));
+    report_escape(f, group_name(run, g));
     fprintf(f, _("<small>%s customers</small></th>"), fmt_grouped(num, sizeof num, n));
     for (size_t s = 0; s < scn->n_stages; s++) {
         double share = 100 * st_ratio((double)c->reached[s], n);
@@ -591,10 +593,11 @@ static void stage_head(FILE *f, const scn_scenario *scn, size_t s)
     fputs("</th>", f);
 }
 
-static void write_map(FILE *f, const st_results *r)
+static void write_map(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     /* A long journey scrolls sideways on screen rather than squeezing its
      * columns; print fits it to the page. */
     fprintf(f,
@@ -608,11 +611,11 @@ static void write_map(FILE *f, const st_results *r)
     text_row(f, scn, "touchpoints", _("Touchpoints"));
     text_row(f, scn, "actions", _("Actions"));
     text_row(f, scn, "thoughts", _("Thoughts"));
-    feelings_row(f, r);
-    curve_row(f, r);
+    feelings_row(f, run);
+    curve_row(f, run);
     text_row(f, scn, "pains", _("Pain points"));
     text_row(f, scn, "opportunities", _("Opportunities"));
-    interventions_row(f, r);
+    interventions_row(f, run);
     fprintf(f,
             _("<tr class=\"simhead\"><th colspan=\"%zu\">Simulated, baseline: customers who "
               "reached each stage (share of the persona's customers), the conversion into it "
@@ -622,7 +625,7 @@ static void write_map(FILE *f, const st_results *r)
     /* With one persona, its row is everyone's. */
     for (size_t g = 0; g < r->n_groups; g++)
         if (g < t->n_personas || t->n_personas > 1)
-            numbers_row(f, r, g);
+            numbers_row(f, run, g);
     fputs("</tbody></table></div>\n</section>\n", f);
 }
 
@@ -636,10 +639,11 @@ static void card_field(FILE *f, const scn_persona *p, const char *key, const cha
     fputs("</dd>", f);
 }
 
-static void persona_card(FILE *f, const st_results *r, size_t p)
+static void persona_card(FILE *f, const rn_run *run, size_t p)
 {
-    const sim_totals *t = r->totals;
-    const scn_persona *pe = &t->model->scn->personas[p];
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_persona *pe = &run->scn->personas[p];
     char num[40];
     fprintf(f, "<article class=\"card\" style=\"border-top-color:%s\">\n<h3>",
             persona_colour(r, p));
@@ -689,7 +693,7 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
         const st_group *g = st_group_at(r, v, p);
         double n = (double)g->customers;
         fputs("<tr><td class=\"l\">", f);
-        say_name(f, t->model->variants[v].name);
+        say_name(f, run->variants.items[v].name);
         fmt_printf(f, "</td><td>%.1f%%</td><td>%.2f%%</td>", 100 * st_ratio(g->total[ST_BUYERS], n),
                    100 * st_ratio(g->total[ST_REPEAT_BUYERS], n));
         if (g->has_uplift)
@@ -700,11 +704,11 @@ static void persona_card(FILE *f, const st_results *r, size_t p)
     fputs("</table>\n</article>\n", f);
 }
 
-static void write_personas(FILE *f, const st_results *r)
+static void write_personas(FILE *f, const rn_run *run)
 {
     fputs(_("<section>\n<h2>Personas</h2>\n<div class=\"cards\">\n"), f);
-    for (size_t p = 0; p < r->totals->n_personas; p++)
-        persona_card(f, r, p);
+    for (size_t p = 0; p < run->totals.n_personas; p++)
+        persona_card(f, run, p);
     fputs("</div>\n</section>\n", f);
 }
 
@@ -727,10 +731,11 @@ static void uplift_cell(FILE *f, const st_group *g, st_metric m)
 
 /* Every variant's funnel, stage by stage, with its ratio to the
  * baseline's: a change at one stage followed to the end result. */
-static void write_variant_funnels(FILE *f, const st_results *r)
+static void write_variant_funnels(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     size_t all = t->n_personas;
     if (t->n_variants < 2)
         return;
@@ -741,7 +746,7 @@ static void write_variant_funnels(FILE *f, const st_results *r)
           f);
     for (size_t v = 0; v < t->n_variants; v++) {
         fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
-        report_escape(f, t->model->variants[v].name);
+        report_escape(f, run->variants.items[v].name);
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
@@ -765,10 +770,11 @@ static void write_variant_funnels(FILE *f, const st_results *r)
 }
 
 /* The variants side by side: the numbers a decision is made on. */
-static void write_variants(FILE *f, const st_results *r)
+static void write_variants(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     size_t all = t->n_personas;
     fputs(
         _("<section>\n<h2>Variants side by side</h2>\n<div class=\"wide\"><table class=\"grid\">\n"
@@ -776,7 +782,7 @@ static void write_variants(FILE *f, const st_results *r)
         f);
     for (size_t v = 0; v < t->n_variants; v++) {
         fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
-        report_escape(f, t->model->variants[v].name);
+        report_escape(f, run->variants.items[v].name);
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
@@ -874,13 +880,13 @@ static void write_variants(FILE *f, const st_results *r)
         fputs("</tr>\n", f);
     }
     fputs("</table></div>\n", f);
-    write_variant_funnels(f, r);
+    write_variant_funnels(f, run);
 
     if (t->n_variants > 1) {
         fputs(_("<h3 style=\"margin-top:18px\">In plain words</h3>\n<ul>\n"), f);
         for (size_t v = 1; v < t->n_variants; v++) {
             fputs("<li>", f);
-            sentence(f, r, v);
+            sentence(f, run, v);
             fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
@@ -890,13 +896,13 @@ static void write_variants(FILE *f, const st_results *r)
                 st_metric_words(r->headline));
         for (size_t v = 1; v < t->n_variants; v++) {
             fputs("<th>", f);
-            report_escape(f, t->model->variants[v].name);
+            report_escape(f, run->variants.items[v].name);
             fputs("</th>", f);
         }
         fputs("</tr>\n", f);
         for (size_t g = 0; g < r->n_groups; g++) {
             fputs("<tr><td class=\"l\">", f);
-            report_escape(f, group_name(r, g));
+            report_escape(f, group_name(run, g));
             fputs("</td>", f);
             for (size_t v = 1; v < t->n_variants; v++)
                 uplift_cell(f, st_group_at(r, v, g), r->headline);
@@ -907,9 +913,9 @@ static void write_variants(FILE *f, const st_results *r)
     fputs("</section>\n", f);
 }
 
-static void write_interventions(FILE *f, const st_results *r)
+static void write_interventions(FILE *f, const rn_run *run)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const scn_scenario *scn = run->scn;
     if (scn->n_interventions == 0)
         return;
     fputs(_("<section>\n<h2>The changes tested</h2>\n<div class=\"cards\">\n"), f);
@@ -1006,9 +1012,8 @@ static bool embed_png(FILE *f, const out_dir *dir, const char *name)
     return ok;
 }
 
-static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
+static void write_charts(FILE *f, const out_dir *dir, const plot_output *plots)
 {
-    const plot_output *plots = info->plots;
     fputs(_("<section>\n<h2>Charts</h2>\n"), f);
     size_t drawn = 0;
     for (size_t i = 0; plots && i < plots->n_pictures; i++) {
@@ -1045,9 +1050,9 @@ static void write_charts(FILE *f, const out_dir *dir, const report_info *info)
     fputs("</section>\n", f);
 }
 
-static void write_footer(FILE *f, const st_results *r, const report_info *info)
+static void write_footer(FILE *f, const rn_run *run)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const scn_scenario *scn = run->scn;
     fputs(
         /* xgettext:no-c-format */
         _("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
@@ -1072,21 +1077,21 @@ static void write_footer(FILE *f, const st_results *r, const report_info *info)
           "<strong>pays back</strong> only when the interval of its extra profit lies above 0, "
           "and does not when it lies below.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim "),
         f);
-    report_escape(f, info->version);
+    report_escape(f, run->version);
     fputs(_(" from "), f);
     report_escape(f, scn->path);
     fprintf(f,
             _(" with seed %llu: the same scenario and seed give the same numbers. The data "
               "behind this page are in summary.json and the CSV files beside it.</footer>\n"
               "</body>\n</html>\n"),
-            (unsigned long long)info->seed);
+            (unsigned long long)run->seed);
 }
 
 /* A run at the parameters' best guesses: its intervals leave out how
  * uncertain those guesses are, which `cjmsim psa` measures. */
-static void write_uncertainty_note(FILE *f, const st_results *r)
+static void write_uncertainty_note(FILE *f, const rn_run *run)
 {
-    const prm_list *params = &r->totals->model->scn->params;
+    const prm_list *params = &run->scn->params;
     size_t n = 0;
     for (size_t i = 0; i < params->n; i++)
         n += prm_uncertain(&params->items[i]) && !params->items[i].source;
@@ -1106,9 +1111,9 @@ static void write_uncertainty_note(FILE *f, const st_results *r)
 }
 
 /* The scenario's targets beside the baseline's figures (target_eval.h). */
-static void write_targets(FILE *f, const st_results *r)
+static void write_targets(FILE *f, const rn_run *run)
 {
-    const tgt_list *targets = &r->totals->model->scn->targets;
+    const tgt_list *targets = &run->scn->targets;
     if (targets->n == 0)
         return;
     fputs(_("<section>\n<h2>Targets</h2>\n<p class=\"muted\">What the shop observed beside the "
@@ -1119,7 +1124,7 @@ static void write_targets(FILE *f, const st_results *r)
           f);
     for (size_t i = 0; i < targets->n; i++) {
         const tgt_target *t = &targets->items[i];
-        tgt_measure_t m = tgt_measure(t, r->totals);
+        tgt_measure_t m = tgt_measure(t, &run->totals);
         char what[160];
         tgt_describe_local(t, what, sizeof what);
         fputs("<tr><td>", f);
@@ -1140,26 +1145,28 @@ static void write_targets(FILE *f, const st_results *r)
 
 cj_status report_pdf(out_dir *dir, cj_err *err)
 {
-    return pdf_print(dir, REPORT_FILE, REPORT_PDF, err);
+    if (pdf_print(dir, REPORT_FILE, REPORT_PDF, err) == CJ_OK)
+        out_record(dir, REPORT_PDF); /* Chromium wrote it */
+    return err->status;
 }
 
-cj_status report_write(out_dir *dir, const st_results *r, const report_info *info, cj_err *err)
+cj_status report_write(out_dir *dir, const rn_run *run, const plot_output *plots, cj_err *err)
 {
     FILE *f = out_open(dir, REPORT_FILE, err);
     if (!f)
         return err->status;
-    write_head(f, r, info);
-    if (r->totals->n_variants > 1)
-        write_in_short(f, r);
-    write_map(f, r);
-    write_personas(f, r);
-    write_variants(f, r);
-    write_uncertainty_note(f, r);
-    write_targets(f, r);
-    write_interventions(f, r);
-    if (r->totals->calendar)
-        mon_report(f, r);
-    write_charts(f, dir, info);
-    write_footer(f, r, info);
+    write_head(f, run);
+    if (run->totals.n_variants > 1)
+        write_in_short(f, run);
+    write_map(f, run);
+    write_personas(f, run);
+    write_variants(f, run);
+    write_uncertainty_note(f, run);
+    write_targets(f, run);
+    write_interventions(f, run);
+    if (run->totals.calendar)
+        mon_report(f, run);
+    write_charts(f, dir, plots);
+    write_footer(f, run);
     return out_close(dir, f, REPORT_FILE, err);
 }

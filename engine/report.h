@@ -18,22 +18,17 @@
 #include "err.h"
 #include "outdir.h"
 #include "plot.h"
-#include "stats.h"
+#include "runner.h"
 
 #define REPORT_FILE "report.html"
 #define REPORT_PDF "report.pdf"
 
-typedef struct {
-    const char *version;
-    uint64_t seed;
-    const plot_output *plots; /* the pictures to embed; NULL: none */
-} report_info;
+/* Writes report.html of a computed run into the results directory; the
+ * PNG files of `plots` (NULL: none) are read from it to be embedded. */
+cj_status report_write(out_dir *dir, const rn_run *run, const plot_output *plots, cj_err *err);
 
-/* Writes report.html into the results directory; the plots' PNG files are
- * read from it to be embedded. */
-cj_status report_write(out_dir *dir, const st_results *r, const report_info *info, cj_err *err);
-
-/* Prints report.html into report.pdf beside it, for handouts (pdf.h). */
+/* Prints report.html into report.pdf beside it, for handouts (pdf.h), and
+ * records it. */
 cj_status report_pdf(out_dir *dir, cj_err *err);
 
 /* Writes s as HTML text: & < > " ' escaped, invalid UTF-8 bytes as '?', control

@@ -36,16 +36,16 @@ static void csv_count(FILE *f, const st_results *r, double x)
         fprintf(f, "%lld", (long long)x);
 }
 
-static const char *group_name(const st_results *r, size_t group)
+static const char *group_name(const rn_run *run, size_t group)
 {
-    const scn_scenario *scn = r->totals->model->scn;
-    return group == r->totals->n_personas ? "all" : scn->personas[group].name;
+    return group == run->totals.n_personas ? "all" : run->scn->personas[group].name;
 }
 
-void res_funnel_csv(FILE *f, const st_results *r)
+void res_funnel_csv(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     fputs("variant,persona,stage,reached,share_of_customers,from_stage,conversion_from_stage,"
           "mood_on_entry\n",
           f);
@@ -54,7 +54,7 @@ void res_funnel_csv(FILE *f, const st_results *r)
             const sim_cell *c = st_cell(r, v, g);
             int64_t n = st_group_at(r, v, g)->customers;
             for (size_t s = 0; s < scn->n_stages; s++) {
-                csv_names(f, t->model->variants[v].name, group_name(r, g));
+                csv_names(f, run->variants.items[v].name, group_name(run, g));
                 fputc(',', f);
                 res_csv_field(f, scn->stages[s].name);
                 fputc(',', f);
@@ -77,17 +77,18 @@ void res_funnel_csv(FILE *f, const st_results *r)
     }
 }
 
-void res_transitions_csv(FILE *f, const st_results *r)
+void res_transitions_csv(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     fputs("variant,persona,from,to,customers,moves,conversion\n", f);
     for (size_t v = 0; v < t->n_variants; v++) {
         for (size_t g = 0; g < r->n_groups; g++) {
             const sim_cell *c = st_cell(r, v, g);
             for (size_t e = 0; e < scn->n_edges; e++) {
                 const scn_edge *edge = &scn->edges[e];
-                csv_names(f, t->model->variants[v].name, group_name(r, g));
+                csv_names(f, run->variants.items[v].name, group_name(run, g));
                 fputc(',', f);
                 res_csv_field(f, scn->stages[edge->from].name);
                 fputc(',', f);
@@ -103,10 +104,11 @@ void res_transitions_csv(FILE *f, const st_results *r)
     }
 }
 
-void res_daily_csv(FILE *f, const st_results *r)
+void res_daily_csv(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    int days = t->model->days;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    int days = run->days;
     fputs("variant,persona,day,buyers,repeat_buyers,arrivals,purchases,revenue,cost\n", f);
     for (size_t v = 0; v < t->n_variants; v++) {
         for (size_t g = 0; g < r->n_groups; g++) {
@@ -115,12 +117,12 @@ void res_daily_csv(FILE *f, const st_results *r)
             for (int d = 0; d <= days; d++) {
                 buyers += st_first_purchases(c, (size_t)d);
                 repeat += st_second_purchases(c, (size_t)d);
-                csv_names(f, t->model->variants[v].name, group_name(r, g));
+                csv_names(f, run->variants.items[v].name, group_name(run, g));
                 fprintf(f, ",%d,", d);
                 csv_count(f, r, buyers);
                 fputc(',', f);
                 csv_count(f, r, repeat);
-                mon_money m = mon_day(r, v, g, (size_t)d);
+                mon_money m = mon_day(run, v, g, (size_t)d);
                 fputc(',', f);
                 csv_count(f, r, m.arrivals);
                 fputc(',', f);

@@ -1,6 +1,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "param.h"
 #include "results.h"
 #include "target_eval.h"
@@ -27,9 +28,10 @@ static json_t *count_json(const st_results *r, double x)
     return r->exact ? json_real(x) : json_integer((json_int_t)x);
 }
 
-static json_t *stage_counts(const st_results *r, const sim_cell *c)
+static json_t *stage_counts(const rn_run *run, const sim_cell *c)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const st_results *r = &run->results;
+    const scn_scenario *scn = run->scn;
     json_t *obj = json_object();
     for (size_t s = 0; s < scn->n_stages; s++)
         json_object_set_new(obj, scn->stages[s].name, count_json(r, st_reached(c, s)));
@@ -37,9 +39,9 @@ static json_t *stage_counts(const st_results *r, const sim_cell *c)
 }
 
 /* Average mood just after entering each stage; null where nobody entered. */
-static json_t *stage_moods(const st_results *r, const sim_cell *c)
+static json_t *stage_moods(const rn_run *run, const sim_cell *c)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const scn_scenario *scn = run->scn;
     json_t *obj = json_object();
     for (size_t s = 0; s < scn->n_stages; s++) {
         double mood;
@@ -49,9 +51,10 @@ static json_t *stage_moods(const st_results *r, const sim_cell *c)
     return obj;
 }
 
-static json_t *edge_stats(const st_results *r, const sim_cell *c)
+static json_t *edge_stats(const rn_run *run, const sim_cell *c)
 {
-    const scn_scenario *scn = r->totals->model->scn;
+    const st_results *r = &run->results;
+    const scn_scenario *scn = run->scn;
     json_t *obj = json_object();
     for (size_t e = 0; e < scn->n_edges; e++) {
         const scn_edge *edge = &scn->edges[e];
@@ -82,10 +85,11 @@ static json_t *uplift_json(const st_group *g)
 }
 
 /* repeat_buyers_in_window (scenario repeat_window) and its uplift. */
-static void window_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+static void window_fields(json_t *obj, const rn_run *run, size_t v, size_t group)
 {
-    const sim_totals *t = r->totals;
-    if (t->model->scn->repeat_window <= 0)
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    if (run->scn->repeat_window <= 0)
         return;
     st_uplift u;
     double total = st_counter_total(r, v, group, t->layout.window, &u);
@@ -99,10 +103,11 @@ static void window_fields(json_t *obj, const st_results *r, size_t v, size_t gro
 
 /* Lifetime value (scenario discount_rate): discounted revenue and profit
  * per customer, with their uplifts. */
-static void clv_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+static void clv_fields(json_t *obj, const rn_run *run, size_t v, size_t group)
 {
-    const sim_totals *t = r->totals;
-    const scn_scenario *scn = t->model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     if (!scn->has_discount)
         return;
     size_t slots[2] = {t->layout.clv, t->layout.clv + 1};
@@ -125,13 +130,14 @@ static void clv_fields(json_t *obj, const st_results *r, size_t v, size_t group)
 }
 
 /* The fields shared by a variant and each of its personas. */
-static void group_fields(json_t *obj, const st_results *r, size_t v, size_t group)
+static void group_fields(json_t *obj, const rn_run *run, size_t v, size_t group)
 {
+    const st_results *r = &run->results;
     const st_group *g = st_group_at(r, v, group);
     const sim_cell *c = st_cell(r, v, group);
     double n = (double)g->customers;
     json_object_set_new(obj, "customers", json_integer(g->customers));
-    json_object_set_new(obj, "reached", stage_counts(r, c));
+    json_object_set_new(obj, "reached", stage_counts(run, c));
     json_object_set_new(obj, "buyers", count_json(r, g->total[ST_BUYERS]));
     json_object_set_new(obj, "repeat_buyers", count_json(r, g->total[ST_REPEAT_BUYERS]));
     json_object_set_new(obj, "purchases", count_json(r, g->total[ST_PURCHASES]));
@@ -144,7 +150,7 @@ static void group_fields(json_t *obj, const st_results *r, size_t v, size_t grou
                         json_real(st_ratio(g->total[ST_REPEAT_BUYERS], g->total[ST_BUYERS])));
     json_object_set_new(obj, "revenue_per_customer",
                         json_real(st_ratio(g->total[ST_REVENUE], n)));
-    json_object_set_new(obj, "mood_on_entry", stage_moods(r, c));
+    json_object_set_new(obj, "mood_on_entry", stage_moods(run, c));
     if (g->has_uplift) {
         json_object_set_new(obj, "uplift", uplift_json(g));
         json_object_set_new(obj, "incremental_revenue", json_real(g->incremental_revenue));
@@ -176,8 +182,8 @@ static void group_fields(json_t *obj, const st_results *r, size_t v, size_t grou
                                           ? json_real(st_rough(vd->customers_to_settle_pays))
                                           : NULL));
     }
-    window_fields(obj, r, v, group);
-    clv_fields(obj, r, v, group);
+    window_fields(obj, run, v, group);
+    clv_fields(obj, run, v, group);
 }
 
 static json_t *interventions_of(const scn_scenario *scn, uint32_t mask)
@@ -189,18 +195,18 @@ static json_t *interventions_of(const scn_scenario *scn, uint32_t mask)
     return arr;
 }
 
-void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
+void res_summary_json(FILE *f, const rn_run *run)
 {
-    const sim_totals *t = r->totals;
-    const cmp_model *model = t->model;
-    const scn_scenario *scn = model->scn;
+    const st_results *r = &run->results;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     json_t *root = json_object();
     json_object_set_new(root, "scenario", json_string(scn->name));
     json_object_set_new(root, "method", json_string(r->method));
     json_object_set_new(root, "headline", json_string(st_metric_name(r->headline)));
-    json_object_set_new(root, "seed", json_integer((json_int_t)seed));
+    json_object_set_new(root, "seed", json_integer((json_int_t)run->seed));
     json_object_set_new(root, "customers", json_integer(t->customers));
-    json_object_set_new(root, "days", json_integer(model->days));
+    json_object_set_new(root, "days", json_integer(run->days));
     json_object_set_new(root, "margin", json_real(scn->margin));
     json_object_set_new(root, "params", prm_values_json(&scn->params));
     json_t *stages = json_array(), *personas = json_array();
@@ -213,14 +219,15 @@ void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
     json_t *variants = json_array();
     for (size_t v = 0; v < t->n_variants; v++) {
         json_t *var = json_object();
-        json_object_set_new(var, "name", json_string(model->variants[v].name));
-        json_object_set_new(var, "interventions", interventions_of(scn, model->variants[v].mask));
-        group_fields(var, r, v, t->n_personas);
-        json_object_set_new(var, "transitions", edge_stats(r, st_cell(r, v, t->n_personas)));
+        json_object_set_new(var, "name", json_string(run->variants.items[v].name));
+        json_object_set_new(var, "interventions",
+                            interventions_of(scn, run->model->variants[v].mask));
+        group_fields(var, run, v, t->n_personas);
+        json_object_set_new(var, "transitions", edge_stats(run, st_cell(r, v, t->n_personas)));
         json_t *per = json_object();
         for (size_t p = 0; p < t->n_personas; p++) {
             json_t *obj = json_object();
-            group_fields(obj, r, v, p);
+            group_fields(obj, run, v, p);
             json_object_set_new(per, scn->personas[p].name, obj);
         }
         json_object_set_new(var, "personas", per);
@@ -234,37 +241,62 @@ void res_summary_json(FILE *f, const st_results *r, uint64_t seed)
     json_decref(root);
 }
 
-void res_manifest_json(FILE *f, const st_results *r, const res_run_info *info)
+void res_manifest_json(FILE *f, const rn_run *run, const char *const *files, size_t n_files)
 {
-    const sim_totals *t = r->totals;
-    const cmp_model *model = t->model;
-    const scn_scenario *scn = model->scn;
+    const sim_totals *t = &run->totals;
+    const scn_scenario *scn = run->scn;
     json_t *root = json_object();
     json_object_set_new(root, "program", json_string("cjmsim"));
-    json_object_set_new(root, "version", json_string(info->version));
+    json_object_set_new(root, "version", json_string(run->version));
     json_object_set_new(root, "scenario", json_string(scn->name));
     json_object_set_new(root, "scenario_file", json_text(scn->path));
-    json_object_set_new(root, "scenario_sha256", json_string(info->scenario_sha256));
-    json_object_set_new(root, "seed", json_integer((json_int_t)info->seed));
+    json_object_set_new(root, "scenario_sha256", json_string(run->hash));
+    json_object_set_new(root, "seed", json_integer((json_int_t)run->seed));
     json_object_set_new(root, "customers", json_integer(t->customers));
-    json_object_set_new(root, "days", json_integer(model->days));
-    json_object_set_new(root, "threads", json_integer(info->threads));
-    json_object_set_new(root, "processes", json_integer(info->processes));
+    json_object_set_new(root, "days", json_integer(run->days));
+    json_object_set_new(root, "threads", json_integer(run->threads));
+    json_object_set_new(root, "processes", json_integer(run->processes));
     json_object_set_new(root, "block_size", json_integer(SIM_BLOCK));
     json_object_set_new(root, "params", prm_values_json(&scn->params));
     json_t *variants = json_array();
     for (size_t v = 0; v < t->n_variants; v++)
-        json_array_append_new(variants, json_string(model->variants[v].name));
+        json_array_append_new(variants, json_string(run->variants.items[v].name));
     json_object_set_new(root, "variants", variants);
     json_t *argv = json_array();
-    for (int i = 0; i < info->argc; i++)
-        json_array_append_new(argv, json_text(info->argv[i]));
+    for (int i = 0; i < run->argc; i++)
+        json_array_append_new(argv, json_text(run->argv[i]));
     json_object_set_new(root, "command_line", argv);
-    json_t *files = json_array();
-    for (size_t i = 0; i < info->n_files; i++)
-        json_array_append_new(files, json_string(info->files[i]));
-    json_object_set_new(root, "files", files);
+    json_t *listed = json_array();
+    for (size_t i = 0; i < n_files; i++)
+        json_array_append_new(listed, json_text(files[i]));
+    json_object_set_new(root, "files", listed);
     json_dumpf(root, f, JSON_FLAGS);
     fputc('\n', f);
     json_decref(root);
+}
+
+cj_status res_write(out_dir *dir, const char *name, res_writer write, const rn_run *run,
+                    cj_err *err)
+{
+    FILE *f = out_open(dir, name, err);
+    if (!f)
+        return err->status;
+    write(f, run);
+    if (out_close(dir, f, name, err) != CJ_OK)
+        return err->status;
+    if (sim_interrupted)
+        return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
+    return CJ_OK;
+}
+
+cj_status res_write_manifest(out_dir *dir, const rn_run *run, cj_err *err)
+{
+    out_record(dir, "manifest.json"); /* it lists itself */
+    FILE *f = out_open(dir, "manifest.json", err);
+    if (!f)
+        return err->status;
+    res_manifest_json(f, run, (const char *const *)dir->files, dir->n_files);
+    if (out_close(dir, f, "manifest.json", err) == CJ_OK && sim_interrupted)
+        cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
+    return err->status;
 }

@@ -25,75 +25,25 @@
 #include "xlsx.h"
 #include "i18n.h"
 
-typedef void (*writer_fn)(FILE *f, const st_results *r, const void *arg);
-
-static void write_summary(FILE *f, const st_results *r, const void *arg)
+/*
+ * Every file of the results directory, in the order written: the pictures
+ * and report.html, which embeds them (report.pdf prints it); the data
+ * files; the workbook, made from the data files; last the manifest, which
+ * lists every file the writers recorded.
+ */
+static cj_status write_files(const cli_options *opts, out_dir *dir, const rn_run *run,
+                             plot_output *plots, cj_err *err)
 {
-    res_summary_json(f, r, ((const res_run_info *)arg)->seed);
-}
-static void write_manifest(FILE *f, const st_results *r, const void *arg)
-{
-    res_manifest_json(f, r, arg);
-}
-static void write_funnel(FILE *f, const st_results *r, const void *arg)
-{
-    (void)arg;
-    res_funnel_csv(f, r);
-}
-static void write_transitions(FILE *f, const st_results *r, const void *arg)
-{
-    (void)arg;
-    res_transitions_csv(f, r);
-}
-static void write_daily(FILE *f, const st_results *r, const void *arg)
-{
-    (void)arg;
-    res_daily_csv(f, r);
-}
-
-typedef struct {
-    const char *name;
-    writer_fn fn;
-} result_file;
-
-static const result_file RESULT_FILES[] = {
-    {"summary.json", write_summary},       {"funnel.csv", write_funnel},
-    {"transitions.csv", write_transitions}, {"daily.csv", write_daily},
-    {XL_FILE, NULL}, /* made by xl_write from the files above */
-    {"manifest.json", write_manifest},
-};
-enum { N_RESULT_FILES = sizeof RESULT_FILES / sizeof RESULT_FILES[0] };
-
-static cj_status write_results(out_dir *dir, const st_results *r, const res_run_info *info,
-                               cj_err *err)
-{
-    for (size_t i = 0; i < N_RESULT_FILES; i++) {
-        if (!RESULT_FILES[i].fn) {
-            if (xl_write(dir, err) != CJ_OK)
-                return err->status;
-            continue;
-        }
-        FILE *f = out_open(dir, RESULT_FILES[i].name, err);
-        if (!f)
-            return err->status;
-        RESULT_FILES[i].fn(f, r, info);
-        if (out_close(dir, f, RESULT_FILES[i].name, err) != CJ_OK)
-            return err->status;
-        if (sim_interrupted)
-            return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
-    }
-    return CJ_OK;
-}
-
-/* The plots, drawn by gnuplot, and report.html, which embeds them: written
- * before the data files so that the manifest lists them. */
-static cj_status write_pictures(out_dir *dir, const st_results *r, uint64_t seed,
-                                plot_output *plots, cj_err *err)
-{
-    report_info info = {CJMSIM_VERSION, seed, plots};
-    if (plot_write(dir, r, plots, err) != CJ_OK || plot_draw(dir, plots, err) != CJ_OK)
+    if (plot_write(dir, run, plots, err) != CJ_OK || plot_draw(dir, plots, err) != CJ_OK ||
+        report_write(dir, run, plots, err) != CJ_OK ||
+        (opts->pdf && report_pdf(dir, err) != CJ_OK) ||
+        res_write(dir, "summary.json", res_summary_json, run, err) != CJ_OK ||
+        res_write(dir, "funnel.csv", res_funnel_csv, run, err) != CJ_OK ||
+        res_write(dir, "transitions.csv", res_transitions_csv, run, err) != CJ_OK ||
+        res_write(dir, "daily.csv", res_daily_csv, run, err) != CJ_OK ||
+        xl_write(dir, err) != CJ_OK)
         return err->status;
-    return report_write(dir, r, &info, err);
+    return res_write_manifest(dir, run, err);
 }
 
 /* In an MPI job, rank 0 waits under its watchdog for the others to load:
@@ -138,39 +88,21 @@ static void print_timings(double start, double prepared_at, double simulated_at)
             (end - simulated_at) * 1e3);
 }
 
-/* Rank 0's part of a run: statistics, pictures, the results directory and
- * the summary. Other ranks only simulated. */
-static void write_everything(const cli_options *opts, const rn_run *p, out_dir *dir,
-                             const sim_totals *totals, uint64_t seed, int threads,
-                             const char *out_path, int argc, char **argv, cj_err *err)
+/* Rank 0's part of a run: statistics, the results directory and the
+ * summary. Other ranks only simulated. */
+static void write_everything(const cli_options *opts, rn_run *p, out_dir *dir, const char *out_path,
+                             cj_err *err)
 {
-    st_results results = {0};
-    st_compute(totals, &results);
+    rn_compute(p);
     plot_output plots = {0};
-    if (write_pictures(dir, &results, seed, &plots, err) == CJ_OK &&
-        (!opts->pdf || report_pdf(dir, err) == CJ_OK)) {
-        size_t n_names = N_RESULT_FILES + 1 + plots.n_files + (opts->pdf ? 1 : 0);
-        const char **names = xcalloc(n_names, sizeof *names);
-        for (size_t i = 0; i < N_RESULT_FILES; i++)
-            names[i] = RESULT_FILES[i].name;
-        names[N_RESULT_FILES] = REPORT_FILE;
-        for (size_t i = 0; i < plots.n_files; i++)
-            names[N_RESULT_FILES + 1 + i] = plots.files[i];
-        if (opts->pdf)
-            names[n_names - 1] = REPORT_PDF;
-        res_run_info info = {CJMSIM_VERSION, p->hash, seed,    threads, argc,
-                             argv,           names,   n_names, cluster_size()};
-        if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
-            if (!opts->quiet)
-                con_print(stdout, &results, seed, out_path);
-            if (!opts->quiet)
-                rn_note_uncertainty(stdout, p->scn);
-            plot_warning(stderr, &plots, out_path);
-        }
-        free(names);
+    if (write_files(opts, dir, p, &plots, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
+        if (!opts->quiet)
+            con_print(stdout, p, out_path);
+        if (!opts->quiet)
+            rn_note_uncertainty(stdout, p->scn);
+        plot_warning(stderr, &plots, out_path);
     }
     plot_output_free(&plots);
-    st_free(&results);
 }
 
 /*
@@ -198,7 +130,10 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     }
     double prepared_at = prg_clock(), simulated_at = prepared_at;
     uint64_t seed = p.seed;
-    int threads = rn_threads(opts);
+    int threads = p.threads;
+    p.processes = cluster_size();
+    p.argc = argc;
+    p.argv = argv;
     char *out_path = rn_out_path(opts);
     out_dir dir = {0};
     sim_totals *totals = &p.totals;
@@ -218,7 +153,7 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
         simulated_at = prg_clock();
         totals->calendar = p.calendar;
         if (root)
-            write_everything(opts, &p, &dir, totals, seed, threads, out_path, argc, argv, err);
+            write_everything(opts, &p, &dir, out_path, err);
         cluster_agree(err);
     }
     out_abort(&dir);

@@ -16,6 +16,10 @@
 #include "sha256.h"
 #include "util.h"
 
+#ifndef CJMSIM_VERSION
+#define CJMSIM_VERSION "0.0.0-dev"
+#endif
+
 static sbx_limits limits_of(const cli_options *opts)
 {
     sbx_limits limits = {opts->lua_instructions, (size_t)opts->lua_memory_mb * 1024 * 1024,
@@ -64,6 +68,9 @@ static cj_status load_and_compile(rn_run *r, const cli_options *opts, const prm_
 {
     sbx_limits limits = limits_of(opts);
     r->opts = opts;
+    r->version = CJMSIM_VERSION;
+    r->threads = rn_threads(opts);
+    r->processes = 1;
     r->scn = scn_load_params(opts->scenario, &limits, params, err);
     if (!r->scn)
         return err->status;

@@ -11,6 +11,13 @@
  * the same customers (common random numbers), and hands every finished run
  * to the caller by its index, so what the caller writes does not depend on
  * the number of threads.
+ *
+ * The run is also what the writers of the results read (summary.json, the
+ * CSV files, the manifest, the plots, the report, the console): its
+ * scenario, variants, statistics, seed, hash and how it was made, from one
+ * const pointer. A run owns its scenario, model and figures and shares the
+ * options and the command line, so a sweep or a live page makes one per
+ * parameter set without copying anything the sets have in common.
  */
 #ifndef CJ_RUNNER_H
 #define CJ_RUNNER_H
@@ -43,6 +50,14 @@ typedef struct {
     bool calendar;     /* customers arrive day by day */
     sim_totals totals;
     st_results results;
+    /* How the run was made, for manifest.json and the report: version,
+     * threads and processes are set by rn_prepare (one process), the
+     * command line by the command that has it (NULL: none). */
+    const char *version; /* cjmsim's */
+    int threads;         /* --threads, or one per core */
+    int processes;       /* MPI ranks that simulated */
+    int argc;
+    char **argv;
 } rn_run;
 
 /* Loads and compiles the scenario with the command line's parameter values

@@ -121,7 +121,7 @@ static json_t *results_json(const rn_run *r, cj_err *err)
         cj_fail(err, CJ_ERR_RESOURCE, _("out of memory"));
         return NULL;
     }
-    res_summary_json(f, &r->results, r->seed);
+    res_summary_json(f, r);
     fclose(f);
     json_t *root = json_loadb(text, len, 0, NULL);
     free(text);

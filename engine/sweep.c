@@ -295,22 +295,16 @@ static void print_summary(FILE *f, const sweep *s, const char *out_path)
                out_path);
 }
 
-static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int threads, int argc,
-                               char **argv, cj_err *err)
+static cj_status write_results(sweep *s, const rn_run *base, const char *out_path, cj_err *err)
 {
     out_dir dir = {0};
-    an_files files = {0};
     plot_output plots = {0};
     const char *vars[] = {"xname", s->axes[0].name};
     if (rn_begin_results(&dir, out_path, s->opts->scenario, err) == CJ_OK &&
-        an_write(&dir, &files, "sweep.csv", write_csv, s, err) == CJ_OK &&
-        plot_write_extra(&dir, &base->results, SWEEP_PLOTS, 1, s, vars, 1, &plots, err) == CJ_OK &&
+        an_write(&dir, "sweep.csv", write_csv, s, err) == CJ_OK &&
+        plot_write_extra(&dir, base, SWEEP_PLOTS, 1, s, vars, 1, &plots, err) == CJ_OK &&
         plot_draw(&dir, &plots, err) == CJ_OK) {
-        for (size_t i = 0; i < plots.n_files; i++) {
-            char **slot = xgrow(&files.names, &files.n, sizeof *files.names);
-            *slot = xstrdup(plots.files[i]);
-        }
-        if (an_finish(&dir, &files, base, threads, argc, argv, err) == CJ_OK) {
+        if (an_finish(&dir, base, err) == CJ_OK) {
             if (!s->opts->quiet)
                 print_summary(stdout, s, out_path);
             plot_warning(stderr, &plots, out_path);
@@ -318,7 +312,6 @@ static cj_status write_results(sweep *s, rn_run *base, const char *out_path, int
     }
     out_abort(&dir);
     plot_output_free(&plots);
-    an_files_free(&files);
     return err->status;
 }
 
@@ -352,7 +345,9 @@ cj_status sweep_command(const cli_options *opts, int argc, char **argv, cj_err *
     }
     if (err->status == CJ_OK) {
         char *out_path = rn_out_path(opts);
-        write_results(&s, &base, out_path, threads, argc, argv, err);
+        base.argc = argc;
+        base.argv = argv;
+        write_results(&s, &base, out_path, err);
         free(out_path);
     }
     sweep_free(&s);

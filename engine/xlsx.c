@@ -1,7 +1,6 @@
 #include "xlsx.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <jansson.h>
 #include <locale.h>
 #include <math.h>
@@ -351,19 +350,17 @@ static int csv_order(const void *a, const void *b)
     return rx != ry ? rx - ry : strcmp(x, y);
 }
 
+/* The CSV files recorded in the directory (not in a folder of it). */
 static char **csv_files(const out_dir *dir, size_t *n)
 {
     char **names = NULL;
     *n = 0;
-    DIR *d = opendir(dir->tmp_path);
-    if (!d)
-        return NULL;
-    for (struct dirent *e; (e = readdir(d));) {
-        size_t len = strlen(e->d_name);
-        if (len > 4 && strcmp(e->d_name + len - 4, ".csv") == 0)
-            *(char **)xgrow(&names, n, sizeof *names) = xstrdup(e->d_name);
+    for (size_t i = 0; i < dir->n_files; i++) {
+        const char *name = dir->files[i];
+        size_t len = strlen(name);
+        if (len > 4 && strcmp(name + len - 4, ".csv") == 0 && !strchr(name, '/'))
+            *(char **)xgrow(&names, n, sizeof *names) = xstrdup(name);
     }
-    closedir(d);
     if (*n)
         qsort(names, *n, sizeof *names, csv_order);
     return names;
@@ -572,7 +569,7 @@ static void summary_sheet(xl_status *st, lxw_workbook *wb, const xl_formats *fmt
 
 /* ---- the workbook ----------------------------------------------------- */
 
-cj_status xl_write(const out_dir *dir, cj_err *err)
+cj_status xl_write(out_dir *dir, cj_err *err)
 {
     char *summary_path = path_in(dir, "summary.json");
     json_error_t jerr;
@@ -630,6 +627,8 @@ cj_status xl_write(const out_dir *dir, cj_err *err)
     if (st.error != LXW_NO_ERROR)
         cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, XL_FILE,
                 lxw_strerror(st.error));
+    else if (err->status == CJ_OK)
+        out_record(dir, XL_FILE);
     free(path);
     return err->status;
 }

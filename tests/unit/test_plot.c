@@ -175,10 +175,11 @@ static void tic_doubles_every_percent(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
-static bool has_file(const plot_output *out, const char *name)
+/* Was `name` recorded in the results directory (outdir.h)? */
+static bool has_file(const out_dir *dir, const char *name)
 {
-    for (size_t i = 0; i < out->n_files; i++)
-        if (strcmp(out->files[i], name) == 0)
+    for (size_t i = 0; i < dir->n_files; i++)
+        if (strcmp(dir->files[i], name) == 0)
             return true;
     return false;
 }
@@ -211,7 +212,7 @@ static void writes_data_and_scripts(void **state)
     begin_results(&dir);
     plot_output out;
     cj_err err = {0};
-    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(plot_write(&dir, &run, &out, &err), CJ_OK);
     assert_int_equal(out.outcome, PLOT_DRAWN);
     static const char *const PLOTS[] = {"funnel", "buyers_by_day", "uplift", "emotions",
                                         "personas"};
@@ -221,11 +222,11 @@ static void writes_data_and_scripts(void **state)
         assert_string_equal(out.pictures[i].name, PLOTS[i]);
         assert_false(out.pictures[i].drawn);
         snprintf(name, sizeof name, "plots/%s.dat", PLOTS[i]);
-        assert_true(has_file(&out, name));
+        assert_true(has_file(&dir, name));
         snprintf(name, sizeof name, "plots/%s.gp", PLOTS[i]);
-        assert_true(has_file(&out, name));
+        assert_true(has_file(&dir, name));
     }
-    assert_true(has_file(&out, "plots/plots.gp"));
+    assert_true(has_file(&dir, "plots/plots.gp"));
 
     char path[4096];
     snprintf(path, sizeof path, "%s/plots/funnel.gp", dir.tmp_path);
@@ -260,9 +261,9 @@ static void no_uplift_without_variants(void **state)
     begin_results(&dir);
     plot_output out;
     cj_err err = {0};
-    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(plot_write(&dir, &run, &out, &err), CJ_OK);
     assert_int_equal(out.n_pictures, 4);
-    assert_false(has_file(&out, "plots/uplift.gp"));
+    assert_false(has_file(&dir, "plots/uplift.gp"));
     plot_output_free(&out);
     out_abort(&dir);
     tu_run_free(&run);
@@ -280,7 +281,7 @@ static void missing_gnuplot_is_an_outcome(void **state)
     begin_results(&dir);
     plot_output out;
     cj_err err = {0};
-    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(plot_write(&dir, &run, &out, &err), CJ_OK);
     char *path = strdup(getenv("PATH"));
     setenv("PATH", "/nonexistent", 1);
     cj_status st = plot_draw(&dir, &out, &err);
@@ -290,8 +291,8 @@ static void missing_gnuplot_is_an_outcome(void **state)
     assert_int_equal(out.outcome, PLOT_NO_GNUPLOT);
     for (size_t i = 0; i < out.n_pictures; i++)
         assert_false(out.pictures[i].drawn);
-    for (size_t i = 0; i < out.n_files; i++)
-        assert_null(strstr(out.files[i], ".png"));
+    for (size_t i = 0; i < dir.n_files; i++)
+        assert_null(strstr(dir.files[i], ".png"));
 
     char *text = NULL;
     size_t len = 0;
@@ -323,7 +324,7 @@ static void odd_results_path_is_drawn(void **state)
     cj_err err = {0};
     assert_int_equal(out_begin(&dir, path, &err), CJ_OK);
     plot_output out;
-    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(plot_write(&dir, &run, &out, &err), CJ_OK);
     assert_int_equal(plot_draw(&dir, &out, &err), CJ_OK);
     if (out.outcome == PLOT_NO_GNUPLOT) {
         plot_output_free(&out);
@@ -336,8 +337,8 @@ static void odd_results_path_is_drawn(void **state)
     assert_int_equal(out.outcome, PLOT_DRAWN);
     for (size_t i = 0; i < out.n_pictures; i++)
         assert_true(out.pictures[i].drawn);
-    assert_true(has_file(&out, "plots/funnel.png"));
-    assert_true(has_file(&out, "plots/funnel.svg"));
+    assert_true(has_file(&dir, "plots/funnel.png"));
+    assert_true(has_file(&dir, "plots/funnel.svg"));
     plot_output_free(&out);
     out_abort(&dir);
     assert_int_equal(rmdir(parent), 0);
@@ -383,9 +384,9 @@ static void missing_templates(void **state)
     begin_results(&dir);
     plot_output out;
     cj_err err = {0};
-    assert_int_equal(plot_write(&dir, &run.results, &out, &err), CJ_OK);
+    assert_int_equal(plot_write(&dir, &run, &out, &err), CJ_OK);
     assert_int_equal(out.outcome, PLOT_NOT_WRITTEN);
-    assert_int_equal(out.n_files, 0);
+    assert_int_equal(dir.n_files, 0);
     assert_non_null(strstr(out.problem, "plots/style.gp was not found"));
     plot_output_free(&out);
     out_abort(&dir);

@@ -74,8 +74,7 @@ static char *report_of(tu_run *run, const plot_output *plots)
     assert_non_null(mkdtemp(path));
     rmdir(path);
     assert_int_equal(out_begin(&dir, path, &err), CJ_OK);
-    report_info info = {"9.9.9", 7, plots};
-    assert_int_equal(report_write(&dir, &run->results, &info, &err), CJ_OK);
+    assert_int_equal(report_write(&dir, run, plots, &err), CJ_OK);
     char file[4096];
     snprintf(file, sizeof file, "%s/%s", dir.tmp_path, REPORT_FILE);
     char *html = tu_slurp(file);
@@ -185,7 +184,7 @@ static void missing_charts_are_explained(void **state)
     tu_run run;
     tu_run_scenario(&run, "tests/scenarios/minimal.lua", 100, 10, 1, 1);
     plot_picture pictures[] = {{"funnel", "The funnel.", false}};
-    plot_output plots = {pictures, 1, NULL, 0, PLOT_NO_GNUPLOT, "gnuplot not found"};
+    plot_output plots = {pictures, 1, PLOT_NO_GNUPLOT, "gnuplot not found"};
     char *html = report_of(&run, &plots);
     assert_non_null(strstr(html, "<code>cd plots &amp;&amp; gnuplot plots.gp</code>"));
     assert_null(strstr(html, "data:image/png"));

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "runner.h"
 #include "scenario.h"
 #include "sim.h"
 #include "stats.h"
@@ -42,14 +43,9 @@ static inline const char *tu_scenario_path(const char *name, char *buf, size_t s
     return buf;
 }
 
-/* A whole run: load, default variants, compile, simulate, compute. */
-typedef struct {
-    scn_scenario *scn;
-    var_list variants;
-    cmp_model *model;
-    sim_totals totals;
-    st_results results;
-} tu_run;
+/* A whole run, as the commands make it (runner.h): load, default variants,
+ * compile, simulate, compute. */
+typedef rn_run tu_run;
 
 static inline void tu_run_scenario(tu_run *run, const char *path, int64_t customers, int days,
                                    uint64_t seed, int threads)
@@ -63,18 +59,20 @@ static inline void tu_run_scenario(tu_run *run, const char *path, int64_t custom
     run->model = cmp_build(run->scn, &run->variants, days, &err);
     if (!run->model)
         fail_msg("%s", err.msg);
+    run->days = days;
+    run->customers = customers;
+    run->seed = seed;
+    run->version = "9.9.9";
+    run->threads = threads;
+    run->processes = 1;
     if (sim_run(run->model, customers, seed, threads, &run->totals, &err) != CJ_OK)
         fail_msg("%s", err.msg);
-    st_compute(&run->totals, &run->results);
+    rn_compute(run);
 }
 
 static inline void tu_run_free(tu_run *run)
 {
-    st_free(&run->results);
-    sim_free(&run->totals);
-    cmp_free(run->model);
-    var_free(&run->variants);
-    scn_free(run->scn);
+    rn_free(run);
 }
 
 /* A scenario written from text, loaded and compiled with its default
