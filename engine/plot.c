@@ -705,13 +705,22 @@ static bool nonempty_file(const char *dir, const char *name, const char *ext)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
-cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
+/* The gnuplot processes of one plot_start, until plot_finish. */
+struct plot_drawing {
+    char *plots_dir;
+    child *kids; /* one per picture */
+    size_t n;
+};
+
+plot_drawing *plot_start(out_dir *dir, plot_output *out)
 {
     if (out->outcome != PLOT_DRAWN || out->n_pictures == 0)
-        return CJ_OK;
-    char *plots_dir = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
-    sprintf(plots_dir, "%s/%s", dir->tmp_path, PLOT_DIR);
-    child *kids = xcalloc(out->n_pictures, sizeof *kids);
+        return NULL;
+    plot_drawing *d = xcalloc(1, sizeof *d);
+    d->plots_dir = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
+    sprintf(d->plots_dir, "%s/%s", dir->tmp_path, PLOT_DIR);
+    d->n = out->n_pictures;
+    d->kids = xcalloc(d->n, sizeof *d->kids);
     if (!on_path("gnuplot")) {
         out->outcome = PLOT_NO_GNUPLOT;
         snprintf(out->problem, sizeof out->problem, _("gnuplot not found: plots not drawn"));
@@ -720,7 +729,7 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
     for (size_t i = 0; i < out->n_pictures && out->outcome == PLOT_DRAWN; i++) {
         char script[64];
         snprintf(script, sizeof script, "%s.gp", out->pictures[i].name);
-        int rc = spawn_gnuplot(plots_dir, script, &kids[i]);
+        int rc = spawn_gnuplot(d->plots_dir, script, &d->kids[i]);
         if (rc == ENOENT || rc == EACCES || rc == ENOTDIR) {
             out->outcome = PLOT_NO_GNUPLOT;
             snprintf(out->problem, sizeof out->problem, _("gnuplot not found: plots not drawn"));
@@ -732,13 +741,30 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
                      strerror(rc));
         }
     }
-    wait_all(kids, out->n_pictures);
+    return d;
+}
+
+static void drawing_free(plot_drawing *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->kids[i].log)
+            fclose(d->kids[i].log);
+    free(d->kids);
+    free(d->plots_dir);
+    free(d);
+}
+
+cj_status plot_finish(plot_drawing *d, plot_output *out, cj_err *err)
+{
+    if (!d)
+        return CJ_OK;
+    wait_all(d->kids, d->n);
     for (size_t i = 0; i < out->n_pictures; i++) {
         plot_picture *pic = &out->pictures[i];
-        child *c = &kids[i];
+        child *c = &d->kids[i];
         bool ok = c->pid > 0 && WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0 &&
-                  nonempty_file(plots_dir, pic->name, "png") &&
-                  nonempty_file(plots_dir, pic->name, "svg");
+                  nonempty_file(d->plots_dir, pic->name, "png") &&
+                  nonempty_file(d->plots_dir, pic->name, "svg");
         if (ok && out->outcome != PLOT_NO_GNUPLOT) {
             pic->drawn = true;
             char rel[64];
@@ -752,14 +778,30 @@ cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
             snprintf(script, sizeof script, "%s.gp", pic->name);
             describe_failure(c, script, out->problem, sizeof out->problem);
         }
-        if (c->log)
-            fclose(c->log);
     }
-    free(kids);
-    free(plots_dir);
+    drawing_free(d);
     if (sim_interrupted)
         return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
+}
+
+void plot_abandon(plot_drawing *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        if (d->kids[i].running) {
+            kill(d->kids[i].pid, SIGKILL);
+            while (waitpid(d->kids[i].pid, &d->kids[i].status, 0) < 0 && errno == EINTR)
+                ;
+            d->kids[i].running = false;
+        }
+    drawing_free(d);
+}
+
+cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
+{
+    return plot_finish(plot_start(dir, out), out, err);
 }
 
 void plot_warning(FILE *f, const plot_output *out, const char *results_dir)

@@ -65,6 +65,17 @@ cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err
  * interruption (Ctrl-C) is an error. */
 cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err);
 
+/* plot_draw in two halves, so that other files are written while gnuplot
+ * draws: plot_start starts gnuplot on every script and returns at once
+ * (NULL when there is nothing to draw); plot_finish waits, stopping gnuplot
+ * on Ctrl-C or past the timeout, records in out what was drawn and frees
+ * the handle. plot_abandon stops and frees it, for a run that failed
+ * meanwhile. Each started drawing ends in exactly one of the two. */
+typedef struct plot_drawing plot_drawing;
+plot_drawing *plot_start(out_dir *dir, plot_output *out);
+cj_status plot_finish(plot_drawing *d, plot_output *out, cj_err *err);
+void plot_abandon(plot_drawing *d);
+
 /* Writes one warning line to f when the pictures are missing, naming the
  * one command that draws them later ("cd DIR/plots && gnuplot plots.gp");
  * nothing when they are drawn. results_dir is where the results now are. */

@@ -64,10 +64,12 @@ static const result_file RESULT_FILES[] = {
 };
 enum { N_RESULT_FILES = sizeof RESULT_FILES / sizeof RESULT_FILES[0] };
 
+/* RESULT_FILES[from .. to - 1], in order; a Ctrl-C stops after the file
+ * being written. */
 static cj_status write_results(out_dir *dir, const st_results *r, const res_run_info *info,
-                               cj_err *err)
+                               size_t from, size_t to, cj_err *err)
 {
-    for (size_t i = 0; i < N_RESULT_FILES; i++) {
+    for (size_t i = from; i < to; i++) {
         if (!RESULT_FILES[i].fn) {
             if (xl_write(dir, err) != CJ_OK)
                 return err->status;
@@ -83,17 +85,6 @@ static cj_status write_results(out_dir *dir, const st_results *r, const res_run_
             return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     }
     return CJ_OK;
-}
-
-/* The plots, drawn by gnuplot, and report.html, which embeds them: written
- * before the data files so that the manifest lists them. */
-static cj_status write_pictures(out_dir *dir, const st_results *r, uint64_t seed,
-                                plot_output *plots, cj_err *err)
-{
-    report_info info = {CJMSIM_VERSION, seed, plots};
-    if (plot_write(dir, r, plots, err) != CJ_OK || plot_draw(dir, plots, err) != CJ_OK)
-        return err->status;
-    return report_write(dir, r, &info, err);
 }
 
 /* In an MPI job, rank 0 waits under its watchdog for the others to load:
@@ -139,7 +130,11 @@ static void print_timings(double start, double prepared_at, double simulated_at)
 }
 
 /* Rank 0's part of a run: statistics, pictures, the results directory and
- * the summary. Other ranks only simulated. */
+ * the summary. Other ranks only simulated.
+ *
+ * gnuplot draws while this process writes the data files and the workbook
+ * (they need nothing from the pictures); then report.html, which embeds the
+ * pictures, and last the manifest, which lists every file written. */
 static void write_everything(const cli_options *opts, const rn_run *p, out_dir *dir,
                              const sim_totals *totals, uint64_t seed, int threads,
                              const char *out_path, int argc, char **argv, cj_err *err)
@@ -147,28 +142,40 @@ static void write_everything(const cli_options *opts, const rn_run *p, out_dir *
     st_results results = {0};
     st_compute(totals, &results);
     plot_output plots = {0};
-    if (write_pictures(dir, &results, seed, &plots, err) == CJ_OK &&
-        (!opts->pdf || report_pdf(dir, err) == CJ_OK)) {
-        size_t n_names = N_RESULT_FILES + 1 + plots.n_files + (opts->pdf ? 1 : 0);
-        const char **names = xcalloc(n_names, sizeof *names);
-        for (size_t i = 0; i < N_RESULT_FILES; i++)
-            names[i] = RESULT_FILES[i].name;
-        names[N_RESULT_FILES] = REPORT_FILE;
-        for (size_t i = 0; i < plots.n_files; i++)
-            names[N_RESULT_FILES + 1 + i] = plots.files[i];
-        if (opts->pdf)
-            names[n_names - 1] = REPORT_PDF;
-        res_run_info info = {CJMSIM_VERSION, p->hash, seed,    threads, argc,
-                             argv,           names,   n_names, cluster_size()};
-        if (write_results(dir, &results, &info, err) == CJ_OK && out_commit(dir, err) == CJ_OK) {
-            if (!opts->quiet)
-                con_print(stdout, &results, seed, out_path);
-            if (!opts->quiet)
-                rn_note_uncertainty(stdout, p->scn);
-            plot_warning(stderr, &plots, out_path);
+    report_info report = {CJMSIM_VERSION, seed, &plots};
+    res_run_info info = {CJMSIM_VERSION, p->hash, seed, threads, argc, argv, NULL, 0,
+                         cluster_size()};
+    const char **names = NULL;
+    enum { DATA_FILES = N_RESULT_FILES - 1 }; /* all but the manifest */
+    if (plot_write(dir, &results, &plots, err) == CJ_OK) {
+        plot_drawing *drawing = plot_start(dir, &plots);
+        if (write_results(dir, &results, &info, 0, DATA_FILES, err) != CJ_OK)
+            plot_abandon(drawing);
+        else if (plot_finish(drawing, &plots, err) == CJ_OK &&
+                 report_write(dir, &results, &report, err) == CJ_OK &&
+                 (!opts->pdf || report_pdf(dir, err) == CJ_OK)) {
+            size_t n_names = N_RESULT_FILES + 1 + plots.n_files + (opts->pdf ? 1 : 0);
+            names = xcalloc(n_names, sizeof *names);
+            for (size_t i = 0; i < N_RESULT_FILES; i++)
+                names[i] = RESULT_FILES[i].name;
+            names[N_RESULT_FILES] = REPORT_FILE;
+            for (size_t i = 0; i < plots.n_files; i++)
+                names[N_RESULT_FILES + 1 + i] = plots.files[i];
+            if (opts->pdf)
+                names[n_names - 1] = REPORT_PDF;
+            info.files = names;
+            info.n_files = n_names;
+            if (write_results(dir, &results, &info, DATA_FILES, N_RESULT_FILES, err) == CJ_OK &&
+                out_commit(dir, err) == CJ_OK) {
+                if (!opts->quiet)
+                    con_print(stdout, &results, seed, out_path);
+                if (!opts->quiet)
+                    rn_note_uncertainty(stdout, p->scn);
+                plot_warning(stderr, &plots, out_path);
+            }
         }
-        free(names);
     }
+    free(names);
     plot_output_free(&plots);
     st_free(&results);
 }
