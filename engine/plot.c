@@ -393,7 +393,8 @@ static void write_preamble(FILE *f, const st_results *r, const char *name)
     const scn_scenario *scn = t->model->scn;
     const scn_text *currency = scn_text_get(&scn->texts, "currency");
     fprintf(f,
-            "# Drawn by cjmsim from its templates plots/style.gp and plots/%s.gp.\n"
+            "# Drawn by cjmsim from its templates plots/palette.gp, plots/style.gp and\n"
+            "# plots/%s.gp.\n"
             "# To draw it again, in this directory: gnuplot %s.gp\n"
             "# (or gnuplot plots.gp for every plot). Edit freely.\n\n"
             "set encoding utf8\n"
@@ -468,6 +469,23 @@ static char *load_template(const char *name, plot_output *out)
     return text;
 }
 
+/* The look every script starts with: plots/palette.gp, the colours the
+ * report reads too, then plots/style.gp; NULL with out->problem set. */
+static char *load_look(plot_output *out)
+{
+    char *palette = load_template("palette", out);
+    char *style = palette ? load_template("style", out) : NULL;
+    char *look = NULL;
+    if (style) {
+        const char *between = "\n# ---- plots/style.gp\n";
+        look = xmalloc(strlen(palette) + strlen(between) + strlen(style) + 1);
+        sprintf(look, "%s%s%s", palette, between, style);
+    }
+    free(palette);
+    free(style);
+    return look;
+}
+
 static void add_file(plot_output *out, const char *rel)
 {
     char **slot = xgrow(&out->files, &out->n_files, sizeof *out->files);
@@ -501,7 +519,7 @@ static cj_status write_script(out_dir *dir, plot_output *out, const st_results *
     write_preamble(f, r, kind->name);
     if (kind->vars)
         kind->vars(f, r);
-    fprintf(f, "# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, kind->name, tmpl);
+    fprintf(f, "# ---- plots/palette.gp\n%s\n# ---- plots/%s.gp\n%s", style, kind->name, tmpl);
     if (out_close(dir, f, rel, err) != CJ_OK)
         return err->status;
     add_file(out, rel);
@@ -537,7 +555,7 @@ cj_status plot_write(out_dir *dir, const st_results *r, plot_output *out, cj_err
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
     /* Every template first: a half-installed data directory writes nothing. */
-    char *style = load_template("style", out);
+    char *style = load_look(out);
     char *tmpl[N_PLOTS] = {NULL};
     for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN; i++)
         if (r->totals->n_variants >= PLOTS[i].min_variants && plot_wanted(r, &PLOTS[i]))
@@ -847,7 +865,7 @@ cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *
 {
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
-    char *style = load_template("style", out);
+    char *style = load_look(out);
     char **tmpl = xcalloc(n_plots, sizeof *tmpl);
     for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN; i++)
         tmpl[i] = load_template(plots[i].name, out);
@@ -875,7 +893,7 @@ cj_status plot_write_extra(out_dir *dir, const st_results *r, const plot_extra *
         write_preamble(f, r, plots[i].name);
         for (size_t v = 0; v < n_vars; v++)
             put_string(f, vars[2 * v], vars[2 * v + 1]);
-        fprintf(f, "\n# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, plots[i].name,
+        fprintf(f, "\n# ---- plots/palette.gp\n%s\n# ---- plots/%s.gp\n%s", style, plots[i].name,
                 tmpl[i]);
         if (out_close(dir, f, rel, err) != CJ_OK)
             break;

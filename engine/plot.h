@@ -3,7 +3,8 @@
  *
  * For every plot, the results directory gets plots/NAME.dat (numbers only)
  * and plots/NAME.gp: the scenario's names as gnuplot variables, then the
- * templates plots/style.gp and plots/NAME.gp of the data directory, copied
+ * templates plots/palette.gp (the colours, which report.html reads too),
+ * plots/style.gp and plots/NAME.gp of the data directory, copied
  * in so that the script draws again anywhere. plots/plots.gp draws them all.
  * gnuplot is then run on each script as a program with an argument vector,
  * never through a shell, and every name from the scenario reaches it as a
