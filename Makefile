@@ -4,6 +4,7 @@
 #   make MPI=1         also ./cjmsim-mpi, the Open MPI build (mpicc)
 #   make asan          the tests again under AddressSanitizer + UBSan
 #   make bench         speed and memory against numpy and plain Lua (bench/)
+#   make bench-scaling the whole command from 1 to 2 threads alone
 #   make install PREFIX=/usr/local   the program, its data (personas, templates,
 #                                     plots, the report's style and prose),
 #                                     the live page (web/), the Russian catalog
@@ -161,6 +162,11 @@ bench: $(BUILD)/cjmsim
 
 bench-memory: $(BUILD)/cjmsim
 	$(BENCH_PYTHON) bench/bench.py --cjmsim $(BUILD)/cjmsim --memory-only
+
+# The whole command's 1 -> 2 thread scaling alone (sport_nutrition, no peers).
+.PHONY: bench-scaling
+bench-scaling: $(BUILD)/cjmsim
+	$(BENCH_PYTHON) bench/bench.py --cjmsim $(BUILD)/cjmsim --scaling-only
 
 # The report's style sheet and its explanatory prose in each language; its
 # colours are plots/palette.gp, shared with the plots.
