@@ -4,7 +4,9 @@
 #   make MPI=1         also ./cjmsim-mpi, the Open MPI build (mpicc)
 #   make asan          the tests again under AddressSanitizer + UBSan
 #   make bench         speed and memory against numpy and plain Lua (bench/)
-#   make install PREFIX=/usr/local   the program, its data (personas, templates),
+#   make bench-scaling the whole command from 1 to 2 threads alone
+#   make install PREFIX=/usr/local   the program, its data (personas, templates,
+#                                     plots, the report's style and prose),
 #                                     the live page (web/), the Russian catalog
 #                                     and the manual page cjmsim.1
 #   make pot           po/cjmsim.pot from the sources (then msgmerge, see po/README)
@@ -161,6 +163,15 @@ bench: $(BUILD)/cjmsim
 bench-memory: $(BUILD)/cjmsim
 	$(BENCH_PYTHON) bench/bench.py --cjmsim $(BUILD)/cjmsim --memory-only
 
+# The whole command's 1 -> 2 thread scaling alone (sport_nutrition, no peers).
+.PHONY: bench-scaling
+bench-scaling: $(BUILD)/cjmsim
+	$(BENCH_PYTHON) bench/bench.py --cjmsim $(BUILD)/cjmsim --scaling-only
+
+# The report's style sheet and its explanatory prose in each language; its
+# colours are plots/palette.gp, shared with the plots.
+REPORT_DATA := report/report.css $(wildcard report/prose.*.html)
+
 install: $(BUILD)/cjmsim
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(BUILD)/cjmsim $(DESTDIR)$(BINDIR)/cjmsim
@@ -169,6 +180,8 @@ install: $(BUILD)/cjmsim
 	install -m 644 templates/*.lua $(DESTDIR)$(DATADIR)/templates
 	install -d $(DESTDIR)$(DATADIR)/plots
 	install -m 644 plots/*.gp $(DESTDIR)$(DATADIR)/plots
+	install -d $(DESTDIR)$(DATADIR)/report
+	install -m 644 $(REPORT_DATA) $(DESTDIR)$(DATADIR)/report
 	install -d $(DESTDIR)$(DATADIR)/web
 	install -m 644 web/serve.html web/serve.js web/serve.css $(DESTDIR)$(DATADIR)/web
 	install -d $(DESTDIR)$(MANDIR)/man1
@@ -182,7 +195,8 @@ install: $(BUILD)/cjmsim
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cjmsim $(DESTDIR)$(MANDIR)/man1/cjmsim.1
 	rm -f $(LANGS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/cjmsim.mo)
-	rm -rf $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR)/web
+	rm -rf $(DESTDIR)$(DATADIR)/personas $(DESTDIR)$(DATADIR)/templates $(DESTDIR)$(DATADIR)/plots $(DESTDIR)$(DATADIR)/web \
+	    $(DESTDIR)$(DATADIR)/report
 
 clean:
 	rm -rf build build-* cjmsim cjmsim-mpi results

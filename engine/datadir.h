@@ -1,6 +1,8 @@
 /*
  * datadir — where cjmsim finds the product's data files (gnuplot templates
- * in plots/, the persona library in personas/, templates for new scenarios).
+ * and the palette in plots/, the persona library in personas/, templates for
+ * new scenarios, the report's style sheet and prose in report/, the live
+ * page in web/).
  *
  * They are real files a person edits, not strings in the binary. Looked up,
  * in order: $CJMSIM_DATADIR; the source tree the binary was built in (the
@@ -19,6 +21,11 @@
 /* Writes the path of `relative` (e.g. "plots/funnel.gp") into buf and
  * returns buf, or NULL when no data directory holds it. */
 const char *datadir_find(const char *relative, char *buf, size_t size);
+
+/* The whole text of data file `relative` (malloc'd, NUL-terminated), with
+ * its path in path; NULL when no data directory holds it or it cannot be
+ * read (path then holds the last place looked at). */
+char *datadir_read(const char *relative, char *path, size_t size);
 
 /* The data directory itself (the first that exists), or NULL. */
 const char *datadir_root(char *buf, size_t size);

@@ -399,7 +399,8 @@ static void write_preamble(FILE *f, const rn_run *run, const char *name)
     const scn_scenario *scn = run->scn;
     const scn_text *currency = scn_text_get(&scn->texts, "currency");
     fprintf(f,
-            "# Drawn by cjmsim from its templates plots/style.gp and plots/%s.gp.\n"
+            "# Drawn by cjmsim from its templates plots/palette.gp, plots/style.gp and\n"
+            "# plots/%s.gp.\n"
             "# To draw it again, in this directory: gnuplot %s.gp\n"
             "# (or gnuplot plots.gp for every plot). Edit freely.\n\n"
             "set encoding utf8\n"
@@ -474,6 +475,23 @@ static char *load_template(const char *name, plot_output *out)
     return text;
 }
 
+/* The look every script starts with: plots/palette.gp, the colours the
+ * report reads too, then plots/style.gp; NULL with out->problem set. */
+static char *load_look(plot_output *out)
+{
+    char *palette = load_template("palette", out);
+    char *style = palette ? load_template("style", out) : NULL;
+    char *look = NULL;
+    if (style) {
+        const char *between = "\n# ---- plots/style.gp\n";
+        look = xmalloc(strlen(palette) + strlen(between) + strlen(style) + 1);
+        sprintf(look, "%s%s%s", palette, between, style);
+    }
+    free(palette);
+    free(style);
+    return look;
+}
+
 static cj_status write_data(out_dir *dir, const rn_run *run, const plot_kind *kind, cj_err *err)
 {
     char rel[64];
@@ -496,7 +514,7 @@ static cj_status write_script(out_dir *dir, const rn_run *run, const plot_kind *
     write_preamble(f, run, kind->name);
     if (kind->vars)
         kind->vars(f, run);
-    fprintf(f, "# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, kind->name, tmpl);
+    fprintf(f, "# ---- plots/palette.gp\n%s\n# ---- plots/%s.gp\n%s", style, kind->name, tmpl);
     return out_close(dir, f, rel, err);
 }
 
@@ -526,7 +544,7 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
     /* Every template first: a half-installed data directory writes nothing. */
-    char *style = load_template("style", out);
+    char *style = load_look(out);
     char *tmpl[N_PLOTS] = {NULL};
     for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN; i++)
         if (run->totals.n_variants >= PLOTS[i].min_variants && plot_wanted(run, &PLOTS[i]))
@@ -557,7 +575,21 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
     return err->status;
 }
 
-/* ---- running gnuplot */
+/* ---- running gnuplot
+ *
+ * The plots are shared out among a few gnuplot processes, one per processor
+ * (plot i to lane i % lanes): each draws its plots one after the other,
+ * `gnuplot --default-settings a.gp -e CMD b.gp -e CMD ...`, where CMD prints
+ * a line saying the plot before it is drawn and starts the next one afresh
+ * (reset session, which under --default-settings reads no ~/.gnuplot). A
+ * process costs more to start than most plots cost to draw, and the
+ * pictures are the same bytes as when each plot has its own process. gnuplot
+ * stops at a script's first error: that plot failed with the complaint
+ * printed since the last line, and a new process draws the rest of the
+ * lane, so one failing plot costs no other. */
+
+/* The line gnuplot prints when it is done with NAME.gp. */
+#define DRAWN_MARK "cjmsim: drawn "
 
 typedef struct {
     pid_t pid;
@@ -566,16 +598,36 @@ typedef struct {
     bool running, timed_out;
 } child;
 
+/* The outcome of one plot's script. */
+typedef struct {
+    bool tried; /* a gnuplot got to it */
+    int status; /* its exit status (0 for a plot drawn before a failing one) */
+    bool timed_out;
+    char *complaint; /* what gnuplot printed while on it */
+} plot_run;
+
+/* Plots lane, lane + lanes, lane + 2 lanes ... in turn; next: the first
+ * that the running process was given. */
+typedef struct {
+    size_t first, next;
+    child proc;
+} lane;
+
+struct plot_drawing {
+    out_dir *dir; /* where the drawn pictures are recorded */
+    char *plots_dir;
+    lane *lanes;
+    size_t n_lanes, n;
+    plot_run *runs; /* one per picture */
+    time_t deadline;
+};
+
 /* The line of gnuplot's complaint that says what and where:
  * "funnel.gp" line 12: undefined variable: x. */
-static void describe_failure(child *c, const char *script, char *buf, size_t size)
+static void describe_failure(const plot_run *run, const char *script, char *buf, size_t size)
 {
-    char text[4096] = "";
-    if (c->log) {
-        rewind(c->log);
-        size_t n = fread(text, 1, sizeof text - 1, c->log);
-        text[n] = '\0';
-    }
+    char text[4096];
+    snprintf(text, sizeof text, "%s", run->complaint ? run->complaint : "");
     const char *best = NULL;
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         while (*line == ' ')
@@ -585,30 +637,44 @@ static void describe_failure(child *c, const char *script, char *buf, size_t siz
         if (strstr(line, " line ") || !best)
             best = line;
     }
-    if (c->timed_out)
+    if (run->timed_out)
         snprintf(buf, size, _("gnuplot took more than %d s on %s and was stopped"),
                  PLOT_TIMEOUT_SECONDS, script);
-    else if (WIFSIGNALED(c->status))
-        snprintf(buf, size, _("gnuplot was killed by signal %d on %s"), WTERMSIG(c->status),
+    else if (WIFSIGNALED(run->status))
+        snprintf(buf, size, _("gnuplot was killed by signal %d on %s"), WTERMSIG(run->status),
                  script);
     else if (best)
         snprintf(buf, size, _("gnuplot failed on %s: %.300s"), script, best);
     else
         snprintf(buf, size, _("gnuplot failed on %s (exit status %d)"), script,
-                 WIFEXITED(c->status) ? WEXITSTATUS(c->status) : -1);
+                 WIFEXITED(run->status) ? WEXITSTATUS(run->status) : -1);
 }
 
-/* gnuplot --default-settings NAME.gp, started in the plots folder, with
- * no shell between: its user's ~/.gnuplot cannot change the pictures, no
- * text of the scenario is ever a command, and the results path (which may
- * hold a line break or bytes that are not UTF-8) never reaches gnuplot:
- * every file it reads and writes is named relative to the plots folder. */
-static int spawn_gnuplot(const char *plots_dir, const char *script, child *c)
+/* gnuplot --default-settings A.gp -e CMD B.gp -e CMD ..., started in the
+ * plots folder, with no shell between: its user's ~/.gnuplot cannot change
+ * the pictures, no text of the scenario is ever a command, and the results
+ * path (which may hold a line break or bytes that are not UTF-8) never
+ * reaches gnuplot: every file it reads and writes is named relative to the
+ * plots folder. */
+static int spawn_gnuplot(const char *plots_dir, const plot_output *out, const plot_drawing *d,
+                         lane *l)
 {
+    size_t n_scripts = (d->n - l->next + d->n_lanes - 1) / d->n_lanes, argc = 0;
     /* posix_spawn takes char *const argv[]: writable copies of the words. */
-    char prog[] = "gnuplot", defaults[] = "--default-settings";
-    char *file = xstrdup(script);
-    char *argv[] = {prog, defaults, file, NULL};
+    char **argv = xcalloc(3 * n_scripts + 3, sizeof *argv);
+    argv[argc++] = xstrdup("gnuplot");
+    argv[argc++] = xstrdup("--default-settings");
+    for (size_t i = l->next; i < d->n; i += d->n_lanes) {
+        char word[128];
+        snprintf(word, sizeof word, "%s.gp", out->pictures[i].name);
+        argv[argc++] = xstrdup(word);
+        snprintf(word, sizeof word, "print '" DRAWN_MARK "%s.gp'; reset session",
+                 out->pictures[i].name);
+        argv[argc++] = xstrdup("-e");
+        argv[argc++] = xstrdup(word);
+    }
+    child *c = &l->proc;
+    memset(c, 0, sizeof *c);
     c->log = tmpfile();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
@@ -619,8 +685,16 @@ static int spawn_gnuplot(const char *plots_dir, const char *script, child *c)
         posix_spawn_file_actions_adddup2(&actions, fileno(c->log), 2);
     int rc = posix_spawnp(&c->pid, "gnuplot", &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
-    free(file);
+    for (size_t i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
     c->running = rc == 0;
+    if (rc != 0) {
+        c->pid = 0;
+        if (c->log)
+            fclose(c->log);
+        c->log = NULL;
+    }
     return rc;
 }
 
@@ -654,35 +728,101 @@ static void sleep_briefly(void)
     nanosleep(&ts, NULL);
 }
 
-/* Waits for every child, stopping those that outlive the timeout or a
- * Ctrl-C. */
-static void wait_all(child *kids, size_t n)
+static char *read_log(FILE *log)
 {
-    time_t deadline = time(NULL) + PLOT_TIMEOUT_SECONDS;
+    char *text = xmalloc(1);
+    text[0] = '\0';
+    if (!log)
+        return text;
+    size_t len = 0, cap = 1, n;
+    rewind(log);
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, log)) > 0) {
+        text = xrealloc(text, cap = len + n + 1, 1);
+        memcpy(text + len, chunk, n);
+        text[len += n] = '\0';
+    }
+    return text;
+}
+
+/* Starts a gnuplot on the lane's plots from l->next on, recording in out
+ * why it cannot. */
+static void start_lane(plot_drawing *d, plot_output *out, lane *l)
+{
+    int rc = spawn_gnuplot(d->plots_dir, out, d, l);
+    if (rc == ENOENT || rc == EACCES || rc == ENOTDIR) {
+        out->outcome = PLOT_NO_GNUPLOT;
+        snprintf(out->problem, sizeof out->problem, _("gnuplot not found: plots not drawn"));
+    } else if (rc != 0 && out->outcome == PLOT_DRAWN) {
+        out->outcome = PLOT_FAILED;
+        snprintf(out->problem, sizeof out->problem, _("gnuplot could not be started: %s"),
+                 strerror(rc));
+    }
+}
+
+/* The lane's process has ended (status in l->proc): the plots it printed
+ * the line of are done, the next one is where it stopped. Returns true when
+ * the lane has plots left. */
+static bool settle_lane(plot_drawing *d, const plot_output *out, lane *l)
+{
+    char *log = read_log(l->proc.log);
+    if (l->proc.log)
+        fclose(l->proc.log);
+    l->proc.log = NULL;
+    const char *since = log; /* the complaint of the plot it stopped on */
+    for (; l->next < d->n; l->next += d->n_lanes) {
+        char mark[128];
+        snprintf(mark, sizeof mark, DRAWN_MARK "%s.gp\n", out->pictures[l->next].name);
+        const char *at = strstr(since, mark);
+        if (!at)
+            break;
+        d->runs[l->next].tried = true;
+        since = at + strlen(mark);
+    }
+    if (l->next < d->n) {
+        plot_run *run = &d->runs[l->next];
+        run->tried = true;
+        run->status = l->proc.status;
+        run->timed_out = l->proc.timed_out;
+        run->complaint = xstrdup(since);
+        l->next += d->n_lanes;
+    }
+    free(log);
+    return l->next < d->n;
+}
+
+/* Drives the lanes to their end: each process that ends is settled and the
+ * rest of its lane started again; past the timeout or on a Ctrl-C the
+ * running ones are stopped and nothing more is started. */
+static void drive(plot_drawing *d, plot_output *out)
+{
     for (;;) {
         size_t running = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (!kids[i].running)
+        bool stop = sim_interrupted || time(NULL) > d->deadline;
+        for (size_t i = 0; i < d->n_lanes; i++) {
+            lane *l = &d->lanes[i];
+            if (!l->proc.running)
                 continue;
-            pid_t got = waitpid(kids[i].pid, &kids[i].status, WNOHANG);
-            if (got == kids[i].pid || (got < 0 && errno != EINTR))
-                kids[i].running = false;
-            else
+            pid_t got = waitpid(l->proc.pid, &l->proc.status, WNOHANG);
+            if (got == 0 && stop) {
+                l->proc.timed_out = !sim_interrupted;
+                kill(l->proc.pid, SIGKILL);
+                while ((got = waitpid(l->proc.pid, &l->proc.status, 0)) < 0 && errno == EINTR)
+                    ;
+            }
+            if (got == 0 || (got < 0 && errno == EINTR)) {
                 running++;
+                continue;
+            }
+            l->proc.running = false;
+            if (settle_lane(d, out, l) && !stop && out->outcome != PLOT_NO_GNUPLOT) {
+                start_lane(d, out, l);
+                running += l->proc.running;
+            }
         }
         if (!running)
             return;
-        bool stop = sim_interrupted || time(NULL) > deadline;
-        for (size_t i = 0; stop && i < n; i++)
-            if (kids[i].running) {
-                kids[i].timed_out = !sim_interrupted;
-                kill(kids[i].pid, SIGKILL);
-                while (waitpid(kids[i].pid, &kids[i].status, 0) < 0 && errno == EINTR)
-                    ;
-                kids[i].running = false;
-            }
-        if (!stop)
-            sleep_briefly();
+        sleep_briefly();
     }
 }
 
@@ -694,61 +834,94 @@ static bool nonempty_file(const char *dir, const char *name, const char *ext)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
-cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
+plot_drawing *plot_start(out_dir *dir, plot_output *out)
 {
     if (out->outcome != PLOT_DRAWN || out->n_pictures == 0)
-        return CJ_OK;
-    char *plots_dir = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
-    sprintf(plots_dir, "%s/%s", dir->tmp_path, PLOT_DIR);
-    child *kids = xcalloc(out->n_pictures, sizeof *kids);
+        return NULL;
+    plot_drawing *d = xcalloc(1, sizeof *d);
+    d->dir = dir;
+    d->plots_dir = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
+    sprintf(d->plots_dir, "%s/%s", dir->tmp_path, PLOT_DIR);
+    d->n = out->n_pictures;
+    d->runs = xcalloc(d->n, sizeof *d->runs);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    d->n_lanes = cpus < 1 ? 1 : (size_t)cpus < d->n ? (size_t)cpus : d->n;
+    d->lanes = xcalloc(d->n_lanes, sizeof *d->lanes);
+    d->deadline = time(NULL) + PLOT_TIMEOUT_SECONDS;
     if (!on_path("gnuplot")) {
         out->outcome = PLOT_NO_GNUPLOT;
         snprintf(out->problem, sizeof out->problem, _("gnuplot not found: plots not drawn"));
     }
-    /* All at once: each is a separate process, and they share nothing. */
-    for (size_t i = 0; i < out->n_pictures && out->outcome == PLOT_DRAWN; i++) {
-        char script[64];
-        snprintf(script, sizeof script, "%s.gp", out->pictures[i].name);
-        int rc = spawn_gnuplot(plots_dir, script, &kids[i]);
-        if (rc == ENOENT || rc == EACCES || rc == ENOTDIR) {
-            out->outcome = PLOT_NO_GNUPLOT;
-            snprintf(out->problem, sizeof out->problem, _("gnuplot not found: plots not drawn"));
-            break;
-        }
-        if (rc != 0 && out->outcome == PLOT_DRAWN) {
-            out->outcome = PLOT_FAILED;
-            snprintf(out->problem, sizeof out->problem, _("gnuplot could not be started: %s"),
-                     strerror(rc));
-        }
+    for (size_t i = 0; i < d->n_lanes && out->outcome != PLOT_NO_GNUPLOT; i++) {
+        d->lanes[i].first = d->lanes[i].next = i;
+        start_lane(d, out, &d->lanes[i]);
     }
-    wait_all(kids, out->n_pictures);
+    return d;
+}
+
+static void drawing_free(plot_drawing *d)
+{
+    for (size_t i = 0; i < d->n_lanes; i++)
+        if (d->lanes[i].proc.log)
+            fclose(d->lanes[i].proc.log);
+    for (size_t i = 0; i < d->n; i++)
+        free(d->runs[i].complaint);
+    free(d->runs);
+    free(d->lanes);
+    free(d->plots_dir);
+    free(d);
+}
+
+cj_status plot_finish(plot_drawing *d, plot_output *out, cj_err *err)
+{
+    if (!d)
+        return CJ_OK;
+    drive(d, out);
     for (size_t i = 0; i < out->n_pictures; i++) {
         plot_picture *pic = &out->pictures[i];
-        child *c = &kids[i];
-        bool ok = c->pid > 0 && WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0 &&
-                  nonempty_file(plots_dir, pic->name, "png") &&
-                  nonempty_file(plots_dir, pic->name, "svg");
+        const plot_run *run = &d->runs[i];
+        bool ok = run->tried && WIFEXITED(run->status) && WEXITSTATUS(run->status) == 0 &&
+                  nonempty_file(d->plots_dir, pic->name, "png") &&
+                  nonempty_file(d->plots_dir, pic->name, "svg");
         if (ok && out->outcome != PLOT_NO_GNUPLOT) {
             pic->drawn = true;
             char rel[64];
             snprintf(rel, sizeof rel, "%s/%s.png", PLOT_DIR, pic->name);
-            out_record(dir, rel);
+            out_record(d->dir, rel);
             snprintf(rel, sizeof rel, "%s/%s.svg", PLOT_DIR, pic->name);
-            out_record(dir, rel);
-        } else if (c->pid > 0 && out->outcome == PLOT_DRAWN) {
+            out_record(d->dir, rel);
+        } else if (run->tried && out->outcome == PLOT_DRAWN) {
             out->outcome = PLOT_FAILED;
             char script[64];
             snprintf(script, sizeof script, "%s.gp", pic->name);
-            describe_failure(c, script, out->problem, sizeof out->problem);
+            describe_failure(run, script, out->problem, sizeof out->problem);
         }
-        if (c->log)
-            fclose(c->log);
     }
-    free(kids);
-    free(plots_dir);
+    drawing_free(d);
     if (sim_interrupted)
         return cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return CJ_OK;
+}
+
+void plot_abandon(plot_drawing *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n_lanes; i++) {
+        child *c = &d->lanes[i].proc;
+        if (!c->running)
+            continue;
+        kill(c->pid, SIGKILL);
+        while (waitpid(c->pid, &c->status, 0) < 0 && errno == EINTR)
+            ;
+        c->running = false;
+    }
+    drawing_free(d);
+}
+
+cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err)
+{
+    return plot_finish(plot_start(dir, out), out, err);
 }
 
 void plot_warning(FILE *f, const plot_output *out, const char *results_dir)
@@ -791,7 +964,7 @@ cj_status plot_write_extra(out_dir *dir, const rn_run *run, const plot_extra *pl
 {
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
-    char *style = load_template("style", out);
+    char *style = load_look(out);
     char **tmpl = xcalloc(n_plots, sizeof *tmpl);
     for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN; i++)
         tmpl[i] = load_template(plots[i].name, out);
@@ -818,7 +991,7 @@ cj_status plot_write_extra(out_dir *dir, const rn_run *run, const plot_extra *pl
         write_preamble(f, run, plots[i].name);
         for (size_t v = 0; v < n_vars; v++)
             put_string(f, vars[2 * v], vars[2 * v + 1]);
-        fprintf(f, "\n# ---- plots/style.gp\n%s\n# ---- plots/%s.gp\n%s", style, plots[i].name,
+        fprintf(f, "\n# ---- plots/palette.gp\n%s\n# ---- plots/%s.gp\n%s", style, plots[i].name,
                 tmpl[i]);
         if (out_close(dir, f, rel, err) != CJ_OK)
             break;

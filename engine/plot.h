@@ -3,7 +3,8 @@
  *
  * For every plot, the results directory gets plots/NAME.dat (numbers only)
  * and plots/NAME.gp: the scenario's names as gnuplot variables, then the
- * templates plots/style.gp and plots/NAME.gp of the data directory, copied
+ * templates plots/palette.gp (the colours, which report.html reads too),
+ * plots/style.gp and plots/NAME.gp of the data directory, copied
  * in so that the script draws again anywhere. plots/plots.gp draws them all.
  * gnuplot is then run on each script as a program with an argument vector,
  * never through a shell, and every name from the scenario reaches it as a
@@ -63,6 +64,17 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
  * working directory. Its failures are recorded in out, not returned: only an
  * interruption (Ctrl-C) is an error. */
 cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err);
+
+/* plot_draw in two halves, so that other files are written while gnuplot
+ * draws: plot_start starts gnuplot on every script and returns at once
+ * (NULL when there is nothing to draw); plot_finish waits, stopping gnuplot
+ * on Ctrl-C or past the timeout, records in out what was drawn and frees
+ * the handle. plot_abandon stops and frees it, for a run that failed
+ * meanwhile. Each started drawing ends in exactly one of the two. */
+typedef struct plot_drawing plot_drawing;
+plot_drawing *plot_start(out_dir *dir, plot_output *out);
+cj_status plot_finish(plot_drawing *d, plot_output *out, cj_err *err);
+void plot_abandon(plot_drawing *d);
 
 /* Writes one warning line to f when the pictures are missing, naming the
  * one command that draws them later ("cd DIR/plots && gnuplot plots.gp");

@@ -6,6 +6,7 @@
 
 #include <lua.h>
 
+#include "datadir.h"
 #include "format.h"
 #include "pdf.h"
 #include "monthly.h"
@@ -13,95 +14,191 @@
 #include "util.h"
 #include "i18n.h"
 
-/* The colours of plots/style.gp, so that the page and the plots agree. */
-static const char *const VARIANT_COLOURS[] = {"#505050", "#E69F00", "#0072B2", "#009E73",
-                                              "#D55E00", "#CC79A7", "#56B4E9", "#F0E442"};
-static const char *const PERSONA_COLOURS[] = {"#4E79A7", "#F28E2B", "#59A14F", "#E15759",
-                                              "#B07AA1", "#76B7B2", "#9C755F", "#EDC948"};
-enum { N_COLOURS = 8 };
-
 /* The emotion curve's drawing box: one 100-unit column per stage. */
 enum { CURVE_COLUMN = 200, CURVE_HEIGHT = 190, CURVE_PAD = 16 };
 
-static const char STYLE[] =
-    ":root{--ink:#1f2328;--muted:#5f6b76;--line:#d8dee4;--soft:#f6f8fa;--accent:#0072B2;"
-    "--good:#1a7f37;--bad:#c62828;--pain:#fdecea;--opp:#e8f5e9}\n"
-    "*{box-sizing:border-box}\n"
-    "body{font:15px/1.45 'DejaVu Sans','Segoe UI',Arial,sans-serif;color:var(--ink);"
-    "margin:28px auto;padding:0 24px;max-width:1680px;-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact}\n"
-    "h1{font-size:28px;margin:0 0 6px}h2{font-size:21px;margin:34px 0 10px;padding-bottom:4px;"
-    "border-bottom:2px solid var(--accent)}h3{font-size:17px;margin:0 0 6px}\n"
-    ".question{font-size:18px;margin:4px 0 8px}.muted,.meta{color:var(--muted)}\n"
-    ".facts{color:var(--muted);margin:6px 0 0}\n"
-    ".short{background:var(--soft);border-left:5px solid var(--accent);padding:10px 16px;"
-    "margin:18px 0}.short li{margin:4px 0}\n"
-    "table{border-collapse:collapse}\n"
-    "table.map{table-layout:fixed;width:100%}\n"
-    "table.map th,table.map td{border:1px solid var(--line);padding:6px 8px;vertical-align:top;"
-    "text-align:left;overflow-wrap:anywhere}\n"
-    "table.map th.row{width:170px;background:var(--soft);font-weight:600}\n"
-    "table.map th.row small{display:block;font-weight:400;color:var(--muted)}\n"
-    "table.map thead th.stage{background:var(--accent);color:#fff;font-size:16px;border-color:#fff;"
-    "clip-path:polygon(0 0,calc(100% - 12px) 0,100% 50%,calc(100% - 12px) 100%,0 100%,"
-    "12px 50%);padding-left:20px}\n"
-    "table.map thead th.corner{background:none;border:none}\n"
-    ".badge{display:inline-block;font-size:11px;font-weight:400;border-radius:8px;padding:0 6px;"
-    "margin:2px 4px 0 0;background:rgba(255,255,255,.25)}\n"
-    ".chip{display:inline-block;background:#e7f0f8;border-radius:10px;padding:1px 8px;"
-    "margin:2px 3px 2px 0;font-size:13px}\n"
-    ".chip.change{background:#fff4db}\n"
-    "td ul{margin:0;padding-left:18px}td p{margin:0 0 4px}\n"
-    "tr.thoughts td{font-style:italic}\n"
-    "tr.pains td{background:var(--pain)}tr.opportunities td{background:var(--opp)}\n"
-    "tr.curve td{padding:4px 0}tr.curve svg{display:block;width:100%;height:auto}\n"
-    ".legend{font-size:12px;color:var(--muted);padding:2px 8px}\n"
-    ".key{display:inline-block;margin-right:14px;white-space:nowrap}\n"
-    ".key i{display:inline-block;width:22px;height:0;border-top:3px solid;"
-    "vertical-align:middle;margin-right:5px}\n"
-    ".key i.dash{border-top-style:dashed}\n"
-    "tr.simhead th{background:#eef3f8;text-align:left;font-weight:600}\n"
-    ".num{font-weight:600}.pct{color:var(--muted);font-weight:400;margin-left:4px}\n"
-    ".bar{height:6px;background:#e9ecef;margin:3px 0}.bar span{display:block;height:6px;"
-    "background:var(--accent)}\n"
-    ".conv{font-size:12px;color:var(--muted)}\n"
-    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:16px}\n"
-    ".card{border:1px solid var(--line);border-top:6px solid;border-radius:6px;padding:12px 14px;"
-    "break-inside:avoid}\n"
-    ".card blockquote{margin:6px 0;padding-left:10px;border-left:3px solid var(--line);"
-    "font-style:italic}\n"
-    ".card dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 10px;margin:8px 0}\n"
-    ".card dt{font-weight:600;color:var(--muted)}.card dd{margin:0}\n"
-    ".card dd ul{margin:0;padding-left:16px}.card p{margin:0 0 6px}.card{min-width:0}\n"
-    ".card table{width:100%;table-layout:fixed;font-size:12px;margin-top:6px}"
-    ".card table th:first-child{width:44%}"
-    ".card table.grid th,.card table.grid td{padding:3px 5px}\n"
-    "table.grid td.l{overflow-wrap:anywhere}\n"
-    "table.grid th,table.grid td{border:1px solid var(--line);padding:5px 10px;text-align:right}\n"
-    "table.grid th{background:var(--soft)}table.grid th.l,table.grid td.l{text-align:left}\n"
-    "table.grid td.good{color:var(--good);font-weight:600}"
-    "table.grid td.bad{color:var(--bad);font-weight:600}\n"
-    ".wide{overflow-x:auto}\n"
-    ".pre{white-space:pre-line}\n"
-    "figure{margin:18px 0;break-inside:avoid}figure img{max-width:100%;height:auto;"
-    "border:1px solid var(--line)}\n"
-    "figcaption{color:var(--muted);font-size:14px;margin-top:4px}\n"
-    "code{background:var(--soft);padding:1px 4px;border-radius:3px}\n"
-    "footer{margin-top:36px;color:var(--muted);font-size:13px}\n";
+/* ---- the page's data files ------------------------------------------- */
 
-static const char PRINT_STYLE[] =
-    /* Handouts: A4, ink only where it carries meaning, rows and cards whole. */
-    "@media print{body{margin:0;padding:0;font-size:11px;max-width:none;"
-    "-webkit-print-color-adjust:economy;print-color-adjust:economy}"
-    "h2{break-after:avoid}h3{break-after:avoid}section{break-inside:auto}"
-    "table.map{font-size:10px;min-width:0!important}"
-    "thead{display:table-header-group}tr,figure,.card,.short{break-inside:avoid}"
-    "table.map thead th.stage{background:none;color:var(--ink);border:1px solid var(--ink);"
-    "clip-path:none;padding-left:8px}"
-    "table.map th.row,table.grid th,tr.simhead th,.short{background:none}"
-    "tr.pains td,tr.opportunities td{background:none}"
-    ".wide{overflow:visible}a{color:inherit;text-decoration:none}"
-    "@page{size:A4 landscape;margin:10mm}}\n";
+/* The data files of the page (datadir.h): its style sheet, its explanatory
+ * paragraphs in the reader's language, and the palette it shares with the
+ * plots. All are read before the page is begun, so that a missing one
+ * writes nothing. */
+#define REPORT_CSS "report/report.css"
+#define REPORT_PALETTE "plots/palette.gp"
+
+enum { N_COLOURS = 8 };
+
+typedef struct {
+    char *css;   /* report.css without its comment lines */
+    char *prose; /* prose.LANG.html */
+    char prose_file[64];
+    char variant[N_COLOURS][8], persona[N_COLOURS][8], all[8]; /* "#RRGGBB" */
+} page_data;
+
+/* The sections of the prose files, each a paragraph or a section of the page. */
+static const char *const PROSE_SECTIONS[] = {"exact",     "in-short",       "funnel-by-variant",
+                                             "targets",   "no-charts",      "charts-missing",
+                                             "reading"};
+
+/* report_write's data, while it writes (one page at a time). */
+static const page_data *page;
+
+static cj_status missing_file(const char *rel, cj_err *err)
+{
+    return cj_fail(err, CJ_ERR_RESOURCE,
+                   _("the report's data file %s is missing (looked in $CJMSIM_DATADIR, beside "
+                     "the program and in %s): set CJMSIM_DATADIR to the folder that holds it or "
+                     "reinstall cjmsim"),
+                   rel, CJMSIM_DATADIR);
+}
+
+/* The style sheet as the page holds it: comments that take whole lines
+ * (they explain the file to whoever edits it) are left out. */
+static char *strip_css_comments(const char *css)
+{
+    char *out = xmalloc(strlen(css) + 1), *o = out;
+    bool in_comment = false;
+    for (const char *line = css; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) + 1 : strlen(line);
+        size_t text = len - (end ? 1 : 0);
+        if (!in_comment && text >= 2 && line[0] == '/' && line[1] == '*')
+            in_comment = true;
+        if (in_comment) {
+            if (text >= 2 && line[text - 2] == '*' && line[text - 1] == '/')
+                in_comment = false;
+        } else {
+            memcpy(o, line, len);
+            o += len;
+        }
+        line += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+static const char *next_line(const char *s)
+{
+    const char *nl = strchr(s, '\n');
+    return nl && nl[1] ? nl + 1 : NULL;
+}
+
+/* The n colours of palette.gp's line "array NAME[n] = [0xRRGGBB, ...]" or
+ * "NAME = 0xRRGGBB" (n 0) as "#RRGGBB"; false when there is no such line. */
+static bool palette_colours(const char *text, const char *name, size_t n, char (*out)[8])
+{
+    size_t name_len = strlen(name);
+    for (const char *line = *text ? text : NULL; line; line = next_line(line)) {
+        const char *p = line;
+        if (n) {
+            if (strncmp(p, "array ", 6) != 0)
+                continue;
+            p += 6;
+        }
+        if (strncmp(p, name, name_len) != 0)
+            continue;
+        p += name_len;
+        if (n) {
+            char *end;
+            if (*p != '[' || strtoul(p + 1, &end, 10) != n || strncmp(end, "] = [", 5) != 0)
+                return false;
+            p = end + 5;
+        } else {
+            if (strncmp(p, " = ", 3) != 0)
+                continue;
+            p += 3;
+        }
+        for (size_t i = 0; i < (n ? n : 1); i++) {
+            char *end;
+            if (strncmp(p, "0x", 2) != 0 || strspn(p + 2, "0123456789abcdefABCDEF") != 6)
+                return false;
+            unsigned long rgb = strtoul(p + 2, &end, 16);
+            snprintf(out[i], sizeof out[i], "#%06lX", rgb);
+            p = end;
+            const char *sep = !n ? "" : i + 1 < n ? ", " : "]";
+            if (strncmp(p, sep, strlen(sep)) != 0)
+                return false;
+            p += strlen(sep);
+        }
+        return *p == '\n' || *p == '\0';
+    }
+    return false;
+}
+
+/* Section `name` of the prose: the lines after its marker line
+ * "<!-- @name -->" up to the next marker; NULL when there is none. */
+static const char *prose_section(const char *prose, const char *name, size_t *len)
+{
+    char marker[64];
+    snprintf(marker, sizeof marker, "<!-- @%s -->\n", name);
+    for (const char *p = strstr(prose, marker); p; p = strstr(p + 1, marker)) {
+        if (p != prose && p[-1] != '\n')
+            continue;
+        const char *start = p + strlen(marker), *next = strstr(start, "\n<!-- @");
+        *len = next ? (size_t)(next - start) + 1 : strlen(start);
+        return start;
+    }
+    return NULL;
+}
+
+static void page_free(page_data *d)
+{
+    free(d->css);
+    free(d->prose);
+    memset(d, 0, sizeof *d);
+}
+
+static cj_status page_load(page_data *d, cj_err *err)
+{
+    memset(d, 0, sizeof *d);
+    char path[4096];
+    char *css = datadir_read(REPORT_CSS, path, sizeof path);
+    if (!css)
+        return missing_file(REPORT_CSS, err);
+    d->css = strip_css_comments(css);
+    free(css);
+    char *palette = datadir_read(REPORT_PALETTE, path, sizeof path);
+    if (!palette) {
+        page_free(d);
+        return missing_file(REPORT_PALETTE, err);
+    }
+    bool ok = palette_colours(palette, "variant_colour", N_COLOURS, d->variant) &&
+              palette_colours(palette, "persona_colour", N_COLOURS, d->persona) &&
+              palette_colours(palette, "all_customers_colour", 0, &d->all);
+    free(palette);
+    if (!ok) {
+        page_free(d);
+        return cj_fail(err, CJ_ERR_RESOURCE,
+                       _("%s: the colours variant_colour[8], persona_colour[8] and "
+                         "all_customers_colour are not all there as 0xRRGGBB"),
+                       path);
+    }
+    snprintf(d->prose_file, sizeof d->prose_file, "report/prose.%s.html", i18n_code());
+    if (!(d->prose = datadir_read(d->prose_file, path, sizeof path))) {
+        missing_file(d->prose_file, err);
+        page_free(d);
+        return err->status;
+    }
+    for (size_t i = 0; i < sizeof PROSE_SECTIONS / sizeof PROSE_SECTIONS[0]; i++) {
+        size_t len;
+        if (!prose_section(d->prose, PROSE_SECTIONS[i], &len)) {
+            cj_fail(err, CJ_ERR_RESOURCE, _("%s has no section <!-- @%s -->"), path,
+                    PROSE_SECTIONS[i]);
+            page_free(d);
+            return err->status;
+        }
+    }
+    return CJ_OK;
+}
+
+/* Writes section `name` of the prose (checked by page_load). */
+static void prose(FILE *f, const char *name)
+{
+    size_t len = 0;
+    const char *text = prose_section(page->prose, name, &len);
+    if (text)
+        fwrite(text, 1, len, f);
+}
 
 void report_escape(FILE *f, const char *s)
 {
@@ -169,7 +266,7 @@ static const char *group_name(const rn_run *run, size_t g)
 
 static const char *persona_colour(const st_results *r, size_t g)
 {
-    return g == r->totals->n_personas ? "#000000" : PERSONA_COLOURS[g % N_COLOURS];
+    return g == r->totals->n_personas ? page->all : page->persona[g % N_COLOURS];
 }
 
 /* A descriptive field: one paragraph, or a list when it has several items. */
@@ -284,7 +381,7 @@ static void write_head(FILE *f, const rn_run *run)
     fputs("\">\n<title>", f);
     report_escape(f, scn->name);
     fmt_printf(f, _(": customer journey map</title>\n<style>\n%s%s</style>\n</head>\n<body>\n"),
-               STYLE, PRINT_STYLE);
+               page->css, "");
 
     fputs("<header>\n<h1>", f);
     report_escape(f, scn->name);
@@ -299,10 +396,7 @@ static void write_head(FILE *f, const rn_run *run)
     if (description)
         text_items(f, description);
     if (r->exact)
-        fputs(_("<p class=\"facts\"><strong>Exact expected values</strong>: the figures below "
-                "are computed from the scenario's probabilities without sampling customers, so "
-                "they have no noise and every interval is a single point.</p>\n"),
-              f);
+        prose(f, "exact");
     char num[40], days[64], variants[64];
     fmt_grouped(num, sizeof num, (double)t->customers);
     snprintf(days, sizeof days, ngettext("%d day", "%d days", (unsigned long)run->days), run->days);
@@ -335,10 +429,9 @@ static void write_in_short(FILE *f, const rn_run *run)
         sentence(f, run, v);
         fputs("</li>\n", f);
     }
-    fputs(_("</ul>\n<p class=\"muted\">A point is one percent of all customers. The brackets hold "
-            "the simulation's precision (95%), not the uncertainty of the assumptions: see "
-            "<a href=\"#reading\">how to read this report</a>.</p>\n</section>\n"),
-          f);
+    fputs("</ul>\n", f);
+    prose(f, "in-short");
+    fputs("</section>\n", f);
 }
 
 static bool any_stage_has(const scn_scenario *scn, const char *key)
@@ -453,12 +546,12 @@ static void curve_row(FILE *f, const rn_run *run)
                 n_stages * CURVE_COLUMN, curve_y(m), curve_y(m), m == 0 ? "#afb8c1" : "#eaeef2",
                 curve_y(m) - 2, m > 0 ? "+" : "", m);
     for (size_t v = 1; v < t->n_variants; v++)
-        curve_line(f, run, st_cell(r, v, all), VARIANT_COLOURS[v % N_COLOURS], 2, true, false);
-    curve_line(f, run, st_cell(r, 0, all), "#000000", 3, false, true);
+        curve_line(f, run, st_cell(r, v, all), page->variant[v % N_COLOURS], 2, true, false);
+    curve_line(f, run, st_cell(r, 0, all), page->all, 3, false, true);
     fputs("</svg>\n<div class=\"legend\">", f);
-    legend_key(f, "#000000", false, run->variants.items[0].name, "");
+    legend_key(f, page->all, false, run->variants.items[0].name, "");
     for (size_t v = 1; v < t->n_variants; v++)
-        legend_key(f, VARIANT_COLOURS[v % N_COLOURS], true, run->variants.items[v].name, "");
+        legend_key(f, page->variant[v % N_COLOURS], true, run->variants.items[v].name, "");
     fputs("</div></td></tr>\n", f);
 }
 
@@ -739,13 +832,12 @@ static void write_variant_funnels(FILE *f, const rn_run *run)
     size_t all = t->n_personas;
     if (t->n_variants < 2)
         return;
-    fputs(_("<h3 style=\"margin-top:18px\">Funnel by variant</h3>\n<p class=\"muted\">The share of "
-            "all customers who reached each stage; beside each variant's share, how many times "
-            "the baseline's it is.</p>\n<div class=\"wide\"><table class=\"grid funnels\">\n"
-            "<tr><th class=\"l\">stage</th>"),
+    fputs(_("<h3 style=\"margin-top:18px\">Funnel by variant</h3>\n"), f);
+    prose(f, "funnel-by-variant");
+    fputs(_("<div class=\"wide\"><table class=\"grid funnels\">\n<tr><th class=\"l\">stage</th>"),
           f);
     for (size_t v = 0; v < t->n_variants; v++) {
-        fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
+        fprintf(f, "<th style=\"border-top:4px solid %s\">", page->variant[v % N_COLOURS]);
         report_escape(f, run->variants.items[v].name);
         fputs("</th>", f);
     }
@@ -781,7 +873,7 @@ static void write_variants(FILE *f, const rn_run *run)
           "<tr><th class=\"l\"></th>"),
         f);
     for (size_t v = 0; v < t->n_variants; v++) {
-        fprintf(f, "<th style=\"border-top:4px solid %s\">", VARIANT_COLOURS[v % N_COLOURS]);
+        fprintf(f, "<th style=\"border-top:4px solid %s\">", page->variant[v % N_COLOURS]);
         report_escape(f, run->variants.items[v].name);
         fputs("</th>", f);
     }
@@ -921,7 +1013,8 @@ static void write_interventions(FILE *f, const rn_run *run)
     fputs(_("<section>\n<h2>The changes tested</h2>\n<div class=\"cards\">\n"), f);
     for (size_t i = 0; i < scn->n_interventions; i++) {
         const scn_intervention *iv = &scn->interventions[i];
-        fputs("<article class=\"card\" style=\"border-top-color:#E69F00\">\n<h3>", f);
+        fprintf(f, "<article class=\"card\" style=\"border-top-color:%s\">\n<h3>",
+                page->variant[1]);
         report_escape(f, iv->name);
         fputs("</h3>\n", f);
         text_items(f, scn_text_get(&iv->texts, "description"));
@@ -1033,15 +1126,9 @@ static void write_charts(FILE *f, const out_dir *dir, const plot_output *plots)
         drawn++;
     }
     if (!plots || plots->n_pictures == 0 || plots->outcome == PLOT_NOT_WRITTEN)
-        fputs(_("<p>No charts: the plot templates were not found when this report was "
-                "written.</p>\n"),
-              f);
+        prose(f, "no-charts");
     else if (drawn < plots->n_pictures)
-        fputs(_("<p>Some charts are missing: gnuplot was not available or failed when this report "
-                "was written. Their data and scripts are in the <code>plots</code> folder beside "
-                "this report; with gnuplot installed, draw them with "
-                "<code>cd plots &amp;&amp; gnuplot plots.gp</code>.</p>\n"),
-              f);
+        prose(f, "charts-missing");
     /* Each missing chart by name, so that nobody mistakes the report for whole. */
     for (size_t i = 0; plots && plots->outcome != PLOT_NOT_WRITTEN && i < plots->n_pictures; i++)
         if (!plots->pictures[i].drawn)
@@ -1053,30 +1140,8 @@ static void write_charts(FILE *f, const out_dir *dir, const plot_output *plots)
 static void write_footer(FILE *f, const rn_run *run)
 {
     const scn_scenario *scn = run->scn;
-    fputs(
-        /* xgettext:no-c-format */
-        _("<section id=\"reading\">\n<h2>How to read this report</h2>\n<ul>\n"
-          "<li><strong>Reached</strong>: customers who entered the stage at least once during the "
-          "run. <strong>Conversion</strong>: the share of those who reached the previous stage "
-          "(the one most customers came from) who went on to this one.</li>\n"
-          "<li><strong>Mood</strong>: from −3 to +3; entering a stage changes it by the stage's "
-          "emotion and by the changes being tested. The curve is the average mood just after "
-          "entering each stage.</li>\n"
-          "<li><strong>Repeat buyers</strong>: customers with two purchases or more. A "
-          "<strong>point</strong> is one percent of all customers.</li>\n"
-          "<li><strong>Uplift</strong>: the difference from the baseline that the model predicts, "
-          "measured on the same simulated customers with the same chances, in repeat buyers (or "
-          "in buyers, in a journey where nobody can buy twice). The <strong>95% interval</strong> "
-          "is the simulation's precision: where the model's own answer lies, given its "
-          "assumptions. It shrinks to nothing as customers grow, however unsure the assumed "
-          "effects are, so it is not the uncertainty of the assumptions: uncertainty analysis "
-          "(<code>cjmsim psa</code>) answers for those. A gain or a loss is said only when the "
-          "interval excludes 0, otherwise the change is unclear at this number of customers.</li>\n"
-          "<li><strong>Profit</strong>: margin × revenue − cost. <strong>ROI</strong>: extra "
-          "profit over the baseline / extra cost, with its interval. A change "
-          "<strong>pays back</strong> only when the interval of its extra profit lies above 0, "
-          "and does not when it lies below.</li>\n</ul>\n</section>\n<footer>Simulated by cjmsim "),
-        f);
+    prose(f, "reading");
+    fputs(_("<footer>Simulated by cjmsim "), f);
     report_escape(f, run->version);
     fputs(_(" from "), f);
     report_escape(f, scn->path);
@@ -1116,10 +1181,9 @@ static void write_targets(FILE *f, const rn_run *run)
     const tgt_list *targets = &run->scn->targets;
     if (targets->n == 0)
         return;
-    fputs(_("<section>\n<h2>Targets</h2>\n<p class=\"muted\">What the shop observed beside the "
-            "baseline's figures. z is how many binomial standard deviations the observed count "
-            "lies above the count the model expects; beyond &plusmn;3 the model does not fit "
-            "it.</p>\n<div class=\"wide\"><table class=\"grid\">\n<tr><th>target</th><th>what</th>"
+    fputs(_("<section>\n<h2>Targets</h2>\n"), f);
+    prose(f, "targets");
+    fputs(_("<div class=\"wide\"><table class=\"grid\">\n<tr><th>target</th><th>what</th>"
             "<th>observed</th><th>simulated</th><th>z</th></tr>\n"),
           f);
     for (size_t i = 0; i < targets->n; i++) {
@@ -1152,9 +1216,15 @@ cj_status report_pdf(out_dir *dir, cj_err *err)
 
 cj_status report_write(out_dir *dir, const rn_run *run, const plot_output *plots, cj_err *err)
 {
-    FILE *f = out_open(dir, REPORT_FILE, err);
-    if (!f)
+    page_data data;
+    if (page_load(&data, err) != CJ_OK)
         return err->status;
+    page = &data;
+    FILE *f = out_open(dir, REPORT_FILE, err);
+    if (!f) {
+        page_free(&data);
+        return err->status;
+    }
     write_head(f, run);
     if (run->totals.n_variants > 1)
         write_in_short(f, run);
@@ -1168,5 +1238,7 @@ cj_status report_write(out_dir *dir, const rn_run *run, const plot_output *plots
         mon_report(f, run);
     write_charts(f, dir, plots);
     write_footer(f, run);
+    page = NULL;
+    page_free(&data);
     return out_close(dir, f, REPORT_FILE, err);
 }

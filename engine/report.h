@@ -8,6 +8,11 @@
  * One self-contained file: no script, no network, styles inline, pictures
  * as data: URIs, printable. Every text that comes from the scenario is
  * HTML-escaped, so a scenario cannot put markup into the page.
+ *
+ * Its look (report/report.css), its explanatory paragraphs in the reader's
+ * language (report/prose.LANG.html) and its colours (plots/palette.gp, the
+ * plots' palette too) are files of the data directory (datadir.h); without
+ * one of them report_write fails with CJ_ERR_RESOURCE and writes nothing.
  */
 #ifndef CJ_REPORT_H
 #define CJ_REPORT_H

@@ -26,22 +26,28 @@
 #include "i18n.h"
 
 /*
- * Every file of the results directory, in the order written: the pictures
- * and report.html, which embeds them (report.pdf prints it); the data
- * files; the workbook, made from the data files; last the manifest, which
- * lists every file the writers recorded.
+ * Every file of the results directory. gnuplot draws the pictures while
+ * this process writes the data files and the workbook (made from the data
+ * files; neither needs the pictures); then report.html, which embeds the
+ * pictures (report.pdf prints it); last the manifest, which lists every
+ * file the writers recorded.
  */
 static cj_status write_files(const cli_options *opts, out_dir *dir, const rn_run *run,
                              plot_output *plots, cj_err *err)
 {
-    if (plot_write(dir, run, plots, err) != CJ_OK || plot_draw(dir, plots, err) != CJ_OK ||
-        report_write(dir, run, plots, err) != CJ_OK ||
-        (opts->pdf && report_pdf(dir, err) != CJ_OK) ||
-        res_write(dir, "summary.json", res_summary_json, run, err) != CJ_OK ||
+    if (plot_write(dir, run, plots, err) != CJ_OK)
+        return err->status;
+    plot_drawing *drawing = plot_start(dir, plots);
+    if (res_write(dir, "summary.json", res_summary_json, run, err) != CJ_OK ||
         res_write(dir, "funnel.csv", res_funnel_csv, run, err) != CJ_OK ||
         res_write(dir, "transitions.csv", res_transitions_csv, run, err) != CJ_OK ||
         res_write(dir, "daily.csv", res_daily_csv, run, err) != CJ_OK ||
-        xl_write(dir, err) != CJ_OK)
+        xl_write(dir, err) != CJ_OK) {
+        plot_abandon(drawing);
+        return err->status;
+    }
+    if (plot_finish(drawing, plots, err) != CJ_OK || report_write(dir, run, plots, err) != CJ_OK ||
+        (opts->pdf && report_pdf(dir, err) != CJ_OK))
         return err->status;
     return res_write_manifest(dir, run, err);
 }

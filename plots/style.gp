@@ -1,9 +1,9 @@
 # style.gp — the look shared by every cjmsim plot.
 #
-# cjmsim copies this file, then the plot's own template, after the variables
-# of a run (scenario, stage_name[], variant_name[], group_name[], data, name
-# ...) into each results/<run>/plots/NAME.gp. Change the look here; the
-# templates say what is drawn.
+# cjmsim copies palette.gp, this file, then the plot's own template, after
+# the variables of a run (scenario, stage_name[], variant_name[],
+# group_name[], data, name ...) into each results/<run>/plots/NAME.gp. Change
+# the look here (the colours in palette.gp); the templates say what is drawn.
 # The words of titles and axes come as label_* variables in the reader's
 # language (cjmsim --lang); a template holds no English text of its own.
 
@@ -27,15 +27,13 @@ tic(s) = strstrt(s, '%') == 0 ? s : s[1:strstrt(s, '%')] . '%' . tic(s[strstrt(s
 # templates make room for the labels whatever the script.
 column_px = 10.5
 
-# Colours that stay apart for colour-blind readers (Okabe-Ito); the baseline
-# is always dark grey, so "before" reads the same in every plot.
-array variant_colour[8] = [0x505050, 0xE69F00, 0x0072B2, 0x009E73, 0xD55E00, 0xCC79A7, 0x56B4E9, 0xF0E442]
+# The colours are palette.gp's (variant_colour, persona_colour,
+# all_customers_colour), which the report reads too.
 vcolour(v) = variant_colour[(v - 1) % 8 + 1]
 # The baseline is dashed where lines cross, so it stays visible under a variant.
 vdash(v) = v == 1 ? 2 : 1
-# Personas get their own set; "all customers" (the last group) is black.
-array persona_colour[8] = [0x4E79A7, 0xF28E2B, 0x59A14F, 0xE15759, 0xB07AA1, 0x76B7B2, 0x9C755F, 0xEDC948]
-gcolour(g) = g == n_groups ? 0x000000 : persona_colour[(g - 1) % 8 + 1]
+# Personas get their own set; "all customers" (the last group) its own colour.
+gcolour(g) = g == n_groups ? all_customers_colour : persona_colour[(g - 1) % 8 + 1]
 
 set datafile missing '?'
 set border 3 linecolor rgb '#606060'

@@ -372,7 +372,7 @@ static void missing_templates(void **state)
 {
     (void)state;
     char installed[4096];
-    snprintf(installed, sizeof installed, "%s/plots/style.gp", CJMSIM_DATADIR);
+    snprintf(installed, sizeof installed, "%s/plots/palette.gp", CJMSIM_DATADIR);
     if (access(installed, F_OK) == 0)
         skip(); /* an installed copy would be found: nothing is missing */
     char empty[] = "/tmp/cjmsim-test-plot-XXXXXX";
@@ -387,7 +387,8 @@ static void missing_templates(void **state)
     assert_int_equal(plot_write(&dir, &run, &out, &err), CJ_OK);
     assert_int_equal(out.outcome, PLOT_NOT_WRITTEN);
     assert_int_equal(dir.n_files, 0);
-    assert_non_null(strstr(out.problem, "plots/style.gp was not found"));
+    /* The first template every script needs: the palette. */
+    assert_non_null(strstr(out.problem, "plots/palette.gp was not found"));
     plot_output_free(&out);
     out_abort(&dir);
     tu_run_free(&run);

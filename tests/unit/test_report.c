@@ -65,9 +65,13 @@ static bool contains_ci(const char *hay, const char *needle)
     return false;
 }
 
-/* Writes the report of a run (no plots) and returns its text. */
+/* Writes the report of a run (no plots) and returns its text. The page's
+ * data files (style sheet, prose, palette) are the source tree's. */
 static char *report_of(tu_run *run, const plot_output *plots)
 {
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    setenv("CJMSIM_DATADIR", cwd, 1);
     cj_err err = {0};
     out_dir dir;
     char path[] = "/tmp/cjmsim-test-report-XXXXXX";
