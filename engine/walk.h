@@ -20,7 +20,7 @@
 
 #include "compile.h"
 #include "rng.h"
-#include "sim.h"
+#include "sim_counts.h"
 
 /* What the walks of a run read, shared by all threads. */
 typedef struct {
