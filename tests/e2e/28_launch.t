@@ -61,6 +61,20 @@ for f in launch window; do
     done
 done
 
+# --- and for any number of MPI ranks (where Open MPI is installed) ---------------------------
+MPI_BIN=${CJMSIM_MPI:-}
+if [ -n "$MPI_BIN" ] && [ -x "$MPI_BIN" ] && command -v mpirun >/dev/null; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    mpirun --oversubscribe -n 2 "$MPI_BIN" run window.lua --out "$WORK/window-mpi" --threads 1 --quiet \
+        >"$WORK/mpi.out" 2>"$WORK/mpi.err"
+    is "$?" 0 "window: 2 ranks run"
+    for file in summary.json daily.csv; do
+        ok "$(cmp -s "$WORK/window-t1/$file" "$WORK/window-mpi/$file"; echo $?)" "window: $file is the same with 2 ranks"
+    done
+else
+    skip 3 "Open MPI or cjmsim-mpi is not available"
+fi
+
 # --- from_day = 0 is no launch date -------------------------------------------------------------
 for mode in "" "--exact"; do
     run_cjmsim run always.lua --out "$WORK/always$mode" --quiet $mode
