@@ -562,8 +562,7 @@ static void plan_init(compile_ctx *ctx, cmp_variant *variant, int persona)
     int entry = scn->entry;
     int mood0 = cmp_clamp_mood(scn->personas[persona].mood + plan->mood_delta[entry] +
                                (scn->stages[entry].purchase ? plan->first_mood_delta[entry] : 0));
-    plan->entry_node =
-        (uint32_t)cmp_state_index(entry, mood0, scn->stages[entry].purchase ? 1 : 0);
+    plan->entry_node = (uint32_t)cmp_state_index(entry, mood0, scn->stages[entry].purchase ? 1 : 0);
 }
 
 /* Compiles the states a persona can reach from `from` (n of them) that the
@@ -800,12 +799,14 @@ static bool unite_parts(compile_ctx *ctx, const cmp_variant *variant, bool *grew
                 for (size_t i = 0; i < n_states; i++) {
                     if (mine[i].thr_offset != CMP_UNREACHABLE)
                         continue;
-                    for (size_t r = 0; r < m; r++)
-                        if (ctx->model->parts[variant->period_part[r]].plans[p].states[i]
-                                .thr_offset != CMP_UNREACHABLE) {
+                    for (size_t r = 0; r < m; r++) {
+                        const cmp_variant *part_r = &ctx->model->parts[variant->period_part[r]];
+                        const cmp_plan *other = &part_r->plans[p];
+                        if (other->states[i].thr_offset != CMP_UNREACHABLE) {
                             missing[n_missing++] = i;
                             break;
                         }
+                    }
                 }
                 if (n_missing) {
                     grew = *grew_any = true;

@@ -112,8 +112,8 @@ typedef struct {
      * Every part of a variant has a node for each state any of them can
      * reach, so that a customer keeps its node when the period changes. */
     uint32_t n_periods;
-    int *period_from;       /* per period: its first day; the first is 0 */
-    size_t *period_part;    /* per period: index into cmp_model.parts */
+    int *period_from;    /* per period: its first day; the first is 0 */
+    size_t *period_part; /* per period: index into cmp_model.parts */
 } cmp_variant;
 
 typedef struct {
@@ -130,8 +130,8 @@ typedef struct {
 } cmp_model;
 
 /* The plans in force on `day` in a variant: its own, or its period's part. */
-static inline const cmp_variant *cmp_variant_on(const cmp_model *model,
-                                                const cmp_variant *variant, uint32_t day)
+static inline const cmp_variant *cmp_variant_on(const cmp_model *model, const cmp_variant *variant,
+                                                uint32_t day)
 {
     if (variant->n_periods == 0)
         return variant;

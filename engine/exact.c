@@ -595,18 +595,18 @@ static void lifetime_value(const cmp_model *model, const sim_layout *l, size_t v
 
 typedef struct {
     uint32_t n_periods;
-    const int *from; /* per period: its first day */
+    const int *from;  /* per period: its first day */
     ex_chain *chains; /* per period */
-    uint32_t n;      /* nodes, alike in every chain */
-    uint32_t *width; /* per node: W, the days in the node kept one by one */
+    uint32_t n;       /* nodes, alike in every chain */
+    uint32_t *width;  /* per node: W, the days in the node kept one by one */
 } ex_cal;
 
 /* What a calendar pass counts by day (main pass), or NULL fields. */
 typedef struct {
-    double *first, *second;       /* first and second purchases by day */
+    double *first, *second; /* first and second purchases by day */
     double *purchases_day, *uses_day, *first_entries;
-    double *total;                /* per node: all the mass that entered it */
-    double *edge_moves;           /* per scenario edge */
+    double *total;      /* per node: all the mass that entered it */
+    double *edge_moves; /* per scenario edge */
 } ex_sink;
 
 typedef struct {
@@ -970,8 +970,7 @@ static void cal_payments(const ex_cal *cal, const cmp_model *model, ex_cstate *s
  * arrival day, but for the arrivals within the last period only on its age,
  * from one pass of that period's plans. */
 static void cal_lifetime_value(const ex_cal *cal, const cmp_model *model, ex_cstate *s,
-                               const sim_layout *l, size_t p, const double *inflow,
-                               sim_expected *x)
+                               const sim_layout *l, size_t p, const double *inflow, sim_expected *x)
 {
     const scn_scenario *scn = model->scn;
     size_t days = (size_t)model->days;
@@ -1035,10 +1034,11 @@ static void job_compute_calendar(const cmp_model *model, const sim_layout *l, si
     ex_cstate s;
     cstate_init(&s, &cal);
     double *total = xcalloc(cal.n + 1, sizeof *total);
-    double *first_entries = xcalloc((size_t)cal.chains[0].n_first * (days + 1) + 1,
-                                    sizeof *first_entries);
-    ex_sink sink = {x->first_purchase_day, x->second_purchase_day, x->purchases_day, x->uses_day,
-                    first_entries, total, x->edge_moves};
+    double *first_entries =
+        xcalloc((size_t)cal.chains[0].n_first * (days + 1) + 1, sizeof *first_entries);
+    ex_sink sink = {x->first_purchase_day, x->second_purchase_day, x->purchases_day,
+                    x->uses_day,           first_entries,          total,
+                    x->edge_moves};
     for (uint32_t d = 0; d <= days; d++)
         x->arrivals_day[d] = inflow ? (d < days ? inflow[d] : 0.0) : d == 0;
     cal_propagate(&cal, model, &s, NULL, &sink, 0, days, EX_NONE, inflow);

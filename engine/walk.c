@@ -34,8 +34,7 @@ void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layo
         for (size_t v = 1; v < model->n_variants; v++) {
             const cmp_plan *b = &model->variants[v].plans[p];
             /* A variant with launch dates walks its own journeys. */
-            if (b->entry_node != a->entry_node || model->variants[v].n_periods ||
-                first->n_periods)
+            if (b->entry_node != a->entry_node || model->variants[v].n_periods || first->n_periods)
                 run->same_entry[p] = false;
             for (size_t n = 0; n < n_states; n++) {
                 if (!node_ok[n])
@@ -364,7 +363,8 @@ static uint32_t exit_after(const cmp_plan *plan, const cmp_node *x, uint32_t a, 
 static bool leaves_later(const cmp_model *model, const cmp_variant *variant, size_t persona,
                          uint32_t at, uint32_t day)
 {
-    for (uint32_t d = day + 1; d <= (uint32_t)model->days; d = cmp_period_end(model, variant, d) + 1)
+    for (uint32_t d = day + 1; d <= (uint32_t)model->days;
+         d = cmp_period_end(model, variant, d) + 1)
         if (cmp_variant_on(model, variant, d)->plans[persona].nodes[at].k)
             return true;
     return false;

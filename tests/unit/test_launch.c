@@ -50,8 +50,7 @@ static const char *scenario_text(bool arrivals, int boost_from)
              "intervention \"calm\" { at = \"buy\", mood = 1, from_day = %d, until_day = %d, "
              "cost_per_use = 1 }\n",
              DAYS, arrivals ? "arrivals = 2500" : "customers = 200000", WINDOW, RATE, boost_from,
-             CALM_FROM,
-             CALM_UNTIL);
+             CALM_FROM, CALM_UNTIL);
     return text;
 }
 
@@ -60,7 +59,9 @@ static const char *scenario_text(bool arrivals, int boost_from)
 static size_t key(int s, int m, int d, int p, int f, int since)
 {
     return (((((size_t)s * MOODS + (size_t)(m + 3)) * DIS + (size_t)d) * PUR + (size_t)p) * FLAG +
-            (size_t)f) * SINCE + (size_t)since;
+            (size_t)f) *
+               SINCE +
+           (size_t)since;
 }
 
 /* One customer's chances, arriving on day `arrival`, in the variant `mask`
@@ -86,44 +87,44 @@ static ref_result reference(unsigned mask, int arrival, int boost_from)
                 for (int d = 0; d < DIS; d++)
                     for (int p = 0; p < PUR; p++)
                         for (int f = 0; f < FLAG; f++)
-                        for (int since = 0; since < SINCE; since++) {
-                            double mass = now[key(s, m, d, p, f, since)];
-                            if (mass == 0)
-                                continue;
-                            int in_stage = d + 1; /* c.days_in_stage today */
-                            double to_buy = 0, to_use = 0, to_gone = 0;
-                            if (s == WAIT) {
-                                to_buy = (in_stage >= 3 ? 0.10 : 0.02) * (boost ? 2 : 1);
-                                to_gone = 0.03;
-                            } else if (s == BUY) {
-                                to_use = 0.5;
-                            } else if (s == USE) {
-                                to_buy = (0.02 + 0.02 * m) * (boost ? 1.5 : 1);
-                                to_gone = 0.02;
+                            for (int since = 0; since < SINCE; since++) {
+                                double mass = now[key(s, m, d, p, f, since)];
+                                if (mass == 0)
+                                    continue;
+                                int in_stage = d + 1; /* c.days_in_stage today */
+                                double to_buy = 0, to_use = 0, to_gone = 0;
+                                if (s == WAIT) {
+                                    to_buy = (in_stage >= 3 ? 0.10 : 0.02) * (boost ? 2 : 1);
+                                    to_gone = 0.03;
+                                } else if (s == BUY) {
+                                    to_use = 0.5;
+                                } else if (s == USE) {
+                                    to_buy = (0.02 + 0.02 * m) * (boost ? 1.5 : 1);
+                                    to_gone = 0.02;
+                                }
+                                double stay = 1 - to_buy - to_use - to_gone;
+                                /* today is day since + 1 after the first purchase */
+                                int later = p == 0 ? 0 : since + 1 < SINCE ? since + 1 : SINCE - 1;
+                                next[key(s, m, d + 1 < DIS ? d + 1 : DIS - 1, p, f, later)] +=
+                                    mass * stay;
+                                if (to_buy > 0) {
+                                    int m2 = m + (calm ? 1 : 0);
+                                    m2 = m2 > 3 ? 3 : m2;
+                                    double flow = mass * to_buy;
+                                    next[key(BUY, m2, 0, p + 1 < PUR ? p + 1 : PUR - 1, f | calm,
+                                             later)] += flow;
+                                    r.purchases += flow;
+                                    r.uses += calm ? flow : 0;
+                                    if (p == 1 && since + 1 <= WINDOW)
+                                        r.window += flow;
+                                    r.clv_revenue += 10 * flow * discount;
+                                    r.clv_cost += (calm ? 1 : 0) * flow * discount;
+                                }
+                                if (to_use > 0)
+                                    next[key(USE, m, 0, p, f, later)] += mass * to_use;
+                                if (to_gone > 0)
+                                    next[key(GONE, m, 0, p, f, later)] += mass * to_gone;
                             }
-                            double stay = 1 - to_buy - to_use - to_gone;
-                            /* today is day since + 1 after the first purchase */
-                            int later = p == 0 ? 0 : since + 1 < SINCE ? since + 1 : SINCE - 1;
-                            next[key(s, m, d + 1 < DIS ? d + 1 : DIS - 1, p, f, later)] +=
-                                mass * stay;
-                            if (to_buy > 0) {
-                                int m2 = m + (calm ? 1 : 0);
-                                m2 = m2 > 3 ? 3 : m2;
-                                double flow = mass * to_buy;
-                                next[key(BUY, m2, 0, p + 1 < PUR ? p + 1 : PUR - 1, f | calm,
-                                         later)] += flow;
-                                r.purchases += flow;
-                                r.uses += calm ? flow : 0;
-                                if (p == 1 && since + 1 <= WINDOW)
-                                    r.window += flow;
-                                r.clv_revenue += 10 * flow * discount;
-                                r.clv_cost += (calm ? 1 : 0) * flow * discount;
-                            }
-                            if (to_use > 0)
-                                next[key(USE, m, 0, p, f, later)] += mass * to_use;
-                            if (to_gone > 0)
-                                next[key(GONE, m, 0, p, f, later)] += mass * to_gone;
-                        }
         memcpy(now, next, sizeof now);
     }
     for (int s = 0; s < N_STAGES; s++)
@@ -131,13 +132,13 @@ static ref_result reference(unsigned mask, int arrival, int boost_from)
             for (int d = 0; d < DIS; d++)
                 for (int p = 0; p < PUR; p++)
                     for (int f = 0; f < FLAG; f++)
-                    for (int since = 0; since < SINCE; since++) {
-                        double mass = now[key(s, m, d, p, f, since)];
-                        r.buyer += p >= 1 ? mass : 0;
-                        r.repeat += p >= 2 ? mass : 0;
-                        r.gone += s == GONE ? mass : 0;
-                        r.exposed += f ? mass : 0;
-                    }
+                        for (int since = 0; since < SINCE; since++) {
+                            double mass = now[key(s, m, d, p, f, since)];
+                            r.buyer += p >= 1 ? mass : 0;
+                            r.repeat += p >= 2 ? mass : 0;
+                            r.gone += s == GONE ? mass : 0;
+                            r.exposed += f ? mass : 0;
+                        }
     return r;
 }
 
@@ -167,15 +168,21 @@ static void engine_values(const sim_totals *t, size_t v, bool exact, double out[
     const sim_layout *l = &t->layout;
     if (exact) {
         const sim_expected *x = cell->expected;
-        double vals[9] = {x->k_sum[SIM_K_BUYER], x->k_sum[SIM_K_REPEAT], x->reached[GONE],
-                          x->k_sum[l->exposed + 1], x->k_sum[l->window], x->k_sum[l->purchases],
-                          x->k_sum[l->uses + 1], x->k_sum[l->clv] / 100, x->k_sum[l->clv + 1] / 100};
+        double vals[9] = {
+            x->k_sum[SIM_K_BUYER],    x->k_sum[SIM_K_REPEAT], x->reached[GONE],
+            x->k_sum[l->exposed + 1], x->k_sum[l->window],    x->k_sum[l->purchases],
+            x->k_sum[l->uses + 1],    x->k_sum[l->clv] / 100, x->k_sum[l->clv + 1] / 100};
         memcpy(out, vals, sizeof vals);
     } else {
-        double vals[9] = {(double)cell->k_sum[SIM_K_BUYER], (double)cell->k_sum[SIM_K_REPEAT],
-                          (double)cell->reached[GONE], (double)cell->k_sum[l->exposed + 1],
-                          (double)cell->k_sum[l->window], (double)cell->k_sum[l->purchases],
-                          (double)cell->k_sum[l->uses + 1], 0, 0};
+        double vals[9] = {(double)cell->k_sum[SIM_K_BUYER],
+                          (double)cell->k_sum[SIM_K_REPEAT],
+                          (double)cell->reached[GONE],
+                          (double)cell->k_sum[l->exposed + 1],
+                          (double)cell->k_sum[l->window],
+                          (double)cell->k_sum[l->purchases],
+                          (double)cell->k_sum[l->uses + 1],
+                          0,
+                          0};
         memcpy(out, vals, sizeof vals);
     }
 }
