@@ -497,6 +497,11 @@ static void print_interventions(FILE *f, const scn_scenario *scn)
             fmt_printf(f, _("    costs %g per customer who uses it\n"), iv->cost_per_customer);
         if (iv->cost_per_use > 0)
             fmt_printf(f, _("    costs %g per use\n"), iv->cost_per_use);
+        /* The launch window (from_day, until_day); none: live every day. */
+        if (iv->until_day >= 0)
+            fmt_printf(f, _("    live on days %d to %d only\n"), iv->from_day, iv->until_day);
+        else if (iv->from_day > 0)
+            fmt_printf(f, _("    live from day %d to the end of the run\n"), iv->from_day);
     }
 }
 

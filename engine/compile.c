@@ -521,8 +521,9 @@ static bool compile_state(compile_ctx *ctx, cmp_variant *variant, cmp_plan *plan
     return true;
 }
 
-/* Walks the states a persona can reach in a variant, compiling each. */
-static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
+/* The plan's tables before any state is compiled: mood changes and uses
+ * per stage. */
+static void plan_init(compile_ctx *ctx, cmp_variant *variant, int persona)
 {
     const scn_scenario *scn = ctx->scn;
     cmp_plan *plan = &variant->plans[persona];
@@ -558,17 +559,30 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
         plan->mood_delta[s] = (int8_t)delta;
         plan->first_mood_delta[s] = (int8_t)first;
     }
-
-    size_t *queue = xcalloc(n_states, sizeof *queue);
-    bool *seen = xcalloc(n_states, sizeof *seen);
-    size_t head = 0, tail = 0;
     int entry = scn->entry;
     int mood0 = cmp_clamp_mood(scn->personas[persona].mood + plan->mood_delta[entry] +
                                (scn->stages[entry].purchase ? plan->first_mood_delta[entry] : 0));
-    size_t start = cmp_state_index(entry, mood0, scn->stages[entry].purchase ? 1 : 0);
-    plan->entry_node = (uint32_t)start;
-    queue[tail++] = start;
-    seen[start] = true;
+    plan->entry_node = (uint32_t)cmp_state_index(entry, mood0, scn->stages[entry].purchase ? 1 : 0);
+}
+
+/* Compiles the states a persona can reach from `from` (n of them) that the
+ * plan does not have yet. */
+static bool plan_explore(compile_ctx *ctx, cmp_variant *variant, int persona, const size_t *from,
+                         size_t n_from)
+{
+    const scn_scenario *scn = ctx->scn;
+    cmp_plan *plan = &variant->plans[persona];
+    size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    size_t *queue = xcalloc(n_states, sizeof *queue);
+    bool *seen = xcalloc(n_states, sizeof *seen);
+    size_t head = 0, tail = 0;
+    for (size_t i = 0; i < n_states; i++)
+        seen[i] = plan->states[i].thr_offset != CMP_UNREACHABLE;
+    for (size_t i = 0; i < n_from; i++)
+        if (!seen[from[i]]) {
+            seen[from[i]] = true;
+            queue[tail++] = from[i];
+        }
     bool ok = true;
     while (ok && head < tail) {
         size_t idx = queue[head++];
@@ -604,6 +618,14 @@ static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
     free(queue);
     free(seen);
     return ok;
+}
+
+/* Walks the states a persona can reach in a variant, compiling each. */
+static bool compile_plan(compile_ctx *ctx, cmp_variant *variant, int persona)
+{
+    plan_init(ctx, variant, persona);
+    size_t start = variant->plans[persona].entry_node;
+    return plan_explore(ctx, variant, persona, &start, 1);
 }
 
 /* The variant's outgoing edges per stage: the baseline's plus those its
@@ -680,6 +702,123 @@ static void mark_shared(cmp_model *model)
     }
 }
 
+/* The index among the model's parts of the plans with the interventions
+ * of `mask` live, compiled the first time a period asks for them. */
+static size_t part_for(compile_ctx *ctx, uint32_t mask, const char *name, bool *ok)
+{
+    cmp_model *model = ctx->model;
+    const scn_scenario *scn = ctx->scn;
+    for (size_t i = 0; i < model->n_parts; i++)
+        if (model->parts[i].mask == mask)
+            return i;
+    model->parts = xrealloc(model->parts, model->n_parts + 1, sizeof *model->parts);
+    size_t index = model->n_parts++;
+    cmp_variant *part = &model->parts[index];
+    memset(part, 0, sizeof *part);
+    part->mask = mask;
+    part->name = name; /* errors name the variant that runs these plans */
+    part->plans = xcalloc(scn->n_personas, sizeof *part->plans);
+    build_out_edges(scn, part);
+    for (size_t p = 0; *ok && p < scn->n_personas; p++)
+        *ok = compile_plan(ctx, part, (int)p);
+    return index;
+}
+
+static int compare_ints(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * A variant's periods: the days its set of live interventions changes
+ * (from_day, and the day after until_day), the plans of each set, and in
+ * every part of the variant the states any of them reaches, so that a
+ * customer who is in a state when the period changes finds it compiled.
+ */
+static bool build_periods(compile_ctx *ctx, cmp_variant *variant)
+{
+    const scn_scenario *scn = ctx->scn;
+    int days = ctx->model->days;
+    int *from = xcalloc(2 * scn->n_interventions + 1, sizeof *from);
+    size_t n = 0;
+    from[n++] = 0;
+    for (size_t i = 0; i < scn->n_interventions; i++) {
+        const scn_intervention *iv = &scn->interventions[i];
+        if (!(variant->mask & (1u << i)))
+            continue;
+        if (iv->from_day > 0 && iv->from_day <= days)
+            from[n++] = iv->from_day;
+        if (iv->until_day >= 0 && iv->until_day < days)
+            from[n++] = iv->until_day + 1;
+    }
+    qsort(from, n, sizeof *from, compare_ints);
+    uint32_t *mask = xcalloc(n, sizeof *mask);
+    size_t m = 0;
+    for (size_t q = 0; q < n; q++) {
+        uint32_t live = 0;
+        for (size_t i = 0; i < scn->n_interventions; i++)
+            if ((variant->mask & (1u << i)) && cmp_live(&scn->interventions[i], from[q]))
+                live |= 1u << i;
+        if (m > 0 && mask[m - 1] == live)
+            continue;
+        from[m] = from[q];
+        mask[m++] = live;
+    }
+    bool ok = true;
+    if (m == 1 && mask[0] == variant->mask) {
+        free(from);
+        free(mask);
+        return true; /* live every day: the variant's own plans */
+    }
+    variant->n_periods = (uint32_t)m;
+    variant->period_from = from;
+    variant->period_part = xcalloc(m, sizeof *variant->period_part);
+    for (size_t q = 0; ok && q < m; q++)
+        variant->period_part[q] = part_for(ctx, mask[q], variant->name, &ok);
+    free(mask);
+    return ok;
+}
+
+/* Compiles, in every part of a variant, the states the other parts reach;
+ * sets *grew when a part got a new state. */
+static bool unite_parts(compile_ctx *ctx, const cmp_variant *variant, bool *grew_any)
+{
+    const scn_scenario *scn = ctx->scn;
+    size_t m = variant->n_periods;
+    bool ok = true;
+    size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    size_t *missing = xcalloc(n_states, sizeof *missing);
+    for (size_t p = 0; ok && p < scn->n_personas; p++) {
+        for (bool grew = true; ok && grew;) {
+            grew = false;
+            for (size_t q = 0; ok && q < m; q++) {
+                cmp_variant *part = &ctx->model->parts[variant->period_part[q]];
+                const cmp_state *mine = part->plans[p].states;
+                size_t n_missing = 0;
+                for (size_t i = 0; i < n_states; i++) {
+                    if (mine[i].thr_offset != CMP_UNREACHABLE)
+                        continue;
+                    for (size_t r = 0; r < m; r++) {
+                        const cmp_variant *part_r = &ctx->model->parts[variant->period_part[r]];
+                        const cmp_plan *other = &part_r->plans[p];
+                        if (other->states[i].thr_offset != CMP_UNREACHABLE) {
+                            missing[n_missing++] = i;
+                            break;
+                        }
+                    }
+                }
+                if (n_missing) {
+                    grew = *grew_any = true;
+                    ok = plan_explore(ctx, part, (int)p, missing, n_missing);
+                }
+            }
+        }
+    }
+    free(missing);
+    return ok;
+}
+
 cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days, cj_err *err)
 {
     cmp_model *model = xcalloc(1, sizeof *model);
@@ -723,6 +862,15 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
         for (size_t p = 0; ok && p < scn->n_personas; p++)
             ok = compile_plan(&ctx, variant, (int)p);
     }
+    for (size_t v = 0; ok && v < variants->n; v++)
+        ok = build_periods(&ctx, &model->variants[v]);
+    /* Parts are shared: until no part grows, so that all the parts of a
+     * variant have the same states, which exact.c numbers alike. */
+    for (bool grew = true; ok && grew;) {
+        grew = false;
+        for (size_t v = 0; ok && v < variants->n; v++)
+            ok = unite_parts(&ctx, &model->variants[v], &grew);
+    }
     luaL_unref(L, LUA_REGISTRYINDEX, ctx.proxy_ref);
     for (size_t i = 0; i < n_cache; i++)
         free(ctx.cache[i].values);
@@ -735,36 +883,44 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
     return model;
 }
 
+static void free_variant(const cmp_model *model, cmp_variant *variant)
+{
+    if (variant->plans) {
+        for (size_t p = 0; p < model->scn->n_personas; p++) {
+            free(variant->plans[p].mood_delta);
+            free(variant->plans[p].first_mood_delta);
+            free(variant->plans[p].once_mask);
+            free(variant->plans[p].touch_mask);
+            free(variant->plans[p].states);
+            free(variant->plans[p].stage_reached);
+            free(variant->plans[p].p_min);
+            free(variant->plans[p].p_max);
+            free(variant->plans[p].thr);
+            free(variant->plans[p].nodes);
+            free(variant->plans[p].same_as_first);
+            free(variant->plans[p].next);
+            free(variant->plans[p].surv);
+            free(variant->plans[p].guide);
+            free(variant->plans[p].cond);
+            free(variant->plans[p].prob);
+        }
+    }
+    free(variant->plans);
+    free(variant->out_start);
+    free(variant->out_edge);
+    free(variant->period_from);
+    free(variant->period_part);
+}
+
 void cmp_free(cmp_model *model)
 {
     if (!model)
         return;
-    for (size_t v = 0; v < model->n_variants; v++) {
-        cmp_variant *variant = &model->variants[v];
-        if (variant->plans) {
-            for (size_t p = 0; p < model->scn->n_personas; p++) {
-                free(variant->plans[p].mood_delta);
-                free(variant->plans[p].first_mood_delta);
-                free(variant->plans[p].once_mask);
-                free(variant->plans[p].touch_mask);
-                free(variant->plans[p].states);
-                free(variant->plans[p].stage_reached);
-                free(variant->plans[p].p_min);
-                free(variant->plans[p].p_max);
-                free(variant->plans[p].thr);
-                free(variant->plans[p].nodes);
-                free(variant->plans[p].same_as_first);
-                free(variant->plans[p].next);
-                free(variant->plans[p].surv);
-                free(variant->plans[p].guide);
-                free(variant->plans[p].cond);
-                free(variant->plans[p].prob);
-            }
-        }
-        free(variant->plans);
-        free(variant->out_start);
-        free(variant->out_edge);
-    }
+    for (size_t v = 0; v < model->n_variants; v++)
+        free_variant(model, &model->variants[v]);
+    for (size_t i = 0; i < model->n_parts; i++)
+        free_variant(model, &model->parts[i]);
+    free(model->parts);
     free(model->variants);
     free(model->purchase_slot);
     free(model);

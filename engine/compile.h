@@ -104,7 +104,16 @@ typedef struct {
     const char *name;
     uint32_t *out_start; /* per stage, into out_edge; n_stages + 1 entries */
     int *out_edge;       /* edge indices, in declaration order per stage */
-    cmp_plan *plans;     /* per persona */
+    cmp_plan *plans;     /* per persona: every intervention of mask live */
+    /* Launch dates (from_day, until_day): the days of the run cut into
+     * periods, each with the interventions live in it and their plans, a
+     * part of the model (cmp_model.parts). n_periods is 0 when the mask's
+     * interventions are live every day: then `plans` hold on every day.
+     * Every part of a variant has a node for each state any of them can
+     * reach, so that a customer keeps its node when the period changes. */
+    uint32_t n_periods;
+    int *period_from;    /* per period: its first day; the first is 0 */
+    size_t *period_part; /* per period: index into cmp_model.parts */
 } cmp_variant;
 
 typedef struct {
@@ -114,7 +123,39 @@ typedef struct {
     size_t n_variants;
     int *purchase_slot; /* per stage: its index among purchase stages, or -1 */
     size_t n_purchase_stages;
+    /* The plans of the sets of interventions live in some period of a
+     * variant with launch dates, one per set (mask), shared by the variants. */
+    cmp_variant *parts;
+    size_t n_parts;
 } cmp_model;
+
+/* The plans in force on `day` in a variant: its own, or its period's part. */
+static inline const cmp_variant *cmp_variant_on(const cmp_model *model, const cmp_variant *variant,
+                                                uint32_t day)
+{
+    if (variant->n_periods == 0)
+        return variant;
+    uint32_t q = 0;
+    while (q + 1 < variant->n_periods && (uint32_t)variant->period_from[q + 1] <= day)
+        q++;
+    return &model->parts[variant->period_part[q]];
+}
+
+/* The last day of the period that `day` is in (the run's last day at most). */
+static inline uint32_t cmp_period_end(const cmp_model *model, const cmp_variant *variant,
+                                      uint32_t day)
+{
+    for (uint32_t q = 1; q < variant->n_periods; q++)
+        if ((uint32_t)variant->period_from[q] > day)
+            return (uint32_t)variant->period_from[q] - 1;
+    return (uint32_t)model->days;
+}
+
+/* Is an intervention live on `day`? */
+static inline bool cmp_live(const scn_intervention *iv, int day)
+{
+    return day >= iv->from_day && (iv->until_day < 0 || day <= iv->until_day);
+}
 
 static inline size_t cmp_state_index(int stage, int mood, int purchases)
 {

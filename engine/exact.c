@@ -76,11 +76,10 @@ typedef struct {
  * the plan's daily probabilities. A customer's first and second purchases
  * are added, by day, to `first` and `second`.
  */
-static void chain_build(ex_chain *c, const cmp_model *model, size_t v, size_t p, double *first,
-                        double *second)
+static void chain_build_of(ex_chain *c, const cmp_model *model, const cmp_variant *variant,
+                           size_t p, double *first, double *second)
 {
     const scn_scenario *scn = model->scn;
-    const cmp_variant *variant = &model->variants[v];
     const cmp_plan *plan = &variant->plans[p];
     size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
     uint32_t *dense = xcalloc(n_states, sizeof *dense);
@@ -148,6 +147,12 @@ static void chain_build(ex_chain *c, const cmp_model *model, size_t v, size_t p,
         free(possible);
     }
     free(dense);
+}
+
+static void chain_build(ex_chain *c, const cmp_model *model, size_t v, size_t p, double *first,
+                        double *second)
+{
+    chain_build_of(c, model, &model->variants[v], p, first, second);
 }
 
 static void chain_free(ex_chain *c)
@@ -650,9 +655,539 @@ static void lifetime_value(const cmp_model *model, const sim_layout *l, size_t v
     chain_free(&c);
 }
 
+/* ------------------------------------------------------------------------
+ * Launch dates: a variant whose plan changes on given days (cmp_variant's
+ * periods). Its parts have the same nodes, numbered alike, one chain per
+ * period. The mass of a node is kept by days in the node (one by one up to
+ * the longest prefix of its plans, then as one sum), so that each day's
+ * hazard is the plan's of that day whatever the plans before it were.
+ */
+
+typedef struct {
+    uint32_t n_periods;
+    const int *from;  /* per period: its first day */
+    ex_chain *chains; /* per period */
+    uint32_t n;       /* nodes, alike in every chain */
+    uint32_t *width;  /* per node: W, the days in the node kept one by one */
+} ex_cal;
+
+/* What a calendar pass counts by day (main pass), or NULL fields. */
+typedef struct {
+    double *first, *second; /* first and second purchases by day */
+    double *purchases_day, *uses_day, *first_entries;
+    double *total;      /* per node: all the mass that entered it */
+    double *edge_moves; /* per scenario edge */
+} ex_sink;
+
+typedef struct {
+    double **age;     /* per node: W + 1 values: days in the node 0 … W - 1, and W or more */
+    double *incoming; /* per node: entering today */
+    double *scratch;  /* the largest W + 1: a node's mass after the day */
+    bool *alive;      /* per node: holds mass */
+} ex_cstate;
+
+static uint32_t cal_period(const ex_cal *cal, uint32_t day)
+{
+    uint32_t q = 0;
+    while (q + 1 < cal->n_periods && (uint32_t)cal->from[q + 1] <= day)
+        q++;
+    return q;
+}
+
+static void cal_build(ex_cal *cal, const cmp_model *model, const cmp_variant *variant, size_t p)
+{
+    memset(cal, 0, sizeof *cal);
+    cal->n_periods = variant->n_periods;
+    cal->from = variant->period_from;
+    cal->chains = xcalloc(cal->n_periods, sizeof *cal->chains);
+    for (uint32_t q = 0; q < cal->n_periods; q++)
+        chain_build_of(&cal->chains[q], model, &model->parts[variant->period_part[q]], p, NULL,
+                       NULL);
+    cal->n = cal->chains[0].n;
+    cal->width = xcalloc(cal->n + 1, sizeof *cal->width);
+    for (uint32_t z = 0; z < cal->n; z++) {
+        uint32_t w = 1;
+        for (uint32_t q = 0; q < cal->n_periods; q++)
+            if (cal->chains[q].nodes[z].n_prefix + 1 > w)
+                w = cal->chains[q].nodes[z].n_prefix + 1;
+        cal->width[z] = w;
+    }
+}
+
+static void cal_free(ex_cal *cal)
+{
+    for (uint32_t q = 0; q < cal->n_periods; q++)
+        chain_free(&cal->chains[q]);
+    free(cal->chains);
+    free(cal->width);
+    memset(cal, 0, sizeof *cal);
+}
+
+/* One period of a calendar, as a calendar of its own. */
+static ex_cal cal_one(const ex_cal *cal, uint32_t q)
+{
+    static const int zero = 0;
+    ex_cal one = *cal;
+    one.n_periods = 1;
+    one.from = &zero;
+    one.chains = &cal->chains[q];
+    return one;
+}
+
+static void cstate_init(ex_cstate *s, const ex_cal *cal)
+{
+    s->age = xcalloc(cal->n + 1, sizeof *s->age);
+    for (uint32_t z = 0; z < cal->n; z++)
+        s->age[z] = xcalloc((size_t)cal->width[z] + 1, sizeof **s->age);
+    s->incoming = xcalloc(cal->n + 1, sizeof *s->incoming);
+    s->alive = xcalloc(cal->n + 1, sizeof *s->alive);
+    uint32_t w = 1;
+    for (uint32_t z = 0; z < cal->n; z++)
+        w = cal->width[z] > w ? cal->width[z] : w;
+    s->scratch = xcalloc((size_t)w + 1, sizeof *s->scratch);
+}
+
+static void cstate_free(ex_cstate *s, const ex_cal *cal)
+{
+    for (uint32_t z = 0; z < cal->n; z++)
+        free(s->age[z]);
+    free(s->age);
+    free(s->incoming);
+    free(s->alive);
+    free(s->scratch);
+}
+
+/* Mass entering node z on day d in the main pass: what is counted by day. */
+static void cal_record(const ex_sink *k, const ex_chain *c, uint32_t z, uint32_t d, double mass,
+                       size_t n_slots, size_t n_int, uint32_t days)
+{
+    const cmp_node *x = c->nodes[z].node;
+    if (k->total)
+        k->total[z] += mass;
+    if (x->purchase_slot >= 0) {
+        if (k->first && x->purchases == 1)
+            k->first[d] += mass;
+        if (k->second && x->purchases == 2)
+            k->second[d] += mass;
+        if (k->purchases_day)
+            k->purchases_day[(size_t)d * n_slots + (size_t)x->purchase_slot] += mass;
+    }
+    for (uint32_t mask = x->touch_mask; k->uses_day && mask; mask &= mask - 1)
+        k->uses_day[(size_t)d * n_int + (size_t)__builtin_ctz(mask)] += mass;
+    if (k->first_entries && c->nodes[z].first_index >= 0)
+        k->first_entries[(size_t)c->nodes[z].first_index * (days + 1) + d] += mass;
+}
+
+/* What a calendar pass stops at: nodes, per period (absorb[q * n + z]) or
+ * alike in every period (stride 0), or one edge. */
+typedef struct {
+    const bool *absorb;
+    size_t stride;
+    int edge;
+    const bool *useful;
+    double *hit_day;
+} ex_ctarget;
+
+static bool cal_absorbs(const ex_ctarget *t, uint32_t q, uint32_t z)
+{
+    return t->absorb && t->absorb[(size_t)q * t->stride + z];
+}
+
+/* Nodes from which the target can still be reached, in some period. */
+static void cal_mark_useful(const ex_cal *cal, const ex_ctarget *t, bool *useful)
+{
+    memset(useful, 0, cal->n * sizeof *useful);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t z = 0; z < cal->n; z++) {
+            if (useful[z])
+                continue;
+            for (uint32_t q = 0; q < cal->n_periods && !useful[z]; q++) {
+                const ex_node *y = &cal->chains[q].nodes[z];
+                for (uint32_t j = 0; j < y->k; j++) {
+                    uint32_t to = y->next[j];
+                    if (to == EX_NONE)
+                        continue;
+                    bool hits = y->edge[j] == t->edge || useful[to];
+                    for (uint32_t r = 0; !hits && r < cal->n_periods; r++)
+                        hits = cal_absorbs(t, r, to);
+                    if (hits) {
+                        useful[z] = changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/*
+ * Carries mass through days start + 1 … end. It starts as one customer in
+ * node `node` entered on day `start`, or (node EX_NONE) arrives as the
+ * chain's inflow (a cohort on day 0). Without a target the main pass counts
+ * into the sink; with one, returns the mass that reaches it.
+ */
+static double cal_propagate(const ex_cal *cal, const cmp_model *model, ex_cstate *s,
+                            const ex_ctarget *target, const ex_sink *sink, uint32_t start,
+                            uint32_t end, uint32_t node, const double *inflow)
+{
+    size_t n_slots = model->n_purchase_stages, n_int = model->scn->n_interventions;
+    uint32_t days = (uint32_t)model->days;
+    double hit = 0;
+    for (uint32_t z = 0; z < cal->n; z++) {
+        memset(s->age[z], 0, ((size_t)cal->width[z] + 1) * sizeof **s->age);
+        s->incoming[z] = 0;
+        s->alive[z] = false;
+    }
+    for (uint32_t d = start; d <= end; d++) {
+        uint32_t q = cal_period(cal, d);
+        const ex_chain *c = &cal->chains[q];
+        if (d > start) {
+            for (uint32_t z = 0; z < cal->n; z++) {
+                if (!s->alive[z])
+                    continue;
+                const ex_node *y = &c->nodes[z];
+                const double *prob = c->plan->prob + y->node->prob_offset;
+                uint32_t W = cal->width[z], P = y->n_prefix, k = y->k;
+                double *age = s->age[z], *moved = s->scratch;
+                for (uint32_t t = 0; t <= W; t++) {
+                    double m = age[t];
+                    if (m == 0)
+                        continue;
+                    uint32_t up = t + 1 < W ? t + 1 : W;
+                    if (k == 0) {
+                        moved[up] += m;
+                        continue;
+                    }
+                    uint32_t a = t + 1; /* the day in the node that today is */
+                    const double *row = prob + (size_t)((a <= P ? a : P + 1) - 1) * k;
+                    double sum = 0;
+                    for (uint32_t j = 0; j < k; j++)
+                        sum += row[j];
+                    /* Within compile.c's tolerance a sum may pass 1 by
+                     * rounding: the edges then share exactly everybody. */
+                    double scale = sum > 1.0 ? 1.0 / sum : 1.0;
+                    moved[up] += m * (1.0 - fmin(sum, 1.0));
+                    for (uint32_t j = 0; j < k; j++) {
+                        uint32_t to = y->next[j];
+                        double flow = m * row[j] * scale;
+                        if (to == EX_NONE || flow == 0)
+                            continue;
+                        if (!target) {
+                            sink->edge_moves[y->edge[j]] += flow;
+                            s->incoming[to] += flow;
+                            cal_record(sink, c, to, d, flow, n_slots, n_int, days);
+                        } else if (y->edge[j] == target->edge || cal_absorbs(target, q, to)) {
+                            hit += flow;
+                            if (target->hit_day)
+                                target->hit_day[d] += flow;
+                        } else if (target->useful[to]) {
+                            s->incoming[to] += flow;
+                        }
+                    }
+                }
+                /* One more day in the node for everyone who stayed. */
+                for (uint32_t t = 0; t <= W; t++) {
+                    age[t] = moved[t];
+                    moved[t] = 0;
+                }
+            }
+        }
+        for (uint32_t z = 0; z < cal->n; z++)
+            if (s->incoming[z] != 0) {
+                s->age[z][0] += s->incoming[z];
+                s->incoming[z] = 0;
+                s->alive[z] = true;
+            }
+        /* Arrivals of the day: the entry node of the day's plan. */
+        double mass;
+        uint32_t at = c->entry;
+        if (node != EX_NONE) {
+            mass = d == start ? 1.0 : 0.0;
+            at = node;
+        } else {
+            mass = inflow ? (d < days ? inflow[d] : 0.0) : d == 0 ? 1.0 : 0.0;
+        }
+        if (mass == 0)
+            continue;
+        if (target && cal_absorbs(target, q, at)) {
+            hit += mass;
+            if (target->hit_day)
+                target->hit_day[d] += mass;
+            continue;
+        }
+        if (target && !target->useful[at])
+            continue;
+        s->age[at][0] += mass;
+        s->alive[at] = true;
+        if (!target)
+            cal_record(sink, c, at, d, mass, n_slots, n_int, days);
+    }
+    return hit;
+}
+
+/* Per period, the nodes whose entry uses intervention i: absorb[q n + z]. */
+static bool cal_uses(const ex_cal *cal, size_t i, bool *absorb)
+{
+    bool any = false;
+    for (uint32_t q = 0; q < cal->n_periods; q++)
+        for (uint32_t z = 0; z < cal->n; z++)
+            any |= absorb[(size_t)q * cal->n + z] =
+                (cal->chains[q].nodes[z].node->touch_mask >> i) & 1u;
+    return any;
+}
+
+/*
+ * Repeat buyers within the window: from each first-purchase node z entered
+ * on day f, the chance of a second purchase by day min(f + window, days),
+ * a pass of its own where the window spans a change of period, one per
+ * period and node for the windows that lie in one period.
+ */
+static double cal_repeat_in_window(const ex_cal *cal, const cmp_model *model, ex_cstate *s,
+                                   uint32_t window, const double *first_entries, bool *set,
+                                   bool *useful)
+{
+    uint32_t days = (uint32_t)model->days, span = window < days ? window : days;
+    for (uint32_t z = 0; z < cal->n; z++) {
+        const cmp_node *node = cal->chains[0].nodes[z].node;
+        set[z] = node->purchase_slot >= 0 && node->purchases == 2;
+    }
+    double *hit = xcalloc((size_t)days + 1, sizeof *hit);
+    double **pure = xcalloc(cal->n_periods, sizeof *pure);
+    ex_ctarget t = {set, 0, -1, useful, hit};
+    cal_mark_useful(cal, &t, useful);
+    double total = 0;
+    for (uint32_t z = 0; z < cal->n; z++) {
+        int32_t row = cal->chains[0].nodes[z].first_index;
+        if (row < 0)
+            continue;
+        for (uint32_t q = 0; q < cal->n_periods; q++) {
+            free(pure[q]);
+            pure[q] = NULL;
+        }
+        const double *entries = first_entries + (size_t)row * (days + 1);
+        for (uint32_t f = 0; f < days; f++) {
+            if (entries[f] == 0)
+                continue;
+            uint32_t e = f + span < days ? f + span : days;
+            uint32_t q = cal_period(cal, f + 1);
+            if (q != cal_period(cal, e)) {
+                total += entries[f] * cal_propagate(cal, model, s, &t, NULL, f, e, z, NULL);
+                continue;
+            }
+            if (!pure[q]) {
+                ex_cal one = cal_one(cal, q);
+                memset(hit, 0, ((size_t)days + 1) * sizeof *hit);
+                cal_propagate(&one, model, s, &t, NULL, 0, span, z, NULL);
+                pure[q] = xcalloc((size_t)span + 1, sizeof **pure);
+                for (uint32_t d = 1; d <= span; d++)
+                    pure[q][d] = pure[q][d - 1] + hit[d];
+            }
+            total += entries[f] * pure[q][e - f];
+        }
+    }
+    for (uint32_t q = 0; q < cal->n_periods; q++)
+        free(pure[q]);
+    free(pure);
+    free(hit);
+    return total;
+}
+
+/* The revenue and costs of one customer who arrives on day `a`, by age
+ * (days since arrival), undiscounted, into rev and cost (days + 1 each). */
+static void cal_payments(const ex_cal *cal, const cmp_model *model, ex_cstate *s, size_t p,
+                         uint32_t a, double *rev, double *cost)
+{
+    const scn_scenario *scn = model->scn;
+    size_t days = (size_t)model->days, n_slots = model->n_purchase_stages;
+    size_t n_int = scn->n_interventions;
+    double *purchases_day = xcalloc((days + 1) * n_slots + 1, sizeof *purchases_day);
+    double *uses_day = xcalloc((days + 1) * n_int + 1, sizeof *uses_day);
+    double *moves = xcalloc(scn->n_edges + 1, sizeof *moves);
+    double *hit = xcalloc(days + 1, sizeof *hit);
+    bool *absorb = xcalloc((size_t)cal->n * cal->n_periods + 1, sizeof *absorb);
+    bool *useful = xcalloc(cal->n + 1, sizeof *useful);
+    ex_sink sink = {NULL, NULL, purchases_day, uses_day, NULL, NULL, moves};
+    uint32_t entry = cal->chains[cal_period(cal, a)].entry;
+    cal_propagate(cal, model, s, NULL, &sink, a, (uint32_t)days, entry, NULL);
+    for (size_t st = 0; st < scn->n_stages; st++) {
+        int slot = model->purchase_slot[st];
+        for (size_t d = a; slot >= 0 && d <= days; d++)
+            rev[d - a] += purchases_day[d * n_slots + (size_t)slot] * scn->stages[st].value[p];
+    }
+    for (size_t i = 0; i < n_int; i++) {
+        const scn_intervention *in = &scn->interventions[i];
+        for (size_t d = a; d <= days; d++)
+            cost[d - a] += in->cost_per_use * uses_day[d * n_int + i];
+        if (in->cost_per_customer == 0 || !cal_uses(cal, i, absorb))
+            continue;
+        memset(hit, 0, (days + 1) * sizeof *hit);
+        ex_ctarget t = {absorb, cal->n, -1, useful, hit};
+        cal_mark_useful(cal, &t, useful);
+        cal_propagate(cal, model, s, &t, NULL, a, (uint32_t)days, entry, NULL);
+        for (size_t d = a; d <= days; d++)
+            cost[d - a] += in->cost_per_customer * hit[d];
+    }
+    free(purchases_day);
+    free(uses_day);
+    free(moves);
+    free(hit);
+    free(absorb);
+    free(useful);
+}
+
+/* Lifetime value with launch dates: a customer's payments depend on its
+ * arrival day, but for the arrivals within the last period only on its age,
+ * from one pass of that period's plans. */
+static void cal_lifetime_value(const ex_cal *cal, const cmp_model *model, ex_cstate *s,
+                               const sim_layout *l, size_t p, const double *inflow, sim_expected *x)
+{
+    const scn_scenario *scn = model->scn;
+    size_t days = (size_t)model->days;
+    double *rev = xcalloc(days + 1, sizeof *rev), *cost = xcalloc(days + 1, sizeof *cost);
+    double *last_rev = NULL, *last_cost = NULL;
+    double *f = xcalloc(days + 1, sizeof *f);
+    for (size_t d = 0; d <= days; d++)
+        f[d] = pow(1.0 + scn->discount_rate, -(double)d / 365.0);
+    uint32_t q_last = cal_period(cal, (uint32_t)days);
+    double clv_rev = 0, clv_cost = 0;
+    for (size_t a = 0; a < (inflow ? days : 1); a++) {
+        double share = inflow ? inflow[a] : 1.0;
+        if (share == 0)
+            continue;
+        size_t span = days - a;
+        if (cal_period(cal, (uint32_t)a) == q_last) {
+            if (!last_rev) {
+                ex_cal one = cal_one(cal, q_last);
+                last_rev = xcalloc(days + 1, sizeof *last_rev);
+                last_cost = xcalloc(days + 1, sizeof *last_cost);
+                cal_payments(&one, model, s, p, 0, last_rev, last_cost);
+                for (size_t d = 0; d <= days; d++) {
+                    last_rev[d] = (d ? last_rev[d - 1] : 0) + last_rev[d] * f[d];
+                    last_cost[d] = (d ? last_cost[d - 1] : 0) + last_cost[d] * f[d];
+                }
+            }
+            clv_rev += share * last_rev[span];
+            clv_cost += share * last_cost[span];
+            continue;
+        }
+        memset(rev, 0, (days + 1) * sizeof *rev);
+        memset(cost, 0, (days + 1) * sizeof *cost);
+        cal_payments(cal, model, s, p, (uint32_t)a, rev, cost);
+        double r = 0, c = 0;
+        for (size_t d = 0; d <= span; d++) {
+            r += rev[d] * f[d];
+            c += cost[d] * f[d];
+        }
+        clv_rev += share * r;
+        clv_cost += share * c;
+    }
+    x->k_sum[l->clv] = 100 * clv_rev;
+    x->k_sum[l->clv + 1] = 100 * clv_cost;
+    free(rev);
+    free(cost);
+    free(last_rev);
+    free(last_cost);
+    free(f);
+}
+
+/* job_compute for a variant with launch dates: every whole-path count is a
+ * pass of its own (the shortcuts of job_compute read one chain's graph). */
+static void job_compute_calendar(const cmp_model *model, const sim_layout *l, size_t v, size_t p,
+                                 const double *inflow, sim_expected *x)
+{
+    const scn_scenario *scn = model->scn;
+    uint32_t days = (uint32_t)model->days;
+    size_t n_int = scn->n_interventions;
+    ex_cal cal;
+    cal_build(&cal, model, &model->variants[v], p);
+    ex_cstate s;
+    cstate_init(&s, &cal);
+    double *total = xcalloc(cal.n + 1, sizeof *total);
+    double *first_entries =
+        xcalloc((size_t)cal.chains[0].n_first * (days + 1) + 1, sizeof *first_entries);
+    ex_sink sink = {x->first_purchase_day, x->second_purchase_day, x->purchases_day,
+                    x->uses_day,           first_entries,          total,
+                    x->edge_moves};
+    for (uint32_t d = 0; d <= days; d++)
+        x->arrivals_day[d] = inflow ? (d < days ? inflow[d] : 0.0) : d == 0;
+    cal_propagate(&cal, model, &s, NULL, &sink, 0, days, EX_NONE, inflow);
+
+    for (uint32_t z = 0; z < cal.n; z++) {
+        const cmp_node *node = cal.chains[0].nodes[z].node;
+        x->entries[node->stage] += total[z];
+        x->mood_sum[node->stage] += total[z] * node->mood;
+        if (node->purchase_slot >= 0)
+            x->k_sum[l->purchases + (size_t)node->purchase_slot] += total[z];
+    }
+    for (uint32_t d = 0; d <= days; d++) {
+        for (size_t i = 0; i < n_int; i++)
+            x->k_sum[l->uses + i] += x->uses_day[(size_t)d * n_int + i];
+        x->k_sum[SIM_K_BUYER] += x->first_purchase_day[d];
+        x->k_sum[SIM_K_REPEAT] += x->second_purchase_day[d];
+    }
+    bool *absorb = xcalloc((size_t)cal.n * cal.n_periods + 1, sizeof *absorb);
+    bool *useful = xcalloc(cal.n + 1, sizeof *useful);
+    int entry_stage = scn->entry;
+    for (size_t st = 0; st < scn->n_stages; st++) {
+        if (x->entries[st] == 0) {
+            x->reached[st] = 0;
+            continue;
+        }
+        if ((int)st == entry_stage) {
+            x->reached[st] = 1;
+            continue;
+        }
+        for (uint32_t z = 0; z < cal.n; z++)
+            absorb[z] = cal.chains[0].nodes[z].node->stage == (int)st;
+        ex_ctarget t = {absorb, 0, -1, useful, NULL};
+        cal_mark_useful(&cal, &t, useful);
+        x->reached[st] = cal_propagate(&cal, model, &s, &t, NULL, 0, days, EX_NONE, inflow);
+    }
+    for (size_t e = 0; e < scn->n_edges; e++) {
+        if (x->edge_moves[e] == 0) {
+            x->edge_customers[e] = 0;
+            continue;
+        }
+        ex_ctarget t = {NULL, 0, (int)e, useful, NULL};
+        cal_mark_useful(&cal, &t, useful);
+        x->edge_customers[e] = cal_propagate(&cal, model, &s, &t, NULL, 0, days, EX_NONE, inflow);
+    }
+    double *hit = xcalloc((size_t)days + 1, sizeof *hit);
+    for (size_t i = 0; i < n_int; i++) {
+        double *exposed = &x->k_sum[l->exposed + i];
+        if (x->k_sum[l->uses + i] == 0 || !cal_uses(&cal, i, absorb)) {
+            *exposed = 0;
+            continue;
+        }
+        memset(hit, 0, ((size_t)days + 1) * sizeof *hit);
+        ex_ctarget t = {absorb, cal.n, -1, useful, hit};
+        cal_mark_useful(&cal, &t, useful);
+        *exposed = cal_propagate(&cal, model, &s, &t, NULL, 0, days, EX_NONE, inflow);
+        for (uint32_t d = 0; d <= days; d++)
+            x->exposed_day[(size_t)d * n_int + i] = hit[d];
+    }
+    free(hit);
+    if (scn->repeat_window > 0)
+        x->k_sum[l->window] = cal_repeat_in_window(&cal, model, &s, (uint32_t)scn->repeat_window,
+                                                   first_entries, absorb, useful);
+    if (scn->has_discount)
+        cal_lifetime_value(&cal, model, &s, l, p, inflow, x);
+    free(absorb);
+    free(useful);
+    free(total);
+    free(first_entries);
+    cstate_free(&s, &cal);
+    cal_free(&cal);
+}
+
 static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, size_t p,
                         const double *inflow, sim_expected *x)
 {
+    if (model->variants[v].n_periods) {
+        job_compute_calendar(model, l, v, p, inflow, x);
+        return;
+    }
     const scn_scenario *scn = model->scn;
     ex_chain c;
     chain_build(&c, model, v, p, x->first_purchase_day, x->second_purchase_day);
@@ -778,6 +1313,8 @@ static bool same_plan(const cmp_model *model, size_t a, size_t b, size_t p)
 {
     const cmp_variant *va = &model->variants[a], *vb = &model->variants[b];
     const cmp_plan *x = &va->plans[p], *y = &vb->plans[p];
+    if (va->n_periods || vb->n_periods) /* launch dates: computed each */
+        return false;
     size_t n_states = model->scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
     if (x->entry_node != y->entry_node)
         return false;

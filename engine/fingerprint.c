@@ -141,6 +141,8 @@ static void put_scenario(sha256_ctx *c, const scn_scenario *scn)
         put_i64(c, v->mood);
         put_double(c, v->cost_per_customer);
         put_double(c, v->cost_per_use);
+        put_i64(c, v->from_day);
+        put_i64(c, v->until_day);
     }
 }
 

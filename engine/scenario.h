@@ -107,6 +107,9 @@ typedef struct {
     scn_edge_change *changes;
     size_t n_changes;
     double cost_per_customer, cost_per_use;
+    /* Launch window: live on days from_day … until_day (until_day -1: to
+     * the end of the run); outside it the variant runs without it. */
+    int from_day, until_day;
     /* Per stage: entering it counts as a use of the intervention (its `at`
      * stage, or the stages its changed edges leave). */
     bool *touches;

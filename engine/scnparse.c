@@ -54,7 +54,8 @@ static const char *const STAGE_TEXTS[] = {"touchpoints", "actions",       "thoug
 static const char *const INTERVENTION_KEYS[] = {"personas",          "at",           "mood",
                                                 "scale",             "set",          "cost_per_customer",
                                                 "cost_per_use",      "description",  "channel",
-                                                "once",              NULL};
+                                                "once",              "from_day",     "until_day",
+                                                NULL};
 static const char *const INTERVENTION_TEXTS[] = {"description", "channel", NULL};
 /* Fields of the customer table c that a persona attribute cannot shadow. */
 static const char *const CUSTOMER_FIELDS[] = {"persona", "purchases", "days_in_stage", NULL};
@@ -829,6 +830,7 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
     iv->name = xstrdup(name);
     iv->line = line;
     iv->at = -1;
+    iv->until_day = -1;
     iv->personas = scn->n_personas == 64 ? UINT64_MAX : (UINT64_C(1) << scn->n_personas) - 1;
     iv->touches = xcalloc(scn->n_stages, sizeof *iv->touches);
     char owner[128];
@@ -854,6 +856,10 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
             iv->cost_per_use = get_number(ctx, line, owner, key, -1, 0.0, 1e12);
         } else if (strcmp(key, "once") == 0) {
             iv->once = get_boolean(ctx, line, owner, key, -1);
+        } else if (strcmp(key, "from_day") == 0) {
+            iv->from_day = (int)get_integer(ctx, line, owner, key, -1, 0, scn->days);
+        } else if (strcmp(key, "until_day") == 0) {
+            iv->until_day = (int)get_integer(ctx, line, owner, key, -1, 0, scn->days);
         } else if (in_list(INTERVENTION_TEXTS, key)) {
             get_text(ctx, line, owner, key, -1, &iv->texts);
         } else {
@@ -873,6 +879,11 @@ static void parse_intervention(parse_ctx *ctx, int line, const char *name)
                      "so at must name a purchase stage%s%s%s"),
                    owner, iv->at < 0 ? "" : _(" ('"), iv->at < 0 ? "" : scn->stages[iv->at].name,
                    iv->at < 0 ? "" : _("' is not one)"));
+    if (iv->until_day >= 0 && iv->until_day < iv->from_day)
+        parse_fail(ctx, line,
+                   _("%s: until_day = %d is before from_day = %d: the change would never be "
+                     "live"),
+                   owner, iv->until_day, iv->from_day);
     if (iv->at >= 0) {
         iv->touches[iv->at] = true;
     } else {

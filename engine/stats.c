@@ -218,6 +218,8 @@ static bool same_journeys(const cmp_model *model, size_t v, size_t persona)
     const cmp_plan *a = &model->variants[0].plans[persona], *b = &model->variants[v].plans[persona];
     if (a->entry_node != b->entry_node)
         return false;
+    if (model->variants[0].n_periods || model->variants[v].n_periods)
+        return false; /* launch dates: the plans above are not every day's */
     for (size_t s = 0; s < scn->n_stages; s++)
         if (a->mood_delta[s] != b->mood_delta[s] ||
             a->first_mood_delta[s] != b->first_mood_delta[s])
@@ -236,9 +238,12 @@ static bool same_journeys(const cmp_model *model, size_t v, size_t persona)
 static bool repeat_possible(const cmp_model *model)
 {
     const scn_scenario *scn = model->scn;
-    for (size_t v = 0; v < model->n_variants; v++)
+    /* The parts: the plans of the periods of variants with launch dates. */
+    for (size_t v = 0; v < model->n_variants + model->n_parts; v++)
         for (size_t p = 0; p < scn->n_personas; p++) {
-            const cmp_plan *plan = &model->variants[v].plans[p];
+            const cmp_plan *plan = v < model->n_variants
+                                       ? &model->variants[v].plans[p]
+                                       : &model->parts[v - model->n_variants].plans[p];
             for (size_t s = 0; s < scn->n_stages; s++) {
                 if (!scn->stages[s].purchase)
                     continue;

@@ -33,7 +33,8 @@ void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layo
             next_ok[i] = true;
         for (size_t v = 1; v < model->n_variants; v++) {
             const cmp_plan *b = &model->variants[v].plans[p];
-            if (b->entry_node != a->entry_node)
+            /* A variant with launch dates walks its own journeys. */
+            if (b->entry_node != a->entry_node || model->variants[v].n_periods || first->n_periods)
                 run->same_entry[p] = false;
             for (size_t n = 0; n < n_states; n++) {
                 if (!node_ok[n])
@@ -296,6 +297,139 @@ static void walk_other(const journey *jr, uint64_t rng_inc)
     }
 }
 
+/* ------------------------------------------------------------------------
+ * Launch dates: a variant whose plan changes on given days (cmp_variant's
+ * periods) is walked whole, never shared with the first variant's trail.
+ */
+
+/* The exit hazard h(t) of day t in the node, from its daily probabilities. */
+static double hazard_at(const cmp_plan *plan, const cmp_node *x, uint32_t t)
+{
+    uint32_t row = t <= x->n_prefix ? t - 1 : x->n_prefix;
+    const double *p = plan->prob + x->prob_offset + (size_t)row * x->k;
+    double h = 0;
+    for (uint32_t j = 0; j < x->k; j++)
+        h += p[j];
+    return fmin(h, 1.0);
+}
+
+/* S(a): the chance of staying the first a days in the node under one plan. */
+static double survival_at(const cmp_plan *plan, const cmp_node *x, uint32_t a)
+{
+    if (a == 0 || x->k == 0)
+        return 1.0;
+    if (a <= x->n_table)
+        return plan->surv[x->surv_offset + a - 1];
+    double base = x->n_table ? plan->surv[x->surv_offset + x->n_table - 1] : 1.0;
+    if (x->tail_scale == -INFINITY)
+        return base;
+    if (x->tail_scale == 0)
+        return 0.0;
+    return base * exp((double)(a - x->n_table) / x->tail_scale);
+}
+
+/*
+ * For a customer who has already spent a days in the node: the day in the
+ * node (a + 1 … a + horizon) on which it leaves under this plan, given r
+ * uniform in (0, 1]: the first day whose survival counted from day a + 1
+ * is below r, which is the daily rule conditioned on being there after day
+ * a. Or 0, with *stay the survival over the horizon.
+ */
+static uint32_t exit_after(const cmp_plan *plan, const cmp_node *x, uint32_t a, double r,
+                           uint32_t horizon, double *stay)
+{
+    double s = 1.0;
+    uint32_t t = a, end = a + horizon;
+    while (t < end && t < x->n_prefix) { /* days with a hazard of their own */
+        t++;
+        s *= 1.0 - hazard_at(plan, x, t);
+        if (s < r)
+            return t;
+    }
+    *stay = s;
+    if (t == end)
+        return 0;
+    double h = hazard_at(plan, x, x->n_prefix + 1);
+    if (h <= 0)
+        return 0;
+    if (h >= 1)
+        return t + 1;
+    /* The first m with s (1 - h)^m < r. */
+    double log_stay = log1p(-h), m = floor(log(r / s) / log_stay) + 1;
+    if (m < 1)
+        m = 1;
+    if (m <= (double)(end - t))
+        return t + (uint32_t)m;
+    *stay = s * exp((double)(end - t) * log_stay);
+    return 0;
+}
+
+/* Can a customer in node `at` after `day` still leave it in some period? */
+static bool leaves_later(const cmp_model *model, const cmp_variant *variant, size_t persona,
+                         uint32_t at, uint32_t day)
+{
+    for (uint32_t d = day + 1; d <= (uint32_t)model->days;
+         d = cmp_period_end(model, variant, d) + 1)
+        if (cmp_variant_on(model, variant, d)->plans[persona].nodes[at].k)
+            return true;
+    return false;
+}
+
+/*
+ * Draws and counts a whole journey of a variant that may have launch dates.
+ * Each day's chances are those of the plan in force that day: a visit draws
+ * its exit day under the plan of its first day; if the period ends first,
+ * the customer is still there after a days, and the exit is drawn on under
+ * the next period's plan from day a + 1 in the stage, with the uniform
+ * rescaled to the survival it has passed (still uniform, given survival, and
+ * no extra draw, so that a visit within one period draws as walk_from
+ * does). The edge and the node entered are the plan's of the exit day.
+ */
+static void walk_calendar(const journey *jr, const cmp_model *model, rng_t rng)
+{
+    const cmp_variant *variant = jr->variant;
+    size_t persona = jr->persona;
+    uint32_t day = jr->arrival, days = jr->days;
+    const cmp_plan *plan = &cmp_variant_on(model, variant, day)->plans[persona];
+    uint32_t at = plan->entry_node;
+    enter_node(jr, &plan->nodes[at], day);
+    while (day < days && leaves_later(model, variant, persona, at, day)) {
+        double r = rng_uniform(&rng);
+        uint32_t v = rng_next(&rng);
+        uint32_t a = 0, t = 0;
+        const cmp_variant *part = variant;
+        const cmp_node *x = NULL;
+        while (day + a < days) {
+            part = cmp_variant_on(model, variant, day + a + 1);
+            plan = &part->plans[persona];
+            x = &plan->nodes[at];
+            uint32_t horizon = cmp_period_end(model, variant, day + a + 1) - day - a;
+            double stay = 1.0;
+            if (x->k == 0) {
+                t = 0;
+            } else if (a == 0) {
+                t = cmp_exit_day(plan, x, r, horizon);
+                if (!t)
+                    stay = survival_at(plan, x, horizon);
+            } else {
+                t = exit_after(plan, x, a, r, horizon, &stay);
+            }
+            if (t)
+                break;
+            a += horizon;
+            if (stay > 0)
+                r = fmin(r / stay, 1.0);
+        }
+        if (!t)
+            return;
+        uint32_t j = cmp_exit_edge(plan, x, t, v);
+        day += t;
+        take_edge(jr, part->out_edge[x->first_edge + j]);
+        at = plan->next[x->next_offset + j];
+        enter_node(jr, &plan->nodes[at], day);
+    }
+}
+
 /* Is the trail's journey every variant's? */
 static bool shared_by_all(const walk_run *run, size_t persona, const walker *w)
 {
@@ -348,6 +482,40 @@ static void add_difference(sim_cell *cell, const walker *w, const sim_layout *la
     }
 }
 
+/* Every variant's journey walked whole, when the first variant has launch
+ * dates and so no trail to share. */
+static void walk_each(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
+                      size_t stride, uint32_t arrival)
+{
+    const cmp_model *model = run->model;
+    size_t n_k = run->layout->n_k;
+    for (size_t v = 0; v < model->n_variants; v++) {
+        journey jr = {w,
+                      run->layout,
+                      &model->variants[v],
+                      &model->variants[v].plans[persona],
+                      &cells[v * stride],
+                      (uint32_t)model->days,
+                      arrival,
+                      (uint32_t)model->scn->repeat_window,
+                      model->n_purchase_stages,
+                      model->scn->n_interventions,
+                      run->discount,
+                      persona,
+                      model->scn};
+        journey_begin(&jr);
+        walk_calendar(&jr, model, rng);
+        journey_finish(&jr);
+        add_k(jr.cell, w, n_k);
+        if (v == 0) {
+            memcpy(w->k_first, w->k, n_k * sizeof *w->k);
+            w->k_first_dirty = w->k_dirty;
+        } else {
+            add_difference(jr.cell, w, run->layout);
+        }
+    }
+}
+
 void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
                    size_t stride, sim_cell *shared)
 {
@@ -361,6 +529,10 @@ void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rn
     size_t n_k = run->layout->n_k;
     uint32_t days = (uint32_t)model->days;
     const cmp_variant *first = &model->variants[0];
+    if (first->n_periods) {
+        walk_each(w, run, persona, rng, cells, stride, arrival);
+        return;
+    }
     draw_trail(w, first, &first->plans[persona], rng, days, arrival);
 
     journey jr = {w,
@@ -396,7 +568,10 @@ void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rn
         jr.plan = &jr.variant->plans[persona];
         jr.cell = &cells[v * stride];
         journey_begin(&jr);
-        walk_other(&jr, rng.inc);
+        if (jr.variant->n_periods)
+            walk_calendar(&jr, model, rng);
+        else
+            walk_other(&jr, rng.inc);
         journey_finish(&jr);
         add_k(jr.cell, w, n_k);
         add_difference(jr.cell, w, run->layout);

@@ -54,7 +54,7 @@ bad reserved_all 3 "persona name 'all' is reserved for totals; choose another na
 bad unknown_key 3 "stage 'buy': unknown key 'vaule' (did you mean 'value'?); known keys: entry, terminal, purchase, value, emotion, touchpoints, actions, thoughts, feelings, pains, opportunities, description"
 bad scenario_name_number 1 "scenario: name must be a string in quotes, not a number"
 bad scenario_unknown_key 2 "scenario: unknown key 'costumers' (did you mean 'customers'?); known keys: name, days, customers, seed, margin, description, question, currency, arrivals, repeat_window, discount_rate"
-bad intervention_unknown_key 5 "intervention 'notify': unknown key 'cost_per_costumer' (did you mean 'cost_per_customer'?); known keys: personas, at, mood, scale, set, cost_per_customer, cost_per_use, description, channel, once"
+bad intervention_unknown_key 5 "intervention 'notify': unknown key 'cost_per_costumer' (did you mean 'cost_per_customer'?); known keys: personas, at, mood, scale, set, cost_per_customer, cost_per_use, description, channel, once, from_day, until_day"
 bad emotion_not_integer 3 "stage 'buy': emotion = 0.5 must be a whole number"
 bad mood_out_of_range 2 "persona 'fan': mood = 5 is out of range: it must be from -3 to 3"
 bad value_not_purchase 3 "stage 'cart' has a value but is not a purchase stage: add purchase = true or remove value"
