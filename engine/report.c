@@ -1042,6 +1042,14 @@ static void write_interventions(FILE *f, const rn_run *run)
                 report_escape(f, scn->stages[s].name);
                 intervention_effects(f, scn, iv, s);
             }
+        /* A launch date changes what the totals mean: say it where the
+         * change is described, as check does. */
+        if (iv->until_day >= 0)
+            fmt_printf(f, _("</dd><dt>Live</dt><dd>on days %d to %d only"), iv->from_day,
+                       iv->until_day);
+        else if (iv->from_day > 0)
+            fmt_printf(f, _("</dd><dt>Live</dt><dd>from day %d to the end of the run"),
+                       iv->from_day);
         fputs(_("</dd><dt>Cost</dt><dd>"), f);
         if (iv->cost_per_customer > 0 || iv->cost_per_use > 0) {
             if (iv->cost_per_customer > 0) {

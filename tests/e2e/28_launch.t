@@ -51,6 +51,17 @@ like "$OUT" "live from day 30 to the end of the run" "check shows a launch date"
 run_cjmsim check window.lua
 like "$OUT" "live on days 10 to 40 only" "check shows a window"
 
+# --- the report says when each change is live -------------------------------------------------
+run_cjmsim run window.lua --customers 200 --out "$WORK/window-report" --quiet
+like "$(cat "$WORK/window-report/report.html")" "<dt>Live</dt><dd>on days 10 to 40 only" \
+    "the report shows the window beside the change"
+run_cjmsim run launch.lua --customers 200 --out "$WORK/launch-report" --quiet --lang ru
+like "$(cat "$WORK/launch-report/report.html")" "<dt>Действует</dt><dd>с дня 30 до конца прогона" \
+    "the Russian report shows the launch date"
+run_cjmsim run always.lua --customers 200 --out "$WORK/always-report" --quiet
+ok "$(! grep -q '<dt>Live</dt>' "$WORK/always-report/report.html"; echo $?)" \
+    "a change live every day has no launch line"
+
 # --- the same bytes for any thread count -------------------------------------------------------
 for f in launch window; do
     run_cjmsim run $f.lua --out "$WORK/$f-t1" --threads 1 --quiet
