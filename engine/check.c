@@ -572,8 +572,11 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
         if (n_has == 0)
             continue;
         if (!any)
-            fmt_printf(
-                f, _("    where customers end up from stages whose probabilities are constant:\n"));
+            fmt_printf(f, var->n_periods
+                              ? _("    where customers end up from stages whose probabilities are "
+                                  "constant, while every change of the variant is live:\n")
+                              : _("    where customers end up from stages whose probabilities are "
+                                  "constant:\n"));
         any = true;
         for (size_t p = 0; p < np; p++) {
             if (!has[p] || done[p])

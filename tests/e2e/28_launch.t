@@ -50,6 +50,24 @@ run_cjmsim check launch.lua
 like "$OUT" "live from day 30 to the end of the run" "check shows a launch date"
 run_cjmsim check window.lua
 like "$OUT" "live on days 10 to 40 only" "check shows a window"
+constant() { # $1: the intervention's extra keys; a stage whose probabilities are constant
+    cat <<LUA
+scenario { name = "Constant", customers = 100, days = 40 }
+stage "visit" { entry = true }
+stage "cart"  { }
+stage "gone"  { terminal = true }
+transition("visit", "cart", 0.05)
+transition("visit", "gone", 0.05)
+intervention "push" { scale = { ["visit->cart"] = 2 }$1 }
+LUA
+}
+constant ", from_day = 10" >constant-launch.lua
+constant "" >constant-always.lua
+run_cjmsim check constant-launch.lua
+like "$OUT" "constant, while every change of the variant is live:" \
+    "check's eventual shares say they hold while the change is live"
+run_cjmsim check constant-always.lua
+like "$OUT" "probabilities are constant:\$" "without a launch date the eventual shares have no such condition"
 
 # --- the report says when each change is live -------------------------------------------------
 run_cjmsim run window.lua --customers 200 --out "$WORK/window-report" --quiet
