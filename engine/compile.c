@@ -50,6 +50,7 @@ typedef struct {
     cj_err *err;
     customer_view view;
     int proxy_ref;
+    int meta_ref, values_meta_ref; /* see make_proxy */
     double *day_values; /* a function's values over the days (call_function) */
     size_t n_specs;
     eval_cache *cache; /* [spec][persona][mood][purchases] */
@@ -60,6 +61,8 @@ typedef struct {
  * the same state find it without calling __index again. */
 static int remember(lua_State *L)
 {
+    if (lua_type(L, 1) != LUA_TTABLE) /* __index called by hand */
+        return 1;
     lua_pushvalue(L, 2);
     lua_pushvalue(L, -2);
     lua_rawset(L, 1);
@@ -124,29 +127,29 @@ static int customer_newindex(lua_State *L)
 }
 
 /*
- * Creates the proxy `c` under protection (it allocates). `c` stays empty,
- * so that every write meets __newindex. Its __index is a table of the
- * values the function has read in the current state (call_days gives each
- * state a new one), and that table's own __index, customer_index, notes a
- * field's first read and keeps its value there: the reads that follow, on
- * this and the next days, are a table lookup rather than a call into C.
+ * Creates the proxy `c` under protection (it allocates), and returns it,
+ * its metatable and the metatable of the tables of values read. `c` stays
+ * empty, so that every write meets __newindex. Its __index is a table of
+ * the values the function has read in the current state (call_days gives
+ * each state a new one), and that table's own __index, customer_index,
+ * notes a field's first read and keeps its value there: the reads that
+ * follow, on this and the next days, are a table lookup rather than a call
+ * into C.
  */
 static int make_proxy(lua_State *L)
 {
     void *view = lua_touserdata(L, 1);
-    lua_newtable(L);
-    lua_createtable(L, 0, 2);
-    lua_newtable(L); /* the values read: none yet */
-    lua_createtable(L, 0, 1);
+    lua_newtable(L);              /* 2: c */
+    lua_createtable(L, 0, 2);     /* 3: its metatable */
+    lua_pushcfunction(L, customer_newindex);
+    lua_setfield(L, 3, "__newindex");
+    lua_pushvalue(L, 3);
+    lua_setmetatable(L, 2);
+    lua_createtable(L, 0, 1);     /* 4: the metatable of the tables of values read */
     lua_pushlightuserdata(L, view);
     lua_pushcclosure(L, customer_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_setmetatable(L, -2);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, customer_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_setmetatable(L, -2);
-    return 1;
+    lua_setfield(L, 4, "__index");
+    return 3;
 }
 
 static void describe_state(char *buf, size_t size, const compile_ctx *ctx, int persona,
@@ -178,14 +181,12 @@ static int call_days(lua_State *L)
 {
     day_calls *dc = lua_touserdata(L, 1);
     compile_ctx *ctx = dc->ctx;
+    /* From the registry, not from c: the function may have changed c. */
     lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->proxy_ref); /* 2: c */
-    lua_getmetatable(L, 2);                           /* 3: c's metatable */
-    lua_createtable(L, 0, 4);                         /* 4: the state's values read */
-    lua_pushliteral(L, "__index");                    /* 5 */
-    lua_rawget(L, 3);
-    lua_getmetatable(L, 5);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->meta_ref);  /* 3: c's metatable */
+    lua_createtable(L, 0, 4);                          /* 4: the state's values read */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->values_meta_ref);
     lua_setmetatable(L, 4);
-    lua_pop(L, 1);
     lua_pushliteral(L, "__index");
     lua_pushvalue(L, 4);
     lua_rawset(L, 3);
@@ -768,7 +769,7 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
     lua_State *L = scn->L;
     lua_pushcfunction(L, make_proxy);
     lua_pushlightuserdata(L, &ctx.view);
-    if (sbx_pcall(L, 1, 1) != LUA_OK) {
+    if (sbx_pcall(L, 1, 3) != LUA_OK) {
         cj_fail(err, CJ_ERR_RESOURCE, _("cannot prepare the customer table: %s"),
                 lua_tostring(L, -1));
         lua_pop(L, 1);
@@ -777,6 +778,8 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
         cmp_free(model);
         return NULL;
     }
+    ctx.values_meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    ctx.meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     ctx.proxy_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
     model->variants = xcalloc(variants->n, sizeof *model->variants);
@@ -792,6 +795,8 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
             ok = compile_plan(&ctx, variant, (int)p);
     }
     luaL_unref(L, LUA_REGISTRYINDEX, ctx.proxy_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, ctx.meta_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, ctx.values_meta_ref);
     for (size_t i = 0; i < n_cache; i++)
         free(ctx.cache[i].values);
     free(ctx.cache);

@@ -204,6 +204,47 @@ static void errors_name_the_day(void **state)
     }
 }
 
+/* A function that takes c's metatables apart breaks its own scenario, not
+ * the compiler: each gives a scenario error or a model, never a crash. */
+static void tampering_with_c_is_harmless(void **state)
+{
+    (void)state;
+    static const char head[] = "scenario { days = 10, customers = 10 }\n"
+                               "persona \"a\" { share = 0.5, mood = 0 }\n"
+                               "persona \"b\" { share = 0.5, mood = 1 }\n"
+                               "stage \"s\" { entry = true }\n"
+                               "stage \"u\" { terminal = true }\n";
+    static const char *const bodies[] = {
+        "transition(\"s\", \"u\", function(c)\n"
+        "  local m = c.mood + c.days_in_stage\n"
+        "  getmetatable(c).__index = 5\n"
+        "  return 0.1\n"
+        "end)\n",
+        "transition(\"s\", \"u\", function(c)\n"
+        "  local m = c.mood + c.days_in_stage\n"
+        "  setmetatable(c, nil)\n"
+        "  return 0.1\n"
+        "end)\n",
+        "transition(\"s\", \"u\", function(c)\n"
+        "  local m = c.days_in_stage\n"
+        "  local read = getmetatable(getmetatable(c).__index).__index\n"
+        "  getmetatable(getmetatable(c).__index).__index = nil\n"
+        "  return 0.01 * read(\"x\", \"mood\") + 0.01 * read({}, \"purchases\") + 0.1\n"
+        "end)\n",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "%s%s", head, bodies[i]);
+        scn_scenario *scn;
+        var_list variants = {0};
+        char *path;
+        cj_err err = {0};
+        cmp_model *model = build(text, 10, &scn, &variants, &path, &err);
+        assert_true(model ? err.status == CJ_OK : err.status == CJ_ERR_SCENARIO);
+        done(model, scn, &variants, path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -211,6 +252,7 @@ int main(void)
         cmocka_unit_test(values_read_are_kept_per_state),
         cmocka_unit_test(c_stays_read_only),
         cmocka_unit_test(errors_name_the_day),
+        cmocka_unit_test(tampering_with_c_is_harmless),
     };
     return cmocka_run_group_tests_name("compile_reuse", tests, NULL, NULL);
 }
