@@ -50,9 +50,24 @@ typedef struct {
     cj_err *err;
     customer_view view;
     int proxy_ref;
+    int meta_ref, values_meta_ref; /* see make_proxy */
+    double *day_values; /* a function's values over the days (call_function) */
     size_t n_specs;
     eval_cache *cache; /* [spec][persona][mood][purchases] */
 } compile_ctx;
+
+/* Returns the value on top after keeping it in the state's table of values
+ * read (argument 1; see call_days), where the next reads of the field in
+ * the same state find it without calling __index again. */
+static int remember(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TTABLE) /* __index called by hand */
+        return 1;
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+    return 1;
+}
 
 static int customer_index(lua_State *L)
 {
@@ -91,7 +106,7 @@ static int customer_index(lua_State *L)
                     lua_pushboolean(L, attr->boolean);
                 else
                     lua_pushstring(L, attr->string);
-                return 1;
+                return remember(L);
             }
         }
         if (!known)
@@ -101,8 +116,9 @@ static int customer_index(lua_State *L)
                                 "attributes"),
                               key, key);
         lua_pushnil(L); /* another persona's attribute: `c.team_size or 1` works */
+        return 1;
     }
-    return 1;
+    return remember(L);
 }
 
 static int customer_newindex(lua_State *L)
@@ -110,19 +126,30 @@ static int customer_newindex(lua_State *L)
     return luaL_error(L, _("c is read-only: a probability function cannot change the customer"));
 }
 
-/* Creates the proxy `c` under protection (it allocates). */
+/*
+ * Creates the proxy `c` under protection (it allocates), and returns it,
+ * its metatable and the metatable of the tables of values read. `c` stays
+ * empty, so that every write meets __newindex. Its __index is a table of
+ * the values the function has read in the current state (call_days gives
+ * each state a new one), and that table's own __index, customer_index,
+ * notes a field's first read and keeps its value there: the reads that
+ * follow, on this and the next days, are a table lookup rather than a call
+ * into C.
+ */
 static int make_proxy(lua_State *L)
 {
     void *view = lua_touserdata(L, 1);
-    lua_newtable(L);
-    lua_createtable(L, 0, 2);
+    lua_newtable(L);              /* 2: c */
+    lua_createtable(L, 0, 2);     /* 3: its metatable */
+    lua_pushcfunction(L, customer_newindex);
+    lua_setfield(L, 3, "__newindex");
+    lua_pushvalue(L, 3);
+    lua_setmetatable(L, 2);
+    lua_createtable(L, 0, 1);     /* 4: the metatable of the tables of values read */
     lua_pushlightuserdata(L, view);
     lua_pushcclosure(L, customer_index, 1);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, customer_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_setmetatable(L, -2);
-    return 1;
+    lua_setfield(L, 4, "__index");
+    return 3;
 }
 
 static void describe_state(char *buf, size_t size, const compile_ctx *ctx, int persona,
@@ -133,17 +160,74 @@ static void describe_state(char *buf, size_t size, const compile_ctx *ctx, int p
              purchases == SCN_PURCHASES_CAP ? _(" or more") : "", day);
 }
 
-/* Calls a probability function for the customer in ctx->view. */
-static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *edge_name,
-                          double *out)
+/* The calls of one function for one state, day after day. */
+typedef struct {
+    compile_ctx *ctx;
+    const scn_prob *spec;
+    double *values;  /* values[d - 1] */
+    int days;        /* called for days 1 … days, or day 1 alone */
+    int n;           /* days called */
+    bool not_number; /* the call of day n returned no number (left on the stack) */
+} day_calls;
+
+/*
+ * Calls the function for the customer in ctx->view on days 1, 2, … in the
+ * stage (once when the first call did not read the day), all in one
+ * protected call: entering one costs more than a typical function. The
+ * state gets a new table of values read (make_proxy); once the function
+ * has read the day, the day is written there before each call.
+ */
+static int call_days(lua_State *L)
+{
+    day_calls *dc = lua_touserdata(L, 1);
+    compile_ctx *ctx = dc->ctx;
+    /* From the registry, not from c: the function may have changed c. */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->proxy_ref); /* 2: c */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->meta_ref);  /* 3: c's metatable */
+    lua_createtable(L, 0, 4);                          /* 4: the state's values read */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->values_meta_ref);
+    lua_setmetatable(L, 4);
+    lua_pushliteral(L, "__index");
+    lua_pushvalue(L, 4);
+    lua_rawset(L, 3);
+    lua_pushliteral(L, "days_in_stage"); /* 5 */
+    for (int d = 1; d <= dc->days; d++) {
+        ctx->view.days_in_stage = d;
+        if (ctx->view.read_days) {
+            lua_pushvalue(L, 5);
+            lua_pushinteger(L, d);
+            lua_rawset(L, 4);
+        }
+        lua_rawgeti(L, LUA_REGISTRYINDEX, dc->spec->func_ref);
+        lua_pushvalue(L, 2);
+        lua_call(L, 1, 1);
+        dc->n = d;
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+            dc->not_number = true;
+            return 1;
+        }
+        dc->values[d - 1] = lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        if (!ctx->view.read_days)
+            break;
+    }
+    return 0;
+}
+
+/* The values of a probability function over the days in the stage for the
+ * customer in ctx->view, into ctx->day_values: their number, or 0 after an
+ * error. */
+static int call_function(compile_ctx *ctx, const scn_prob *spec, const char *edge_name)
 {
     lua_State *L = ctx->scn->L;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, spec->func_ref);
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ctx->proxy_ref);
+    day_calls dc = {ctx, spec, ctx->day_values, ctx->model->days > 1 ? ctx->model->days : 1, 0,
+                    false};
+    lua_pushcfunction(L, call_days);
+    lua_pushlightuserdata(L, &dc);
     int status = sbx_pcall(L, 1, 1);
-    /* Described only for an error: this runs for every state and day. */
+    /* Described only for an error: this runs for every state. */
     char state[256] = "";
-    if (status != LUA_OK || lua_type(L, -1) != LUA_TNUMBER)
+    if (status != LUA_OK || dc.not_number)
         describe_state(state, sizeof state, ctx, ctx->view.persona, ctx->view.mood,
                        ctx->view.purchases, ctx->view.days_in_stage);
     if (status != LUA_OK) {
@@ -152,18 +236,17 @@ static bool call_function(compile_ctx *ctx, const scn_prob *spec, const char *ed
         cj_fail(ctx->err, CJ_ERR_SCENARIO, _("%s (in the probability of %s, for %s)"), msg,
                 edge_name, state);
         lua_pop(L, 1);
-        return false;
+        return 0;
     }
-    if (lua_type(L, -1) != LUA_TNUMBER) {
+    if (dc.not_number) {
         cj_fail(ctx->err, CJ_ERR_SCENARIO,
                 _("%s:%d: the probability function of %s returned a %s, not a number (for %s)"),
                 ctx->scn->path, spec->func_line, edge_name, luaL_typename(L, -1), state);
         lua_pop(L, 1);
-        return false;
+        return 0;
     }
-    *out = lua_tonumber(L, -1);
     lua_pop(L, 1);
-    return true;
+    return dc.n;
 }
 
 /*
@@ -229,33 +312,17 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
     }
     if (reuse(ctx, ep, persona, mood, purchases, cache))
         return cache;
-    int days = ctx->model->days;
     ctx->view = (customer_view){scn, persona, mood, purchases, 1, 0, 0};
     cache->called = true;
-    double first;
-    if (!call_function(ctx, spec, edge_name, &first))
+    int n = call_function(ctx, spec, edge_name);
+    if (n == 0)
         return NULL;
-    if (!ctx->view.read_days) {
-        cache->values = xmalloc(sizeof *cache->values);
-        cache->values[0] = first;
-        cache->n = 1;
-        cache->reads = ctx->view.reads;
-        return cache;
-    }
-    double *values = xcalloc((size_t)days, sizeof *values);
-    values[0] = first;
-    for (int d = 2; d <= days; d++) {
-        ctx->view.days_in_stage = d;
-        if (!call_function(ctx, spec, edge_name, &values[d - 1])) {
-            free(values);
-            return NULL;
-        }
-    }
-    int n = days;
+    const double *values = ctx->day_values;
     while (n > 1 && (values[n - 1] == values[n - 2] ||
                      (isnan(values[n - 1]) && isnan(values[n - 2]))))
         n--;
-    cache->values = values;
+    cache->values = xmalloc((size_t)n * sizeof *cache->values);
+    memcpy(cache->values, values, (size_t)n * sizeof *cache->values);
     cache->n = n;
     cache->reads = ctx->view.reads;
     return cache;
@@ -836,18 +903,22 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
     ctx.n_specs = scn->n_edges + n_changes;
     size_t n_cache = ctx.n_specs * scn->n_personas * SCN_MOODS * CMP_PURCHASE_BUCKETS;
     ctx.cache = xcalloc(n_cache, sizeof *ctx.cache);
+    ctx.day_values = xcalloc(days > 1 ? (size_t)days : 1, sizeof *ctx.day_values);
 
     lua_State *L = scn->L;
     lua_pushcfunction(L, make_proxy);
     lua_pushlightuserdata(L, &ctx.view);
-    if (sbx_pcall(L, 1, 1) != LUA_OK) {
+    if (sbx_pcall(L, 1, 3) != LUA_OK) {
         cj_fail(err, CJ_ERR_RESOURCE, _("cannot prepare the customer table: %s"),
                 lua_tostring(L, -1));
         lua_pop(L, 1);
         free(ctx.cache);
+        free(ctx.day_values);
         cmp_free(model);
         return NULL;
     }
+    ctx.values_meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    ctx.meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     ctx.proxy_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
     model->variants = xcalloc(variants->n, sizeof *model->variants);
@@ -872,9 +943,12 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
             ok = unite_parts(&ctx, &model->variants[v], &grew);
     }
     luaL_unref(L, LUA_REGISTRYINDEX, ctx.proxy_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, ctx.meta_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, ctx.values_meta_ref);
     for (size_t i = 0; i < n_cache; i++)
         free(ctx.cache[i].values);
     free(ctx.cache);
+    free(ctx.day_values);
     if (!ok) {
         cmp_free(model);
         return NULL;

@@ -239,76 +239,68 @@ void rn_note_uncertainty(FILE *f, const scn_scenario *scn)
 
 /* ---- many runs at once ---- */
 
-/* Sets a thread loads per chunk: enough to keep the threads busy, few
- * enough that a chunk's models fit in memory. */
-enum { BATCH_SETS_PER_THREAD = 8 };
-
+/* Each thread takes the next set, loads, compiles, simulates and hands it
+ * over, with no wait for the other threads: one run per thread in memory,
+ * its tables still in the cache when simulated. */
 typedef struct {
     const cli_options *opts;
     rn_set_fn make_set;
     rn_take_fn take;
     void *arg;
-    size_t first, end; /* the chunk */
+    size_t n;
     atomic_size_t next;
-    rn_run *runs; /* per index in the chunk */
-    cj_err *errs; /* per index in the chunk */
+    atomic_size_t slots; /* the watchdog's slot of each thread */
     atomic_bool failed;
-    int phase; /* 0: load and compile, 1: simulate and hand over */
+    pthread_mutex_t lock; /* guards the lowest failure */
+    size_t failed_index;
+    cj_err failure;
 } batch;
 
-static void batch_one(batch *b, size_t i)
+static void batch_one(batch *b, size_t slot, size_t i)
 {
-    rn_run *r = &b->runs[i - b->first];
-    cj_err *err = &b->errs[i - b->first];
-    if (b->phase == 0) {
-        prm_set set = {0};
-        b->make_set(b->arg, i, &set);
-        rn_prepare_set(r, b->opts, &set, err);
-        prm_set_free(&set);
-    } else {
+    rn_run r = {0};
+    cj_err err = {0};
+    prm_set set = {0};
+    b->make_set(b->arg, i, &set);
+    sbx_watchdog_load_begin(slot);
+    rn_prepare_set(&r, b->opts, &set, &err);
+    sbx_watchdog_load_end(slot);
+    prm_set_free(&set);
+    if (err.status == CJ_OK) {
         sim_options so = {1, NULL, NULL, 0, 1, NULL};
-        if (rn_simulate(r, &so, err) == CJ_OK) {
-            rn_compute(r);
-            b->take(b->arg, i, r);
+        if (rn_simulate(&r, &so, &err) == CJ_OK) {
+            rn_compute(&r);
+            b->take(b->arg, i, &r);
         }
-        rn_free(r);
     }
-    if (err->status != CJ_OK)
+    rn_free(&r);
+    if (err.status != CJ_OK) {
+        pthread_mutex_lock(&b->lock);
+        if (i < b->failed_index) {
+            b->failed_index = i;
+            b->failure = err;
+        }
+        pthread_mutex_unlock(&b->lock);
         atomic_store(&b->failed, true);
+    }
 }
 
 static void *batch_worker(void *p)
 {
     batch *b = p;
+    size_t slot = atomic_fetch_add(&b->slots, 1);
     for (;;) {
-        /* Indices are taken in order, so every index below a failing one
-         * has been taken and finishes: the lowest failure is the same
-         * whatever the threads. */
+        /* Indices are taken in order, and a taken one is finished, so
+         * every index below a failing one is tried: the lowest failure is
+         * the same whatever the threads. */
         if (atomic_load(&b->failed) || sim_interrupted)
             break;
         size_t i = atomic_fetch_add(&b->next, 1);
-        if (i >= b->end)
+        if (i >= b->n)
             break;
-        batch_one(b, i);
+        batch_one(b, slot, i);
     }
     return NULL;
-}
-
-static void batch_phase(batch *b, int threads, int phase)
-{
-    b->phase = phase;
-    atomic_store(&b->next, b->first);
-    size_t n = b->end - b->first;
-    size_t n_threads = (size_t)threads < n ? (size_t)threads : n;
-    pthread_t *ids = xcalloc(n_threads, sizeof *ids);
-    size_t started = 0;
-    for (size_t t = 1; t < n_threads; t++, started++)
-        if (pthread_create(&ids[t], NULL, batch_worker, b) != 0)
-            break;
-    batch_worker(b);
-    for (size_t t = 1; t <= started; t++)
-        pthread_join(ids[t], NULL);
-    free(ids);
 }
 
 cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
@@ -316,32 +308,29 @@ cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn mak
 {
     if (threads < 1)
         threads = 1;
-    size_t chunk = (size_t)threads * BATCH_SETS_PER_THREAD;
-    batch b = {.opts = opts, .make_set = make_set, .take = take, .arg = arg};
-    b.runs = xcalloc(chunk, sizeof *b.runs);
-    b.errs = xcalloc(chunk, sizeof *b.errs);
+    size_t n_threads = (size_t)threads < n ? (size_t)threads : n;
+    batch b = {.opts = opts, .make_set = make_set, .take = take, .arg = arg, .n = n};
+    atomic_init(&b.next, 0);
+    atomic_init(&b.slots, 0);
     atomic_init(&b.failed, false);
-    for (size_t first = 0; first < n && err->status == CJ_OK; first += chunk) {
-        b.first = first;
-        b.end = first + chunk < n ? first + chunk : n;
-        memset(b.errs, 0, chunk * sizeof *b.errs);
-        /* Every load is bounded in time: one watchdog for the chunk, with
-         * --lua-seconds for each set a thread may load in it. */
-        unsigned per_thread = (unsigned)((b.end - first + (size_t)threads - 1) / (size_t)threads);
-        sbx_watchdog_arm(opts->scenario, lua_seconds(opts) * per_thread);
-        batch_phase(&b, threads, 0);
-        sbx_watchdog_disarm();
-        if (!atomic_load(&b.failed))
-            batch_phase(&b, threads, 1);
-        for (size_t i = first; i < b.end; i++) {
-            if (b.errs[i - first].status != CJ_OK && err->status == CJ_OK)
-                *err = b.errs[i - first];
-            rn_free(&b.runs[i - first]);
-        }
-        if (err->status == CJ_OK && sim_interrupted)
-            cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
-    }
-    free(b.runs);
-    free(b.errs);
+    pthread_mutex_init(&b.lock, NULL);
+    b.failed_index = SIZE_MAX;
+    /* Every load is bounded in time, each on its own. */
+    sbx_watchdog_arm_loads(opts->scenario, lua_seconds(opts), n_threads);
+    pthread_t *ids = xcalloc(n_threads ? n_threads : 1, sizeof *ids);
+    size_t started = 0;
+    for (size_t t = 1; t < n_threads; t++, started++)
+        if (pthread_create(&ids[t], NULL, batch_worker, &b) != 0)
+            break;
+    batch_worker(&b);
+    for (size_t t = 1; t <= started; t++)
+        pthread_join(ids[t], NULL);
+    free(ids);
+    sbx_watchdog_disarm();
+    pthread_mutex_destroy(&b.lock);
+    if (b.failed_index != SIZE_MAX && err->status == CJ_OK)
+        *err = b.failure;
+    if (err->status == CJ_OK && sim_interrupted)
+        cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
     return err->status;
 }

@@ -117,10 +117,10 @@ typedef void (*rn_take_fn)(void *arg, size_t i, const rn_run *run);
 /*
  * Prepares, simulates and computes n parameter sets over `threads` threads,
  * each simulation single-threaded, all with opts' customers, days and seed.
- * Loading and compiling stay under the watchdog: sets are taken in chunks,
- * and a chunk's loads may take --lua-seconds per set a thread loads. On an
- * error, the error of the lowest failing index is returned (the same one
- * whatever the threads).
+ * Each thread runs one set at a time from its load to its hand-over;
+ * loading and compiling stay under the watchdog, each load with
+ * --lua-seconds of its own. On an error, the error of the lowest failing
+ * index is returned (the same one whatever the threads).
  */
 cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
                    rn_take_fn take, void *arg, cj_err *err);

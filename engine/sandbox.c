@@ -1151,11 +1151,49 @@ static void watchdog_end(const char *msg, size_t len, int status)
     _exit(status);
 }
 
+/* sbx_watchdog_arm_loads: per thread, the deadline of the load it runs in
+ * nanoseconds of CLOCK_MONOTONIC (0: none), and how many threads. */
+static atomic_llong load_deadline[SBX_WATCHDOG_SLOTS];
+static volatile sig_atomic_t load_slots;
+static unsigned load_seconds;
+
+static long long monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
+/* A tick of sbx_watchdog_arm_loads: a load past its deadline ends the
+ * process, and so does an interrupt while a load runs (between loads the
+ * batch stops by itself). */
+static void watchdog_tick_loads(void)
+{
+    long long now = monotonic_ns();
+    bool loading = false, late = false;
+    for (sig_atomic_t i = 0; i < load_slots; i++) {
+        long long deadline = atomic_load(&load_deadline[i]);
+        loading |= deadline != 0;
+        late |= deadline != 0 && now >= deadline;
+    }
+    if (interrupted) {
+        if (loading && ++interrupt_ticks >= INTERRUPT_GRACE_TICKS)
+            watchdog_end(interrupted_message, interrupted_length, 130);
+        return;
+    }
+    if (late)
+        watchdog_end(watchdog_message, watchdog_length, watchdog_status);
+}
+
 static void watchdog_tick(int sig)
 {
     (void)sig;
     if (!watchdog_armed)
         return;
+    if (load_slots) {
+        watchdog_tick_loads();
+        return;
+    }
     if (interrupted) {
         if (++interrupt_ticks >= INTERRUPT_GRACE_TICKS)
             watchdog_end(interrupted_message, interrupted_length, 130);
@@ -1211,6 +1249,7 @@ void sbx_watchdog_arm(const char *path, unsigned seconds)
 {
     watchdog_armed = 0;
     atomic_signal_fence(memory_order_seq_cst);
+    load_slots = 0;
     set_watchdog_message(3,
                          _("cjmsim: %s: loading the scenario took more than %u seconds (a runaway "
                            "string pattern or loop?); raise the limit with --lua-seconds N\n"),
@@ -1241,4 +1280,27 @@ void sbx_watchdog_disarm(void)
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &off, NULL);
     watchdog_armed = 0;
+    load_slots = 0;
+}
+
+void sbx_watchdog_arm_loads(const char *path, unsigned seconds, size_t threads)
+{
+    for (size_t i = 0; i < SBX_WATCHDOG_SLOTS; i++)
+        atomic_store(&load_deadline[i], 0);
+    load_seconds = seconds;
+    sbx_watchdog_arm(path, seconds);
+    /* Armed, but idle until the slots are counted: no load runs yet. */
+    load_slots = (sig_atomic_t)(threads < SBX_WATCHDOG_SLOTS ? threads : SBX_WATCHDOG_SLOTS);
+}
+
+void sbx_watchdog_load_begin(size_t slot)
+{
+    if (slot < SBX_WATCHDOG_SLOTS)
+        atomic_store(&load_deadline[slot], monotonic_ns() + (long long)load_seconds * 1000000000LL);
+}
+
+void sbx_watchdog_load_end(size_t slot)
+{
+    if (slot < SBX_WATCHDOG_SLOTS)
+        atomic_store(&load_deadline[slot], 0);
 }

@@ -110,6 +110,19 @@ void sbx_error_message(lua_State *L, int status, const char *path, char *buf, si
 void sbx_watchdog_arm(const char *path, unsigned seconds);
 void sbx_watchdog_disarm(void);
 
+/*
+ * The watchdog for loads on several threads at once (the parameter sets of
+ * a batch), until sbx_watchdog_disarm: each load, from
+ * sbx_watchdog_load_begin(slot) to sbx_watchdog_load_end(slot), one slot per
+ * thread (0 … threads − 1), may take `seconds`; an interrupt ends the
+ * process only while a load runs. A slot from SBX_WATCHDOG_SLOTS on is not
+ * watched.
+ */
+enum { SBX_WATCHDOG_SLOTS = 1024 };
+void sbx_watchdog_arm_loads(const char *path, unsigned seconds, size_t threads);
+void sbx_watchdog_load_begin(size_t slot);
+void sbx_watchdog_load_end(size_t slot);
+
 /* In an MPI job only rank 0 speaks: the other ranks' watchdogs end them
  * without a message (rank 0's, armed as long, says it once). */
 void sbx_watchdog_silent(bool silent);

@@ -5,7 +5,10 @@
 # from the model of tests/scenarios/uncert_exact.lua (|z| < 5); p_best,
 # p_pays_back and evpi recomputed from psa.csv by their definitions; the
 # tornado against plain runs at each end; the same bytes for any threads and
-# the same seed; a plain run points to psa; every bad --draws is exit 2 and
+# the same seed; a parameter read inside a probability function gives the
+# bytes of the number itself (no draw keeps another's compiled model), and
+# the tornado's ends are the function's own runs; a draw stuck in C meets
+# its own --lua-seconds; a plain run points to psa; every bad --draws is exit 2 and
 # an error that only some draws cause names the draw and its values (exit 3),
 # with nothing written.
 source "$(dirname "$0")/lib.sh"
@@ -138,6 +141,48 @@ ok $? "another seed draws other values"
 run_cjmsim psa "$S" --draws 50 --out fifty --quiet
 is "$(sed -n '2,41p' fifty/psa.csv | cut -d, -f1-3)" "$(sed -n '2,41p' psa/psa.csv | cut -d, -f1-3)" \
     "draw d is the same whatever the number of draws"
+
+# A parameter read only inside a probability function: the model is the
+# same as with the number itself, so every draw and both ends of the
+# tornado give the same bytes; a draw that kept another draw's compiled
+# probabilities would not.
+sed 's/transition("browse", "buy", q)/transition("browse", "buy", function(c) return q end)/' "$S" >in_function.lua
+grep -q 'function(c) return q end' in_function.lua
+ok $? "the test scenario reads q inside a function"
+run_cjmsim psa in_function.lua --draws 60 --out in_function --threads 2 --quiet
+run_cjmsim psa "$S" --draws 60 --out as_number --threads 1 --quiet
+for f in psa.csv tornado.csv; do
+    cmp -s in_function/$f as_number/$f
+    ok $? "$f: a parameter read inside a function gives the bytes of the number itself"
+done
+is "$(python3 -c "
+import csv
+rows = [r for r in csv.DictReader(open('in_function/psa.csv')) if r['variant'] == 'baseline']
+q = [float(r['q']) for r in rows]; b = [float(r['buyers']) for r in rows]
+mq, mb = sum(q) / len(q), sum(b) / len(b)
+cov = sum((x - mq) * (y - mb) for x, y in zip(q, b))
+vq = sum((x - mq) ** 2 for x in q); vb = sum((y - mb) ** 2 for y in b)
+print(cov / (vq * vb) ** 0.5 > 0.95)")" True "and each draw's buyers follow its own q"
+for end in low high; do
+    value=$([ $end = low ] && echo 0.005 || echo 0.05)
+    col=$([ $end = low ] && echo 5 || echo 6)
+    run_cjmsim run in_function.lua --set q=$value --out "fn_$end" --quiet
+    is "$(grep '^q,' in_function/tornado.csv | cut -d, -f$col)" \
+        "$(json "fn_$end/summary.json" "'%.15g' % d['variants'][1]['incremental_profit']")" \
+        "the tornado's $end end is the run --set q=$value of the function"
+done
+
+# Each draw's load has --lua-seconds of its own: a draw stuck in C ends the
+# analysis at once, with the watchdog's message and nothing written.
+sed 's/^stage "browse"/if q > 0.045 then string.find(string.rep("a", 30000), ".-.-.-.-.-.-.-.-.-b") end\nstage "browse"/' \
+    "$S" >stuck.lua
+start=$SECONDS
+run_cjmsim psa stuck.lua --draws 40 --lua-seconds 1 --out stuck --quiet --threads 2
+is "$RC/$ERR" "3/cjmsim: stuck.lua: loading the scenario took more than 1 seconds (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
+    "a draw stuck in C: exit 3 and the watchdog's message, with the draw's own limit"
+ok "$([ $((SECONDS - start)) -le 6 ] && echo 0 || echo 1)" "  within seconds"
+[ ! -e stuck ]
+ok $? "  and nothing is written"
 
 # In an MPI job rank 0 runs psa alone, with the same bytes.
 MPI_BIN=${CJMSIM_MPI:-}
