@@ -78,7 +78,7 @@ def run_cjmsim(cjmsim, scenario, out, customers, days, threads, plots=True, extr
     # A calendar scenario takes its customers a day (--arrivals N: customers = ("a", N)).
     count = (["--arrivals", str(customers[1])] if isinstance(customers, tuple)
              else ["--customers", str(customers)])
-    cmd = ["/usr/bin/time", "-f", "@@time %e %M", cjmsim, "run", scenario, *count,
+    cmd = ["/usr/bin/time", "-f", "@@time %e %M %U %S", cjmsim, "run", scenario, *count,
            "--days", str(days), "--threads", str(threads), "--out", out, "--quiet", *extra]
     env = dict(os.environ, CJMSIM_TIMINGS="1")
     if not plots:
@@ -88,9 +88,13 @@ def run_cjmsim(cjmsim, scenario, out, customers, days, threads, plots=True, extr
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit("bench: %s failed:\n%s" % (" ".join(cmd[3:]), proc.stderr))
-    rss = float(re.search(r"@@time [\d.]+ (\d+)", proc.stderr).group(1)) / 1024
+    used = re.search(r"@@time [\d.]+ (\d+) ([\d.]+) ([\d.]+)", proc.stderr)
+    rss = float(used.group(1)) / 1024
     phases = TIMINGS.search(proc.stderr)
-    return {"wall": wall, "rss_mb": rss, "load_ms": float(phases.group(1)),
+    # CPU time (user + system) of cjmsim and the gnuplot it ran: what the
+    # command costs whatever else the machine does.
+    return {"wall": wall, "rss_mb": rss, "cpu_s": float(used.group(2)) + float(used.group(3)),
+            "load_ms": float(phases.group(1)),
             "sim_s": float(phases.group(2)) / 1e3, "results_s": float(phases.group(3)) / 1e3}
 
 
@@ -239,6 +243,7 @@ def thread_runs(path, cjmsim, out, args):
     return {t: {"wall": min(x["wall"] for x in r), "sim_s": min(x["sim_s"] for x in r),
                 "load_ms": min(x["load_ms"] for x in r),
                 "results_s": min(x["results_s"] for x in r),
+                "cpu_s": min(x["cpu_s"] for x in r),
                 "rss_mb": max(x["rss_mb"] for x in r)} for t, r in tries.items()}
 
 
@@ -263,6 +268,8 @@ def bench_scaling(name, path, cjmsim, work, args, say):
                                         fmt_s(runs[t]["wall"]), fmt_s(runs[t]["sim_s"]),
                                         fmt_s(runs[t]["results_s"])))
     say_scaling(runs[1], runs[2], say)
+    say("  CPU time (user + system, gnuplot included): %s with 1 thread, %s with 2"
+        % (fmt_s(runs[1]["cpu_s"]), fmt_s(runs[2]["cpu_s"])))
     say()
     return {"name": name, "runs": runs, "scaling_wall": runs[1]["wall"] / runs[2]["wall"]}
 

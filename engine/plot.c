@@ -533,6 +533,14 @@ static cj_status write_all_script(out_dir *dir, plot_output *out, cj_err *err)
     return out_close(dir, f, rel, err);
 }
 
+/* --threads N is the cores the whole command uses: N gnuplot processes at
+ * most draw the pictures. */
+static size_t run_lanes(const rn_run *run)
+{
+    int threads = run->threads > 0 ? run->threads : run->opts ? rn_threads(run->opts) : 1;
+    return (size_t)threads;
+}
+
 /* The monthly plot is drawn when customers arrive over the calendar. */
 static bool plot_wanted(const rn_run *run, const plot_kind *kind)
 {
@@ -543,6 +551,7 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
 {
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
+    out->lanes = run_lanes(run);
     /* Every template first: a half-installed data directory writes nothing. */
     char *style = load_look(out);
     char *tmpl[N_PLOTS] = {NULL};
@@ -577,8 +586,9 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
 
 /* ---- running gnuplot
  *
- * The plots are shared out among a few gnuplot processes, one per processor
- * (plot i to lane i % lanes): each draws its plots one after the other,
+ * The plots are shared out among a few gnuplot processes, as many as the
+ * run's --threads and at most one per plot (plot i to lane i % lanes):
+ * each draws its plots one after the other,
  * `gnuplot --default-settings a.gp -e CMD b.gp -e CMD ...`, where CMD prints
  * a line saying the plot before it is drawn and starts the next one afresh
  * (reset session, which under --default-settings reads no ~/.gnuplot). A
@@ -844,8 +854,8 @@ plot_drawing *plot_start(out_dir *dir, plot_output *out)
     sprintf(d->plots_dir, "%s/%s", dir->tmp_path, PLOT_DIR);
     d->n = out->n_pictures;
     d->runs = xcalloc(d->n, sizeof *d->runs);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    d->n_lanes = cpus < 1 ? 1 : (size_t)cpus < d->n ? (size_t)cpus : d->n;
+    size_t lanes = out->lanes ? out->lanes : 1;
+    d->n_lanes = lanes < d->n ? lanes : d->n;
     d->lanes = xcalloc(d->n_lanes, sizeof *d->lanes);
     d->deadline = time(NULL) + PLOT_TIMEOUT_SECONDS;
     if (!on_path("gnuplot")) {
@@ -964,6 +974,7 @@ cj_status plot_write_extra(out_dir *dir, const rn_run *run, const plot_extra *pl
 {
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
+    out->lanes = run_lanes(run);
     char *style = load_look(out);
     char **tmpl = xcalloc(n_plots, sizeof *tmpl);
     for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN; i++)

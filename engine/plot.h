@@ -52,6 +52,7 @@ typedef struct {
     size_t n_pictures;
     plot_outcome outcome;
     char problem[CJ_ERR_MSG_MAX]; /* what went wrong, for one warning line */
+    size_t lanes; /* gnuplot processes at most: the run's --threads (plot_write sets it) */
 } plot_output;
 
 /* Writes the data files and scripts into the results directory (recorded
@@ -66,7 +67,8 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
 cj_status plot_draw(out_dir *dir, plot_output *out, cj_err *err);
 
 /* plot_draw in two halves, so that other files are written while gnuplot
- * draws: plot_start starts gnuplot on every script and returns at once
+ * draws: plot_start starts min(out->lanes, plots) gnuplot processes, each
+ * drawing its share of the scripts, and returns at once
  * (NULL when there is nothing to draw); plot_finish waits, stopping gnuplot
  * on Ctrl-C or past the timeout, records in out what was drawn and frees
  * the handle. plot_abandon stops and frees it, for a run that failed

@@ -1222,6 +1222,14 @@ cj_status report_pdf(out_dir *dir, cj_err *err)
     return err->status;
 }
 
+cj_status report_check(cj_err *err)
+{
+    page_data data;
+    if (page_load(&data, err) == CJ_OK)
+        page_free(&data);
+    return err->status;
+}
+
 cj_status report_write(out_dir *dir, const rn_run *run, const plot_output *plots, cj_err *err)
 {
     page_data data;

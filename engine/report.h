@@ -32,6 +32,11 @@
  * PNG files of `plots` (NULL: none) are read from it to be embedded. */
 cj_status report_write(out_dir *dir, const rn_run *run, const plot_output *plots, cj_err *err);
 
+/* Reads the report's data files as report_write does and fails as it would
+ * (CJ_ERR_RESOURCE, naming the file) when one is missing or incomplete; a
+ * run asks before it simulates. */
+cj_status report_check(cj_err *err);
+
 /* Prints report.html into report.pdf beside it, for handouts (pdf.h), and
  * records it. */
 cj_status report_pdf(out_dir *dir, cj_err *err);

@@ -26,9 +26,11 @@
 #include "i18n.h"
 
 /*
- * Every file of the results directory. gnuplot draws the pictures while
- * this process writes the data files and the workbook (made from the data
- * files; neither needs the pictures); then report.html, which embeds the
+ * Every file of the results directory. With --threads N of 2 or more,
+ * gnuplot (N processes at most, plot.h) draws the pictures while this
+ * process writes the data files and the workbook (made from the data
+ * files; neither needs the pictures); with --threads 1 the command keeps to
+ * one core and gnuplot draws after them. Then report.html, which embeds the
  * pictures (report.pdf prints it); last the manifest, which lists every
  * file the writers recorded.
  */
@@ -37,7 +39,8 @@ static cj_status write_files(const cli_options *opts, out_dir *dir, const rn_run
 {
     if (plot_write(dir, run, plots, err) != CJ_OK)
         return err->status;
-    plot_drawing *drawing = plot_start(dir, plots);
+    bool beside = run->threads >= 2;
+    plot_drawing *drawing = beside ? plot_start(dir, plots) : NULL;
     if (res_write(dir, "summary.json", res_summary_json, run, err) != CJ_OK ||
         res_write(dir, "funnel.csv", res_funnel_csv, run, err) != CJ_OK ||
         res_write(dir, "transitions.csv", res_transitions_csv, run, err) != CJ_OK ||
@@ -46,6 +49,8 @@ static cj_status write_files(const cli_options *opts, out_dir *dir, const rn_run
         plot_abandon(drawing);
         return err->status;
     }
+    if (!beside)
+        drawing = plot_start(dir, plots);
     if (plot_finish(drawing, plots, err) != CJ_OK || report_write(dir, run, plots, err) != CJ_OK ||
         (opts->pdf && report_pdf(dir, err) != CJ_OK))
         return err->status;
@@ -144,7 +149,10 @@ cj_status run_command(const cli_options *opts, int argc, char **argv, cj_err *er
     out_dir dir = {0};
     sim_totals *totals = &p.totals;
     bool root = cluster_is_root();
-    if (cluster_same_model(p.model, p.customers, seed, err) == CJ_OK && root)
+    /* The report's data files are read before anything is simulated: a
+     * missing one stops the run at once (exit 5), not after the work. */
+    if (cluster_same_model(p.model, p.customers, seed, err) == CJ_OK && root &&
+        report_check(err) == CJ_OK)
         rn_begin_results(&dir, out_path, opts->scenario, err);
     if (cluster_agree(err) == CJ_OK) {
         if (opts->exact) /* every rank computes the same; rank 0 writes it */

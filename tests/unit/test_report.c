@@ -188,7 +188,10 @@ static void missing_charts_are_explained(void **state)
     tu_run run;
     tu_run_scenario(&run, "tests/scenarios/minimal.lua", 100, 10, 1, 1);
     plot_picture pictures[] = {{"funnel", "The funnel.", false}};
-    plot_output plots = {pictures, 1, PLOT_NO_GNUPLOT, "gnuplot not found"};
+    plot_output plots = {.pictures = pictures,
+                         .n_pictures = 1,
+                         .outcome = PLOT_NO_GNUPLOT,
+                         .problem = "gnuplot not found"};
     char *html = report_of(&run, &plots);
     assert_non_null(strstr(html, "<code>cd plots &amp;&amp; gnuplot plots.gp</code>"));
     assert_null(strstr(html, "data:image/png"));
