@@ -68,10 +68,14 @@ static void speak_for_the_ranks(const cli_options *opts, const cj_err *err)
         return;
     }
     char msg[256];
+    unsigned seconds = opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS;
     snprintf(msg, sizeof msg,
-             _("another rank of the MPI job took more than %u seconds to load the scenario (a "
-               "runaway string pattern or loop?); raise the limit with --lua-seconds N"),
-             opts->lua_seconds ? opts->lua_seconds : SBX_DEFAULT_SECONDS);
+             ngettext("another rank of the MPI job took more than %u second to load the scenario "
+                      "(a runaway string pattern or loop?); raise the limit with --lua-seconds N",
+                      "another rank of the MPI job took more than %u seconds to load the scenario "
+                      "(a runaway string pattern or loop?); raise the limit with --lua-seconds N",
+                      seconds),
+             seconds);
     sbx_watchdog_reword(msg, CJ_ERR_SCENARIO);
 }
 

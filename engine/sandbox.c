@@ -131,8 +131,11 @@ static void sbx_count_hook(lua_State *L, lua_Debug *ar)
                         (lua_Integer)s->max_instructions);
     else
         lua_pushfstring(L,
-                        _("%sloading the scenario took more than %d seconds (a runaway loop?); "
-                          "raise the limit with --lua-seconds N"),
+                        ngettext("%sloading the scenario took more than %d second (a runaway "
+                                 "loop?); raise the limit with --lua-seconds N",
+                                 "%sloading the scenario took more than %d seconds (a runaway "
+                                 "loop?); raise the limit with --lua-seconds N",
+                                 (unsigned long)s->max_seconds),
                         where, (int)s->max_seconds);
     lua_error(L);
 }
@@ -1251,8 +1254,13 @@ void sbx_watchdog_arm(const char *path, unsigned seconds)
     atomic_signal_fence(memory_order_seq_cst);
     load_slots = 0;
     set_watchdog_message(3,
-                         _("cjmsim: %s: loading the scenario took more than %u seconds (a runaway "
-                           "string pattern or loop?); raise the limit with --lua-seconds N\n"),
+                         ngettext("cjmsim: %s: loading the scenario took more than %u second (a "
+                                  "runaway string pattern or loop?); raise the limit with "
+                                  "--lua-seconds N\n",
+                                  "cjmsim: %s: loading the scenario took more than %u seconds (a "
+                                  "runaway string pattern or loop?); raise the limit with "
+                                  "--lua-seconds N\n",
+                                  seconds),
                          path, seconds);
     int n = snprintf(interrupted_message, sizeof interrupted_message, "cjmsim: %s\n",
                      _("interrupted: no results were written"));

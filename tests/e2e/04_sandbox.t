@@ -109,7 +109,7 @@ hostile memory_table '^cjmsim: hostile_memory_table\.lua: the scenario needs mor
     --lua-memory 16 <<'LUA'
 local t = {} while true do t[#t + 1] = { 1, 2, 3 } end
 LUA
-hostile pattern '^cjmsim: hostile_pattern\.lua: loading the scenario took more than 1 seconds \(a runaway string pattern or loop\?\); raise the limit with --lua-seconds N$' \
+hostile pattern '^cjmsim: hostile_pattern\.lua: loading the scenario took more than 1 second \(a runaway string pattern or loop\?\); raise the limit with --lua-seconds N$' \
     --lua-seconds 1 <<'LUA'
 string.find(string.rep("a", 30000), ".-.-.-.-.-.-.-.-.-b")
 LUA

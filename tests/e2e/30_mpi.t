@@ -110,7 +110,7 @@ for f in spin pattern; do
     mpi -n 2 "$MPI_BIN" run "$f.lua" "${ARGS[@]}" --lua-instructions 1000000000000000 --lua-seconds 1 --out stopped
     is "$RC" 3 "the load watchdog ($f) on 2 ranks: the job exits 3"
     is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "the load watchdog ($f) on 2 ranks: reported once"
-    is "$(head -n 1 "$WORK/mpi.err")" "cjmsim: $f.lua: loading the scenario took more than 1 seconds (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
+    is "$(head -n 1 "$WORK/mpi.err")" "cjmsim: $f.lua: loading the scenario took more than 1 second (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
         "the load watchdog ($f) on 2 ranks: the message"
 done
 # Only rank 1 stalls: rank 0, waiting for it, says so.
@@ -118,7 +118,7 @@ mpi -n 1 "$MPI_BIN" run order_a.lua "${ARGS[@]}" --lua-seconds 1 --out stopped :
     -n 1 "$MPI_BIN" run pattern.lua "${ARGS[@]}" --lua-seconds 1 --out stopped
 is "$RC" 3 "the load watchdog on rank 1 only: the job exits 3"
 is "$(grep -c '^cjmsim:' "$WORK/mpi.err")" "1" "the load watchdog on rank 1 only: reported once"
-is "$(head -n 1 "$WORK/mpi.err")" "cjmsim: another rank of the MPI job took more than 1 seconds to load the scenario (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
+is "$(head -n 1 "$WORK/mpi.err")" "cjmsim: another rank of the MPI job took more than 1 second to load the scenario (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
     "the load watchdog on rank 1 only: the message is about the other rank"
 absent "$WORK/stopped" "stopped loads: no results"
 no_leftovers "$WORK" "stopped loads: no temporary directory"

@@ -178,7 +178,7 @@ sed 's/^stage "browse"/if q > 0.045 then string.find(string.rep("a", 30000), ".-
     "$S" >stuck.lua
 start=$SECONDS
 run_cjmsim psa stuck.lua --draws 40 --lua-seconds 1 --out stuck --quiet --threads 2
-is "$RC/$ERR" "3/cjmsim: stuck.lua: loading the scenario took more than 1 seconds (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
+is "$RC/$ERR" "3/cjmsim: stuck.lua: loading the scenario took more than 1 second (a runaway string pattern or loop?); raise the limit with --lua-seconds N" \
     "a draw stuck in C: exit 3 and the watchdog's message, with the draw's own limit"
 ok "$([ $((SECONDS - start)) -le 6 ] && echo 0 || echo 1)" "  within seconds"
 [ ! -e stuck ]
