@@ -56,6 +56,7 @@
     fmtTick = new Intl.NumberFormat(loc, { maximumFractionDigits: 3, signDisplay: 'exceptZero' });
     document.documentElement.lang = d.lang || 'en';
     document.querySelectorAll('[data-t]').forEach((e) => { e.textContent = t(e.dataset.t); });
+    document.body.classList.remove('waiting');
   }
 
   function grouped(x) {

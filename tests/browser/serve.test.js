@@ -257,6 +257,23 @@ async function main() {
         'the API\'s errors are in Russian', r.text);
       r = await get(ru.port, '/api/state');
       ok(r.status === 403 && /[а-я]/.test(r.body.error), 'the refusal without the token is in Russian', r.text);
+      // Until the dictionary arrives the page shows nothing: no English before the Russian.
+      const held = await browser.newPage();
+      await held.setRequestInterception(true);
+      let release;
+      const gate = new Promise((resolve) => { release = resolve; });
+      held.on('request', (req) => {
+        if (req.url().includes('/api/strings')) gate.then(() => req.continue());
+        else req.continue();
+      });
+      await held.goto(ru.url, { waitUntil: 'load' });
+      const before = await held.$eval('body', (b) => getComputedStyle(b).visibility);
+      ok(before === 'hidden', 'while the dictionary is on its way the page is hidden', before);
+      release();
+      await held.waitForFunction(() => getComputedStyle(document.body).visibility === 'visible', { timeout: 20000 });
+      const shown = await held.$eval('h1', (e) => e.textContent);
+      ok(!/Loading/.test(shown), 'once shown, the page speaks Russian', shown);
+      await held.close();
       const rp = await browser.newPage();
       rp.on('pageerror', (e) => problems.push(String(e)));
       await rp.goto(ru.url, { waitUntil: 'load' });
