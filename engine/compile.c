@@ -751,14 +751,16 @@ static bool same_node(const cmp_variant *va, const cmp_plan *a, const cmp_varian
                    n_cond * sizeof *a->cond) == 0);
 }
 
-/* Marks, in every plan, the nodes that are left as in the first variant. */
+/* Marks, in every plan (the parts' too: the periods of variants with launch
+ * dates), the nodes that are left as in the first variant. */
 static void mark_shared(cmp_model *model)
 {
     const scn_scenario *scn = model->scn;
     size_t n_states = scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
     const cmp_variant *first = &model->variants[0];
-    for (size_t v = 0; v < model->n_variants; v++) {
-        const cmp_variant *variant = &model->variants[v];
+    for (size_t v = 0; v < model->n_variants + model->n_parts; v++) {
+        const cmp_variant *variant =
+            v < model->n_variants ? &model->variants[v] : &model->parts[v - model->n_variants];
         for (size_t p = 0; p < scn->n_personas; p++) {
             cmp_plan *plan = &variant->plans[p];
             plan->same_as_first = xcalloc(n_states, sizeof *plan->same_as_first);

@@ -6,6 +6,30 @@
 
 #include "util.h"
 
+/* Narrows, for persona p, the nodes and edge slots of the first variant's
+ * plan `a` to those that plan `b` leaves and enters alike. */
+static void same_as_first_plan(walk_run *run, size_t p, const cmp_plan *a, const cmp_plan *b)
+{
+    size_t n_states = run->model->scn->n_stages * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    bool *node_ok = run->same_node[p], *next_ok = run->same_next[p];
+    if (b->entry_node != a->entry_node)
+        run->same_entry[p] = false;
+    for (size_t n = 0; n < n_states; n++) {
+        if (!node_ok[n])
+            continue;
+        const cmp_node *x = &a->nodes[n], *y = &b->nodes[n];
+        /* Left alike (compile's verdict) and entered alike: the same
+         * interventions are used there. */
+        if (!b->same_as_first[n] || x->touch_mask != y->touch_mask) {
+            node_ok[n] = false;
+            continue;
+        }
+        for (uint32_t j = 0; j < x->k; j++)
+            if (a->next[x->next_offset + j] != b->next[y->next_offset + j])
+                next_ok[x->next_offset + j] = false;
+    }
+}
+
 void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layout)
 {
     const scn_scenario *scn = model->scn;
@@ -31,24 +55,18 @@ void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layo
             node_ok[n] = a->same_as_first[n];
         for (size_t i = 0; i < a->n_next; i++)
             next_ok[i] = true;
+        if (first->n_periods)
+            run->same_entry[p] = false;
+        /* Every plan a variant walks: its own, or with launch dates each
+         * period's. A node left and entered alike in all of them is left
+         * alike on every day. */
         for (size_t v = 1; v < model->n_variants; v++) {
-            const cmp_plan *b = &model->variants[v].plans[p];
-            /* A variant with launch dates walks its own journeys. */
-            if (b->entry_node != a->entry_node || model->variants[v].n_periods || first->n_periods)
-                run->same_entry[p] = false;
-            for (size_t n = 0; n < n_states; n++) {
-                if (!node_ok[n])
-                    continue;
-                const cmp_node *x = &a->nodes[n], *y = &b->nodes[n];
-                /* Left alike (compile's verdict) and entered alike: the
-                 * same interventions are used there. */
-                if (!b->same_as_first[n] || x->touch_mask != y->touch_mask) {
-                    node_ok[n] = false;
-                    continue;
-                }
-                for (uint32_t j = 0; j < x->k; j++)
-                    if (a->next[x->next_offset + j] != b->next[y->next_offset + j])
-                        next_ok[x->next_offset + j] = false;
+            const cmp_variant *variant = &model->variants[v];
+            for (uint32_t q = 0; q < (variant->n_periods ? variant->n_periods : 1); q++) {
+                const cmp_plan *b = variant->n_periods
+                                        ? &model->parts[variant->period_part[q]].plans[p]
+                                        : &variant->plans[p];
+                same_as_first_plan(run, p, a, b);
             }
         }
     }
@@ -299,7 +317,11 @@ static void walk_other(const journey *jr, uint64_t rng_inc)
 
 /* ------------------------------------------------------------------------
  * Launch dates: a variant whose plan changes on given days (cmp_variant's
- * periods) is walked whole, never shared with the first variant's trail.
+ * periods) is walked whole, not along the first variant's trail. Only a
+ * customer whose trail meets nothing but nodes that every period of every
+ * variant leaves and enters as the first variant does is counted once for
+ * all (shared_by_all): on those nodes the daily chances are the same on
+ * every day, so its journey is every variant's.
  */
 
 /* The exit hazard h(t) of day t in the node, from its daily probabilities. */
