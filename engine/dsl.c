@@ -2,6 +2,8 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdarg.h>
+#include <stdio.h>
 
 #include "param.h"
 #include "i18n.h"
@@ -27,6 +29,22 @@ int dsl_where(lua_State *L, const char **file)
             first = ar.currentline;
     }
     return first;
+}
+
+int dsl_error(lua_State *L, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const char *file;
+    int line = dsl_where(L, &file);
+    if (file && line > 0)
+        lua_pushfstring(L, "%s:%d: %s", file, line, msg);
+    else
+        lua_pushstring(L, msg);
+    return lua_error(L);
 }
 
 /* Appends {kind, line, name, value} to the declaration list; the name and

@@ -24,4 +24,8 @@ void dsl_open(lua_State *L);
  * (the chunk's name without "@") in *file, or NULL when no Lua code did. */
 int dsl_where(lua_State *L, const char **file);
 
+/* Raises "file:line: message" at the Lua line dsl_where finds (the message
+ * alone when no Lua code called); does not return. */
+int dsl_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -6,7 +6,6 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,25 +205,6 @@ void prm_set_free(prm_set *set)
 
 /* ---- the scenario's side ------------------------------------------------ */
 
-/* Raises "file:line: message" at the Lua line that called param or a
- * distribution, however it was called. */
-static int prm_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int prm_error(lua_State *L, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    const char *file;
-    int line = dsl_where(L, &file);
-    if (file && line > 0)
-        lua_pushfstring(L, "%s:%d: %s", file, line, msg);
-    else
-        lua_pushstring(L, msg);
-    return lua_error(L);
-}
-
 static const char *type_name(lua_State *L, int idx)
 {
     return luaL_testudata(L, idx, PRM_DIST_META) ? "distribution" : luaL_typename(L, idx);
@@ -274,23 +254,23 @@ static int prm_dist_new(lua_State *L)
     int i = (int)lua_tointeger(L, lua_upvalueindex(1));
     int n = lua_gettop(L);
     if (n != DISTS[i].n_args)
-        return prm_error(L, _("%s takes %d numbers, got %d"), DISTS[i].signature, DISTS[i].n_args,
+        return dsl_error(L, _("%s takes %d numbers, got %d"), DISTS[i].signature, DISTS[i].n_args,
                          n);
     prm_dist d = {DISTS[i].kind, {0, 0, 0}};
     for (int a = 0; a < n; a++) {
         if (lua_type(L, a + 1) != LUA_TNUMBER)
-            return prm_error(L, _("%s: argument %d must be a number, not a %s"), DISTS[i].signature,
+            return dsl_error(L, _("%s: argument %d must be a number, not a %s"), DISTS[i].signature,
                              a + 1, type_name(L, a + 1));
         d.arg[a] = lua_tonumber(L, a + 1);
         if (!isfinite(d.arg[a]))
-            return prm_error(L, _("%s: argument %d must be a finite number"), DISTS[i].signature,
+            return dsl_error(L, _("%s: argument %d must be a finite number"), DISTS[i].signature,
                              a + 1);
     }
     const char *need;
     if (!dist_args_valid(&d, &need)) {
         char text[160];
         prm_dist_text(&d, text, sizeof text);
-        return prm_error(L, _("%s needs %s, got %s"), DISTS[i].signature, need, text);
+        return dsl_error(L, _("%s needs %s, got %s"), DISTS[i].signature, need, text);
     }
     prm_dist *ud = lua_newuserdatauv(L, sizeof *ud, 0);
     *ud = d;
@@ -349,11 +329,11 @@ static bool number_field(lua_State *L, const char *owner, const char *key, doubl
         return false;
     }
     if (t != LUA_TNUMBER)
-        prm_error(L, _("%s: %s must be a number, not a %s"), owner, key, type_name(L, -1));
+        dsl_error(L, _("%s: %s must be a number, not a %s"), owner, key, type_name(L, -1));
     *out = lua_tonumber(L, -1);
     lua_pop(L, 1);
     if (!isfinite(*out))
-        prm_error(L, _("%s: %s must be a finite number"), owner, key);
+        dsl_error(L, _("%s: %s must be a finite number"), owner, key);
     return true;
 }
 
@@ -372,14 +352,14 @@ static void check_keys(lua_State *L, const char *owner)
             if (lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1)
                 continue;
             lua_pop(L, 1);
-            prm_error(L,
+            dsl_error(L,
                       _("%s: only the default comes without a name; write the others as "
                         "low = ..., high = ..., dist = ..."),
                       owner);
         }
         if (t != LUA_TSTRING) {
             lua_pop(L, 1);
-            prm_error(L, _("%s: every key must be a name (key = value), found a %s key"), owner,
+            dsl_error(L, _("%s: every key must be a name (key = value), found a %s key"), owner,
                       lua_typename(L, t));
         }
         const char *key = lua_tostring(L, -1);
@@ -397,7 +377,7 @@ static void check_keys(lua_State *L, const char *owner)
     char hint[64] = "";
     if (best)
         snprintf(hint, sizeof hint, _(" (did you mean '%s'?)"), best);
-    prm_error(L, _("%s: unknown key '%s'%s; known keys: the default first, then low, high, dist"),
+    dsl_error(L, _("%s: unknown key '%s'%s; known keys: the default first, then low, high, dist"),
               owner, unknown, hint);
 }
 
@@ -409,40 +389,40 @@ static int prm_body(lua_State *L)
     char owner[PRM_NAME_MAX + 16];
     snprintf(owner, sizeof owner, "param \"%s\"", name);
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TTABLE)
-        return prm_error(L,
+        return dsl_error(L,
                          _("%s expects a table after the name: %s { 1.4, low = 1.0, high = 1.8 }"),
                          owner, owner);
     prm_binding *b = binding(L);
     if (b && b->closed)
-        return prm_error(L,
+        return dsl_error(L,
                          _("%s is declared while probabilities are computed: declare "
                            "parameters when the file runs, outside functions"),
                          owner);
     const prm_param *prev = b && b->list ? prm_find(b->list, name) : NULL;
     if (prev)
-        return prm_error(L, _("%s is declared twice: first at %s:%d"), owner, prev->file,
+        return dsl_error(L, _("%s is declared twice: first at %s:%d"), owner, prev->file,
                          prev->line);
     check_keys(L, owner);
 
     prm_param p = {0};
     int t = lua_rawgeti(L, 1, 1);
     if (t == LUA_TNIL)
-        return prm_error(L,
+        return dsl_error(L,
                          _("%s needs its default value first: %s { 1.4, low = 1.0, high = 1.8 }"),
                          owner, owner);
     if (t != LUA_TNUMBER)
-        return prm_error(L, _("%s: the default must be a number, not a %s"), owner,
+        return dsl_error(L, _("%s: the default must be a number, not a %s"), owner,
                          type_name(L, -1));
     p.def = lua_tonumber(L, -1);
     p.def_integer = lua_isinteger(L, -1);
     lua_pop(L, 1);
     if (!isfinite(p.def))
-        return prm_error(L, _("%s: the default must be a finite number"), owner);
+        return dsl_error(L, _("%s: the default must be a finite number"), owner);
 
     bool has_low = number_field(L, owner, "low", &p.low);
     bool has_high = number_field(L, owner, "high", &p.high);
     if (has_low != has_high)
-        return prm_error(L, _("%s: give both low and high, or neither (%s is missing)"), owner,
+        return dsl_error(L, _("%s: give both low and high, or neither (%s is missing)"), owner,
                          has_low ? "high" : "low");
     char a[32], c[32], d[32];
     prm_number_text(p.def, a, sizeof a);
@@ -451,9 +431,9 @@ static int prm_body(lua_State *L)
         prm_number_text(p.low, c, sizeof c);
         prm_number_text(p.high, d, sizeof d);
         if (!(p.low < p.high))
-            return prm_error(L, _("%s: low = %s must be below high = %s"), owner, c, d);
+            return dsl_error(L, _("%s: low = %s must be below high = %s"), owner, c, d);
         if (p.def < p.low || p.def > p.high)
-            return prm_error(L, _("%s: the default %s lies outside low..high = %s..%s"), owner, a,
+            return dsl_error(L, _("%s: the default %s lies outside low..high = %s..%s"), owner, a,
                              c, d);
         p.dist = (prm_dist){PRM_UNIFORM, {p.low, p.high, 0}};
     }
@@ -462,7 +442,7 @@ static int prm_body(lua_State *L)
     if (t != LUA_TNIL) {
         const prm_dist *dist = luaL_testudata(L, -1, PRM_DIST_META);
         if (!dist)
-            return prm_error(L,
+            return dsl_error(L,
                              _("%s: dist must be a distribution such as beta(12, 988) or "
                                "normal(1.4, 0.2), not a %s"),
                              owner, type_name(L, -1));
@@ -480,7 +460,7 @@ static int prm_body(lua_State *L)
                 snprintf(where, sizeof where, _("from %s to %s"), from, to);
             else
                 snprintf(where, sizeof where, "%s %s", lo_open ? _("above") : _("from"), from);
-            return prm_error(L, _("%s: the default %s is a value %s never draws (it draws %s%s)"),
+            return dsl_error(L, _("%s: the default %s is a value %s never draws (it draws %s%s)"),
                              owner, a, text, where, isinf(hi) && !lo_open ? " up" : "");
         }
     }
@@ -509,11 +489,11 @@ static int prm_body(lua_State *L)
 static int prm_named(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        return prm_error(L, _("param expects a name in quotes: param \"consult_effect\" { 1.4, "
+        return dsl_error(L, _("param expects a name in quotes: param \"consult_effect\" { 1.4, "
                               "low = 1.0, high = 1.8 }"));
     const char *name = lua_tostring(L, 1);
     if (!prm_valid_name(name))
-        return prm_error(L,
+        return dsl_error(L,
                          _("param \"%.80s\": a parameter name is letters, digits and _, not "
                            "starting with a digit, at most %d characters"),
                          name, PRM_NAME_MAX);

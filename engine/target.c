@@ -3,7 +3,6 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,24 +25,6 @@ static const char *const KINDS[] = {"reached", "buyers", "repeat_buyers",
                                     "repeat_buyers_in_window"};
 enum { N_KINDS = sizeof KINDS / sizeof KINDS[0] };
 
-/* Raises "file:line: message" at the line that called target. */
-static int tgt_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int tgt_error(lua_State *L, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    const char *file;
-    int line = dsl_where(L, &file);
-    if (file && line > 0)
-        lua_pushfstring(L, "%s:%d: %s", file, line, msg);
-    else
-        lua_pushstring(L, msg);
-    return lua_error(L);
-}
-
 static tgt_list *binding(lua_State *L)
 {
     lua_getfield(L, LUA_REGISTRYINDEX, TGT_BINDING_KEY);
@@ -62,14 +43,14 @@ static bool count_field(lua_State *L, const char *owner, const char *key, int64_
         return false;
     }
     if (t != LUA_TNUMBER)
-        tgt_error(L, _("%s: %s must be a whole number, not a %s"), owner, key, luaL_typename(L, -1));
+        dsl_error(L, _("%s: %s must be a whole number, not a %s"), owner, key, luaL_typename(L, -1));
     double x = lua_tonumber(L, -1);
     lua_pop(L, 1);
     if (!isfinite(x) || x != floor(x) || fabs(x) > 9e15)
-        tgt_error(L, _("%s: %s must be a whole number (a count of customers), got %.17g"), owner, key,
+        dsl_error(L, _("%s: %s must be a whole number (a count of customers), got %.17g"), owner, key,
                   x);
     if (x < 0)
-        tgt_error(L, _("%s: %s must not be negative, got %.0f"), owner, key, x);
+        dsl_error(L, _("%s: %s must not be negative, got %.0f"), owner, key, x);
     *out = (int64_t)x;
     return true;
 }
@@ -83,7 +64,7 @@ static const char *string_field(lua_State *L, const char *owner, const char *key
     if (t == LUA_TSTRING)
         s = lua_tostring(L, -1); /* the table keeps it alive */
     else if (t != LUA_TNIL)
-        tgt_error(L, _("%s: %s must be a name in quotes, not a %s"), owner, key, luaL_typename(L, -1));
+        dsl_error(L, _("%s: %s must be a name in quotes, not a %s"), owner, key, luaL_typename(L, -1));
     lua_pop(L, 1);
     return s;
 }
@@ -98,7 +79,7 @@ static void check_keys(lua_State *L, const char *owner)
         lua_pop(L, 1);
         if (lua_type(L, -1) != LUA_TSTRING) {
             lua_pop(L, 1);
-            tgt_error(L, _("%s: every key must be a name (key = value), e.g. reached = 50, of = 1000"),
+            dsl_error(L, _("%s: every key must be a name (key = value), e.g. reached = 50, of = 1000"),
                       owner);
         }
         const char *key = lua_tostring(L, -1);
@@ -116,7 +97,7 @@ static void check_keys(lua_State *L, const char *owner)
     char hint[64] = "";
     if (best)
         snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
-    tgt_error(L,
+    dsl_error(L,
               _("%s: unknown key '%s'%s; known keys: stage, reached, buyers, repeat_buyers, "
               "repeat_buyers_in_window, of, by_day, persona"),
               owner, unknown, hint);
@@ -130,19 +111,19 @@ static int tgt_body(lua_State *L)
     char owner[TGT_NAME_MAX * 4 + 16];
     snprintf(owner, sizeof owner, "target \"%s\"", name);
     if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TTABLE)
-        return tgt_error(L,
+        return dsl_error(L,
                          _("%s expects a table after the name: %s { stage = \"cart\", reached = 50, "
                          "of = 1000 }"),
                          owner, owner);
     tgt_list *list = binding(L);
     if (!list)
-        return tgt_error(L,
+        return dsl_error(L,
                          _("%s is declared while probabilities are computed: declare targets "
                          "when the file runs, outside functions"),
                          owner);
     for (size_t i = 0; i < list->n; i++)
         if (strcmp(list->items[i].name, name) == 0)
-            return tgt_error(L, _("%s is declared twice: first at %s:%d"), owner, list->items[i].file,
+            return dsl_error(L, _("%s is declared twice: first at %s:%d"), owner, list->items[i].file,
                              list->items[i].line);
     check_keys(L, owner);
 
@@ -153,7 +134,7 @@ static int tgt_body(lua_State *L)
         if (!count_field(L, owner, KINDS[i], &x))
             continue;
         if (kind >= 0)
-            return tgt_error(L,
+            return dsl_error(L,
                              _("%s: give one of reached, buyers, repeat_buyers and "
                              "repeat_buyers_in_window, not both %s and %s"),
                              owner, KINDS[kind], KINDS[i]);
@@ -161,27 +142,27 @@ static int tgt_body(lua_State *L)
         k = x;
     }
     if (kind < 0)
-        return tgt_error(L,
+        return dsl_error(L,
                          _("%s: say what was counted: reached = K (with stage), buyers = K, "
                          "repeat_buyers = K or repeat_buyers_in_window = K"),
                          owner);
     if (!count_field(L, owner, "of", &n))
-        return tgt_error(L, _("%s: of = N is missing: how many customers the count is out of"), owner);
+        return dsl_error(L, _("%s: of = N is missing: how many customers the count is out of"), owner);
     if (n == 0)
-        return tgt_error(L, _("%s: of must be at least 1"), owner);
+        return dsl_error(L, _("%s: of must be at least 1"), owner);
     if (k > n)
-        return tgt_error(L, _("%s: %s = %lld is more than of = %lld"), owner, KINDS[kind],
+        return dsl_error(L, _("%s: %s = %lld is more than of = %lld"), owner, KINDS[kind],
                          (long long)k, (long long)n);
     const char *stage = string_field(L, owner, "stage");
     if (kind == TGT_REACHED && !stage)
-        return tgt_error(L, _("%s: reached needs stage = \"name\": the stage they reached"), owner);
+        return dsl_error(L, _("%s: reached needs stage = \"name\": the stage they reached"), owner);
     if (kind != TGT_REACHED && stage)
-        return tgt_error(L, _("%s: stage goes with reached, not with %s"), owner, KINDS[kind]);
+        return dsl_error(L, _("%s: stage goes with reached, not with %s"), owner, KINDS[kind]);
     if (count_field(L, owner, "by_day", &by_day) && by_day < 1)
-        return tgt_error(L, _("%s: by_day must be a day from 1 on, got %lld"), owner,
+        return dsl_error(L, _("%s: by_day must be a day from 1 on, got %lld"), owner,
                          (long long)by_day);
     if (by_day > 36500)
-        return tgt_error(L, _("%s: by_day %lld is past the longest run (36500 days)"), owner,
+        return dsl_error(L, _("%s: by_day %lld is past the longest run (36500 days)"), owner,
                          (long long)by_day);
     const char *persona = string_field(L, owner, "persona");
 
@@ -207,7 +188,7 @@ static int tgt_body(lua_State *L)
 static int tgt_named(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
-        return tgt_error(L, _("target expects a name in quotes: target \"ordered\" { stage = "
+        return dsl_error(L, _("target expects a name in quotes: target \"ordered\" { stage = "
                             "\"purchase\", reached = 600, of = 10000 }"));
     const char *name = lua_tostring(L, 1);
     size_t len = strlen(name);
@@ -216,7 +197,7 @@ static int tgt_named(lua_State *L)
         control = control || *p < 0x20 || *p == 0x7f;
     if (len == 0 || len > TGT_NAME_MAX * 4 || control || !utf8_valid(name) ||
         lua_rawlen(L, 1) != len)
-        return tgt_error(L,
+        return dsl_error(L,
                          _("target \"%.80s\": a target name is 1 to %d characters of text, "
                          "without control characters"),
                          name, TGT_NAME_MAX);
