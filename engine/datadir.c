@@ -73,24 +73,5 @@ const char *datadir_root(char *buf, size_t size)
 
 char *datadir_read(const char *relative, char *path, size_t size)
 {
-    if (!datadir_find(relative, path, size))
-        return NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 4096, n;
-    char *text = xmalloc(cap);
-    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap)
-            text = xrealloc(text, cap *= 2, 1);
-    }
-    bool failed = ferror(f) != 0;
-    fclose(f);
-    if (failed) {
-        free(text);
-        return NULL;
-    }
-    text[len] = '\0';
-    return text;
+    return datadir_find(relative, path, size) ? read_whole_file(path, NULL) : NULL;
 }

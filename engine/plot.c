@@ -432,39 +432,12 @@ static void write_preamble(FILE *f, const rn_run *run, const char *name)
     fputc('\n', f);
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *text = xmalloc(cap);
-    size_t n;
-    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            cap *= 2;
-            text = xrealloc(text, cap, 1);
-        }
-    }
-    bool failed = ferror(f) != 0;
-    fclose(f);
-    if (failed) {
-        free(text);
-        return NULL;
-    }
-    text[len] = '\0';
-    return text;
-}
-
 /* The text of template plots/NAME.gp, or NULL with out->problem set. */
 static char *load_template(const char *name, plot_output *out)
 {
     char rel[64], path[4096];
     snprintf(rel, sizeof rel, "plots/%s.gp", name);
-    char *text = NULL;
-    if (datadir_find(rel, path, sizeof path))
-        text = read_file(path);
+    char *text = datadir_read(rel, path, sizeof path);
     if (!text) {
         out->outcome = PLOT_NOT_WRITTEN;
         snprintf(out->problem, sizeof out->problem,

@@ -301,23 +301,11 @@ static enum MHD_Result serve_file(struct MHD_Connection *c, const server *s, con
 {
     char rel[64], path[4096];
     snprintf(rel, sizeof rel, "web/%s", name);
-    FILE *f = datadir_find(rel, path, sizeof path) ? fopen(path, "rb") : NULL;
-    if (!f)
+    size_t len = 0;
+    char *body = datadir_find(rel, path, sizeof path) ? read_whole_file(path, &len) : NULL;
+    if (!body)
         return respond_error(c, 500, _("the page's files are missing (web/ in the data directory)"),
                              s);
-    char *body = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16384;
-            body = xrealloc(body, cap, 1);
-        }
-        size_t got = fread(body + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
     /* <html lang="en"> says the language the page will speak. */
     static const char marker[] = "<html lang=\"en\">";
     char *at = len >= sizeof marker ? memmem(body, len, marker, sizeof marker - 1) : NULL;

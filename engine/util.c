@@ -171,3 +171,27 @@ char *utf8_sanitized(const char *s)
     }
     return out;
 }
+
+char *read_whole_file(const char *path, size_t *len_out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t len = 0, cap = 4096, n;
+    char *text = xmalloc(cap);
+    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (len + 1 == cap)
+            text = xrealloc(text, cap *= 2, 1);
+    }
+    bool failed = ferror(f) != 0;
+    fclose(f);
+    if (failed) {
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
+    if (len_out)
+        *len_out = len;
+    return text;
+}

@@ -32,6 +32,10 @@ size_t edit_distance(const char *a, const char *b);
  * a near miss (fewer than 3 edits away), else NULL. */
 const char *closest_name(const char *word, const char *const *candidates);
 
+/* The whole content of the file at `path`, NUL-terminated (malloc'd), its
+ * length in *len when len is not NULL; NULL when it cannot be opened or read. */
+char *read_whole_file(const char *path, size_t *len);
+
 /* Is s valid UTF-8 (no overlongs, no surrogates)? JSON needs it. */
 bool utf8_valid(const char *s);
 

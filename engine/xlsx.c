@@ -25,28 +25,6 @@ static char *path_in(const out_dir *dir, const char *name)
     return path;
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 1 << 16, n;
-    char *text = xmalloc(cap);
-    while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap)
-            text = xrealloc(text, cap *= 2, 1);
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(text);
-        return NULL;
-    }
-    text[len] = '\0';
-    return text;
-}
-
 typedef struct {
     char **field;
     size_t n;
@@ -602,7 +580,7 @@ cj_status xl_write(out_dir *dir, cj_err *err)
     char **files = csv_files(dir, &n_files);
     for (size_t i = 0; i < n_files; i++) {
         char *file = path_in(dir, files[i]);
-        char *text = read_text(file);
+        char *text = read_whole_file(file, NULL);
         free(file);
         if (!text) {
             cj_fail(err, CJ_ERR_OUTPUT, _("cannot read %s/%s for %s"), dir->tmp_path, files[i],
