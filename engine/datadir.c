@@ -18,6 +18,26 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+size_t datadir_program_dirs(char dirs[2][PATH_MAX])
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0)
+        return 0;
+    exe[len] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    snprintf(dirs[0], PATH_MAX, "%s", exe);
+    slash = strrchr(exe, '/');
+    if (!slash)
+        return 1;
+    *slash = '\0';
+    snprintf(dirs[1], PATH_MAX, "%s", exe[0] ? exe : "/");
+    return 2;
+}
+
 /* The candidate data directories, most specific first. */
 static size_t candidates(char dirs[MAX_CANDIDATES][PATH_MAX])
 {
@@ -25,21 +45,8 @@ static size_t candidates(char dirs[MAX_CANDIDATES][PATH_MAX])
     const char *env = getenv("CJMSIM_DATADIR");
     if (env && env[0])
         snprintf(dirs[n++], PATH_MAX, "%s", env);
-    char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(dirs[n++], PATH_MAX, "%s", exe); /* ./cjmsim in the source tree */
-            slash = strrchr(exe, '/');
-            if (slash) {
-                *slash = '\0';
-                snprintf(dirs[n++], PATH_MAX, "%s", exe[0] ? exe : "/"); /* build/cjmsim */
-            }
-        }
-    }
+    /* ./cjmsim in the source tree, then build/cjmsim */
+    n += datadir_program_dirs(dirs + n);
     snprintf(dirs[n++], PATH_MAX, "%s", CJMSIM_DATADIR);
     return n;
 }

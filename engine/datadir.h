@@ -12,6 +12,7 @@
 #ifndef CJ_DATADIR_H
 #define CJ_DATADIR_H
 
+#include <limits.h>
 #include <stddef.h>
 
 #ifndef CJMSIM_DATADIR
@@ -26,6 +27,10 @@ const char *datadir_find(const char *relative, char *buf, size_t size);
  * its path in path; NULL when no data directory holds it or it cannot be
  * read (path then holds the last place looked at). */
 char *datadir_read(const char *relative, char *path, size_t size);
+
+/* The directory holding the running binary and its parent, in dirs[0] and
+ * dirs[1]: how many of them are known. */
+size_t datadir_program_dirs(char dirs[2][PATH_MAX]);
 
 /* The data directory itself (the first that exists), or NULL. */
 const char *datadir_root(char *buf, size_t size);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "datadir.h"
+
 #define DOMAIN "cjmsim"
 
 static bool russian;
@@ -43,22 +45,14 @@ static void find_localedir(char *buf, size_t size)
     const char *env = getenv("CJMSIM_LOCALEDIR");
     if (env && env[0])
         snprintf(dirs[n++], PATH_MAX, "%s", env);
-    char exe[PATH_MAX];
-    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (len > 0) {
-        exe[len] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            snprintf(dirs[n++], PATH_MAX, "%.*s/locale", PATH_MAX - 8, exe);
-            snprintf(dirs[n++], PATH_MAX, "%.*s/build/locale", PATH_MAX - 16, exe);
-            slash = strrchr(exe, '/');
-            if (slash) {
-                *slash = '\0';
-                snprintf(dirs[n++], PATH_MAX, "%.*s/build/locale", PATH_MAX - 16, exe);
-            }
-        }
+    char program[2][PATH_MAX];
+    size_t n_program = datadir_program_dirs(program);
+    if (n_program > 0) {
+        snprintf(dirs[n++], PATH_MAX, "%.*s/locale", PATH_MAX - 8, program[0]);
+        snprintf(dirs[n++], PATH_MAX, "%.*s/build/locale", PATH_MAX - 16, program[0]);
     }
+    if (n_program > 1)
+        snprintf(dirs[n++], PATH_MAX, "%.*s/build/locale", PATH_MAX - 16, program[1]);
     snprintf(dirs[n++], PATH_MAX, "%s", CJMSIM_LOCALEDIR);
     for (size_t i = 0; i < n; i++) {
         char probe[PATH_MAX + 32];
