@@ -474,12 +474,17 @@ static double pass_edge(const ex_chain *c, ex_state *s, int e, bool *useful)
  * does not depend on the calendar day, so from each first-purchase node z
  * one pass gives H_z(t), the chance of a second purchase within t days;
  * the customers who enter z on day f count with H_z(min(window, days − f)).
+ * With `reach` > 0 (targets by day) the same passes also give, per day
+ * D < reach, the chance of such a second purchase on day D, into by_day:
+ * by day D the customers who entered z on day f <= D and bought again
+ * within min(window, D − f) days.
  */
-static double repeat_in_window(const ex_chain *c, ex_state *s, uint32_t window, bool *set,
-                               bool *useful)
+static double repeat_in_window(const ex_chain *c, ex_state *s, uint32_t window, size_t reach,
+                               double *by_day, bool *set, bool *useful)
 {
     uint32_t days = (uint32_t)c->days, span = window < days ? window : days;
     double *hit = xcalloc((size_t)span + 1, sizeof *hit);
+    double *by = reach ? xcalloc(reach + 1, sizeof *by) : NULL;
     double total = 0;
     for (uint32_t z = 0; z < c->n; z++) {
         const cmp_node *node = c->nodes[z].node;
@@ -504,7 +509,14 @@ static double repeat_in_window(const ex_chain *c, ex_state *s, uint32_t window, 
         for (uint32_t f = 0; f <= days; f++)
             if (entries[f] != 0)
                 total += entries[f] * hit[days - f < span ? days - f : span];
+        for (size_t d = 0; d < reach && d <= days; d++)
+            for (uint32_t f = 0; f <= d; f++)
+                if (entries[f] != 0)
+                    by[d] += entries[f] * hit[d - f < span ? d - f : span];
     }
+    for (size_t d = 0; d < reach; d++)
+        by_day[d] = by[d] - (d ? by[d - 1] : 0); /* the day's own */
+    free(by);
     free(hit);
     return total;
 }
@@ -533,49 +545,6 @@ static void reached_by_day(const ex_chain *c, ex_state *s, const scn_scenario *s
         for (size_t d = 0; d < reach && d <= (size_t)c->days; d++)
             out[st * reach + d] = hit[d];
     }
-    free(hit);
-}
-
-/*
- * repeat_in_window by day: per day D < R, the chance of a second purchase
- * on day D within `window` days of the first. By day D those are the
- * customers who entered a first-purchase node z on day f <= D and bought
- * again within min(window, D - f) days: H_z of that, as repeat_in_window.
- */
-static void window_by_day(const ex_chain *c, ex_state *s, uint32_t window, size_t reach,
-                          double *out, bool *set, bool *useful)
-{
-    uint32_t days = (uint32_t)c->days, span = window < days ? window : days;
-    double *hit = xcalloc((size_t)span + 1, sizeof *hit);
-    double *by = xcalloc(reach + 1, sizeof *by);
-    for (uint32_t z = 0; z < c->n; z++) {
-        const cmp_node *node = c->nodes[z].node;
-        set[z] = node->purchase_slot >= 0 && node->purchases == 2;
-    }
-    for (uint32_t z = 0; z < c->n; z++) {
-        int32_t row = c->nodes[z].first_index;
-        if (row < 0)
-            continue;
-        ex_chain from = *c;
-        from.entry = z;
-        from.inflow = NULL;
-        from.days = (int)span;
-        from.purchases_day = NULL;
-        memset(hit, 0, ((size_t)span + 1) * sizeof *hit);
-        ex_target t = {set, -1, useful, hit};
-        mark_useful(&from, &t);
-        propagate(&from, s, &t);
-        for (uint32_t d = 1; d <= span; d++)
-            hit[d] += hit[d - 1];
-        const double *entries = c->first_entries + (size_t)row * (days + 1);
-        for (size_t d = 0; d < reach && d <= days; d++)
-            for (uint32_t f = 0; f <= d; f++)
-                if (entries[f] != 0)
-                    by[d] += entries[f] * hit[d - f < span ? d - f : span];
-    }
-    for (size_t d = 0; d < reach; d++)
-        out[d] = by[d] - (d ? by[d - 1] : 0); /* the day's own */
-    free(by);
     free(hit);
 }
 
@@ -1288,14 +1257,10 @@ static void job_compute(const cmp_model *model, const sim_layout *l, size_t v, s
         }
     }
     if (scn->repeat_window > 0)
-        x->k_sum[l->window] =
-            repeat_in_window(&c, &s, (uint32_t)scn->repeat_window, set, useful);
-    if (l->reach_days) {
+        x->k_sum[l->window] = repeat_in_window(&c, &s, (uint32_t)scn->repeat_window, l->reach_days,
+                                               x->window_day, set, useful);
+    if (l->reach_days)
         reached_by_day(&c, &s, scn, l->reach_days, x->reached_day, set, useful);
-        if (scn->repeat_window > 0)
-            window_by_day(&c, &s, (uint32_t)scn->repeat_window, l->reach_days, x->window_day,
-                          set, useful);
-    }
     if (scn->has_discount)
         lifetime_value(model, l, v, p, inflow, x);
     free(c.first_entries);
