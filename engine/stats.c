@@ -218,7 +218,7 @@ static bool same_journeys(const cmp_model *model, size_t v, size_t persona)
     const cmp_plan *a = &model->variants[0].plans[persona], *b = &model->variants[v].plans[persona];
     if (a->entry_node != b->entry_node)
         return false;
-    if (model->variants[0].n_periods || model->variants[v].n_periods)
+    if (model->variants[v].n_periods)
         return false; /* launch dates: the plans above are not every day's */
     for (size_t s = 0; s < scn->n_stages; s++)
         if (a->mood_delta[s] != b->mood_delta[s] ||

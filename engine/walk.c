@@ -55,8 +55,6 @@ void walk_run_init(walk_run *run, const cmp_model *model, const sim_layout *layo
             node_ok[n] = a->same_as_first[n];
         for (size_t i = 0; i < a->n_next; i++)
             next_ok[i] = true;
-        if (first->n_periods)
-            run->same_entry[p] = false;
         /* Every plan a variant walks: its own, or with launch dates each
          * period's. A node left and entered alike in all of them is left
          * alike on every day. */
@@ -504,40 +502,6 @@ static void add_difference(sim_cell *cell, const walker *w, const sim_layout *la
     }
 }
 
-/* Every variant's journey walked whole, when the first variant has launch
- * dates and so no trail to share. */
-static void walk_each(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
-                      size_t stride, uint32_t arrival)
-{
-    const cmp_model *model = run->model;
-    size_t n_k = run->layout->n_k;
-    for (size_t v = 0; v < model->n_variants; v++) {
-        journey jr = {w,
-                      run->layout,
-                      &model->variants[v],
-                      &model->variants[v].plans[persona],
-                      &cells[v * stride],
-                      (uint32_t)model->days,
-                      arrival,
-                      (uint32_t)model->scn->repeat_window,
-                      model->n_purchase_stages,
-                      model->scn->n_interventions,
-                      run->discount,
-                      persona,
-                      model->scn};
-        journey_begin(&jr);
-        walk_calendar(&jr, model, rng);
-        journey_finish(&jr);
-        add_k(jr.cell, w, n_k);
-        if (v == 0) {
-            memcpy(w->k_first, w->k, n_k * sizeof *w->k);
-            w->k_first_dirty = w->k_dirty;
-        } else {
-            add_difference(jr.cell, w, run->layout);
-        }
-    }
-}
-
 void walk_customer(walker *w, const walk_run *run, size_t persona, rng_t rng, sim_cell *cells,
                    size_t stride, sim_cell *shared)
 {
@@ -550,11 +514,9 @@ void walk_customer_from(walker *w, const walk_run *run, size_t persona, rng_t rn
     const cmp_model *model = run->model;
     size_t n_k = run->layout->n_k;
     uint32_t days = (uint32_t)model->days;
+    /* The first variant is the baseline (variant.h), which has no launch
+     * dates: its journey is the trail the others follow. */
     const cmp_variant *first = &model->variants[0];
-    if (first->n_periods) {
-        walk_each(w, run, persona, rng, cells, stride, arrival);
-        return;
-    }
     draw_trail(w, first, &first->plans[persona], rng, days, arrival);
 
     journey jr = {w,
