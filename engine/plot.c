@@ -514,6 +514,16 @@ static size_t run_lanes(const rn_run *run)
     return (size_t)threads;
 }
 
+/* The results directory's plots/, where the scripts and pictures go. */
+static void make_plot_dir(out_dir *dir, cj_err *err)
+{
+    char *sub = out_path(dir, PLOT_DIR);
+    if (mkdir(sub, 0755) != 0 && errno != EEXIST)
+        cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, PLOT_DIR,
+                strerror(errno));
+    free(sub);
+}
+
 /* The monthly plot is drawn when customers arrive over the calendar. */
 static bool plot_wanted(const rn_run *run, const plot_kind *kind)
 {
@@ -531,14 +541,8 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
     for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN; i++)
         if (run->totals.n_variants >= PLOTS[i].min_variants && plot_wanted(run, &PLOTS[i]))
             tmpl[i] = load_template(PLOTS[i].name, out);
-    if (out->outcome == PLOT_DRAWN) {
-        char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
-        sprintf(sub, "%s/%s", dir->tmp_path, PLOT_DIR);
-        if (mkdir(sub, 0755) != 0 && errno != EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, PLOT_DIR,
-                    strerror(errno));
-        free(sub);
-    }
+    if (out->outcome == PLOT_DRAWN)
+        make_plot_dir(dir, err);
     for (size_t i = 0; i < N_PLOTS && out->outcome == PLOT_DRAWN && err->status == CJ_OK; i++) {
         if (!tmpl[i])
             continue;
@@ -823,8 +827,7 @@ plot_drawing *plot_start(out_dir *dir, plot_output *out)
         return NULL;
     plot_drawing *d = xcalloc(1, sizeof *d);
     d->dir = dir;
-    d->plots_dir = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
-    sprintf(d->plots_dir, "%s/%s", dir->tmp_path, PLOT_DIR);
+    d->plots_dir = out_path(dir, PLOT_DIR);
     d->n = out->n_pictures;
     d->runs = xcalloc(d->n, sizeof *d->runs);
     size_t lanes = out->lanes ? out->lanes : 1;
@@ -952,14 +955,8 @@ cj_status plot_write_extra(out_dir *dir, const rn_run *run, const plot_extra *pl
     char **tmpl = xcalloc(n_plots, sizeof *tmpl);
     for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN; i++)
         tmpl[i] = load_template(plots[i].name, out);
-    if (out->outcome == PLOT_DRAWN) {
-        char *sub = xmalloc(strlen(dir->tmp_path) + sizeof "/" PLOT_DIR);
-        sprintf(sub, "%s/%s", dir->tmp_path, PLOT_DIR);
-        if (mkdir(sub, 0755) != 0 && errno != EEXIST)
-            cj_fail(err, CJ_ERR_OUTPUT, _("cannot write %s/%s: %s"), dir->final_path, PLOT_DIR,
-                    strerror(errno));
-        free(sub);
-    }
+    if (out->outcome == PLOT_DRAWN)
+        make_plot_dir(dir, err);
     for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN && err->status == CJ_OK; i++) {
         char rel[64];
         snprintf(rel, sizeof rel, "%s/%s.dat", PLOT_DIR, plots[i].name);

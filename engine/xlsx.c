@@ -17,14 +17,6 @@
 
 /* ---- reading the files the run wrote ---------------------------------- */
 
-static char *path_in(const out_dir *dir, const char *name)
-{
-    size_t n = strlen(dir->tmp_path) + strlen(name) + 2;
-    char *path = xmalloc(n);
-    snprintf(path, n, "%s/%s", dir->tmp_path, name);
-    return path;
-}
-
 typedef struct {
     char **field;
     size_t n;
@@ -549,14 +541,14 @@ static void summary_sheet(xl_status *st, lxw_workbook *wb, const xl_formats *fmt
 
 cj_status xl_write(out_dir *dir, cj_err *err)
 {
-    char *summary_path = path_in(dir, "summary.json");
+    char *summary_path = out_path(dir, "summary.json");
     json_error_t jerr;
     json_t *summary = json_load_file(summary_path, 0, &jerr);
     free(summary_path);
     if (!summary)
         return cj_fail(err, CJ_ERR_OUTPUT, _("cannot read %s/summary.json for %s: %s"),
                        dir->tmp_path, XL_FILE, jerr.text);
-    char *path = path_in(dir, XL_FILE);
+    char *path = out_path(dir, XL_FILE);
     /* Its temporary files go beside it, on the disk that holds the results. */
     lxw_workbook_options options = {.constant_memory = LXW_TRUE, .tmpdir = dir->tmp_path};
     lxw_workbook *wb = workbook_new_opt(path, &options);
@@ -579,7 +571,7 @@ cj_status xl_write(out_dir *dir, cj_err *err)
     size_t n_files;
     char **files = csv_files(dir, &n_files);
     for (size_t i = 0; i < n_files; i++) {
-        char *file = path_in(dir, files[i]);
+        char *file = out_path(dir, files[i]);
         char *text = read_whole_file(file, NULL);
         free(file);
         if (!text) {
