@@ -307,15 +307,7 @@ static void print_sentences(FILE *f, const rn_run *run)
                        fmt_grouped(a, sizeof a, g->profit.diff),
                        fmt_grouped(b, sizeof b, g->profit.lo),
                        fmt_grouped(c, sizeof c, g->profit.hi));
-        if (vd->few_changed)
-            fmt_printf(f,
-                       ngettext(" (only %lld customer bought differently: too few to tell)",
-                                " (only %lld customers bought differently: too few to tell)",
-                                (unsigned long)g->changed),
-                       (long long)g->changed);
-        else if (vd->customers_to_settle_pays > 0)
-            fmt_printf(f, _(" (about %s customers would settle it)"),
-                       fmt_grouped(a, sizeof a, st_rough(vd->customers_to_settle_pays)));
+        st_print_settle(f, g);
         const st_lead *lead = &r->leads[v];
         if (t->n_personas > 1 && lead->distinguishable) {
             const st_group *top = st_group_at(r, v, (size_t)lead->top);

@@ -345,15 +345,7 @@ static void sentence(FILE *f, const rn_run *run, size_t v)
         fmt_printf(f, " [%s; ", fmt_grouped(num, sizeof num, g->profit.lo));
         fmt_printf(f, "%s]", fmt_grouped(num, sizeof num, g->profit.hi));
     }
-    if (vd->few_changed)
-        fmt_printf(f,
-                   ngettext(" (only %lld customer bought differently: too few to tell)",
-                            " (only %lld customers bought differently: too few to tell)",
-                            (unsigned long)g->changed),
-                   (long long)g->changed);
-    else if (vd->customers_to_settle_pays > 0)
-        fmt_printf(f, _(" (about %s customers would settle it)"),
-                   fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
+    st_print_settle(f, g);
     const st_lead *lead = &r->leads[v];
     if (t->n_personas > 1 && lead->distinguishable) {
         const st_uplift *b = &st_group_at(r, v, (size_t)lead->top)->uplift[m];

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "util.h"
 #include "i18n.h"
 
@@ -40,6 +41,21 @@ const char *st_pays_words(st_pays p)
     return p == ST_PAYS_YES  ? _("pays back")
            : p == ST_PAYS_NO ? _("does not pay back")
                              : _("pays back or not: unclear at this number of customers");
+}
+
+void st_print_settle(FILE *f, const st_group *g)
+{
+    const st_verdict *vd = &g->verdict;
+    char num[32];
+    if (vd->few_changed)
+        fmt_printf(f,
+                   ngettext(" (only %lld customer bought differently: too few to tell)",
+                            " (only %lld customers bought differently: too few to tell)",
+                            (unsigned long)g->changed),
+                   (long long)g->changed);
+    else if (vd->customers_to_settle_pays > 0)
+        fmt_printf(f, _(" (about %s customers would settle it)"),
+                   fmt_grouped(num, sizeof num, st_rough(vd->customers_to_settle_pays)));
 }
 
 double st_rough(double x)

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim.h"
 
@@ -130,6 +131,10 @@ const char *st_effect_name(st_effect e);
 /* The verdict's words, the same wherever it is shown. */
 const char *st_effect_words(st_effect e);
 const char *st_pays_words(st_pays p);
+/* What a variant's unclear money verdict lacks, the same wherever it is
+ * shown: " (only N customers bought differently: too few to tell)" or
+ * " (about N customers would settle it)"; nothing when neither applies. */
+void st_print_settle(FILE *f, const st_group *g);
 
 /* Newcombe's hybrid score interval (method 10) for the difference of two
  * paired proportions: n pairs, `both` with 1 in each, b with 1 only in the
