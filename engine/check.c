@@ -31,6 +31,22 @@ static void add(char *line, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The personas from p on whose line of texts is p's, not yet shown (has
+ * and not done): named in who, marked done; how many. Personas with the same
+ * outcome share a line. */
+static size_t same_text_personas(const scn_scenario *scn, char (*texts)[LINE], const bool *has,
+                                 bool *done, size_t p, char *who)
+{
+    size_t n_same = 0;
+    for (size_t q = p; q < scn->n_personas; q++)
+        if (has[q] && !done[q] && strcmp(texts[q], texts[p]) == 0) {
+            add(who, "%s%s", who[0] ? ", " : "", scn->personas[q].name);
+            done[q] = true;
+            n_same++;
+        }
+    return n_same;
+}
+
 /*
  * A daily probability as a person reads it: "0.05", or "0.002..0.048" when
  * it depends on the customer, or "" when no customer of the persona ever
@@ -329,13 +345,7 @@ static void print_outcomes(FILE *f, const cmp_model *model)
             if (!has[p] || done[p])
                 continue;
             char who[LINE] = "";
-            size_t n_same = 0;
-            for (size_t q = p; q < np; q++)
-                if (has[q] && !done[q] && strcmp(texts[q], texts[p]) == 0) {
-                    add(who, "%s%s", who[0] ? ", " : "", scn->personas[q].name);
-                    done[q] = true;
-                    n_same++;
-                }
+            size_t n_same = same_text_personas(scn, texts, has, done, p, who);
             bool everyone = n_same == np;
             const char *name = first ? scn->stages[s].name : "";
             fmt_printf(f, "  %-*s  %s%s%s\n", tw_field(name, w), name, everyone ? "" : who,
@@ -582,13 +592,7 @@ static void print_variant_outcomes(FILE *f, const cmp_model *model, size_t v)
             if (!has[p] || done[p])
                 continue;
             char who[LINE] = "";
-            size_t n_same = 0;
-            for (size_t q = p; q < np; q++)
-                if (has[q] && !done[q] && strcmp(texts[q], texts[p]) == 0) {
-                    add(who, "%s%s", who[0] ? ", " : "", scn->personas[q].name);
-                    done[q] = true;
-                    n_same++;
-                }
+            size_t n_same = same_text_personas(scn, texts, has, done, p, who);
             fmt_printf(f, _("      from %s%s%s%s: %s\n"), scn->stages[s].name,
                        n_same == np ? "" : " (", n_same == np ? "" : who, n_same == np ? "" : ")",
                        texts[p]);
