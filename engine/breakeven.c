@@ -71,7 +71,7 @@ static double curve(double x, void *arg)
     an_set_with(&b->base_set, &set, &name, &x, 1, _("the break-even search"));
     rn_run r = {0};
     double y = NAN;
-    if (rn_prepare_set(&r, b->opts, &set, &b->err) == CJ_OK &&
+    if (rn_prepare_set(&r, b->opts, &set, b->base, &b->err) == CJ_OK &&
         an_same_shape(b->base, &r, _("the break-even search"), &b->err) == CJ_OK) {
         sim_options so = {b->threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&r, &so, &b->err) == CJ_OK) {
@@ -127,7 +127,7 @@ static cj_status search(breakeven *b, cj_err *err)
     for (size_t i = 0; i < BREAKEVEN_SCAN; i++)
         b->scan_x[i] = q->low + (q->high - q->low) * (double)i / (BREAKEVEN_SCAN - 1);
     b->scan_x[BREAKEVEN_SCAN - 1] = q->high;
-    if (rn_batch(b->opts, BREAKEVEN_SCAN, b->threads, make_set, take, b, err) != CJ_OK)
+    if (rn_batch(b->opts, b->base, BREAKEVEN_SCAN, b->threads, make_set, take, b, err) != CJ_OK)
         return err->status;
     for (size_t i = 0; i < BREAKEVEN_SCAN; i++)
         if (b->shape[i].status != CJ_OK) {
@@ -258,7 +258,7 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
                          "once for each)"),
                        opts->variant);
     /* The variant is asked for with --variant: say so in its errors. */
-    if (rn_prepare(&base, &o, err) != CJ_OK && strncmp(err->msg, "--variants:", 11) == 0)
+    if (rn_prepare_base(&base, &o, err) != CJ_OK && strncmp(err->msg, "--variants:", 11) == 0)
         memmove(err->msg + 9, err->msg + 10, strlen(err->msg + 10) + 1);
     if (err->status == CJ_OK && check_request(&b, err) == CJ_OK &&
         an_base_set(&o, &b.base_set, err) == CJ_OK) {

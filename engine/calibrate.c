@@ -83,7 +83,7 @@ static cj_status run_at(const calib *c, const double *x, rn_run *r, cj_err *err)
     memset(r, 0, sizeof *r);
     if (sim_interrupted)
         cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
-    else if (rn_prepare_set(r, c->opts, &set, err) == CJ_OK) {
+    else if (rn_prepare_set(r, c->opts, &set, &c->base, err) == CJ_OK) {
         /* exact (the options say so) or simulated, arrivals included */
         sim_options so = {1, NULL, NULL, 0, 1, NULL};
         rn_simulate(r, &so, err);
@@ -1062,7 +1062,7 @@ cj_status calibrate_command(const cli_options *opts, int argc, char **argv, cj_e
     c.counter = &c.evaluations;
     c.method = c.exact ? "exact" : "monte-carlo";
     int threads = rn_threads(opts);
-    if (rn_prepare(&c.base, &o, err) == CJ_OK && choose_params(&c, err) == CJ_OK &&
+    if (rn_prepare_base(&c.base, &o, err) == CJ_OK && choose_params(&c, err) == CJ_OK &&
         an_base_set(&o, &c.base_set, err) == CJ_OK) {
         sim_options so = {1, NULL, NULL, 0, 1, NULL};
         rn_simulate(&c.base, &so, err);

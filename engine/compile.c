@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnkey.h"
+#include "i18n.h"
+#include "memo.h"
 #include "sandbox.h"
 #include "util.h"
-#include "i18n.h"
 
 /* A sum of probabilities up to this far above 1 is rounding, not a mistake. */
 static const double SUM_TOLERANCE = 1e-9;
@@ -54,6 +56,10 @@ typedef struct {
     double *day_values; /* a function's values over the days (call_function) */
     size_t n_specs;
     eval_cache *cache; /* [spec][persona][mood][purchases] */
+    /* Per spec, the states of its function in the memo of an earlier
+     * compile (`reused`) and in this compile's own (`kept`), or NULL. */
+    const memo_values **reused;
+    memo_values **kept;
 } compile_ctx;
 
 /* Returns the value on top after keeping it in the state's table of values
@@ -296,10 +302,10 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
                                   int persona, int mood, int purchases)
 {
     const scn_scenario *scn = ctx->scn;
-    size_t slot = (((size_t)ep->spec_id * scn->n_personas + (size_t)persona) * SCN_MOODS +
-                   (size_t)(mood - SCN_MOOD_MIN)) *
-                      CMP_PURCHASE_BUCKETS +
-                  (size_t)purchases;
+    size_t state = ((size_t)persona * SCN_MOODS + (size_t)(mood - SCN_MOOD_MIN)) *
+                       CMP_PURCHASE_BUCKETS +
+                   (size_t)purchases;
+    size_t slot = (size_t)ep->spec_id * scn->n_personas * SCN_MOODS * CMP_PURCHASE_BUCKETS + state;
     eval_cache *cache = &ctx->cache[slot];
     if (cache->n)
         return cache;
@@ -310,21 +316,32 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
         cache->n = 1;
         return cache;
     }
-    if (reuse(ctx, ep, persona, mood, purchases, cache))
-        return cache;
-    ctx->view = (customer_view){scn, persona, mood, purchases, 1, 0, 0};
-    cache->called = true;
-    int n = call_function(ctx, spec, edge_name);
-    if (n == 0)
-        return NULL;
-    const double *values = ctx->day_values;
-    while (n > 1 && (values[n - 1] == values[n - 2] ||
-                     (isnan(values[n - 1]) && isnan(values[n - 2]))))
-        n--;
-    cache->values = xmalloc((size_t)n * sizeof *cache->values);
-    memcpy(cache->values, values, (size_t)n * sizeof *cache->values);
-    cache->n = n;
-    cache->reads = ctx->view.reads;
+    const memo_values *earlier = ctx->reused[ep->spec_id] ? &ctx->reused[ep->spec_id][state] : NULL;
+    if (earlier && earlier->n) {
+        /* The same function saw the same customer in an earlier compile:
+         * these are the values a call would give, as if called here. */
+        cache->values = xmalloc((size_t)earlier->n * sizeof *cache->values);
+        memcpy(cache->values, earlier->values, (size_t)earlier->n * sizeof *cache->values);
+        cache->n = earlier->n;
+        cache->reads = earlier->reads;
+        cache->called = true;
+    } else if (!reuse(ctx, ep, persona, mood, purchases, cache)) {
+        ctx->view = (customer_view){scn, persona, mood, purchases, 1, 0, 0};
+        cache->called = true;
+        int n = call_function(ctx, spec, edge_name);
+        if (n == 0)
+            return NULL;
+        const double *values = ctx->day_values;
+        while (n > 1 && (values[n - 1] == values[n - 2] ||
+                         (isnan(values[n - 1]) && isnan(values[n - 2]))))
+            n--;
+        cache->values = xmalloc((size_t)n * sizeof *cache->values);
+        memcpy(cache->values, values, (size_t)n * sizeof *cache->values);
+        cache->n = n;
+        cache->reads = ctx->view.reads;
+    }
+    if (ctx->kept[ep->spec_id])
+        memo_put(&ctx->kept[ep->spec_id][state], cache->values, cache->n, cache->reads);
     return cache;
 }
 
@@ -888,7 +905,94 @@ static bool unite_parts(compile_ctx *ctx, const cmp_variant *variant, bool *grew
     return ok;
 }
 
+static void append_text(fnkey *key, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    fnkey_append(key, &len, sizeof len);
+    fnkey_append(key, s ? s : "", len);
+}
+
+/* What a function sees of the customers besides their state: the days it
+ * is called for and the personas with their attributes (c.team_size). */
+static void context_key(const scn_scenario *scn, int days, fnkey *key)
+{
+    fnkey_append(key, &days, sizeof days);
+    fnkey_append(key, &scn->n_personas, sizeof scn->n_personas);
+    for (size_t p = 0; p < scn->n_personas; p++) {
+        const scn_persona *persona = &scn->personas[p];
+        append_text(key, persona->name);
+        fnkey_append(key, &persona->n_attrs, sizeof persona->n_attrs);
+        for (size_t a = 0; a < persona->n_attrs; a++) {
+            const scn_attr *attr = &persona->attrs[a];
+            append_text(key, attr->name);
+            fnkey_append(key, &attr->lua_type, sizeof attr->lua_type);
+            if (attr->lua_type == LUA_TNUMBER)
+                fnkey_append(key, &attr->number, sizeof attr->number);
+            else if (attr->lua_type == LUA_TBOOLEAN)
+                fnkey_append(key, &attr->boolean, sizeof attr->boolean);
+            else
+                append_text(key, attr->string);
+        }
+    }
+}
+
+/* The spec of cache key `id` (edge_prob.spec_id). */
+static const scn_prob *spec_of(const scn_scenario *scn, size_t id)
+{
+    if (id < scn->n_edges)
+        return &scn->edges[id].prob;
+    id -= scn->n_edges;
+    for (size_t i = 0; i < scn->n_interventions; i++) {
+        if (id < scn->interventions[i].n_changes)
+            return &scn->interventions[i].changes[id].prob;
+        id -= scn->interventions[i].n_changes;
+    }
+    return NULL;
+}
+
+/* Finds each probability function in the earlier memo and gives it its
+ * place in this compile's own. A function without a key (it reaches a
+ * userdata, say) is called as usual and kept nowhere. */
+static void attach_memo(compile_ctx *ctx, const cmp_memo *reuse, cmp_memo **keep)
+{
+    const scn_scenario *scn = ctx->scn;
+    ctx->reused = xcalloc(ctx->n_specs, sizeof *ctx->reused);
+    ctx->kept = xcalloc(ctx->n_specs, sizeof *ctx->kept);
+    if (!reuse && !keep)
+        return;
+    size_t n_states = scn->n_personas * SCN_MOODS * CMP_PURCHASE_BUCKETS;
+    fnkey context = {0}, key = {0};
+    context_key(scn, ctx->model->days, &context);
+    if (reuse && !memo_same_context(reuse, &context))
+        reuse = NULL;
+    if (keep)
+        *keep = memo_new(&context, n_states);
+    lua_State *L = scn->L;
+    for (size_t id = 0; id < ctx->n_specs; id++) {
+        const scn_prob *spec = spec_of(scn, id);
+        if (!spec || spec->kind != SCN_PROB_FUNCTION)
+            continue;
+        lua_rawgeti(L, LUA_REGISTRYINDEX, spec->func_ref);
+        bool has_key = fnkey_of(L, -1, &key);
+        lua_pop(L, 1);
+        if (!has_key)
+            continue;
+        if (reuse)
+            ctx->reused[id] = memo_find(reuse, &key);
+        if (keep)
+            ctx->kept[id] = memo_keep(*keep, &key);
+    }
+    fnkey_free(&key);
+    fnkey_free(&context);
+}
+
 cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days, cj_err *err)
+{
+    return cmp_build_memo(scn, variants, days, NULL, NULL, err);
+}
+
+cmp_model *cmp_build_memo(const scn_scenario *scn, const var_list *variants, int days,
+                          const cmp_memo *reuse, cmp_memo **keep, cj_err *err)
 {
     cmp_model *model = xcalloc(1, sizeof *model);
     model->scn = scn;
@@ -922,6 +1026,7 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
     ctx.values_meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     ctx.meta_ref = luaL_ref(L, LUA_REGISTRYINDEX);
     ctx.proxy_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    attach_memo(&ctx, reuse, keep);
 
     model->variants = xcalloc(variants->n, sizeof *model->variants);
     model->n_variants = variants->n;
@@ -951,7 +1056,13 @@ cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days
         free(ctx.cache[i].values);
     free(ctx.cache);
     free(ctx.day_values);
+    free(ctx.reused);
+    free(ctx.kept);
     if (!ok) {
+        if (keep) {
+            memo_free(*keep);
+            *keep = NULL;
+        }
         cmp_free(model);
         return NULL;
     }

@@ -234,6 +234,15 @@ static inline uint32_t cmp_exit_edge(const cmp_plan *plan, const cmp_node *x, ui
 /* Builds the tables for the given variants over `days` days. Probability
  * mistakes are reported as "file:line: ..." in err. */
 cmp_model *cmp_build(const scn_scenario *scn, const var_list *variants, int days, cj_err *err);
+
+/* cmp_build for one of many parameter sets of the same file (memo.h): it
+ * takes the values of every probability function that `reuse` (NULL:
+ * none) holds under the same key, calls the others, and with `keep`
+ * non-NULL returns in *keep a new memo of every function's values. */
+typedef struct cmp_memo cmp_memo;
+cmp_model *cmp_build_memo(const scn_scenario *scn, const var_list *variants, int days,
+                          const cmp_memo *reuse, cmp_memo **keep, cj_err *err);
+
 void cmp_free(cmp_model *model);
 
 #endif

@@ -604,7 +604,7 @@ cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *er
     rn_run base = {0};
     int threads = rn_threads(opts);
     p.base = &base;
-    if (rn_prepare(&base, opts, err) == CJ_OK && choose_params(&p, err) == CJ_OK &&
+    if (rn_prepare_base(&base, opts, err) == CJ_OK && choose_params(&p, err) == CJ_OK &&
         read_calibrated(&p, err) == CJ_OK && an_base_set(opts, &p.base_set, err) == CJ_OK &&
         draw_values(&p, err) == CJ_OK) {
         sim_options so = {threads, NULL, NULL, 0, 1, NULL};
@@ -615,7 +615,7 @@ cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *er
             p.rows = xcalloc(p.n_draws * p.n_variants, sizeof *p.rows);
             p.tornado_inc = xcalloc(2 * p.n_params * p.n_variants, sizeof *p.tornado_inc);
             p.shape = xcalloc(n_sets(&p), sizeof *p.shape);
-            rn_batch(opts, n_sets(&p), threads, make_set, take, &p, err);
+            rn_batch(opts, &base, n_sets(&p), threads, make_set, take, &p, err);
             for (size_t i = 0; i < n_sets(&p) && err->status == CJ_OK; i++)
                 if (p.shape[i].status != CJ_OK)
                     *err = p.shape[i];

@@ -12,6 +12,7 @@
 #include "exact.h"
 #include "format.h"
 #include "i18n.h"
+#include "memo.h"
 #include "sandbox.h"
 #include "sha256.h"
 #include "util.h"
@@ -64,7 +65,8 @@ void rn_share_arrivals(rn_run *r)
  * command line's own set (`command_line`), values outside a parameter's
  * range are warned about and the file's hash is taken. */
 static cj_status load_and_compile(rn_run *r, const cli_options *opts, const prm_set *params,
-                                  bool command_line, cj_err *err)
+                                  bool command_line, const rn_run *base, bool keep_memo,
+                                  cj_err *err)
 {
     sbx_limits limits = limits_of(opts);
     r->opts = opts;
@@ -86,7 +88,8 @@ static cj_status load_and_compile(rn_run *r, const cli_options *opts, const prm_
         r->days = opts->has_days ? opts->days : r->scn->days;
         r->customers = opts->has_customers ? opts->customers : r->scn->customers;
         r->seed = opts->has_seed ? opts->seed : r->scn->seed;
-        r->model = cmp_build(r->scn, &r->variants, r->days, err);
+        r->model = cmp_build_memo(r->scn, &r->variants, r->days, base ? base->memo : NULL,
+                                  keep_memo ? &r->memo : NULL, err);
         prm_explain_error(err, &r->scn->params);
     }
     if (err->status == CJ_OK)
@@ -105,28 +108,44 @@ static cj_status settle_interrupt(cj_err *err)
     return err->status;
 }
 
-cj_status rn_prepare_armed(rn_run *r, const cli_options *opts, cj_err *err)
+static cj_status prepare_armed(rn_run *r, const cli_options *opts, bool keep_memo, cj_err *err)
 {
     sbx_watchdog_arm(opts->scenario, lua_seconds(opts));
     prm_set params = {0};
     if (prm_set_build(&params, opts->params_file, opts->sets, opts->n_sets, err) == CJ_OK)
-        load_and_compile(r, opts, &params, true, err);
+        load_and_compile(r, opts, &params, true, NULL, keep_memo, err);
     prm_set_free(&params);
     return settle_interrupt(err);
 }
 
-cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err)
+cj_status rn_prepare_armed(rn_run *r, const cli_options *opts, cj_err *err)
 {
-    rn_prepare_armed(r, opts, err);
+    return prepare_armed(r, opts, false, err);
+}
+
+static cj_status prepare(rn_run *r, const cli_options *opts, bool keep_memo, cj_err *err)
+{
+    prepare_armed(r, opts, keep_memo, err);
     sbx_watchdog_disarm();
     if (err->status == CJ_OK) /* no Lua: no watchdog */
         rn_share_arrivals(r);
     return err->status;
 }
 
-cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params, cj_err *err)
+cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err)
 {
-    if (load_and_compile(r, opts, params, false, err) == CJ_OK)
+    return prepare(r, opts, false, err);
+}
+
+cj_status rn_prepare_base(rn_run *r, const cli_options *opts, cj_err *err)
+{
+    return prepare(r, opts, true, err);
+}
+
+cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params,
+                         const rn_run *base, cj_err *err)
+{
+    if (load_and_compile(r, opts, params, false, base, false, err) == CJ_OK)
         rn_share_arrivals(r);
     return settle_interrupt(err);
 }
@@ -158,6 +177,7 @@ void rn_free(rn_run *r)
         sim_free(&r->totals);
     arr_free(&r->arrivals);
     cmp_free(r->model);
+    memo_free(r->memo);
     var_free(&r->variants);
     scn_free(r->scn);
     memset(r, 0, sizeof *r);
@@ -244,6 +264,7 @@ void rn_note_uncertainty(FILE *f, const scn_scenario *scn)
  * its tables still in the cache when simulated. */
 typedef struct {
     const cli_options *opts;
+    const rn_run *base;
     rn_set_fn make_set;
     rn_take_fn take;
     void *arg;
@@ -263,7 +284,7 @@ static void batch_one(batch *b, size_t slot, size_t i)
     prm_set set = {0};
     b->make_set(b->arg, i, &set);
     sbx_watchdog_load_begin(slot);
-    rn_prepare_set(&r, b->opts, &set, &err);
+    rn_prepare_set(&r, b->opts, &set, b->base, &err);
     sbx_watchdog_load_end(slot);
     prm_set_free(&set);
     if (err.status == CJ_OK) {
@@ -303,13 +324,13 @@ static void *batch_worker(void *p)
     return NULL;
 }
 
-cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
-                   rn_take_fn take, void *arg, cj_err *err)
+cj_status rn_batch(const cli_options *opts, const rn_run *base, size_t n, int threads,
+                   rn_set_fn make_set, rn_take_fn take, void *arg, cj_err *err)
 {
     if (threads < 1)
         threads = 1;
     size_t n_threads = (size_t)threads < n ? (size_t)threads : n;
-    batch b = {.opts = opts, .make_set = make_set, .take = take, .arg = arg, .n = n};
+    batch b = {.opts = opts, .base = base, .make_set = make_set, .take = take, .arg = arg, .n = n};
     atomic_init(&b.next, 0);
     atomic_init(&b.slots, 0);
     atomic_init(&b.failed, false);

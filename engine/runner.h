@@ -42,6 +42,9 @@ typedef struct {
     scn_scenario *scn;
     var_list variants;
     cmp_model *model;
+    /* The values of the probability functions, kept by rn_prepare_base
+     * for the parameter sets compiled after it (memo.h); NULL otherwise. */
+    cmp_memo *memo;
     char hash[65]; /* the scenario file's SHA-256 (rn_prepare only) */
     int days;
     int64_t customers; /* every customer of the run: one cohort, or all arrivals */
@@ -65,6 +68,12 @@ typedef struct {
  * parameter's range. */
 cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err);
 
+/* rn_prepare for a command that then compiles many parameter sets of the
+ * file (rn_batch, rn_prepare_set): keeps the values of its probability
+ * functions in r->memo, and the sets take them where nothing they change
+ * could change them. */
+cj_status rn_prepare_base(rn_run *r, const cli_options *opts, cj_err *err);
+
 /* rn_prepare leaving the watchdog armed, for a caller that still waits for
  * the other ranks of an MPI job under it (and then disarms it). An error
  * after Ctrl-C becomes "interrupted". */
@@ -76,8 +85,11 @@ cj_status rn_prepare_armed(rn_run *r, const cli_options *opts, cj_err *err);
 void rn_share_arrivals(rn_run *r);
 
 /* The same for the parameter set `params` (its context names it in
- * errors), with no watchdog of its own and no warnings: rn_batch's step. */
-cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params, cj_err *err);
+ * errors), with no watchdog of its own and no warnings: rn_batch's step.
+ * With `base` (from rn_prepare_base; may be NULL) it calls only the
+ * probability functions whose values base's memo does not hold. */
+cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params,
+                         const rn_run *base, cj_err *err);
 
 /* Simulates the prepared model, or with --exact computes its expected
  * totals (exact.h) instead. */
@@ -116,13 +128,14 @@ typedef void (*rn_take_fn)(void *arg, size_t i, const rn_run *run);
 
 /*
  * Prepares, simulates and computes n parameter sets over `threads` threads,
- * each simulation single-threaded, all with opts' customers, days and seed.
+ * each simulation single-threaded, all with opts' customers, days and seed,
+ * taking what they can from base's memo (rn_prepare_set).
  * Each thread runs one set at a time from its load to its hand-over;
  * loading and compiling stay under the watchdog, each load with
  * --lua-seconds of its own. On an error, the error of the lowest failing
  * index is returned (the same one whatever the threads).
  */
-cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
-                   rn_take_fn take, void *arg, cj_err *err);
+cj_status rn_batch(const cli_options *opts, const rn_run *base, size_t n, int threads,
+                   rn_set_fn make_set, rn_take_fn take, void *arg, cj_err *err);
 
 #endif

@@ -155,7 +155,7 @@ static json_t *simulate_once(server *s, json_t *sliders, cj_err *err)
     json_t *out = NULL;
     if (err->status == CJ_OK) {
         sbx_watchdog_arm(s->path, s->opts.lua_seconds ? s->opts.lua_seconds : SBX_DEFAULT_SECONDS);
-        rn_prepare_set(&run, &s->opts, &set, err);
+        rn_prepare_set(&run, &s->opts, &set, NULL, err);
         sbx_watchdog_disarm();
     }
     if (err->status == CJ_OK) {

@@ -327,7 +327,7 @@ cj_status sweep_command(const cli_options *opts, int argc, char **argv, cj_err *
     rn_run base = {0};
     int threads = rn_threads(opts);
     s.base = &base;
-    if (rn_prepare(&base, opts, err) == CJ_OK && check_axes(&s, err) == CJ_OK &&
+    if (rn_prepare_base(&base, opts, err) == CJ_OK && check_axes(&s, err) == CJ_OK &&
         an_base_set(opts, &s.base_set, err) == CJ_OK) {
         sim_options so = {threads, NULL, NULL, 0, 1, NULL};
         if (rn_simulate(&base, &so, err) == CJ_OK) {
@@ -337,7 +337,7 @@ cj_status sweep_command(const cli_options *opts, int argc, char **argv, cj_err *
             s.contexts = xcalloc(s.n_points, sizeof *s.contexts);
             s.rows = xcalloc(s.n_points * s.n_variants * s.n_groups, sizeof *s.rows);
             s.shape = xcalloc(s.n_points, sizeof *s.shape);
-            rn_batch(opts, s.n_points, threads, make_set, take, &s, err);
+            rn_batch(opts, &base, s.n_points, threads, make_set, take, &s, err);
             for (size_t i = 0; i < s.n_points && err->status == CJ_OK; i++)
                 if (s.shape[i].status != CJ_OK)
                     *err = s.shape[i];
