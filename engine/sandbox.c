@@ -479,18 +479,27 @@ static int sbx_format(lua_State *L)
 
 /* print goes to stderr: stdout carries the run's summary. Control
  * characters are escaped (format.h); newlines and tabs stay. */
+/* One line at a time: the scenarios of a sweep's or an uncertainty
+ * analysis's threads print at once, and their lines must not mix. The
+ * values become text first, because a __tostring may raise, which must not
+ * happen while stderr is locked. */
 static int sbx_print(lua_State *L)
 {
     int n = lua_gettop(L);
     for (int i = 1; i <= n; i++) {
+        sbx_tolstring(L, i, NULL);
+        lua_replace(L, i);
+    }
+    flockfile(stderr);
+    for (int i = 1; i <= n; i++) {
         size_t len;
-        const char *s = sbx_tolstring(L, i, &len);
+        const char *s = lua_tolstring(L, i, &len);
         if (i > 1)
             fputc('\t', stderr);
         fmt_terminal_write(stderr, s, len, true);
-        lua_pop(L, 1);
     }
     fputc('\n', stderr);
+    funlockfile(stderr);
     return 0;
 }
 
