@@ -264,6 +264,14 @@ static void print_summary(FILE *f, const sweep *s, const char *out_path)
                  s->n_variants);
     /* TRANSLATORS: "Shop: 6 points x 4 variants" */
     fmt_printf(f, _("%s: %s x %s\n\n"), s->base->scn->name, points, variants);
+    if (s->n_variants == 1) {
+        fmt_printf(f,
+                   _("  The scenario has no intervention to compare with the baseline: "
+                     "sweep.csv holds\n  the baseline's figures at every point.\n\nResults: %s/ "
+                     "(sweep.csv)\n"),
+                   out_path);
+        return;
+    }
     fputs("  ", f);
     for (size_t k = 0; k < s->n_axes; k++)
         fmt_printf(f, "%-*s ", tw_field(s->axes[k].name, 14), s->axes[k].name);
@@ -302,7 +310,10 @@ static cj_status write_results(sweep *s, const rn_run *base, const char *out_pat
     const char *vars[] = {"xname", s->axes[0].name};
     if (rn_begin_results(&dir, out_path, s->opts->scenario, err) == CJ_OK &&
         an_write(&dir, "sweep.csv", write_csv, s, err) == CJ_OK &&
-        plot_write_extra(&dir, base, SWEEP_PLOTS, 1, s, vars, 1, &plots, err) == CJ_OK &&
+        /* uplift and incremental profit are against the baseline: without a
+         * variant there is nothing to draw */
+        plot_write_extra(&dir, base, SWEEP_PLOTS, s->n_variants > 1 ? 1 : 0, s, vars, 1, &plots,
+                         err) == CJ_OK &&
         plot_draw(&dir, &plots, err) == CJ_OK) {
         if (an_finish(&dir, base, err) == CJ_OK) {
             if (!s->opts->quiet)

@@ -142,6 +142,16 @@ like "$ERR" "^cjmsim: in sweep point 2 \(q = 0\.6\): .*uncert_exact\.lua:[0-9]+:
 [ ! -e bad ]
 ok $? "and nothing is written"
 
+# A scenario without interventions: nothing to compare with the baseline,
+# so no uplift plot to draw (gnuplot used to fail on it), and the console
+# says where the baseline's figures are.
+sed '/^intervention/d' "$S" >nointervention.lua
+run_cjmsim sweep nointervention.lua --vary q=0.01,0.03 --customers 500 --out sw_base
+is "$RC/$ERR" "0/" "sweep of a scenario without interventions: exit 0, nothing on stderr"
+like "$OUT" "no intervention to compare with the baseline" "it says there is nothing to compare"
+is "$(($(wc -l <sw_base/sweep.csv) - 1))" 4 "sweep.csv holds the baseline at both points"
+ok "$([ ! -e sw_base/plots/sweep.png ]; echo $?)" "and no uplift plot is drawn"
+
 run_cjmsim help sweep
 is "$RC" 0 "cjmsim help sweep"
 like "$OUT" "--vary NAME=LO:HI:STEP" "describes --vary"
