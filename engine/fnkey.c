@@ -154,8 +154,8 @@ static bool sorted_keys(writer *w, int index, table_key **out, size_t *n_keys)
     while (lua_next(L, index)) {
         lua_pop(L, 1);
         int type = lua_type(L, -1);
-        if ((type != LUA_TBOOLEAN && type != LUA_TNUMBER && type != LUA_TSTRING) ||
-            n == MAX_KEYS || !lua_checkstack(L, 4)) {
+        if ((type != LUA_TBOOLEAN && type != LUA_TNUMBER && type != LUA_TSTRING) || n == MAX_KEYS ||
+            !lua_checkstack(L, 4)) {
             lua_pop(L, 1);
             free(keys);
             return false;

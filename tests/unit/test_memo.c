@@ -65,8 +65,8 @@ static void upvalues_and_code_make_the_key(void **state)
                           "local k = -0.0; return function(c) return 1 / k end"));
     /* a value two functions and a table away */
 #define DEEP(b)                                                                                    \
-    "local t = { a = { b = " b " } }\n"                                                               \
-    "local function g() return t.a.b end\n"                                                          \
+    "local t = { a = { b = " b " } }\n"                                                            \
+    "local function g() return t.a.b end\n"                                                        \
     "return function(c) return g() end"
     assert_true(same_key(DEEP("0.25"), DEEP("0.25")));
     assert_false(same_key(DEEP("0.25"), DEEP("0.5")));
