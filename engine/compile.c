@@ -13,6 +13,11 @@
 #include "sandbox.h"
 #include "util.h"
 
+/* The bytes of function keys one compile writes at most (fnkey.h): every
+ * function reaching one huge table would otherwise cost a pass over it.
+ * Past them the remaining functions are called as usual. */
+enum { MEMO_KEYS_BUDGET = 4 << 20 };
+
 /* A sum of probabilities up to this far above 1 is rounding, not a mistake. */
 static const double SUM_TOLERANCE = 1e-9;
 
@@ -968,13 +973,15 @@ static void attach_memo(compile_ctx *ctx, const cmp_memo *reuse, cmp_memo **keep
     if (keep)
         *keep = memo_new(&context, n_states);
     lua_State *L = scn->L;
-    for (size_t id = 0; id < ctx->n_specs; id++) {
+    size_t spent = 0;
+    for (size_t id = 0; id < ctx->n_specs && spent < MEMO_KEYS_BUDGET; id++) {
         const scn_prob *spec = spec_of(scn, id);
         if (!spec || spec->kind != SCN_PROB_FUNCTION)
             continue;
         lua_rawgeti(L, LUA_REGISTRYINDEX, spec->func_ref);
         bool has_key = fnkey_of(L, -1, &key);
         lua_pop(L, 1);
+        spent += key.len;
         if (!has_key)
             continue;
         if (reuse)

@@ -7,7 +7,7 @@
 #include "util.h"
 
 /* Beyond these the comparison would cost more than it could save. */
-enum { MAX_BYTES = 4 << 20, MAX_DEPTH = 64, MAX_OBJECTS = 1 << 16, MAX_KEYS = 1 << 12 };
+enum { MAX_BYTES = 1 << 20, MAX_DEPTH = 64, MAX_OBJECTS = 1 << 16, MAX_KEYS = 1 << 12 };
 
 /* Tags: one byte before every value, so that no two values share bytes. */
 enum {
