@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cluster.h"
 #include "format.h"
 #include "i18n.h"
 #include "runner.h"
+#include "sandbox.h"
 #include "util.h"
 
 /* Brent's iterations at most; the bracket is narrowed to a millionth of the
@@ -127,13 +129,19 @@ static cj_status search(breakeven *b, cj_err *err)
     for (size_t i = 0; i < BREAKEVEN_SCAN; i++)
         b->scan_x[i] = q->low + (q->high - q->low) * (double)i / (BREAKEVEN_SCAN - 1);
     b->scan_x[BREAKEVEN_SCAN - 1] = q->high;
-    if (rn_batch(b->opts, BREAKEVEN_SCAN, b->threads, make_set, take, b, err) != CJ_OK)
+    /* Each rank scans its own points (zero elsewhere) and rank 0 gathers
+     * them: it alone refines the crossing and writes. */
+    if (rn_batch_ranks(b->opts, BREAKEVEN_SCAN, b->threads, make_set, take, b, err) != CJ_OK ||
+        cluster_merge(b->shape, sizeof b->shape, true, err) != CJ_OK ||
+        cluster_merge(b->scan_y, sizeof b->scan_y, false, err) != CJ_OK)
         return err->status;
     for (size_t i = 0; i < BREAKEVEN_SCAN; i++)
         if (b->shape[i].status != CJ_OK) {
             *err = b->shape[i];
             return err->status;
         }
+    if (!cluster_is_root())
+        return CJ_OK;
     int first = -1;
     for (size_t i = 0; i < BREAKEVEN_SCAN; i++) {
         if (b->scan_y[i] == 0 && first < 0) {
@@ -258,21 +266,23 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
                          "once for each)"),
                        opts->variant);
     /* The variant is asked for with --variant: say so in its errors. */
+    sbx_watchdog_silent(!cluster_is_root());
     if (rn_prepare(&base, &o, err) != CJ_OK && strncmp(err->msg, "--variants:", 11) == 0)
         memmove(err->msg + 9, err->msg + 10, strlen(err->msg + 10) + 1);
-    if (err->status == CJ_OK && check_request(&b, err) == CJ_OK &&
-        an_base_set(&o, &b.base_set, err) == CJ_OK) {
-        sim_options so = {b.threads, NULL, NULL, 0, 1, NULL};
-        if (rn_simulate(&base, &so, err) == CJ_OK) {
-            rn_compute(&base);
-            search(&b, err);
-        }
-    }
-    if (err->status == CJ_OK) {
+    if (cluster_agree(err) == CJ_OK &&
+        cluster_same_model(base.model, base.customers, base.seed, err) == CJ_OK &&
+        check_request(&b, err) == CJ_OK)
+        an_base_set(&o, &b.base_set, err);
+    if (cluster_agree(err) == CJ_OK && rn_simulate_ranks(&base, b.threads, err) == CJ_OK)
+        search(&b, err);
+    /* In an MPI job the scan is split among the ranks; rank 0 alone
+     * refines the crossing (each run on its threads) and writes. */
+    if (err->status == CJ_OK && cluster_is_root()) {
         char *out_path = rn_out_path(&o);
         out_dir dir = {0};
         base.argc = argc;
         base.argv = argv;
+        base.processes = cluster_size();
         if (rn_begin_results(&dir, out_path, o.scenario, err) == CJ_OK &&
             an_write(&dir, "breakeven.json", write_json, &b, err) == CJ_OK &&
             an_finish(&dir, &base, err) == CJ_OK && !o.quiet)
@@ -280,6 +290,7 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
         out_abort(&dir);
         free(out_path);
     }
+    cluster_from_root(err);
     prm_set_free(&b.base_set);
     rn_free(&base);
     return err->status;

@@ -12,6 +12,7 @@
 #define CJ_CLUSTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "err.h"
 #include "sim.h"
@@ -56,5 +57,32 @@ cj_status cluster_same_model(const cmp_model *model, int64_t customers, uint64_t
 
 /* Sums every rank's totals into rank 0's (the others' are left as sent). */
 cj_status cluster_reduce(sim_totals *totals, cj_err *err);
+
+/*
+ * For a batch of parameter sets split among the ranks (index i on rank
+ * i % ranks): every rank gets the error of the lowest index that failed on
+ * any rank, sent by the rank that ran it, so the message is the one a
+ * single process gives. `index` is this rank's lowest failing index
+ * (SIZE_MAX: none) and err its error; when no index failed, cluster_agree
+ * settles any other failure (an interrupt). Ranks that finished early wait
+ * asleep, leaving the cores to those still working.
+ */
+cj_status cluster_agree_index(size_t index, cj_err *err);
+
+/*
+ * Brings together a buffer of `bytes` that every rank filled in its own
+ * parts and left zero elsewhere (a batch's results by index): each byte
+ * becomes the bitwise OR of the ranks' bytes, so every part arrives bit for
+ * bit, on rank 0 (the others' are left as they were) or with to_all on
+ * every rank. Call it on every rank.
+ */
+cj_status cluster_merge(void *buf, size_t bytes, bool to_all, cj_err *err);
+
+/*
+ * Rank 0's outcome of a step it does alone (the results directory, a
+ * refinement), to every rank, so that the job ends with one status; the
+ * others wait asleep meanwhile. Call it on every rank.
+ */
+cj_status cluster_from_root(cj_err *err);
 
 #endif

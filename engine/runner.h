@@ -125,4 +125,25 @@ typedef void (*rn_take_fn)(void *arg, size_t i, const rn_run *run);
 cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
                    rn_take_fn take, void *arg, cj_err *err);
 
+/*
+ * rn_batch over the ranks of an MPI job, for a command every rank runs:
+ * each rank runs the indices i with i % ranks == rank over its threads and
+ * hands only those to `take`. Every rank returns the same status: the
+ * error of the lowest failing index over all ranks (the one a single
+ * process gives), else any rank's interrupt. The caller brings the results
+ * to rank 0 with cluster_merge (cluster.h). Call it on every rank, with an
+ * agreed status (a failed one runs nothing and agrees).
+ */
+cj_status rn_batch_ranks(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
+                         rn_take_fn take, void *arg, cj_err *err);
+
+/*
+ * Simulates a prepared run over the ranks, as `run` does: each rank its
+ * share of the customer blocks over `threads`, the totals added up on rank
+ * 0, which alone computes the statistics (with --exact every rank computes
+ * the whole). Call it on every rank, with an agreed status; every rank
+ * returns the same.
+ */
+cj_status rn_simulate_ranks(rn_run *r, int threads, cj_err *err);
+
 #endif
