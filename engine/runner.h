@@ -132,7 +132,10 @@ cj_status rn_batch(const cli_options *opts, size_t n, int threads, rn_set_fn mak
  * error of the lowest failing index over all ranks (the one a single
  * process gives), else any rank's interrupt. The caller brings the results
  * to rank 0 with cluster_merge (cluster.h). Call it on every rank, with an
- * agreed status (a failed one runs nothing and agrees).
+ * agreed status (a failed one runs nothing and agrees). Only rank 0 speaks:
+ * a load stuck in C on another rank ends the job through that rank's
+ * silent watchdog (sbx_watchdog_silent), with mpirun's notice of its exit
+ * status but no message of its own.
  */
 cj_status rn_batch_ranks(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
                          rn_take_fn take, void *arg, cj_err *err);
