@@ -5,8 +5,10 @@
  * customer blocks and sends its integer totals to rank 0, which alone
  * writes the results. Because totals are integers and blocks draw from
  * streams of (seed, block), the results are the same bytes as a
- * single-process run. Built without MPI (the default), this is a job of one
- * rank and every function is trivial.
+ * single-process run. The analyses (sweep, psa, breakeven) split their
+ * parameter sets among the ranks instead and gather each set's figures on
+ * rank 0 (cluster_agree_index, cluster_merge). Built without MPI (the
+ * default), this is a job of one rank and every function is trivial.
  */
 #ifndef CJ_CLUSTER_H
 #define CJ_CLUSTER_H
