@@ -140,10 +140,10 @@ cj_status cluster_merge(void *buf, size_t bytes, bool to_all, cj_err *err)
     bool root = cluster_is_root();
     for (size_t done = 0; done < bytes && err->status == CJ_OK; done += REDUCE_SLICE) {
         int count = (int)(bytes - done < REDUCE_SLICE ? bytes - done : REDUCE_SLICE);
-        int rc = to_all ? MPI_Allreduce(MPI_IN_PLACE, p + done, count, MPI_BYTE, MPI_BOR,
-                                        MPI_COMM_WORLD)
-                        : MPI_Reduce(root ? MPI_IN_PLACE : p + done, p + done, count, MPI_BYTE,
-                                     MPI_BOR, 0, MPI_COMM_WORLD);
+        int rc =
+            to_all ? MPI_Allreduce(MPI_IN_PLACE, p + done, count, MPI_BYTE, MPI_BOR, MPI_COMM_WORLD)
+                   : MPI_Reduce(root ? MPI_IN_PLACE : p + done, p + done, count, MPI_BYTE, MPI_BOR,
+                                0, MPI_COMM_WORLD);
         if (rc != MPI_SUCCESS)
             cj_fail(err, CJ_ERR_RESOURCE, _("MPI could not gather the results (error %d)"), rc);
     }

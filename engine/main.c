@@ -78,8 +78,8 @@ int main(int argc, char **argv)
             print_error(&err);
         return finish(err.status);
     }
-    if (!root && opts.command != CLI_RUN && opts.command != CLI_SWEEP &&
-        opts.command != CLI_PSA && opts.command != CLI_BREAKEVEN)
+    if (!root && opts.command != CLI_RUN && opts.command != CLI_SWEEP && opts.command != CLI_PSA &&
+        opts.command != CLI_BREAKEVEN)
         return finish(0);
     cj_status status = CJ_OK;
     switch (opts.command) {

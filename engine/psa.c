@@ -629,8 +629,7 @@ cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *er
         /* Each rank fills its own indices of these, the rest stays zero. */
         if (rn_batch_ranks(opts, n_sets(&p), threads, make_set, take, &p, err) == CJ_OK &&
             cluster_merge(p.shape, n_sets(&p) * sizeof *p.shape, true, err) == CJ_OK &&
-            cluster_merge(p.rows, p.n_draws * p.n_variants * sizeof *p.rows, false, err) ==
-                CJ_OK)
+            cluster_merge(p.rows, p.n_draws * p.n_variants * sizeof *p.rows, false, err) == CJ_OK)
             cluster_merge(p.tornado_inc, 2 * p.n_params * p.n_variants * sizeof *p.tornado_inc,
                           false, err);
         for (size_t i = 0; i < n_sets(&p) && err->status == CJ_OK; i++)

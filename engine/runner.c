@@ -309,15 +309,21 @@ static void *batch_worker(void *p)
 /* The indices rank, rank + ranks, ... below n; the lowest failing one is
  * *failed (SIZE_MAX: none). */
 static cj_status batch_share(const cli_options *opts, size_t n, int threads, rn_set_fn make_set,
-                             rn_take_fn take, void *arg, size_t rank, size_t ranks,
-                             size_t *failed, cj_err *err)
+                             rn_take_fn take, void *arg, size_t rank, size_t ranks, size_t *failed,
+                             cj_err *err)
 {
     if (threads < 1)
         threads = 1;
     size_t mine = rank < n ? (n - rank + ranks - 1) / ranks : 0;
     size_t n_threads = (size_t)threads < mine ? (size_t)threads : mine;
-    batch b = {.opts = opts, .make_set = make_set, .take = take, .arg = arg, .n = n,
-               .rank = rank, .ranks = ranks, .mine = mine};
+    batch b = {.opts = opts,
+               .make_set = make_set,
+               .take = take,
+               .arg = arg,
+               .n = n,
+               .rank = rank,
+               .ranks = ranks,
+               .mine = mine};
     atomic_init(&b.next, 0);
     atomic_init(&b.slots, 0);
     atomic_init(&b.failed, false);
