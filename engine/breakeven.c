@@ -265,8 +265,8 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
                        _("--variant %s: one variant (for several, run breakeven "
                          "once for each)"),
                        opts->variant);
+    sbx_watchdog_silent(!cluster_is_root()); /* in an MPI job rank 0 speaks */
     /* The variant is asked for with --variant: say so in its errors. */
-    sbx_watchdog_silent(!cluster_is_root());
     if (rn_prepare(&base, &o, err) != CJ_OK && strncmp(err->msg, "--variants:", 11) == 0)
         memmove(err->msg + 9, err->msg + 10, strlen(err->msg + 10) + 1);
     if (cluster_agree(err) == CJ_OK &&
