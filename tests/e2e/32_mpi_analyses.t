@@ -7,8 +7,10 @@
 # scenario that raises an error at one parameter value only: the job fails
 # exactly when that value's set is that rank's, with the message one process
 # running the copy gives, exit 3 and nothing written. A failure in several
-# sets on several ranks reports the lowest set, as one process does. Skipped
-# where Open MPI is not installed.
+# sets on several ranks reports the lowest set, as one process does.
+# breakeven's refinement runs on every rank (each run's customers split), so
+# a copy failing only there fails the job from rank 1 too. Skipped where
+# Open MPI is not installed.
 source "$(dirname "$0")/lib.sh"
 
 cd "$WORK" || exit 1
@@ -128,6 +130,21 @@ mpi -n 1 "$MPI_BIN" breakeven "$S" "${BQ[@]}" --out be-ok : \
 is "$RC/$(cat mpi.err)" "0/" "breakeven, the failing value's scan point on rank 2: rank 1 never runs it"
 run_cjmsim breakeven "$S" "${BQ[@]}" --out be-1
 is "$(same be-1 be-ok breakeven.json)" 0 "  and the scan and the refinement give the bytes of one process"
+
+# breakeven's refinement runs on every rank too, each run's customers split
+# among them: a copy that fails strictly between the scan points 2.25 and
+# 2.5 of promo_cost, where the crossing lies, fails only in the refinement,
+# and given to rank 1 alone it fails the job as it fails one process.
+cp "$S" fails_inside.lua
+echo 'if cost > 2.25 and cost < 2.5 then error("refined at " .. cost) end' >>fails_inside.lua
+run_cjmsim breakeven fails_inside.lua --param promo_cost --variant promo "${COMMON[@]}" --out inside
+is "$RC" 3 "one process, the copy failing in the refinement: exit 3"
+like "$ERR" "^cjmsim: in the break-even search \\(promo_cost = 2\\.[0-9]+\\): fails_inside.lua:$LINE: refined at 2\\.[0-9]+$" \
+    "  the refinement's message"
+mpi -n 1 "$MPI_BIN" "${BREAKEVEN[@]}" --out inside : \
+    -n 1 "$MPI_BIN" breakeven fails_inside.lua --param promo_cost --variant promo "${COMMON[@]}" --out inside
+is "$RC/$(grep '^cjmsim:' mpi.err)" "3/$ERR" "the copy on rank 1: its refinement fails the job with the same message"
+absent inside "the copy on rank 1: nothing written"
 
 # Many draws fail, on every rank: the lowest one is reported, as by one
 # process, whatever the ranks and threads.
