@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cluster.h"
 #include "format.h"
 #include "i18n.h"
 #include "runner.h"
+#include "sandbox.h"
 #include "util.h"
 
 /* Brent's iterations at most; the bracket is narrowed to a millionth of the
@@ -58,8 +60,11 @@ static void take(void *arg, size_t i, const rn_run *run)
         b->scan_y[i] = incremental_profit(run, b->variant);
 }
 
-/* The curve at x for GSL: one run, all threads on it. An error is kept and
- * stops the solver with a NaN. */
+/* The curve at x for GSL: one run, all threads on it; in an MPI job every
+ * rank runs the solver in step, simulates its share of the run's customer
+ * blocks and gets rank 0's value, so every rank asks for the same next x.
+ * An error, the same on every rank, is kept and stops the solver with a
+ * NaN. */
 static double curve(double x, void *arg)
 {
     breakeven *b = arg;
@@ -70,18 +75,19 @@ static double curve(double x, void *arg)
     prm_set set = {0};
     an_set_with(&b->base_set, &set, &name, &x, 1, _("the break-even search"));
     rn_run r = {0};
-    double y = NAN;
-    if (rn_prepare_set(&r, b->opts, &set, b->base, &b->err) == CJ_OK &&
-        an_same_shape(b->base, &r, _("the break-even search"), &b->err) == CJ_OK) {
-        sim_options so = {b->threads, NULL, NULL, 0, 1, NULL};
-        if (rn_simulate(&r, &so, &b->err) == CJ_OK) {
-            rn_compute(&r);
+    double y = 0; /* rank 0's value to every rank: the others' bits stay zero */
+    rn_prepare_set(&r, b->opts, &set, b->base, &b->err);
+    if (cluster_agree(&b->err) == CJ_OK &&
+        cluster_same_model(r.model, r.customers, r.seed, &b->err) == CJ_OK &&
+        an_same_shape(b->base, &r, _("the break-even search"), &b->err) == CJ_OK &&
+        rn_simulate_ranks(&r, b->threads, &b->err) == CJ_OK) {
+        if (cluster_is_root())
             y = incremental_profit(&r, b->variant);
-        }
+        cluster_merge(&y, sizeof y, true, &b->err);
     }
     rn_free(&r);
     prm_set_free(&set);
-    return y;
+    return b->err.status == CJ_OK ? y : NAN;
 }
 
 static void fmt(double x, char *buf, size_t size)
@@ -127,7 +133,12 @@ static cj_status search(breakeven *b, cj_err *err)
     for (size_t i = 0; i < BREAKEVEN_SCAN; i++)
         b->scan_x[i] = q->low + (q->high - q->low) * (double)i / (BREAKEVEN_SCAN - 1);
     b->scan_x[BREAKEVEN_SCAN - 1] = q->high;
-    if (rn_batch(b->opts, b->base, BREAKEVEN_SCAN, b->threads, make_set, take, b, err) != CJ_OK)
+    /* Each rank scans its own points (zero elsewhere) and every rank gets
+     * them all, to bracket the crossing and refine it in step. */
+    if (rn_batch_ranks(b->opts, b->base, BREAKEVEN_SCAN, b->threads, make_set, take, b, err) !=
+            CJ_OK ||
+        cluster_merge(b->shape, sizeof b->shape, true, err) != CJ_OK ||
+        cluster_merge(b->scan_y, sizeof b->scan_y, true, err) != CJ_OK)
         return err->status;
     for (size_t i = 0; i < BREAKEVEN_SCAN; i++)
         if (b->shape[i].status != CJ_OK) {
@@ -257,22 +268,24 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
                        _("--variant %s: one variant (for several, run breakeven "
                          "once for each)"),
                        opts->variant);
+    sbx_watchdog_silent(!cluster_is_root()); /* in an MPI job rank 0 speaks */
     /* The variant is asked for with --variant: say so in its errors. */
     if (rn_prepare_base(&base, &o, err) != CJ_OK && strncmp(err->msg, "--variants:", 11) == 0)
         memmove(err->msg + 9, err->msg + 10, strlen(err->msg + 10) + 1);
-    if (err->status == CJ_OK && check_request(&b, err) == CJ_OK &&
-        an_base_set(&o, &b.base_set, err) == CJ_OK) {
-        sim_options so = {b.threads, NULL, NULL, 0, 1, NULL};
-        if (rn_simulate(&base, &so, err) == CJ_OK) {
-            rn_compute(&base);
-            search(&b, err);
-        }
-    }
-    if (err->status == CJ_OK) {
+    if (cluster_agree(err) == CJ_OK &&
+        cluster_same_model(base.model, base.customers, base.seed, err) == CJ_OK &&
+        check_request(&b, err) == CJ_OK)
+        an_base_set(&o, &b.base_set, err);
+    if (cluster_agree(err) == CJ_OK && rn_simulate_ranks(&base, b.threads, err) == CJ_OK)
+        search(&b, err);
+    /* In an MPI job the scan's points, and the customers of each run of the
+     * refinement, are split among the ranks; rank 0 alone writes. */
+    if (err->status == CJ_OK && cluster_is_root()) {
         char *out_path = rn_out_path(&o);
         out_dir dir = {0};
         base.argc = argc;
         base.argv = argv;
+        base.processes = cluster_size();
         if (rn_begin_results(&dir, out_path, o.scenario, err) == CJ_OK &&
             an_write(&dir, "breakeven.json", write_json, &b, err) == CJ_OK &&
             an_finish(&dir, &base, err) == CJ_OK && !o.quiet)
@@ -280,6 +293,7 @@ cj_status breakeven_command(const cli_options *opts, int argc, char **argv, cj_e
         out_abort(&dir);
         free(out_path);
     }
+    cluster_from_root(err);
     prm_set_free(&b.base_set);
     rn_free(&base);
     return err->status;

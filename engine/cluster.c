@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fingerprint.h"
@@ -103,6 +104,62 @@ cj_status cluster_reduce(sim_totals *totals, cj_err *err)
     return CJ_OK;
 }
 
+/* Waits for a nonblocking collective without spinning: a rank that waits
+ * here (done early, or while rank 0 writes) would otherwise keep a core
+ * busy that the working ranks need. */
+static int wait_asleep(MPI_Request *req)
+{
+    const struct timespec nap = {0, 1000000}; /* 1 ms */
+    for (;;) {
+        int done = 0;
+        int rc = MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (rc != MPI_SUCCESS || done)
+            return rc;
+        nanosleep(&nap, NULL);
+    }
+}
+
+cj_status cluster_agree_index(size_t index, cj_err *err)
+{
+    uint64_t mine = index == SIZE_MAX ? UINT64_MAX : (uint64_t)index, first = UINT64_MAX;
+    MPI_Request req;
+    MPI_Iallreduce(&mine, &first, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    if (first == UINT64_MAX)
+        return cluster_agree(err);
+    int owner = (int)(first % (uint64_t)cluster_size());
+    cj_err sent = *err;
+    MPI_Bcast(&sent, (int)sizeof sent, MPI_BYTE, owner, MPI_COMM_WORLD);
+    *err = sent;
+    return err->status;
+}
+
+cj_status cluster_merge(void *buf, size_t bytes, bool to_all, cj_err *err)
+{
+    unsigned char *p = buf;
+    bool root = cluster_is_root();
+    for (size_t done = 0; done < bytes && err->status == CJ_OK; done += REDUCE_SLICE) {
+        int count = (int)(bytes - done < REDUCE_SLICE ? bytes - done : REDUCE_SLICE);
+        int rc =
+            to_all ? MPI_Allreduce(MPI_IN_PLACE, p + done, count, MPI_BYTE, MPI_BOR, MPI_COMM_WORLD)
+                   : MPI_Reduce(root ? MPI_IN_PLACE : p + done, p + done, count, MPI_BYTE, MPI_BOR,
+                                0, MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS)
+            cj_fail(err, CJ_ERR_RESOURCE, _("MPI could not gather the results (error %d)"), rc);
+    }
+    return err->status;
+}
+
+cj_status cluster_from_root(cj_err *err)
+{
+    cj_err sent = *err;
+    MPI_Request req;
+    MPI_Ibcast(&sent, (int)sizeof sent, MPI_BYTE, 0, MPI_COMM_WORLD, &req);
+    wait_asleep(&req);
+    *err = sent;
+    return err->status;
+}
+
 #else /* a job of one process */
 
 void cluster_init(int *argc, char ***argv)
@@ -147,6 +204,25 @@ cj_status cluster_same_model(const cmp_model *model, int64_t customers, uint64_t
 cj_status cluster_reduce(sim_totals *totals, cj_err *err)
 {
     (void)totals;
+    return err->status;
+}
+
+cj_status cluster_agree_index(size_t index, cj_err *err)
+{
+    (void)index;
+    return err->status;
+}
+
+cj_status cluster_merge(void *buf, size_t bytes, bool to_all, cj_err *err)
+{
+    (void)buf;
+    (void)bytes;
+    (void)to_all;
+    return err->status;
+}
+
+cj_status cluster_from_root(cj_err *err)
+{
     return err->status;
 }
 

@@ -47,9 +47,9 @@ static void print_error(const cj_err *err)
     fputc('\n', stderr);
 }
 
-/* In an MPI job every rank runs `run`; the other commands (sweep, psa and
- * breakeven run in one process, over threads), and every message, belong
- * to rank 0 alone. */
+/* In an MPI job every rank runs `run`, `sweep`, `psa` and `breakeven`
+ * (the analyses split their parameter sets among the ranks); the other
+ * commands, and every message, belong to rank 0 alone. */
 static int finish(int code)
 {
     code = check_stdout(code);
@@ -78,7 +78,8 @@ int main(int argc, char **argv)
             print_error(&err);
         return finish(err.status);
     }
-    if (!root && opts.command != CLI_RUN)
+    if (!root && opts.command != CLI_RUN && opts.command != CLI_SWEEP && opts.command != CLI_PSA &&
+        opts.command != CLI_BREAKEVEN)
         return finish(0);
     cj_status status = CJ_OK;
     switch (opts.command) {

@@ -8,6 +8,7 @@
 
 #include "analysis.h"
 #include "calibrate.h"
+#include "cluster.h"
 #include "decide.h"
 #include "format.h"
 #include "i18n.h"
@@ -15,6 +16,7 @@
 #include "rng.h"
 #include "results.h"
 #include "runner.h"
+#include "sandbox.h"
 #include "textwidth.h"
 #include "util.h"
 
@@ -597,38 +599,53 @@ static cj_status choose_params(psa *p, cj_err *err)
                    p->opts->scenario);
 }
 
+/*
+ * In an MPI job every rank loads the scenario and draws the same values,
+ * simulates its share of the base run's customers and of the parameter
+ * sets, and rank 0 gathers the rows and alone writes and prints: the same
+ * bytes as one process. Every step ends agreed, so every rank ends with
+ * the same status.
+ */
 cj_status psa_command(const cli_options *opts, int argc, char **argv, cj_err *err)
 {
     rn_catch_interrupts();
+    sbx_watchdog_silent(!cluster_is_root());
     psa p = {.opts = opts, .n_draws = opts->draws ? (size_t)opts->draws : 1000};
     rn_run base = {0};
     int threads = rn_threads(opts);
     p.base = &base;
-    if (rn_prepare_base(&base, opts, err) == CJ_OK && choose_params(&p, err) == CJ_OK &&
-        read_calibrated(&p, err) == CJ_OK && an_base_set(opts, &p.base_set, err) == CJ_OK &&
-        draw_values(&p, err) == CJ_OK) {
-        sim_options so = {threads, NULL, NULL, 0, 1, NULL};
-        if (rn_simulate(&base, &so, err) == CJ_OK) {
-            rn_compute(&base);
-            p.n_variants = base.totals.n_variants;
-            p.contexts = xcalloc(n_sets(&p), sizeof *p.contexts);
-            p.rows = xcalloc(p.n_draws * p.n_variants, sizeof *p.rows);
-            p.tornado_inc = xcalloc(2 * p.n_params * p.n_variants, sizeof *p.tornado_inc);
-            p.shape = xcalloc(n_sets(&p), sizeof *p.shape);
-            rn_batch(opts, &base, n_sets(&p), threads, make_set, take, &p, err);
-            for (size_t i = 0; i < n_sets(&p) && err->status == CJ_OK; i++)
-                if (p.shape[i].status != CJ_OK)
-                    *err = p.shape[i];
-        }
+    rn_prepare_base(&base, opts, err);
+    if (cluster_agree(err) == CJ_OK &&
+        cluster_same_model(base.model, base.customers, base.seed, err) == CJ_OK &&
+        choose_params(&p, err) == CJ_OK && read_calibrated(&p, err) == CJ_OK &&
+        an_base_set(opts, &p.base_set, err) == CJ_OK)
+        draw_values(&p, err);
+    if (cluster_agree(err) == CJ_OK && rn_simulate_ranks(&base, threads, err) == CJ_OK) {
+        p.n_variants = base.totals.n_variants;
+        p.contexts = xcalloc(n_sets(&p), sizeof *p.contexts);
+        p.rows = xcalloc(p.n_draws * p.n_variants, sizeof *p.rows);
+        p.tornado_inc = xcalloc(2 * p.n_params * p.n_variants, sizeof *p.tornado_inc);
+        p.shape = xcalloc(n_sets(&p), sizeof *p.shape);
+        /* Each rank fills its own indices of these, the rest stays zero. */
+        if (rn_batch_ranks(opts, &base, n_sets(&p), threads, make_set, take, &p, err) == CJ_OK &&
+            cluster_merge(p.shape, n_sets(&p) * sizeof *p.shape, true, err) == CJ_OK &&
+            cluster_merge(p.rows, p.n_draws * p.n_variants * sizeof *p.rows, false, err) == CJ_OK)
+            cluster_merge(p.tornado_inc, 2 * p.n_params * p.n_variants * sizeof *p.tornado_inc,
+                          false, err);
+        for (size_t i = 0; i < n_sets(&p) && err->status == CJ_OK; i++)
+            if (p.shape[i].status != CJ_OK)
+                *err = p.shape[i];
     }
-    if (err->status == CJ_OK) {
+    if (err->status == CJ_OK && cluster_is_root()) {
         summarise(&p);
         char *out_path = rn_out_path(opts);
         base.argc = argc;
         base.argv = argv;
+        base.processes = cluster_size();
         write_results(&p, &base, out_path, err);
         free(out_path);
     }
+    cluster_from_root(err);
     psa_free(&p);
     rn_free(&base);
     return err->status;

@@ -269,6 +269,8 @@ typedef struct {
     rn_take_fn take;
     void *arg;
     size_t n;
+    size_t rank, ranks; /* this process's indices: rank, rank + ranks, ... */
+    size_t mine;        /* how many */
     atomic_size_t next;
     atomic_size_t slots; /* the watchdog's slot of each thread */
     atomic_bool failed;
@@ -316,21 +318,34 @@ static void *batch_worker(void *p)
          * the same whatever the threads. */
         if (atomic_load(&b->failed) || sim_interrupted)
             break;
-        size_t i = atomic_fetch_add(&b->next, 1);
-        if (i >= b->n)
+        size_t k = atomic_fetch_add(&b->next, 1);
+        if (k >= b->mine)
             break;
+        size_t i = b->rank + k * b->ranks;
         batch_one(b, slot, i);
     }
     return NULL;
 }
 
-cj_status rn_batch(const cli_options *opts, const rn_run *base, size_t n, int threads,
-                   rn_set_fn make_set, rn_take_fn take, void *arg, cj_err *err)
+/* The indices rank, rank + ranks, ... below n; the lowest failing one is
+ * *failed (SIZE_MAX: none). */
+static cj_status batch_share(const cli_options *opts, const rn_run *base, size_t n, int threads,
+                             rn_set_fn make_set, rn_take_fn take, void *arg, size_t rank,
+                             size_t ranks, size_t *failed, cj_err *err)
 {
     if (threads < 1)
         threads = 1;
-    size_t n_threads = (size_t)threads < n ? (size_t)threads : n;
-    batch b = {.opts = opts, .base = base, .make_set = make_set, .take = take, .arg = arg, .n = n};
+    size_t mine = rank < n ? (n - rank + ranks - 1) / ranks : 0;
+    size_t n_threads = (size_t)threads < mine ? (size_t)threads : mine;
+    batch b = {.opts = opts,
+               .base = base,
+               .make_set = make_set,
+               .take = take,
+               .arg = arg,
+               .n = n,
+               .rank = rank,
+               .ranks = ranks,
+               .mine = mine};
     atomic_init(&b.next, 0);
     atomic_init(&b.slots, 0);
     atomic_init(&b.failed, false);
@@ -349,9 +364,33 @@ cj_status rn_batch(const cli_options *opts, const rn_run *base, size_t n, int th
     free(ids);
     sbx_watchdog_disarm();
     pthread_mutex_destroy(&b.lock);
+    *failed = b.failed_index;
     if (b.failed_index != SIZE_MAX && err->status == CJ_OK)
         *err = b.failure;
     if (err->status == CJ_OK && sim_interrupted)
         cj_fail(err, CJ_ERR_INTERRUPTED, _("interrupted: no results were written"));
+    return err->status;
+}
+
+cj_status rn_batch_ranks(const cli_options *opts, const rn_run *base, size_t n, int threads,
+                         rn_set_fn make_set, rn_take_fn take, void *arg, cj_err *err)
+{
+    size_t failed = SIZE_MAX;
+    if (err->status == CJ_OK)
+        batch_share(opts, base, n, threads, make_set, take, arg, (size_t)cluster_rank(),
+                    (size_t)cluster_size(), &failed, err);
+    return cluster_agree_index(failed, err);
+}
+
+cj_status rn_simulate_ranks(rn_run *r, int threads, cj_err *err)
+{
+    sim_options so = {threads, NULL, NULL, cluster_rank(), cluster_size(), NULL};
+    bool exact = r->opts && r->opts->exact; /* every rank computes it all */
+    if (err->status == CJ_OK)
+        rn_simulate(r, &so, err);
+    if (cluster_agree(err) == CJ_OK && !exact)
+        cluster_reduce(&r->totals, err);
+    if (cluster_agree(err) == CJ_OK && cluster_is_root())
+        rn_compute(r);
     return err->status;
 }

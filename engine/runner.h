@@ -6,7 +6,7 @@
  * its variants, the compiled model, the integer totals, the statistics and
  * the scenario's hash. rn_prepare loads and compiles under the sandbox's
  * watchdog (`run` and `check` start with it); rn_simulate and rn_compute do
- * the rest. rn_batch runs many parameter sets (a sweep's points, the draws
+ * the rest. rn_batch_ranks runs many parameter sets (a sweep's points, the draws
  * of an uncertainty analysis) over threads, each set on the same seed and
  * the same customers (common random numbers), and hands every finished run
  * to the caller by its index, so what the caller writes does not depend on
@@ -69,7 +69,7 @@ typedef struct {
 cj_status rn_prepare(rn_run *r, const cli_options *opts, cj_err *err);
 
 /* rn_prepare for a command that then compiles many parameter sets of the
- * file (rn_batch, rn_prepare_set): keeps the values of its probability
+ * file (rn_batch_ranks, rn_prepare_set): keeps the values of its probability
  * functions in r->memo, and the sets take them where nothing they change
  * could change them. */
 cj_status rn_prepare_base(rn_run *r, const cli_options *opts, cj_err *err);
@@ -85,7 +85,7 @@ cj_status rn_prepare_armed(rn_run *r, const cli_options *opts, cj_err *err);
 void rn_share_arrivals(rn_run *r);
 
 /* The same for the parameter set `params` (its context names it in
- * errors), with no watchdog of its own and no warnings: rn_batch's step.
+ * errors), with no watchdog of its own and no warnings: rn_batch_ranks's step.
  * With `base` (from rn_prepare_base; may be NULL) it calls only the
  * probability functions whose values base's memo does not hold. */
 cj_status rn_prepare_set(rn_run *r, const cli_options *opts, const prm_set *params,
@@ -127,15 +127,33 @@ typedef void (*rn_set_fn)(void *arg, size_t i, prm_set *set);
 typedef void (*rn_take_fn)(void *arg, size_t i, const rn_run *run);
 
 /*
- * Prepares, simulates and computes n parameter sets over `threads` threads,
- * each simulation single-threaded, all with opts' customers, days and seed,
- * taking what they can from base's memo (rn_prepare_set).
- * Each thread runs one set at a time from its load to its hand-over;
- * loading and compiling stay under the watchdog, each load with
- * --lua-seconds of its own. On an error, the error of the lowest failing
- * index is returned (the same one whatever the threads).
+ * Prepares, simulates and computes n parameter sets, each simulation
+ * single-threaded, all with opts' customers, days and seed, taking what
+ * they can from base's memo (rn_prepare_set). In an MPI job each rank runs
+ * the indices i with i % ranks == rank over its `threads` threads and hands
+ * only those to `take`; the caller brings the results to rank 0 with
+ * cluster_merge (cluster.h). Each thread runs one set at a time from its
+ * load to its hand-over; loading and compiling stay under the watchdog,
+ * each load with --lua-seconds of its own.
+ *
+ * Every rank returns the same status: the error of the lowest failing
+ * index over all ranks and threads (the one a single process gives), else
+ * any rank's interrupt. Call it on every rank, with an agreed status (a
+ * failed one runs nothing and agrees). Only rank 0 speaks: a load stuck in
+ * C on another rank ends the job through that rank's silent watchdog
+ * (sbx_watchdog_silent), with mpirun's notice of its exit status but no
+ * message of its own.
  */
-cj_status rn_batch(const cli_options *opts, const rn_run *base, size_t n, int threads,
-                   rn_set_fn make_set, rn_take_fn take, void *arg, cj_err *err);
+cj_status rn_batch_ranks(const cli_options *opts, const rn_run *base, size_t n, int threads,
+                         rn_set_fn make_set, rn_take_fn take, void *arg, cj_err *err);
+
+/*
+ * Simulates a prepared run over the ranks, as `run` does: each rank its
+ * share of the customer blocks over `threads`, the totals added up on rank
+ * 0, which alone computes the statistics (with --exact every rank computes
+ * the whole). Call it on every rank, with an agreed status; every rank
+ * returns the same.
+ */
+cj_status rn_simulate_ranks(rn_run *r, int threads, cj_err *err);
 
 #endif

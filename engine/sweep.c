@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "cluster.h"
 #include "format.h"
 #include "i18n.h"
 #include "plot.h"
 #include "results.h"
 #include "runner.h"
+#include "sandbox.h"
 #include "textwidth.h"
 #include "util.h"
 
@@ -335,32 +337,42 @@ cj_status sweep_command(const cli_options *opts, int argc, char **argv, cj_err *
             sweep_free(&s);
             return err->status;
         }
+    /* In an MPI job every rank simulates its share of the base run's
+     * customers and of the points; rank 0 gathers the rows and alone writes
+     * and prints: the same bytes as one process, one status everywhere. */
+    sbx_watchdog_silent(!cluster_is_root());
     rn_run base = {0};
     int threads = rn_threads(opts);
     s.base = &base;
-    if (rn_prepare_base(&base, opts, err) == CJ_OK && check_axes(&s, err) == CJ_OK &&
-        an_base_set(opts, &s.base_set, err) == CJ_OK) {
-        sim_options so = {threads, NULL, NULL, 0, 1, NULL};
-        if (rn_simulate(&base, &so, err) == CJ_OK) {
-            rn_compute(&base);
-            s.n_variants = base.totals.n_variants;
-            s.n_groups = base.results.n_groups;
-            s.contexts = xcalloc(s.n_points, sizeof *s.contexts);
-            s.rows = xcalloc(s.n_points * s.n_variants * s.n_groups, sizeof *s.rows);
-            s.shape = xcalloc(s.n_points, sizeof *s.shape);
-            rn_batch(opts, &base, s.n_points, threads, make_set, take, &s, err);
-            for (size_t i = 0; i < s.n_points && err->status == CJ_OK; i++)
-                if (s.shape[i].status != CJ_OK)
-                    *err = s.shape[i];
-        }
+    rn_prepare_base(&base, opts, err);
+    if (cluster_agree(err) == CJ_OK &&
+        cluster_same_model(base.model, base.customers, base.seed, err) == CJ_OK &&
+        check_axes(&s, err) == CJ_OK)
+        an_base_set(opts, &s.base_set, err);
+    if (cluster_agree(err) == CJ_OK && rn_simulate_ranks(&base, threads, err) == CJ_OK) {
+        s.n_variants = base.totals.n_variants;
+        s.n_groups = base.totals.n_personas + 1; /* the personas, then everyone */
+        s.contexts = xcalloc(s.n_points, sizeof *s.contexts);
+        s.rows = xcalloc(s.n_points * s.n_variants * s.n_groups, sizeof *s.rows);
+        s.shape = xcalloc(s.n_points, sizeof *s.shape);
+        /* Each rank fills its own points of these, the rest stays zero. */
+        if (rn_batch_ranks(opts, &base, s.n_points, threads, make_set, take, &s, err) == CJ_OK &&
+            cluster_merge(s.shape, s.n_points * sizeof *s.shape, true, err) == CJ_OK)
+            cluster_merge(s.rows, s.n_points * s.n_variants * s.n_groups * sizeof *s.rows, false,
+                          err);
+        for (size_t i = 0; i < s.n_points && err->status == CJ_OK; i++)
+            if (s.shape[i].status != CJ_OK)
+                *err = s.shape[i];
     }
-    if (err->status == CJ_OK) {
+    if (err->status == CJ_OK && cluster_is_root()) {
         char *out_path = rn_out_path(opts);
         base.argc = argc;
         base.argv = argv;
+        base.processes = cluster_size();
         write_results(&s, &base, out_path, err);
         free(out_path);
     }
+    cluster_from_root(err);
     sweep_free(&s);
     rn_free(&base);
     return err->status;

@@ -3,7 +3,8 @@
 # whether the scenario is running Lua code (an endless loop, even one that
 # catches errors with pcall) or is stuck inside one long C call (a runaway
 # string pattern, a huge gsub): exit 130, one message, no results. Under MPI,
-# SIGINT to mpirun ends every rank with one message from rank 0.
+# SIGINT to mpirun ends every rank with one message from rank 0, in a run
+# and in psa, whose draws the ranks share.
 source "$(dirname "$0")/lib.sh"
 
 cd "$WORK" || exit 1
@@ -97,7 +98,7 @@ no_leftovers "$WORK" "interrupted loads leave no temporary directory"
 
 MPI_BIN=${CJMSIM_MPI:-}
 if [ -z "$MPI_BIN" ] || [ ! -x "$MPI_BIN" ] || ! command -v mpirun >/dev/null; then
-    skip 12 "Open MPI or cjmsim-mpi is not available"
+    skip 16 "Open MPI or cjmsim-mpi is not available"
     done_testing
     exit
 fi
@@ -112,6 +113,15 @@ for name in lua_loop pattern gsub_loop; do
     is "$(grep -c interrupted <<<"$ERR")" 1 "MPI, $name: one message"
     is "$(grep '^cjmsim:' <<<"$ERR")" "$MESSAGE" "MPI, $name: the message"
 done
+# psa splits its draws among the ranks: every draw but the default loops.
+cp "$SCENARIOS/uncert_exact.lua" psa_loop.lua
+echo 'if q ~= 0.02 then print("loading") while true do end end' >>psa_loop.lua
+interrupt INT 2 mpirun --oversubscribe -n 2 "$MPI_BIN" psa psa_loop.lua "${NO_LIMITS[@]}" \
+    --draws 40 --out "$WORK/mpi-psa"
+ok "$([ "$RC" -ne 0 ]; echo $?)" "MPI psa: SIGINT to mpirun fails the job"
+in_time "$MS" 3000 "MPI psa: stopped within 3 s of SIGINT"
+is "$(grep '^cjmsim:' <<<"$ERR")" "$MESSAGE" "MPI psa: one message"
+absent "$WORK/mpi-psa" "MPI psa: no results"
 no_leftovers "$WORK" "interrupted MPI jobs leave no temporary directory"
 
 done_testing

@@ -184,18 +184,8 @@ ok "$([ $((SECONDS - start)) -le 6 ] && echo 0 || echo 1)" "  within seconds"
 [ ! -e stuck ]
 ok $? "  and nothing is written"
 
-# In an MPI job rank 0 runs psa alone, with the same bytes.
-MPI_BIN=${CJMSIM_MPI:-}
-if [ -n "$MPI_BIN" ] && [ -x "$MPI_BIN" ] && command -v mpirun >/dev/null; then
-    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -n 2 \
-        "$MPI_BIN" psa "$S" --draws $DRAWS --out mpi --quiet >mpi.out 2>mpi.err
-    is "$?/$(cat mpi.err)" "0/" "mpirun -n 2 cjmsim-mpi psa: exit 0"
-    same=0
-    for f in psa.csv psa.json tornado.csv; do cmp -s "psa/$f" "mpi/$f" || same=1; done
-    ok $same "2 MPI ranks: psa.csv, psa.json and tornado.csv byte-identical to one process"
-else
-    skip 2 "Open MPI or cjmsim-mpi is not available"
-fi
+# In an MPI job the draws are split among the ranks, with the same bytes:
+# tests/e2e/32_mpi_analyses.t.
 
 # --- Latin hypercube -----------------------------------------------------------
 run_cjmsim psa "$S" --draws 100 --lhs --out lhs --quiet
