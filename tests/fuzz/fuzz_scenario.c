@@ -1,7 +1,8 @@
 /*
  * fuzz_scenario — libFuzzer target for everything a scenario file reaches:
  * the sandbox, the declaration functions and their checks, the compiler of
- * probability tables, and a tiny simulation of what compiled. Any input must
+ * probability tables (twice, the second time with the first's memo), and a
+ * tiny simulation of what compiled. Any input must
  * end in a clean result or a clean error: no crash, leak, hang or undefined
  * behaviour.
  *
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "memo.h"
 #include "scenario.h"
 #include "sim.h"
 #include "stats.h"
@@ -68,7 +70,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     var_list variants;
     var_default(scn, &variants);
-    cmp_model *model = cmp_build(scn, &variants, FUZZ_DAYS, &err);
+    /* Compiled twice, as a sweep's sets are: keeping every function's key
+     * and values (fnkey.h, memo.h), then taking them. */
+    cmp_memo *memo = NULL;
+    cmp_model *model = cmp_build_memo(scn, &variants, FUZZ_DAYS, NULL, &memo, &err);
+    if (model) {
+        cmp_free(model);
+        model = cmp_build_memo(scn, &variants, FUZZ_DAYS, memo, NULL, &err);
+    }
+    memo_free(memo);
     if (model) {
         sim_totals totals;
         if (sim_run(model, FUZZ_CUSTOMERS, 1, 1, &totals, &err) == CJ_OK) {
