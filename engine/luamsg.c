@@ -44,6 +44,8 @@ static const luamsg_rule RULES[] = {
     {N_("invalid long string delimiter"), false},
     {N_("decimal escape too large"), false},
     {N_("UTF-8 value too large"), false},
+    /* lstrlib.c's, before the parser's more general one */
+    {N_("missing '[' after '%%f' in pattern"), false},
     {N_("missing %s in %s"), false},
     {N_("unknown attribute '%s'"), false},
     {N_("no visible label '%s' for <goto> at line %s"), false},
@@ -74,6 +76,26 @@ static const luamsg_rule RULES[] = {
     /* lauxlib.c: a library function's argument */
     {N_("bad argument #%s to '%s' (%s)"), false},
     {N_("calling '%s' on bad self (%s)"), false},
+    /* lstrlib.c, ltablib.c, lmathlib.c, lutf8lib.c: the libraries' own
+     * checks, alone or inside "bad argument" */
+    {N_("invalid value (%s) at index %s in table for 'concat'"), false},
+    {N_("wrong number of arguments to 'insert'"), false},
+    {N_("position out of bounds"), false},
+    {N_("interval is empty"), false},
+    {N_("value out of range"), false},
+    {N_("index out of range"), false},
+    {N_("too many results to unpack"), false},
+    {N_("invalid conversion '%s' to 'format'"), false},
+    {N_("resulting string too large"), false},
+    {N_("malformed pattern (missing ']')"), false},
+    {N_("malformed pattern (ends with '%%')"), false},
+    {N_("invalid capture index %%%s"), false},
+    {N_("invalid pattern capture"), false},
+    {N_("unfinished capture"), false},
+    {N_("invalid use of '%%' in replacement string"), false},
+    {N_("invalid replacement value (a %s)"), false},
+    {N_("'__index' chain too long; possible loop"), false},
+    {N_("'__newindex' chain too long; possible loop"), false},
     /* what Lua appends */
     {N_(" near %s"), true},
     {N_(" (to close %s at line %s)"), true},

@@ -158,6 +158,37 @@ static void messages_of_this_lua(void **state)
         {"return 1 < nil", "scenario.lua:1: попытка сравнить number с nil"},
         {"return ('x'):rep()", "scenario.lua:1: неверный аргумент №1 функции 'rep' (ожидалось "
                                "значение типа number, а значения нет)"},
+        /* the libraries' own checks */
+        {"return table.concat({{}})", "scenario.lua:1: недопустимое значение (table) под индексом "
+                                      "1 в таблице для 'concat'"},
+        {"table.insert({}, 1, 2, 3)", "scenario.lua:1: неверное число аргументов 'insert'"},
+        {"table.insert({}, 5, 2)", "scenario.lua:1: неверный аргумент №2 функции 'insert' "
+                                   "(позиция за пределами таблицы)"},
+        {"return math.random(2, 1)", "scenario.lua:1: неверный аргумент №1 функции 'random' "
+                                     "(пустой интервал)"},
+        {"return string.char(300)", "scenario.lua:1: неверный аргумент №1 функции 'char' "
+                                    "(значение вне допустимого диапазона)"},
+        {"return select(0)", "scenario.lua:1: неверный аргумент №1 функции 'select' (индекс вне "
+                             "допустимого диапазона)"},
+        {"return table.unpack({}, 1, 1e8)",
+         "scenario.lua:1: слишком много значений для распаковки"},
+        {"return string.format('%y', 1)",
+         "scenario.lua:1: недопустимое преобразование '%y' для 'format'"},
+        {"return string.rep('x', 1 << 62)", "scenario.lua:1: получается слишком длинная строка"},
+        {"return ('x'):find('[a')", "scenario.lua:1: неправильный шаблон (не хватает ']')"},
+        {"return ('x'):find('%')", "scenario.lua:1: неправильный шаблон (заканчивается на '%')"},
+        {"return ('x'):find('%f')", "scenario.lua:1: в шаблоне не хватает '[' после '%f'"},
+        {"return ('x'):gsub('x', '%2')", "scenario.lua:1: недопустимый номер захвата %2"},
+        {"return ('x'):match('x)')", "scenario.lua:1: недопустимый захват в шаблоне"},
+        {"return ('x'):find('(x')", "scenario.lua:1: незакрытый захват"},
+        {"return ('x'):gsub('x', '%z')",
+         "scenario.lua:1: недопустимое использование '%' в строке замены"},
+        {"return ('x'):gsub('x', {x = {}})",
+         "scenario.lua:1: недопустимое значение для замены (table)"},
+        {"local t = setmetatable({}, {}); getmetatable(t).__index = t; return t.x",
+         "scenario.lua:1: слишком длинная цепочка '__index'; возможно, зацикливание"},
+        {"local t = setmetatable({}, {}); getmetatable(t).__newindex = t; t.x = 1",
+         "scenario.lua:1: слишком длинная цепочка '__newindex'; возможно, зацикливание"},
     };
     lua_State *L = luaL_newstate();
     assert_non_null(L);
