@@ -315,11 +315,13 @@ static void walk_other(const journey *jr, uint64_t rng_inc)
 
 /* ------------------------------------------------------------------------
  * Launch dates: a variant whose plan changes on given days (cmp_variant's
- * periods) is walked whole, not along the first variant's trail. Only a
- * customer whose trail meets nothing but nodes that every period of every
- * variant leaves and enters as the first variant does is counted once for
- * all (shared_by_all): on those nodes the daily chances are the same on
- * every day, so its journey is every variant's.
+ * periods) follows the first variant's trail while each visit is left as
+ * the trail's within one period (follow_trail), and from the first visit
+ * that differs is drawn period by period (walk_calendar). A customer whose
+ * trail meets nothing but nodes that every period of every variant leaves
+ * and enters as the first variant does is counted once for all
+ * (shared_by_all): on those nodes the daily chances are the same on every
+ * day, so its journey is every variant's.
  */
 
 /* The exit hazard h(t) of day t in the node, from its daily probabilities. */
@@ -396,6 +398,39 @@ static bool leaves_later(const cmp_model *model, const cmp_variant *variant, siz
 }
 
 /*
+ * The start of a journey with launch dates along the first variant's
+ * trail. While the customer is where the trail was on the same day, the
+ * plan of the day leaves that node as the first variant's does and the
+ * trail's exit falls within the plan's period, walk_calendar's draw would
+ * give the trail's exit day and edge from the same numbers (cmp_exit_day
+ * only cuts at its horizon): the visit is taken from the trail, the edge
+ * leads to this plan's own next node, and the generator moves on to the
+ * state the trail recorded for the next visit. Leaves *at, *day and *rng
+ * where walk_calendar's own draws take over.
+ */
+static void follow_trail(const journey *jr, const cmp_model *model, uint32_t *at, uint32_t *day,
+                         rng_t *rng)
+{
+    const walk_visit *trail = jr->w->trail;
+    for (uint32_t i = 0; i + 1 < jr->w->n_trail; i++) {
+        const walk_visit *here = &trail[i];
+        if (here->node != *at || here->day != *day || here->edge < 0)
+            return;
+        const cmp_variant *part = cmp_variant_on(model, jr->variant, *day + 1);
+        const cmp_plan *plan = &part->plans[jr->persona];
+        uint32_t t = trail[i + 1].day - *day;
+        if (!plan->same_as_first[*at] || t > cmp_period_end(model, jr->variant, *day + 1) - *day)
+            return;
+        const cmp_node *x = &plan->nodes[*at];
+        *day += t;
+        take_edge(jr, part->out_edge[x->first_edge + here->j]);
+        *at = plan->next[x->next_offset + here->j];
+        enter_node(jr, &plan->nodes[*at], *day);
+        rng->state = trail[i + 1].rng_state;
+    }
+}
+
+/*
  * Draws and counts a whole journey of a variant that may have launch dates.
  * Each day's chances are those of the plan in force that day: a visit draws
  * its exit day under the plan of its first day; if the period ends first,
@@ -413,6 +448,7 @@ static void walk_calendar(const journey *jr, const cmp_model *model, rng_t rng)
     const cmp_plan *plan = &cmp_variant_on(model, variant, day)->plans[persona];
     uint32_t at = plan->entry_node;
     enter_node(jr, &plan->nodes[at], day);
+    follow_trail(jr, model, &at, &day, &rng);
     while (day < days && leaves_later(model, variant, persona, at, day)) {
         double r = rng_uniform(&rng);
         uint32_t v = rng_next(&rng);
