@@ -14,17 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 
 cd "$WORK" || exit 1
-MPI_BIN=${CJMSIM_MPI:-}
-if [ -z "$MPI_BIN" ] || [ ! -x "$MPI_BIN" ] || ! command -v mpirun >/dev/null; then
-    echo "1..0 # skip Open MPI or cjmsim-mpi is not available"
-    exit 0
-fi
-# Tests may run as root in CI; Open MPI refuses that unless told.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-mpi() { # mpi ARGS...: mpirun with output to $WORK/mpi.out / mpi.err; sets RC
-    mpirun --oversubscribe "$@" >"$WORK/mpi.out" 2>"$WORK/mpi.err"
-    RC=$?
-}
+mpi_tests_or_skip
 # same DIR1 DIR2 FILES...: 0 when every file (and every plot's data) is
 # byte-identical in both directories.
 same() {
