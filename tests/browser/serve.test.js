@@ -26,6 +26,10 @@ function ok(cond, what, diag) {
   }
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// waitForFunction checks on every animation frame by default, and a tab in
+// the background draws no frames: a condition not yet true at the first
+// check would never be checked again there. Every wait checks on a timer.
+const WAIT = { polling: 100, timeout: 20000 };
 
 const SCENARIO = path.join(work, 'live.lua');
 const base = (visitBuy, extraTouchpoint) => `-- a shop for the live page
@@ -144,7 +148,7 @@ async function main() {
     page.on('pageerror', (e) => problems.push(String(e)));
     page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss(); });
     await page.goto(srv.url, { waitUntil: 'load' });
-    await page.waitForFunction(() => document.querySelector('td[data-variant="baseline"][data-stage="visit"]'), { timeout: 20000 });
+    await page.waitForFunction(() => document.querySelector('td[data-variant="baseline"][data-stage="visit"]'), WAIT);
     const cell = (variant, stage) => page.$eval(`td[data-variant="${variant}"][data-stage="${stage}"]`, (e) => Number(e.dataset.value));
     const visit0 = await cell('baseline', 'visit');
     const api0 = (await get(port, '/api/state?token=' + token)).body.results.variants[0].reached.visit;
@@ -191,7 +195,7 @@ async function main() {
     // Move the slider: the numbers change.
     const version0 = Number(await page.$eval('body', (e) => e.dataset.version));
     await page.$eval('input[data-param="p_visit"]', (e) => { e.value = e.max; e.dispatchEvent(new Event('input')); });
-    await page.waitForFunction((v) => Number(document.body.dataset.version) > v && document.body.dataset.lastUpdateMs, { timeout: 20000 }, version0);
+    await page.waitForFunction((v) => Number(document.body.dataset.version) > v && document.body.dataset.lastUpdateMs, WAIT, version0);
     const visit1 = await cell('baseline', 'visit');
     const ms = Number(await page.$eval('body', (e) => e.dataset.lastUpdateMs));
     ok(visit1 > visit0 * 1.5, 'moving p_visit to its high end raises visits', visit0 + ' -> ' + visit1);
@@ -207,7 +211,7 @@ async function main() {
     // Several tabs at once.
     const tabs = await Promise.all([1, 2, 3, 4, 5].map(() => browser.newPage()));
     await Promise.all(tabs.map((t) => t.goto(srv.url, { waitUntil: 'load' })));
-    const counts = await Promise.all(tabs.map((t) => t.waitForFunction(() => document.querySelector('td[data-variant="baseline"][data-stage="visit"]'), { timeout: 20000 })
+    const counts = await Promise.all(tabs.map((t) => t.waitForFunction(() => document.querySelector('td[data-variant="baseline"][data-stage="visit"]'), WAIT)
       .then(() => t.$eval('td[data-variant="baseline"][data-stage="visit"]', (e) => Number(e.dataset.value)))));
     ok(counts.every((c) => c === visit1), 'five more tabs show the same numbers', counts.join(','));
     await Promise.all(tabs.map((t) => t.close()));
@@ -217,7 +221,7 @@ async function main() {
     const buyBefore = await cell('baseline', 'buy');
     const saved = Date.now();
     save(base('0.6', 'billboard'));
-    await page.waitForFunction((v) => Number(document.body.dataset.version) > v, { timeout: 20000 }, version1);
+    await page.waitForFunction((v) => Number(document.body.dataset.version) > v, WAIT, version1);
     console.log('# file saved to page updated: ' + (Date.now() - saved) + ' ms');
     const buyAfter = await cell('baseline', 'buy');
     ok(buyAfter > buyBefore * 1.3, 'a saved probability change shows in the numbers', buyBefore + ' -> ' + buyAfter);
@@ -227,7 +231,7 @@ async function main() {
     // Save an error: file:line on the page, the last good numbers kept.
     const version2 = Number(await page.$eval('body', (e) => e.dataset.version));
     save(base('0.6', 'billboard') + 'transition("visit", "nowhere", 0.1)\n');
-    await page.waitForFunction((v) => Number(document.body.dataset.version) > v, { timeout: 20000 }, version2);
+    await page.waitForFunction((v) => Number(document.body.dataset.version) > v, WAIT, version2);
     const errText = await page.$eval('#error-text', (e) => e.textContent);
     const errShown = await page.$eval('#error', (e) => !e.hidden);
     ok(errShown && /live\.lua:19:/.test(errText), 'a scenario error shows with file:line', errText);
@@ -238,7 +242,7 @@ async function main() {
     // Fixed again: the error goes.
     const version3 = Number(await page.$eval('body', (e) => e.dataset.version));
     save(base('0.25'));
-    await page.waitForFunction((v) => Number(document.body.dataset.version) > v, { timeout: 20000 }, version3);
+    await page.waitForFunction((v) => Number(document.body.dataset.version) > v, WAIT, version3);
     ok(await page.$eval('#error', (e) => e.hidden), 'a fixed file clears the error');
     ok(problems.length === 0, 'no script error or dialog on the page', problems.join('\n'));
 
@@ -270,14 +274,14 @@ async function main() {
       const before = await held.$eval('body', (b) => getComputedStyle(b).visibility);
       ok(before === 'hidden', 'while the dictionary is on its way the page is hidden', before);
       release();
-      await held.waitForFunction(() => getComputedStyle(document.body).visibility === 'visible', { timeout: 20000 });
+      await held.waitForFunction(() => getComputedStyle(document.body).visibility === 'visible', WAIT);
       const shown = await held.$eval('h1', (e) => e.textContent);
       ok(!/Loading/.test(shown), 'once shown, the page speaks Russian', shown);
       await held.close();
       const rp = await browser.newPage();
       rp.on('pageerror', (e) => problems.push(String(e)));
       await rp.goto(ru.url, { waitUntil: 'load' });
-      await rp.waitForFunction(() => document.querySelector('#daily-buyers svg') && document.querySelector('td[data-variant="baseline"][data-stage="ad"]'), { timeout: 20000 });
+      await rp.waitForFunction(() => document.querySelector('#daily-buyers svg') && document.querySelector('td[data-variant="baseline"][data-stage="ad"]'), WAIT);
       ok(await rp.$eval('html', (e) => e.lang) === 'ru', '<html lang="ru">');
       const heads = await rp.$$eval('h2', (hs) => hs.map((h) => h.textContent.trim()));
       ok(heads.join('|') === 'Параметры|Карта пути клиента|Варианты|Прирост к базовому варианту|Покупатели и повторные покупатели по дням|Деньги',
@@ -305,7 +309,7 @@ async function main() {
       const rate = await rp.$eval('tr[data-variant="baseline"] td:nth-child(2)', (e) => e.textContent);
       ok(/^\d+,\d\d%$/.test(rate), 'shares have a decimal comma', rate);
       await rp.$eval('input[data-param="p_visit"]', (e) => { e.value = e.min; e.dispatchEvent(new Event('input')); });
-      await rp.waitForFunction(() => document.body.dataset.lastUpdateMs, { timeout: 20000 });
+      await rp.waitForFunction(() => document.body.dataset.lastUpdateMs, WAIT);
       const status = await rp.$eval('#status', (e) => e.textContent);
       ok(/^обновлено за \d+ мс$/.test(status), 'the status line is in Russian', status);
       await rp.close();
