@@ -260,6 +260,16 @@ static int call_function(compile_ctx *ctx, const scn_prob *spec, const char *edg
     return dc.n;
 }
 
+/* Gives a state its own copy of a function's values over the days and
+ * what the function read. */
+static void set_values(eval_cache *cache, const double *values, int n, int reads)
+{
+    cache->values = xmalloc((size_t)n * sizeof *cache->values);
+    memcpy(cache->values, values, (size_t)n * sizeof *cache->values);
+    cache->n = n;
+    cache->reads = reads;
+}
+
 /*
  * A function called for another state of the same spec that read nothing
  * in which that state differs from this one (over all its days) ran the
@@ -288,10 +298,7 @@ static bool reuse(compile_ctx *ctx, const edge_prob *ep, int persona, int mood, 
                     ((other->reads & READ_MOOD) && m != mood) ||
                     ((other->reads & READ_PURCHASES) && k != purchases))
                     continue;
-                cache->values = xmalloc((size_t)other->n * sizeof *cache->values);
-                memcpy(cache->values, other->values, (size_t)other->n * sizeof *cache->values);
-                cache->n = other->n;
-                cache->reads = other->reads;
+                set_values(cache, other->values, other->n, other->reads);
                 return true;
             }
     return false;
@@ -325,10 +332,7 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
     if (earlier && earlier->n) {
         /* The same function saw the same customer in an earlier compile:
          * these are the values a call would give, as if called here. */
-        cache->values = xmalloc((size_t)earlier->n * sizeof *cache->values);
-        memcpy(cache->values, earlier->values, (size_t)earlier->n * sizeof *cache->values);
-        cache->n = earlier->n;
-        cache->reads = earlier->reads;
+        set_values(cache, earlier->values, earlier->n, earlier->reads);
         cache->called = true;
     } else if (!reuse(ctx, ep, persona, mood, purchases, cache)) {
         ctx->view = (customer_view){scn, persona, mood, purchases, 1, 0, 0};
@@ -340,10 +344,7 @@ static const eval_cache *evaluate(compile_ctx *ctx, const edge_prob *ep, const c
         while (n > 1 && (values[n - 1] == values[n - 2] ||
                          (isnan(values[n - 1]) && isnan(values[n - 2]))))
             n--;
-        cache->values = xmalloc((size_t)n * sizeof *cache->values);
-        memcpy(cache->values, values, (size_t)n * sizeof *cache->values);
-        cache->n = n;
-        cache->reads = ctx->view.reads;
+        set_values(cache, values, n, ctx->view.reads);
     }
     if (ctx->kept[ep->spec_id])
         memo_put(&ctx->kept[ep->spec_id][state], cache->values, cache->n, cache->reads);
