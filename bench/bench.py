@@ -233,13 +233,14 @@ def bench_fit(cjmsim, work, say):
 
 
 def thread_runs(path, cjmsim, out, args):
-    """The scenario at 1 and 2 threads in turn, args.repeat times each, so
-    that a burst of other work on the machine slows both alike; the fastest
-    of each counts."""
-    tries = {1: [], 2: []}
+    """The scenario at 1 and 2 threads, and at 2 threads with --png, in
+    turn, args.repeat times each, so that a burst of other work on the
+    machine slows all alike; the fastest of each counts."""
+    tries = {1: [], 2: [], "png": []}
     for _ in range(args.repeat):
         for threads in (1, 2):
             tries[threads].append(run_cjmsim(cjmsim, path, out, CUSTOMERS, DAYS, threads))
+        tries["png"].append(run_cjmsim(cjmsim, path, out, CUSTOMERS, DAYS, 2, extra=["--png"]))
     return {t: {"wall": min(x["wall"] for x in r), "sim_s": min(x["sim_s"] for x in r),
                 "load_ms": min(x["load_ms"] for x in r),
                 "results_s": min(x["results_s"] for x in r),
@@ -257,6 +258,13 @@ def say_scaling(r1, r2, say):
         % (fmt_s(r2["results_s"]), fmt_s(r2["sim_s"]), r2["results_s"] / r2["sim_s"]))
 
 
+def say_png(png, say):
+    """What --png (every plot as PNG besides SVG) costs the output."""
+    say("  with --png (PNG besides SVG), 2 threads: results, plots and report %s, the simulation "
+        "%s (%.2fx of it)" % (fmt_s(png["results_s"]), fmt_s(png["sim_s"]),
+                              png["results_s"] / png["sim_s"]))
+
+
 def bench_scaling(name, path, cjmsim, work, args, say):
     """make bench's 1 -> 2 thread runs of one scenario alone (--scaling-only)."""
     runs = thread_runs(path, cjmsim, os.path.join(work, name), args)
@@ -268,6 +276,7 @@ def bench_scaling(name, path, cjmsim, work, args, say):
                                         fmt_s(runs[t]["wall"]), fmt_s(runs[t]["sim_s"]),
                                         fmt_s(runs[t]["results_s"])))
     say_scaling(runs[1], runs[2], say)
+    say_png(runs["png"], say)
     say("  CPU time (user + system, gnuplot included): %s with 1 thread, %s with 2"
         % (fmt_s(runs[1]["cpu_s"]), fmt_s(runs[2]["cpu_s"])))
     say()
@@ -313,6 +322,7 @@ def bench_scenario(name, path, cjmsim, work, args, say):
         "plots (gnuplot) and report %s + start and exit"
         % (fmt_s(r2["load_ms"] / 1e3), fmt_s(r2["sim_s"]), fmt_s(r2["results_s"])))
     say_scaling(r1, r2, say)
+    say_png(runs["png"], say)
     say("  ns/cdv: simulation time per customer-day-variant; peak RSS: cjmsim and the gnuplot it "
         "runs. The peers' times are scaled linearly from %s (numpy) and %s (Lua) customers."
         % ("{:,}".format(args.numpy_customers), "{:,}".format(args.lua_customers)))

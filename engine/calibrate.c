@@ -943,7 +943,7 @@ static void print_answer(FILE *f, const calib *c, const char *out_path)
     if (c->n_warnings_local)
         fputs("\n", f);
     fprintf(f,
-            _("Results: %s/calibration.json (plots/calibration.png)\nRun the fitted model: "
+            _("Results: %s/calibration.json (plots/calibration.svg)\nRun the fitted model: "
               "cjmsim run "),
             out_path);
     fmt_shell_word(f, c->opts->scenario);

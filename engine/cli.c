@@ -28,7 +28,9 @@ static const char RUN_OPTIONS[] =
        "                     distribution of customer states day by day instead of\n"
        "                     sampling customers (no seed, no intervals: the figures\n"
        "                     are expected values, real numbers)\n"
-       "  --pdf              also write report.pdf, printed by Chromium (needs chromium)\n");
+       "  --pdf              also write report.pdf, printed by Chromium (needs chromium)\n"
+       "  --png              draw every plot as PNG too, for slides and chats (the\n"
+       "                     plots are SVG, which the report embeds; PNG takes longer)\n");
 
 static const char PARAM_OPTIONS[] =
     N_("  --set NAME=VALUE   give the scenario's parameter NAME this value instead of\n"
@@ -235,7 +237,7 @@ static void calibrate_help(FILE *f)
           "baseline's shares), found by a global search (DIRECT-L) and then a local one\n"
           "(BOBYQA) from several starts. Writes calibration.json (params, 95% intervals\n"
           "from the likelihood profile, each target's fitted share and z, loglik) and\n"
-          "plots/calibration.png, and warns when the targets cannot tell parameters apart,\n"
+          "plots/calibration.svg, and warns when the targets cannot tell parameters apart,\n"
           "naming the stage whose count would separate them. Run the fitted model with\n"
           "  cjmsim run SCENARIO.lua --params DIR/calibration.json\n"
           "\n"
@@ -457,8 +459,8 @@ static bool option_is(const char *arg, const char *name)
  * nothing. */
 static bool run_only(const char *arg)
 {
-    static const char *const NAMES[] = {"--out",   "--customers", "--threads",
-                                        "--quiet", "--exact",     "--arrivals", NULL};
+    static const char *const NAMES[] = {"--out",      "--customers", "--threads", "--quiet",
+                                        "--exact",    "--arrivals",  "--png",     NULL};
     if (strcmp(arg, "-q") == 0)
         return true;
     for (const char *const *name = NAMES; *name; name++)
@@ -513,7 +515,7 @@ static const char *analysis_only(const char *arg, cli_command *owner)
 /* Options of run that serve does not take: it writes no results directory. */
 static bool serve_refuses(const char *arg)
 {
-    static const char *const NAMES[] = {"--out", "--quiet", "--pdf", NULL};
+    static const char *const NAMES[] = {"--out", "--quiet", "--pdf", "--png", NULL};
     if (strcmp(arg, "-q") == 0)
         return true;
     for (const char *const *name = NAMES; *name; name++)
@@ -599,6 +601,12 @@ static cj_status parse_scenario_command(int argc, char **argv, int first, cli_op
             return cj_fail(err, CJ_ERR_USAGE, _("--pdf is an option of cjmsim run"));
         } else if (strcmp(arg, "--pdf") == 0) {
             o->pdf = true;
+        } else if (strcmp(arg, "--png") == 0 && o->command == CLI_BREAKEVEN) {
+            return cj_fail(err, CJ_ERR_USAGE,
+                           _("breakeven draws no plots: --png is for run, sweep, psa and "
+                             "calibrate"));
+        } else if (strcmp(arg, "--png") == 0) {
+            o->png = true;
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
             o->quiet = true;
         } else if (strcmp(arg, "--exact") == 0) {

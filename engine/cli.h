@@ -77,6 +77,7 @@ typedef struct {
     const char *compare_a, *compare_b; /* compare: two results directories or scenarios */
     unsigned port;                     /* serve: 0 picks a free port */
     bool pdf;                          /* run: also report.pdf */
+    bool png; /* run, sweep, psa, calibrate: the plots as PNG besides SVG */
     /* --arrivals N: N customers arrive each day (calendar time, arrivals.h),
      * replacing the scenario's arrivals or its one cohort. */
     bool has_arrivals;

@@ -59,7 +59,7 @@ FILE *out_open(out_dir *dir, const char *name, cj_err *err);
  * and records it. */
 cj_status out_close(out_dir *dir, FILE *f, const char *name, cj_err *err);
 
-/* Records `name` (relative, such as "plots/funnel.png") as a file of the
+/* Records `name` (relative, such as "plots/funnel.svg") as a file of the
  * results: one that gnuplot, Chromium or a library wrote at out_path. Once
  * is enough; writers on several threads may record at once. */
 void out_record(out_dir *dir, const char *name);

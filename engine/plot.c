@@ -410,6 +410,9 @@ static void write_preamble(FILE *f, const rn_run *run, const char *name)
     put_string(f, "scenario", scn->name);
     put_string(f, "currency", currency && currency->n_items ? currency->items[0] : "");
     put_string(f, "method", r->method); /* "exact": expected values, no sampling */
+    /* What gnuplot draws (style.gp's term()); the comment says how to change it. */
+    fprintf(f, "# 'svg', or 'png svg' to draw PNG too (cjmsim --png)\nformats = '%s'\n",
+            run->opts && run->opts->png ? "png svg" : "svg");
     put_labels(f);
     fprintf(f, "customers = %lld\ndays = %d\n", (long long)t->customers, run->days);
     fprintf(f, "n_stages = %zu\narray stage_name[%zu]\narray from_stage[%zu]\n", scn->n_stages,
@@ -498,20 +501,28 @@ static cj_status write_all_script(out_dir *dir, plot_output *out, cj_err *err)
     FILE *f = out_open(dir, rel, err);
     if (!f)
         return err->status;
-    fputs("# Draws every plot of this run as PNG and SVG. In this directory:\n"
-          "#   gnuplot plots.gp\n",
-          f);
+    fprintf(f,
+            "# Draws every plot of this run as %s (each script's `formats`). In this\n"
+            "# directory:\n"
+            "#   gnuplot plots.gp\n",
+            out->png ? "SVG and PNG" : "SVG");
     for (size_t i = 0; i < out->n_pictures; i++)
         fprintf(f, "reset session\nload '%s.gp'\n", out->pictures[i].name);
     return out_close(dir, f, rel, err);
 }
 
 /* --threads N is the cores the whole command uses: N gnuplot processes at
- * most draw the pictures. */
+ * most draw the pictures (run.c's write_files gives one of them to its own
+ * writers when gnuplot has only SVG to draw). */
 static size_t run_lanes(const rn_run *run)
 {
     int threads = run->threads > 0 ? run->threads : run->opts ? rn_threads(run->opts) : 1;
     return (size_t)threads;
+}
+
+static bool run_png(const rn_run *run)
+{
+    return run->opts && run->opts->png;
 }
 
 /* The results directory's plots/, where the scripts and pictures go. */
@@ -535,6 +546,7 @@ cj_status plot_write(out_dir *dir, const rn_run *run, plot_output *out, cj_err *
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
     out->lanes = run_lanes(run);
+    out->png = run_png(run);
     /* Every template first: a half-installed data directory writes nothing. */
     char *style = load_look(out);
     char *tmpl[N_PLOTS] = {NULL};
@@ -709,9 +721,12 @@ static bool on_path(const char *prog)
     }
 }
 
+/* Between two looks at the lanes. The last plot's end waits for the next
+ * look, and the report waits for the last plot: short, as a look costs a
+ * few system calls and a whole drawing lasts about 0.1 s. */
 static void sleep_briefly(void)
 {
-    struct timespec ts = {0, 10 * 1000 * 1000};
+    struct timespec ts = {0, 2 * 1000 * 1000};
     nanosleep(&ts, NULL);
 }
 
@@ -867,13 +882,15 @@ cj_status plot_finish(plot_drawing *d, plot_output *out, cj_err *err)
         plot_picture *pic = &out->pictures[i];
         const plot_run *run = &d->runs[i];
         bool ok = run->tried && WIFEXITED(run->status) && WEXITSTATUS(run->status) == 0 &&
-                  nonempty_file(d->plots_dir, pic->name, "png") &&
+                  (!out->png || nonempty_file(d->plots_dir, pic->name, "png")) &&
                   nonempty_file(d->plots_dir, pic->name, "svg");
         if (ok && out->outcome != PLOT_NO_GNUPLOT) {
             pic->drawn = true;
             char rel[64];
-            snprintf(rel, sizeof rel, "%s/%s.png", PLOT_DIR, pic->name);
-            out_record(d->dir, rel);
+            if (out->png) {
+                snprintf(rel, sizeof rel, "%s/%s.png", PLOT_DIR, pic->name);
+                out_record(d->dir, rel);
+            }
             snprintf(rel, sizeof rel, "%s/%s.svg", PLOT_DIR, pic->name);
             out_record(d->dir, rel);
         } else if (run->tried && out->outcome == PLOT_DRAWN) {
@@ -951,6 +968,7 @@ cj_status plot_write_extra(out_dir *dir, const rn_run *run, const plot_extra *pl
     memset(out, 0, sizeof *out);
     out->outcome = PLOT_DRAWN;
     out->lanes = run_lanes(run);
+    out->png = run_png(run);
     char *style = load_look(out);
     char **tmpl = xcalloc(n_plots, sizeof *tmpl);
     for (size_t i = 0; i < n_plots && out->outcome == PLOT_DRAWN; i++)

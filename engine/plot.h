@@ -34,13 +34,13 @@
 enum { PLOT_TIMEOUT_SECONDS = 120 };
 
 typedef enum {
-    PLOT_DRAWN,       /* every plot is drawn, as PNG and SVG */
+    PLOT_DRAWN,       /* every plot is drawn, as SVG (and PNG with --png) */
     PLOT_NOT_WRITTEN, /* the templates were not found: nothing to draw */
     PLOT_NO_GNUPLOT,  /* gnuplot is not installed (not on PATH) */
     PLOT_FAILED       /* gnuplot ran and failed on some plot */
 } plot_outcome;
 
-/* One picture: plots/NAME.png and plots/NAME.svg once drawn. */
+/* One picture: plots/NAME.svg (and plots/NAME.png with --png) once drawn. */
 typedef struct {
     const char *name;
     const char *caption; /* one sentence saying how to read it */
@@ -53,6 +53,7 @@ typedef struct {
     plot_outcome outcome;
     char problem[CJ_ERR_MSG_MAX]; /* what went wrong, for one warning line */
     size_t lanes; /* gnuplot processes at most: the run's --threads (plot_write sets it) */
+    bool png;     /* PNG besides SVG: the run's --png (plot_write sets it) */
 } plot_output;
 
 /* Writes the data files and scripts into the results directory (recorded

@@ -1077,11 +1077,14 @@ static void base64(FILE *f, const unsigned char *data, size_t n)
     }
 }
 
-/* Copies a PNG of the results directory into the page as a data: URI. */
-static bool embed_png(FILE *f, const out_dir *dir, const char *name)
+/* Copies a plot's SVG into the page as a data: URI. An <img> keeps each
+ * picture apart: gnuplot gives every SVG the same element ids, which one
+ * page holding several inline would confuse, and an image runs no script.
+ * It stays sharp at any zoom and in report.pdf. */
+static bool embed_svg(FILE *f, const out_dir *dir, const char *name)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s/%s.png", dir->tmp_path, PLOT_DIR, name);
+    snprintf(path, sizeof path, "%s/%s/%s.svg", dir->tmp_path, PLOT_DIR, name);
     FILE *in = fopen(path, "rb");
     if (!in)
         return false;
@@ -1097,7 +1100,7 @@ static bool embed_png(FILE *f, const out_dir *dir, const char *name)
     bool ok = !ferror(in) && len > 0;
     fclose(in);
     if (ok) {
-        fputs("<img src=\"data:image/png;base64,", f);
+        fputs("<img src=\"data:image/svg+xml;base64,", f);
         base64(f, data, len);
         fputs("\" alt=\"", f);
     }
@@ -1114,15 +1117,15 @@ static void write_charts(FILE *f, const out_dir *dir, const plot_output *plots)
         if (!pic->drawn)
             continue;
         fputs("<figure>", f);
-        if (!embed_png(f, dir, pic->name)) {
+        if (!embed_svg(f, dir, pic->name)) {
             fputs("</figure>\n", f);
             continue;
         }
         report_escape(f, pic->caption);
         fputs("\"><figcaption>", f);
         report_escape(f, pic->caption);
-        fprintf(f, " <span class=\"muted\">(plots/%s.png, .svg)</span></figcaption></figure>\n",
-                pic->name);
+        fprintf(f, " <span class=\"muted\">(plots/%s.svg%s)</span></figcaption></figure>\n",
+                pic->name, plots->png ? ", .png" : "");
         drawn++;
     }
     if (!plots || plots->n_pictures == 0 || plots->outcome == PLOT_NOT_WRITTEN)
@@ -1132,7 +1135,7 @@ static void write_charts(FILE *f, const out_dir *dir, const plot_output *plots)
     /* Each missing chart by name, so that nobody mistakes the report for whole. */
     for (size_t i = 0; plots && plots->outcome != PLOT_NOT_WRITTEN && i < plots->n_pictures; i++)
         if (!plots->pictures[i].drawn)
-            fprintf(f, _("<p class=\"muted\">Missing: <code>plots/%s.png</code>.</p>\n"),
+            fprintf(f, _("<p class=\"muted\">Missing: <code>plots/%s.svg</code>.</p>\n"),
                     plots->pictures[i].name);
     fputs("</section>\n", f);
 }

@@ -29,7 +29,7 @@
 #define REPORT_PDF "report.pdf"
 
 /* Writes report.html of a computed run into the results directory; the
- * PNG files of `plots` (NULL: none) are read from it to be embedded. */
+ * SVG files of `plots` (NULL: none) are read from it to be embedded. */
 cj_status report_write(out_dir *dir, const rn_run *run, const plot_output *plots, cj_err *err);
 
 /* Reads the report's data files as report_write does and fails as it would

@@ -27,12 +27,15 @@
 
 /*
  * Every file of the results directory. With --threads N of 2 or more,
- * gnuplot (N processes at most, plot.h) draws the pictures while this
- * process writes the data files and the workbook (made from the data
- * files; neither needs the pictures); with --threads 1 the command keeps to
- * one core and gnuplot draws after them. Then report.html, which embeds the
- * pictures (report.pdf prints it); last the manifest, which lists every
- * file the writers recorded.
+ * gnuplot draws the pictures while this process writes the data files and
+ * the workbook (made from the data files; neither needs the pictures); with
+ * --threads 1 the command keeps to one core and gnuplot draws after them.
+ * Beside the writers, gnuplot gets N - 1 processes for SVG: the workbook
+ * costs about what the SVGs cost, and a third process on two cores would
+ * slow both. With --png the pictures cost several times the workbook, and
+ * gnuplot gets all N. Then report.html, which embeds the pictures
+ * (report.pdf prints it); last the manifest, which lists every file the
+ * writers recorded.
  */
 static cj_status write_files(const cli_options *opts, out_dir *dir, const rn_run *run,
                              plot_output *plots, cj_err *err)
@@ -40,6 +43,8 @@ static cj_status write_files(const cli_options *opts, out_dir *dir, const rn_run
     if (plot_write(dir, run, plots, err) != CJ_OK)
         return err->status;
     bool beside = run->threads >= 2;
+    if (beside && !plots->png && plots->lanes > 1)
+        plots->lanes--;
     plot_drawing *drawing = beside ? plot_start(dir, plots) : NULL;
     if (res_write(dir, "summary.json", res_summary_json, run, err) != CJ_OK ||
         res_write(dir, "funnel.csv", res_funnel_csv, run, err) != CJ_OK ||

@@ -301,7 +301,7 @@ static void print_summary(FILE *f, const sweep *s, const char *out_path)
         fputs("  ...\n", f);
     fmt_printf(f,
                _("\n  Uplift in percentage points of customers [the simulation's 95%% "
-                 "interval].\n\nResults: %s/ (sweep.csv, plots/sweep.png)\n"),
+                 "interval].\n\nResults: %s/ (sweep.csv, plots/sweep.svg)\n"),
                out_path);
 }
 

@@ -26,7 +26,6 @@ set xtics () scale 0
 if (slant) { set xtics rotate by 25 right }
 do for [g = 1:n_groups] { set xtics add (tic(group_name[g]) g) }
 set xrange [0.4 : n_groups + 0.6]
-set yrange [0 : *]
 
 do for [fmt in formats] {
     eval term(fmt, width, height)
@@ -37,6 +36,9 @@ do for [fmt in formats] {
     # One key under both panels.
     set key at screen 0.5, 0.02 center bottom vertical reverse Left maxrows (n_variants + 1) / 2 samplen 2.5
     set ytics format '%g%%'
+    # Bars of a share start at 0, in every format: the right panel frees the
+    # range for the next.
+    set yrange [0 : *]
     plot for [v = 1:n_variants] data using (x($1, v)):(column(2 * v)):(bar * 0.92) \
         with boxes linecolor rgb vcolour(v) title variant_name[v]
     set title label_profit_per_customer . (currency eq '' ? '' : ', ' . currency)

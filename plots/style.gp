@@ -7,8 +7,10 @@
 # The words of titles and axes come as label_* variables in the reader's
 # language (cjmsim --lang); a template holds no English text of its own.
 
-# Every picture is drawn twice: PNG for slides and web pages, SVG for print.
-formats = 'png svg'
+# Every picture is drawn as SVG (sharp at any size, for print, slides and
+# the report), and as PNG too when the run asked for it (cjmsim --png): the
+# `formats` of the run, set above. A script without one draws SVG.
+if (!exists("formats")) formats = 'svg'
 font = 'DejaVu Sans'
 # term(fmt, w, h): the terminal command for one format, run with eval. No
 # text of a scenario is ever part of it.

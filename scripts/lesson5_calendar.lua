@@ -7,13 +7,13 @@
 --
 --   cjmsim check scripts/lesson5_calendar.lua
 --   cjmsim run scripts/lesson5_calendar.lua
---   then open results/lesson5_calendar/plots/monthly.png (or report.html)
+--   then open results/lesson5_calendar/plots/monthly.svg (or report.html)
 --
 -- What to learn:
 --   * `arrivals = 100` instead of `customers`: new customers arrive on every
 --     day of the run, so the shop's customer base builds up. A customer who
 --     arrives on day 200 has only 160 days left to buy;
---   * the monthly chart (plots/monthly.png, and the table "Month by month"
+--   * the monthly chart (plots/monthly.svg, and the table "Month by month"
 --     in report.html) shows revenue and new repeat buyers per 30-day month;
 --     the console prints the last month beside the totals;
 --   * daily.csv has every day's own arrivals, purchases, revenue and cost.

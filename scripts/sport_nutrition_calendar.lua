@@ -16,7 +16,7 @@
 -- clv_profit in summary.json), every payment discounted at 15% a year from
 -- the day the customer arrived. Order notifications launch on day 60
 -- (from_day = 60), so the months before and after the launch can be told
--- apart. The monthly chart (plots/monthly.png) shows revenue and new repeat
+-- apart. The monthly chart (plots/monthly.svg) shows revenue and new repeat
 -- buyers month by month; the console prints the last month beside the year.
 
 scenario {

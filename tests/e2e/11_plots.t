@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The plots of a run: gnuplot draws every plot as a valid PNG and SVG from
-# data and scripts left in plots/; hostile names are drawn as text and run
+# The plots of a run: gnuplot draws every plot as a well-formed SVG (and, with
+# --png, as a valid PNG too) from data and scripts left in plots/; hostile
+# names are drawn as text and run
 # nothing; a '%' in a name is drawn as written; an --out path with a line
 # break or bytes that are not UTF-8 gets its plots; without gnuplot the run
 # succeeds, warns once and the one command it names draws them later; a
@@ -18,15 +19,18 @@ if ! command -v gnuplot >/dev/null; then
     exit 0
 fi
 
-# images DIR: "name kind" for every plot's PNG and SVG in DIR.
+# images DIR [KIND...]: "name kind" for every plot's pictures of these kinds
+# (default svg) in DIR; expected_images [KIND...]: what that is when all are
+# valid.
 images() {
-    local p files=()
-    for p in $PLOTS; do files+=("$1/$p.png" "$1/$p.svg"); done
+    local dir=$1 p k files=()
+    shift
+    for p in $PLOTS; do for k in "${@:-svg}"; do files+=("$dir/$p.$k"); done; done
     python3 "$CHECK" "${files[@]}" | sed -E 's/ [0-9]+x[0-9]+$//'
 }
 expected_images() {
-    local p
-    for p in $PLOTS; do printf '%s.png png\n%s.svg svg\n' "$p" "$p"; done
+    local p k
+    for p in $PLOTS; do for k in "${@:-svg}"; do printf '%s.%s %s\n' "$p" "$k" "$k"; done; done
 }
 
 # --- a run draws every plot ---------------------------------------------------------
@@ -34,9 +38,33 @@ run_cjmsim run "$SCENARIOS/shop.lua" --customers 3000 --days 40 --out "$WORK/sho
 is "$RC" 0 "a run with gnuplot succeeds"
 is "$ERR" "" "and warns about nothing"
 P="$WORK/shop/plots"
-is "$(images "$P")" "$(expected_images)" "every plot is a valid PNG and a well-formed SVG"
-is "$(python3 "$CHECK" "$P/funnel.png" | cut -d' ' -f3 | awk -Fx '{ print ($1 >= 1000 && $2 >= 600) }')" 1 \
+is "$(images "$P")" "$(expected_images)" "every plot is a well-formed SVG"
+is "$(ls "$P" | grep -c '\.png$')" 0 "and no PNG is drawn without --png"
+# A blank picture is well-formed too: each must hold the shapes of its chart.
+is "$(python3 "$CHECK" --ink "$P"/*.svg | awk '$4 < 20 { print $1 }')" "" \
+    "every SVG draws its chart (20 coloured shapes at least)"
+is "$(python3 "$CHECK" --ink --colour E69F00 "$P/funnel.svg" | awk '{ print $6 }')" 6 \
+    "funnel.svg: the second variant's colour (palette.gp) on its bar at each of 5 stages and in the key"
+grep -q "^formats = 'svg'$" "$P/funnel.gp"
+ok "$?" "funnel.gp says it draws SVG (formats = 'svg')"
+
+# --- --png draws PNG as well -----------------------------------------------------------
+run_cjmsim run "$SCENARIOS/shop.lua" --customers 3000 --days 40 --out "$WORK/png" --png --quiet
+is "$RC:$ERR" "0:" "a run with --png succeeds without a warning"
+is "$(images "$WORK/png/plots" png svg)" "$(expected_images png svg)" \
+    "--png: every plot is a valid PNG and a well-formed SVG"
+is "$(python3 "$CHECK" "$WORK/png/plots/funnel.png" | cut -d' ' -f3 | awk -Fx '{ print ($1 >= 1000 && $2 >= 600) }')" 1 \
     "the PNGs are large enough to project (funnel at least 1000x600)"
+is "$(python3 "$CHECK" --ink --colour E69F00 "$WORK/png/plots/funnel.png" | awk '{ print ($4 > 5 && $6 > 0.5) }')" 1 \
+    "funnel.png is drawn: over 5% of it ink, the second variant's colour on over 0.5%"
+is "$(json "$WORK/png/manifest.json" 'sorted(f for f in d["files"] if f.endswith(".png"))')" \
+    "$(cd "$WORK/png" && python3 -c 'import sys; print(sorted(sys.argv[1:]))' plots/*.png)" \
+    "manifest.json lists every PNG"
+is "$(grep -c "^formats = 'png svg'$" "$WORK/png/plots/funnel.gp")" 1 "funnel.gp says it draws both"
+rm -f "$WORK/png/plots"/*.png "$WORK/png/plots"/*.svg
+(cd "$WORK/png/plots" && gnuplot plots.gp) >"$WORK/redraw-png.out" 2>&1
+is "$?:$(cat "$WORK/redraw-png.out")" "0:" "its plots.gp draws them again, silently"
+is "$(images "$WORK/png/plots" png svg)" "$(expected_images png svg)" "as PNG and SVG"
 for p in $PLOTS; do
     ok "$([ -s "$P/$p.dat" ] && [ -s "$P/$p.gp" ]; echo $?)" "$p: its data and script stay beside it"
 done
@@ -64,15 +92,16 @@ is "$(json "$WORK/shop/manifest.json" 'sorted(f for f in d["files"] if f.startsw
     "manifest.json lists every file of plots/"
 
 # --- the one command draws them again -----------------------------------------------
-rm -f "$P"/*.png "$P"/*.svg
+rm -f "$P"/*.svg
 (cd "$P" && gnuplot plots.gp) >"$WORK/redraw.out" 2>&1
 is "$?:$(cat "$WORK/redraw.out")" "0:" "cd plots && gnuplot plots.gp draws them again, silently"
 is "$(images "$P")" "$(expected_images)" "and every picture is back"
+is "$(ls "$P" | grep -c '\.png$')" 0 "as the run drew them: SVG only"
 
 # --- a baseline alone has no uplift to draw -----------------------------------------
 run_cjmsim run "$SCENARIOS/shop.lua" --customers 500 --days 10 --variants baseline --out "$WORK/base" --quiet
 is "$RC:$ERR" "0:" "a baseline-only run draws its plots"
-is "$(ls "$WORK/base/plots" | grep -c '\.png$'):$(ls "$WORK/base/plots" | grep -c uplift)" "4:0" \
+is "$(ls "$WORK/base/plots" | grep -c '\.svg$'):$(ls "$WORK/base/plots" | grep -c uplift)" "4:0" \
     "four plots, and no uplift plot without a variant"
 
 # --- hostile names --------------------------------------------------------------------
@@ -80,7 +109,7 @@ mkdir -p "$WORK/h"
 run_in "$WORK/h" run "$SCENARIOS/hostile.lua" --out out
 is "$RC" 0 "a scenario with hostile names runs"
 is "$ERR" "" "gnuplot draws every plot of it without complaint"
-is "$(images "$WORK/h/out/plots")" "$(expected_images)" "its plots are valid PNG and SVG"
+is "$(images "$WORK/h/out/plots")" "$(expected_images)" "its plots are well-formed SVG"
 is "$(find "$WORK" \( -name x -o -name y -o -name z -o -name v -o -name w -o -name k -o -name t -o -name c \) -print)" "" \
     "no label ran: no file x, y, z, v, w, k, t or c anywhere"
 is "$(python3 -c '
@@ -99,7 +128,7 @@ print([w for w in ["b'"'"' . system('"'"'touch y'"'"') . '"'"'", "all customers"
 # --- '%' in names: gnuplot reads tic labels as formats ---------------------------------
 run_cjmsim run "$SCENARIOS/percent.lua" --out "$WORK/pct" --quiet
 is "$RC:$ERR" "0:" "a scenario with '%' in its names runs and draws without a warning"
-is "$(images "$WORK/pct/plots")" "$(expected_images)" "its plots are valid PNG and SVG (a stage named 50% does not stop the funnel)"
+is "$(images "$WORK/pct/plots")" "$(expected_images)" "its plots are well-formed SVG (a stage named 50% does not stop the funnel)"
 # svg_missing SVG TEXT...: the texts the picture does not show.
 svg_missing() {
     python3 -c '
@@ -192,6 +221,6 @@ is "$(grep -Evc "^out\.tmp-[A-Za-z0-9]{6}/plots\|--default-settings(\|[a-z_]+\.g
 is "$(cut -d'|' -f3 "$FAKE_LOG" | LC_ALL=C sort | tr '\n' ' ')" "buyers_by_day.gp emotions.gp funnel.gp personas.gp " \
     "each plot's script starts one run: a plot that fails costs the others of its gnuplot nothing"
 ok "$([ -s "$WORK/fake/out/report.html" ]; echo $?)" "the report is written all the same"
-is "$(grep -o 'Missing: <code>plots/[a-z_]*\.png' "$WORK/fake/out/report.html" | sed 's/.*plots.//' | tr '\n' ' ')" \
-    "funnel.png buyers_by_day.png emotions.png personas.png " "and it names every chart that is missing"
+is "$(grep -o 'Missing: <code>plots/[a-z_]*\.svg' "$WORK/fake/out/report.html" | sed 's/.*plots.//' | tr '\n' ' ')" \
+    "funnel.svg buyers_by_day.svg emotions.svg personas.svg " "and it names every chart that is missing"
 done_testing

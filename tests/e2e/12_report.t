@@ -56,14 +56,17 @@ is "$(page 'print(sum(1 for t in page if t[0] in ("script", "iframe", "object", 
     "no script, frame or linked file"
 is "$(page '
 refs = [v for t in page for k, v in t[1].items() if k in ("src", "href", "srcset", "action")]
-print([r[:30] for r in refs if not r.startswith("data:image/png;base64,") and not r.startswith("#")])' "$R")" "[]" \
+print([r[:30] for r in refs if not r.startswith("data:image/svg+xml;base64,") and not r.startswith("#")])' "$R")" "[]" \
     "nothing to fetch: every picture is a data: URI"
 is "$(grep -Eic 'https?://|url\(|@import' "$R")" 0 "no address and no CSS url() anywhere"
 is "$(page '
-import base64
-imgs = [t[1]["src"] for t in page if t[0] == "img"]
-print(len(imgs), all(base64.b64decode(s.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n" for s in imgs))' "$R")" \
-    "5 True" "the five charts are embedded as PNG"
+import base64, os
+imgs = [base64.b64decode(t[1]["src"].split(",", 1)[1]) for t in page if t[0] == "img"]
+plots = os.path.join(os.path.dirname(sys.argv[2]), "plots")
+files = [open(os.path.join(plots, n + ".svg"), "rb").read()
+         for n in ("funnel", "buyers_by_day", "uplift", "emotions", "personas")]
+print(len(imgs), imgs == files)' "$R")" \
+    "5 True" "the five charts are embedded: each the bytes of its plots/NAME.svg, in order"
 ok "$(grep -q '@media print' "$R"; echo $?)" "it has print styles"
 
 # --- the journey map ---------------------------------------------------------------------
@@ -169,7 +172,7 @@ is "$(page 'print(len([t for t in page if t[0] == "table" and cls(t, "map")]), l
 # --- in a browser -----------------------------------------------------------------------------
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$CHROMIUM" ]; then
-    skip 10 "chromium is not installed (Debian: chromium; CI installs it)"
+    skip 11 "chromium is not installed (Debian: chromium; CI installs it)"
     done_testing
     exit $?
 fi
@@ -198,6 +201,40 @@ shot=$(python3 "$CHECK" --ink --colour 0072B2 "$WORK/report.png")
 like "$shot" '^report\.png png 1280x1800 ink' "the screenshot is a valid 1280x1800 PNG"
 is "$(echo "$shot" | awk '{ print ($5 > 5 && $7 > 0.3) }')" 1 \
     "it is not blank, and the stage headers are drawn in the page's blue ($shot)"
+
+# The charts as a reader sees them: the report in a frame of a probe page,
+# which writes each chart's drawn size; an SVG of gnuplot has no size of its
+# own, only a viewBox, and would shrink to a thumbnail without the page's CSS.
+cat >"$WORK/probe.html" <<EOF
+<!DOCTYPE html><html><body><iframe id="f" src="file://$R" style="width:1280px;height:900px"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var out = [];
+  this.contentDocument.querySelectorAll("figure img").forEach(function (img) {
+    var r = img.getBoundingClientRect();
+    out.push(r.width.toFixed(1) + " " + r.height.toFixed(1));
+  });
+  var p = document.createElement("pre");
+  p.id = "sizes";
+  p.textContent = out.join(",");
+  document.body.appendChild(p);
+};
+</script></body></html>
+EOF
+browser probe --allow-file-access-from-files --virtual-time-budget=5000 --dump-dom "file://$WORK/probe.html" >"$WORK/probe.dom"
+is "$(py '
+import re, os
+sizes = re.search(r"<pre id=\"sizes\">([^<]*)", open(sys.argv[1]).read()).group(1).split(",")
+plots = os.path.join(os.path.dirname(sys.argv[2]), "plots")
+bad = []
+for name, size in zip(("funnel", "buyers_by_day", "uplift", "emotions", "personas"), sizes):
+    w, h = map(float, size.split())
+    box = re.search(r"viewBox=\"0 0 ([\d.]+) ([\d.]+)\"", open(os.path.join(plots, name + ".svg")).read())
+    ratio = float(box.group(2)) / float(box.group(1))
+    if w < 1000 or abs(h / w - ratio) > 0.02 * ratio:
+        bad.append((name, w, h, ratio))
+print(len(sizes), bad)' "$WORK/probe.dom" "$R")" "5 []" \
+    "in a 1280-pixel window each chart is drawn over 1000 pixels wide, in its SVG's proportions"
 
 browser dom --dump-dom "file://$H" >"$WORK/hostile.dom"
 is "$(console dom)" "" "the hostile report opens without a console message"

@@ -27,8 +27,13 @@ exactly() {
 run_cjmsim run "$SHOP" --customers 800 --days 20 --out plain --quiet
 is "$RC" 0 "a plain run succeeds"
 exactly "run" plain
-like "$(listed plain | tr '\n' ' ')" "plots/funnel\.png .*report\.html results\.xlsx summary\.json" \
+like "$(listed plain | tr '\n' ' ')" "plots/funnel\.svg .*report\.html results\.xlsx summary\.json" \
     "run: the pictures, the report and the data files are among them"
+
+run_cjmsim run "$SHOP" --customers 800 --days 20 --out png --png --quiet
+is "$RC" 0 "a run with --png succeeds"
+exactly "run --png" png
+like "$(listed png | tr '\n' ' ')" "plots/funnel\.png plots/funnel\.svg " "run --png: its PNGs are among them"
 
 run_cjmsim run "$SHOP" --customers 800 --days 20 --exact --out exact --quiet
 is "$RC" 0 "an exact run succeeds"

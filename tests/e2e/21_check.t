@@ -155,6 +155,9 @@ is "$ERR" "cjmsim: check takes no --out: it simulates nothing and writes nothing
     "check --out=x: message"
 run_cjmsim check "$SCENARIOS/check_graph.lua" --quiet
 is "$RC" 2 "check --quiet exits 2"
+run_cjmsim check "$SCENARIOS/check_graph.lua" --png
+is "$RC:$ERR" "2:cjmsim: check takes no --png: it simulates nothing and writes nothing (see cjmsim check --help)" \
+    "check --png exits 2: it draws nothing"
 run_cjmsim check "$SCENARIOS/check_graph.lua" --fast
 is "$RC" 2 "check with an unknown option exits 2"
 is "$ERR" "cjmsim: unknown option '--fast' (see cjmsim check --help)" "unknown option: message"

@@ -45,6 +45,8 @@ compare_help=$OUT
 usage serve "Usage: cjmsim serve SCENARIO.lua [--port N] [options]"
 serve_help=$OUT
 like "$run_help" "^  --pdf " "run --help documents --pdf"
+like "$run_help" "^  --png " "run --help documents --png"
+like "$analysis_help" "^  --png " "the analyses' help documents --png"
 like "$serve_help" "^  --port N " "serve --help documents --port"
 like "$compare_help" "^standard errors of the difference of two independent runs" "compare --help says what the precision means"
 

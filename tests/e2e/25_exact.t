@@ -17,7 +17,7 @@ run_cjmsim run "$SN" --exact --days 90 --out "$WORK/sn"
 is "$RC" 0 "sport_nutrition --exact runs"
 is "$ERR" "" "without a message"
 like "$OUT" "exact expected values, computed without sampling" "the console says the figures are exact"
-for f in summary.json funnel.csv transitions.csv daily.csv manifest.json report.html plots/funnel.png; do
+for f in summary.json funnel.csv transitions.csv daily.csv manifest.json report.html plots/funnel.svg; do
     ok "$([ -s "$WORK/sn/$f" ] && echo 0 || echo 1)" "it writes $f"
 done
 S="$WORK/sn/summary.json"

@@ -232,8 +232,8 @@ ok &= abs(sum(float(r["revenue"]) for r in daily if 31 <= int(r["day"]) <= 60) -
 print(ok)' "$WORK/mc")" "True" \
     "plots/monthly.dat: months 1 (days 0-30) and 2 (days 31-60) add up to the revenue and repeat buyers; month 2 is days 31-60 of daily.csv"
 like "$(cat "$WORK/mc/report.html")" "<h2>Month by month</h2>" "the report has a month-by-month table"
-ok "$([ -s "$WORK/mc/plots/monthly.png" ] || ! command -v gnuplot >/dev/null; echo $?)" "the monthly chart is drawn"
-is "$(json "$WORK/mc/manifest.json" '"plots/monthly.png" in str(d)')" "True" "and listed in the manifest"
+ok "$([ -s "$WORK/mc/plots/monthly.svg" ] || ! command -v gnuplot >/dev/null; echo $?)" "the monthly chart is drawn"
+is "$(json "$WORK/mc/manifest.json" '"plots/monthly.svg" in str(d)')" "True" "and listed in the manifest"
 run_cjmsim run "$S" --arrivals 400 --out "$WORK/loud" --threads 2
 like "$OUT" "The last month \(month 2, days 31-60\) beside the whole run" "the console shows the last month"
 like "$OUT" "remind +[0-9,]+ +[0-9,]+ +[0-9,]+ +[0-9,]+" "with revenue and repeat buyers beside the run's"

@@ -106,6 +106,15 @@ is "$(json sw/manifest.json "sorted(d['files'])[:2] + [f for f in d['files'] if 
     "['manifest.json', 'plots/plots.gp', 'plots/sweep.dat']" "the manifest lists the files"
 is "$(json sw/manifest.json "sorted(d['files']) == sorted(__import__('subprocess').check_output(['find', '.', '-type', 'f'], cwd='sw').decode().replace('./', '').split())")" \
     True "every file of the directory is in the manifest, and only those"
+if command -v gnuplot >/dev/null; then
+    is "$(python3 "$TESTS_DIR/e2e/check_image.py" --ink sw/plots/sweep.svg | awk '{ print $1, $2, ($4 > 10) }')" \
+        "sweep.svg svg 1" "plots/sweep.svg is drawn, and no PNG: $(ls sw/plots | grep -c '\.png$')"
+    run_cjmsim sweep "$S" --vary q=0.01,0.03 --out swpng --quiet --png
+    is "$RC:$(python3 "$TESTS_DIR/e2e/check_image.py" swpng/plots/sweep.png swpng/plots/sweep.svg | cut -d' ' -f2 | tr '\n' ' ')" \
+        "0:png svg " "sweep --png draws plots/sweep.png beside its SVG"
+else
+    skip 2 "gnuplot is not installed"
+fi
 run_cjmsim sweep "$S" --vary q=0.01 --out sw --quiet
 is "$RC" 0 "a sweep replaces a previous sweep's directory"
 is "$(($(wc -l <sw/sweep.csv) - 1))" 4 "with its own rows"
@@ -150,7 +159,7 @@ run_cjmsim sweep nointervention.lua --vary q=0.01,0.03 --customers 500 --out sw_
 is "$RC/$ERR" "0/" "sweep of a scenario without interventions: exit 0, nothing on stderr"
 like "$OUT" "no intervention to compare with the baseline" "it says there is nothing to compare"
 is "$(($(wc -l <sw_base/sweep.csv) - 1))" 4 "sweep.csv holds the baseline at both points"
-ok "$([ ! -e sw_base/plots/sweep.png ]; echo $?)" "and no uplift plot is drawn"
+ok "$([ ! -e sw_base/plots/sweep.svg ]; echo $?)" "and no uplift plot is drawn"
 
 run_cjmsim help sweep
 is "$RC" 0 "cjmsim help sweep"

@@ -249,7 +249,7 @@ run_cjmsim psa "$L4" --draws 200 --customers 5000 --out lesson
 is "$RC/$ERR" "0/" "lesson 4's psa runs without a message (its beta(120, 11880) draws fine)"
 like "$OUT" "^consultation is the most profitable choice in [0-9]+% of plausible worlds; it pays back in [0-9]+%\.$" \
     "lesson 4 gets its headline"
-is "$(ls lesson/plots/*.png | xargs -n1 basename | tr '\n' ' ')" "psa_acceptability.png psa_scatter.png tornado.png " \
+is "$(ls lesson/plots/*.svg | xargs -n1 basename | tr '\n' ' ')" "psa_acceptability.svg psa_scatter.svg tornado.svg " \
     "the scatter, the acceptability curve and the tornado are drawn"
 
 # Ctrl-C stops it and leaves nothing

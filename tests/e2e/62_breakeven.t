@@ -17,6 +17,9 @@ N=20000
 # promo_cost = 10 x extra purchases / customers, read from a run at cost 0.
 run_cjmsim run "$S" --set promo_cost=0 --out free --quiet
 root=$(json free/summary.json "d['variants'][1]['incremental_profit'] / $N")
+run_cjmsim breakeven "$S" --param promo_cost --variant promo --out be --png
+is "$RC:$ERR" "2:cjmsim: breakeven draws no plots: --png is for run, sweep, psa and calibrate" \
+    "breakeven takes no --png, and says why"
 run_cjmsim breakeven "$S" --param promo_cost --variant promo --out be --threads 2
 is "$RC" 0 "breakeven runs"
 is "$(json be/breakeven.json "d['param'], d['variant']")" "('promo_cost', 'promo')" \

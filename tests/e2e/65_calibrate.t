@@ -66,8 +66,17 @@ is "$(json fit2/calibration.json "[t['name'] for t in d['targets']], sorted(d['t
 is "$(json fit2/calibration.json "sorted(d['covariance']), d['covariance']['names']")" \
     "(['correlation', 'matrix', 'names'], ['p_a', 'p_b'])" "the covariance of the fit"
 is "$(json fit2/manifest.json "sorted(d['files'])")" \
-    "['calibration.json', 'manifest.json', 'plots/calibration.dat', 'plots/calibration.gp', 'plots/calibration.png', 'plots/calibration.svg', 'plots/plots.gp']" \
+    "['calibration.json', 'manifest.json', 'plots/calibration.dat', 'plots/calibration.gp', 'plots/calibration.svg', 'plots/plots.gp']" \
     "the manifest lists calibration.json and the plot"
+if command -v gnuplot >/dev/null; then
+    run_cjmsim calibrate known.lua --out fitpng --threads 2 --png --quiet
+    is "$RC:$(json fitpng/manifest.json "[f for f in d['files'] if f.endswith('.png')]")" \
+        "0:['plots/calibration.png']" "with --png the fit's plot is a PNG too, listed in the manifest"
+    cmp -s fit2/calibration.json fitpng/calibration.json
+    ok $? "and the fit is the same"
+else
+    skip 2 "gnuplot is not installed"
+fi
 
 # The interval is where the profile drops by 1.92: with p_a at an end of its
 # interval and p_b re-fitted, the log-likelihood is 1.92 below the maximum.

@@ -16,6 +16,9 @@ run_cjmsim serve "$SCENARIOS/shop.lua" --out x
 is "$RC" 2 "serve takes no --out"
 is "$ERR" "cjmsim: serve takes no --out: it writes no results (see cjmsim serve --help)" \
     "the message says why"
+run_cjmsim serve "$SCENARIOS/shop.lua" --png
+is "$RC:$ERR" "2:cjmsim: serve takes no --png: it writes no results (see cjmsim serve --help)" \
+    "serve takes no --png, and says why"
 run_cjmsim serve "$SCENARIOS/shop.lua" --port 70000
 is "$RC" 2 "a port beyond 65535: exit 2"
 run_cjmsim run "$SCENARIOS/shop.lua" --port 8080

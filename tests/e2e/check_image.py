@@ -5,12 +5,15 @@ tests. For each file prints one line:
     NAME png WIDTHxHEIGHT [ink PERCENT]    a valid PNG (signature, IHDR first,
                                            every chunk's CRC, IDAT that
                                            inflates to the image's size, IEND)
-    NAME svg                               well-formed XML with an <svg> root
+    NAME svg [marks N]                     well-formed XML with an <svg> root
     NAME bad REASON                        anything else
 
 With --ink, a PNG's pixels are decoded and the share of pixels that are not
 near-white is printed, so that a blank picture cannot pass; with
---colour RRGGBB also the share of pixels of about that colour.
+--colour RRGGBB also the share of pixels of about that colour. For an SVG,
+--ink counts its marks: the shapes (path, polygon, polyline, line, rect,
+circle, use) stroked or filled with a colour that is not white, and
+--colour the marks of about that colour.
 """
 import struct
 import sys
@@ -95,11 +98,53 @@ def check_png(path, ink, target=None):
     return text
 
 
-def check_svg(path):
+SHAPES = ("path", "polygon", "polyline", "line", "rect", "circle", "use")
+
+
+def svg_colours(elem, inherited):
+    """The fill and stroke colours of elem (as RGB bytes, None for none),
+    from its attributes, its style and its parents'."""
+    found = dict(inherited)
+    style = dict(part.split(":", 1) for part in elem.get("style", "").split(";") if ":" in part)
+    for key in ("color", "fill", "stroke"):
+        value = (style.get(key) or elem.get(key) or "").strip().lower()
+        if value.startswith("#") and len(value) == 7:
+            found[key] = bytes.fromhex(value[1:])
+        elif value.startswith("rgb("):
+            found[key] = bytes(int(v) for v in value[4:-1].split(","))
+        elif value in ("black", "white"):
+            found[key] = bytes([255 if value == "white" else 0] * 3)
+        elif value == "currentcolor":
+            found[key] = found.get("color")
+        elif value == "none":
+            found[key] = None
+    return found
+
+
+def svg_marks(elem, inherited, target, counts):
+    colours = svg_colours(elem, inherited)
+    if elem.tag.rsplit("}", 1)[-1] in SHAPES:
+        used = [colours[k] for k in ("fill", "stroke") if colours[k] is not None]
+        if any(min(c) < 230 for c in used):
+            counts[0] += 1
+        if target and any(near(c, target) for c in used):
+            counts[1] += 1
+    for child in elem:
+        svg_marks(child, colours, target, counts)
+
+
+def check_svg(path, ink, target=None):
     root = ET.parse(path).getroot()
     if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
         raise ValueError("root element is %s" % root.tag)
-    return "svg"
+    text = "svg"
+    if ink:
+        counts = [0, 0]
+        svg_marks(root, {"color": bytes(3), "fill": bytes(3), "stroke": None}, target, counts)
+        text += " marks %d" % counts[0]
+        if target:
+            text += " colour %d" % counts[1]
+    return text
 
 
 def main():
@@ -113,7 +158,8 @@ def main():
     for path in [a for a in args if a != "--ink"]:
         name = path.rsplit("/", 1)[-1]
         try:
-            kind = check_svg(path) if path.endswith(".svg") else check_png(path, ink, colour)
+            kind = (check_svg(path, ink, colour) if path.endswith(".svg")
+                    else check_png(path, ink, colour))
             print("%s %s" % (name, kind))
         except Exception as e:  # the test prints what was wrong
             print("%s bad %s" % (name, e))

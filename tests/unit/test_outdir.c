@@ -36,11 +36,11 @@ static void records_closed_and_named_files_in_name_order(void **state)
     assert_int_equal(dir.n_files, 0);
     write_file(&dir, "summary.json");
     write_file(&dir, "funnel.csv");
-    out_record(&dir, "plots/funnel.png"); /* drawn by another program */
+    out_record(&dir, "plots/funnel.svg"); /* drawn by another program */
     out_record(&dir, "daily.csv");
     write_file(&dir, "daily.csv"); /* recorded before and written after: once */
     out_record(&dir, "funnel.csv");
-    static const char *const WANT[] = {"daily.csv", "funnel.csv", "plots/funnel.png",
+    static const char *const WANT[] = {"daily.csv", "funnel.csv", "plots/funnel.svg",
                                        "summary.json"};
     assert_int_equal(dir.n_files, 4);
     for (size_t i = 0; i < 4; i++)

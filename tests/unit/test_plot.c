@@ -291,8 +291,10 @@ static void missing_gnuplot_is_an_outcome(void **state)
     assert_int_equal(out.outcome, PLOT_NO_GNUPLOT);
     for (size_t i = 0; i < out.n_pictures; i++)
         assert_false(out.pictures[i].drawn);
-    for (size_t i = 0; i < dir.n_files; i++)
+    for (size_t i = 0; i < dir.n_files; i++) {
         assert_null(strstr(dir.files[i], ".png"));
+        assert_null(strstr(dir.files[i], ".svg"));
+    }
 
     char *text = NULL;
     size_t len = 0;
@@ -337,8 +339,8 @@ static void odd_results_path_is_drawn(void **state)
     assert_int_equal(out.outcome, PLOT_DRAWN);
     for (size_t i = 0; i < out.n_pictures; i++)
         assert_true(out.pictures[i].drawn);
-    assert_true(has_file(&dir, "plots/funnel.png"));
     assert_true(has_file(&dir, "plots/funnel.svg"));
+    assert_false(has_file(&dir, "plots/funnel.png")); /* PNG with --png only */
     plot_output_free(&out);
     out_abort(&dir);
     assert_int_equal(rmdir(parent), 0);
