@@ -31,8 +31,8 @@
  * the workbook (made from the data files; neither needs the pictures); with
  * --threads 1 the command keeps to one core and gnuplot draws after them.
  * Beside the writers, gnuplot gets N - 1 processes for SVG: the workbook
- * costs about what the SVGs cost, and a third process on two cores would
- * slow both. With --png the pictures cost several times the workbook, and
+ * costs more than the SVGs, and a third process on two cores would slow
+ * it. With --png the pictures cost several times the workbook, and
  * gnuplot gets all N. Then report.html, which embeds the pictures
  * (report.pdf prints it); last the manifest, which lists every file the
  * writers recorded.
