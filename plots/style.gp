@@ -13,10 +13,12 @@
 if (!exists("formats")) formats = 'svg'
 font = 'DejaVu Sans'
 # term(fmt, w, h): the terminal command for one format, run with eval. No
-# text of a scenario is ever part of it.
+# text of a scenario is ever part of it. pngcairo sets a font's points at
+# 96 pixels an inch and svg at 72: fontscale 4/3 gives the SVG the text of
+# the PNG, the size column_px below is measured at.
 term(fmt, w, h) = fmt eq 'png' \
     ? sprintf("set terminal pngcairo noenhanced size %d,%d font '%s,13' linewidth 1.3", w, h, font) \
-    : sprintf("set terminal svg noenhanced size %d,%d dynamic font '%s,13' linewidth 1.3", w, h, font)
+    : sprintf("set terminal svg noenhanced size %d,%d dynamic font '%s,13' fontscale 4.0/3 linewidth 1.3", w, h, font)
 
 # tic(s): a name as a tic label. gnuplot reads a tic label as a format (a
 # stage named '10% off' would print as '101ff'), so every name on an axis

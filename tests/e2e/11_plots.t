@@ -61,6 +61,11 @@ is "$(json "$WORK/png/manifest.json" 'sorted(f for f in d["files"] if f.endswith
     "$(cd "$WORK/png" && python3 -c 'import sys; print(sorted(sys.argv[1:]))' plots/*.png)" \
     "manifest.json lists every PNG"
 is "$(grep -c "^formats = 'png svg'$" "$WORK/png/plots/funnel.gp")" 1 "funnel.gp says it draws both"
+# pngcairo sets a point at 96 pixels an inch, svg at 72: the SVG's text is
+# scaled to be the PNG's, the title's 15 points 20 pixels in both.
+is "$(grep -o 'font-size="\(17.33\|20.00\|13.00\|15.00\)"' "$WORK/png/plots/funnel.svg" | sort -u | tr '\n' ' ')" \
+    'font-size="17.33" font-size="20.00" ' \
+    "the SVG's text is the PNG's size: 13 and 15 points at 96 pixels an inch, not 72"
 rm -f "$WORK/png/plots"/*.png "$WORK/png/plots"/*.svg
 (cd "$WORK/png/plots" && gnuplot plots.gp) >"$WORK/redraw-png.out" 2>&1
 is "$?:$(cat "$WORK/redraw-png.out")" "0:" "its plots.gp draws them again, silently"
