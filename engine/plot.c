@@ -392,6 +392,12 @@ static void write_label_widths(FILE *f, const rn_run *run)
 }
 
 /* The run's names and sizes as gnuplot variables: what the templates read. */
+/* The run's --png: PNG besides SVG. */
+static bool run_png(const rn_run *run)
+{
+    return run->opts && run->opts->png;
+}
+
 static void write_preamble(FILE *f, const rn_run *run, const char *name)
 {
     const st_results *r = &run->results;
@@ -412,7 +418,7 @@ static void write_preamble(FILE *f, const rn_run *run, const char *name)
     put_string(f, "method", r->method); /* "exact": expected values, no sampling */
     /* What gnuplot draws (style.gp's term()); the comment says how to change it. */
     fprintf(f, "# 'svg', or 'png svg' to draw PNG too (cjmsim --png)\nformats = '%s'\n",
-            run->opts && run->opts->png ? "png svg" : "svg");
+            run_png(run) ? "png svg" : "svg");
     put_labels(f);
     fprintf(f, "customers = %lld\ndays = %d\n", (long long)t->customers, run->days);
     fprintf(f, "n_stages = %zu\narray stage_name[%zu]\narray from_stage[%zu]\n", scn->n_stages,
@@ -518,11 +524,6 @@ static size_t run_lanes(const rn_run *run)
 {
     int threads = run->threads > 0 ? run->threads : run->opts ? rn_threads(run->opts) : 1;
     return (size_t)threads;
-}
-
-static bool run_png(const rn_run *run)
-{
-    return run->opts && run->opts->png;
 }
 
 /* The results directory's plots/, where the scripts and pictures go. */

@@ -1085,23 +1085,12 @@ static bool embed_svg(FILE *f, const out_dir *dir, const char *name)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s/%s.svg", dir->tmp_path, PLOT_DIR, name);
-    FILE *in = fopen(path, "rb");
-    if (!in)
-        return false;
-    size_t len = 0, cap = 1 << 16, n;
-    unsigned char *data = xmalloc(cap);
-    while ((n = fread(data + len, 1, cap - len, in)) > 0) {
-        len += n;
-        if (len == cap) {
-            cap *= 2;
-            data = xrealloc(data, cap, 1);
-        }
-    }
-    bool ok = !ferror(in) && len > 0;
-    fclose(in);
+    size_t len = 0;
+    char *data = read_whole_file(path, &len);
+    bool ok = data && len > 0;
     if (ok) {
         fputs("<img src=\"data:image/svg+xml;base64,", f);
-        base64(f, data, len);
+        base64(f, (const unsigned char *)data, len);
         fputs("\" alt=\"", f);
     }
     free(data);
